@@ -1,0 +1,17 @@
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>A grant: the job offered to a node under <see cref="Fence"/>, valid until <see cref="ExpiresAt"/> unless accepted.</summary>
+public sealed record Lease(
+    long JobId,
+    long Fence,
+    int Attempt,
+    string Tool,
+    string ToolVersion,
+    string Params,
+    long? TimeoutMs,
+    long ExpiresAt);
+
+/// <summary>What an agent reports when an attempt ends.</summary>
+public sealed record FinishReport(FinishOutcome Outcome, string? ErrorCode = null, string? ErrorMessage = null);
+
+public readonly record struct ProgressReport(double Percent, string? Phase);

@@ -1,0 +1,88 @@
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+// Operations upstream systems drive through REST: stop, delete, bulk delete, cleanup.
+public sealed partial class Ledger
+{
+    /// <summary>
+    /// Stops a job: scheduled → stopped at once; running → stop_requested; anything else is left as it is
+    /// and answered Ok (the desired outcome — not running — holds or will).
+    /// </summary>
+    public Task<Transition> StopAsync(long id) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, id);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        var change = JobRules.Stop(before.JobState)!.Value;
+        if (change.IsUnchanged())
+        {
+            return Transition.Ok(before);
+        }
+
+        var after = before.Copy();
+        Save(c, before, after, change, Now());
+        return Transition.Ok(after);
+    });
+
+    /// <summary>Deletes a terminal job with its events and logs. Active jobs are a conflict; absent ones NotFound.</summary>
+    public Task<Transition> DeleteAsync(long id) => WriteAsync(c =>
+    {
+        var job = ReadJob(c, id);
+        if (job is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (!JobRules.CanDelete(job.JobState))
+        {
+            return Transition.Conflict(job);
+        }
+
+        c.Execute("DELETE FROM jobs WHERE id = @Id AND state IN (5, 6, 7)", new { Id = id });
+        return Transition.Ok(job);
+    });
+
+    /// <summary>
+    /// Deletes every job in the given terminal states in one statement. Active states are refused
+    /// before anything is touched; the statement itself also only ever matches terminal rows.
+    /// </summary>
+    /// <returns>The ids deleted.</returns>
+    public Task<IReadOnlyList<long>> DeleteByStateAsync(IReadOnlyCollection<JobState> states)
+    {
+        var mask = TerminalMask(states);
+        return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
+            "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 RETURNING id",
+            new { Mask = mask }).AsList());
+    }
+
+    /// <summary>Deletes terminal jobs in <paramref name="states"/> that finished at least <paramref name="olderThan"/> ago.</summary>
+    /// <returns>The ids deleted.</returns>
+    public Task<IReadOnlyList<long>> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states)
+    {
+        var mask = TerminalMask(states);
+        return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
+            "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff RETURNING id",
+            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds }).AsList());
+    }
+
+    private static long TerminalMask(IReadOnlyCollection<JobState> states)
+    {
+        var mask = 0L;
+        foreach (var state in states)
+        {
+            if (!state.IsTerminal())
+            {
+                throw new ArgumentException($"only terminal jobs can be deleted; '{state.Name()}' is active", nameof(states));
+            }
+
+            mask |= 1L << (int)state;
+        }
+
+        return mask;
+    }
+}

@@ -1,0 +1,135 @@
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+public sealed partial class Ledger
+{
+    private const string InsertJobSql = """
+        INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
+                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key)
+        VALUES (@Tool, @ToolVersion, 1, @Params, @Priority, @Owner, @MaxAttempts, @TimeoutMs,
+                1, @Now, @Now, @CampaignId, @ParentId, @DedupKey)
+        RETURNING *
+        """;
+
+    private const string InsertEventSql = """
+        INSERT INTO job_events (job_id, seq, at, from_state, to_state, reason, node_id, attempt, fence, error_code, error_message)
+        VALUES (@JobId, @Seq, @At, @FromState, @ToState, @Reason, @NodeId, @Attempt, @Fence, @ErrorCode, @ErrorMessage)
+        """;
+
+    /// <summary>Inserts a job in <c>scheduled</c> with its first event, in one transaction.</summary>
+    public Task<JobRow> SubmitAsync(NewJob job) => WriteAsync(c => Insert(c, job, Now()));
+
+    /// <summary>Inserts many jobs in one transaction (all or nothing).</summary>
+    public Task<IReadOnlyList<JobRow>> SubmitManyAsync(IReadOnlyList<NewJob> jobs) => WriteAsync<IReadOnlyList<JobRow>>(c =>
+    {
+        var now = Now();
+        var rows = new List<JobRow>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            rows.Add(Insert(c, job, now));
+        }
+
+        return rows;
+    });
+
+    private JobRow Insert(SqliteConnection c, NewJob job, long now)
+    {
+        var row = c.QuerySingle<JobRow>(InsertJobSql, new
+        {
+            job.Tool,
+            job.ToolVersion,
+            job.Params,
+            job.Priority,
+            job.Owner,
+            MaxAttempts = job.MaxAttempts ?? Options.DefaultMaxAttempts,
+            job.TimeoutMs,
+            Now = now,
+            job.CampaignId,
+            job.ParentId,
+            job.DedupKey,
+        });
+        InsertEvent(c, row, null, new StateChange(JobState.Scheduled, EventReason.Submitted), now);
+        return row;
+    }
+
+    private static void InsertEvent(SqliteConnection c, JobRow after, JobState? from, StateChange change, long now) =>
+        c.Execute(InsertEventSql, new
+        {
+            JobId = after.Id,
+            Seq = after.EventSeq,
+            At = now,
+            FromState = (int?)from,
+            ToState = (int)change.To,
+            Reason = (int)change.Reason,
+            NodeId = after.LeaseNodeId ?? after.NodeId,
+            after.Attempt,
+            after.Fence,
+            after.ErrorCode,
+            after.ErrorMessage,
+        });
+
+    public async Task<JobRow?> GetJobAsync(long id)
+    {
+        await using var c = OpenReader();
+        return c.QuerySingleOrDefault<JobRow>("SELECT * FROM jobs WHERE id = @Id", new { Id = id });
+    }
+
+    /// <summary>
+    /// One page, newest first. Keyset pagination on the id (never reused): a job present when paging
+    /// starts appears exactly once however many are added meanwhile.
+    /// </summary>
+    public async Task<JobPage> ListJobsAsync(JobQuery query)
+    {
+        var mask = 0L;
+        foreach (var state in query.States)
+        {
+            mask |= 1L << (int)state;
+        }
+
+        await using var c = OpenReader();
+        var rows = c.Query<JobRow>("""
+            SELECT * FROM jobs
+            WHERE id < @Cursor
+              AND ((@Mask >> state) & 1) = 1
+              AND (@Tool IS NULL OR tool = @Tool)
+              AND (@NodeId IS NULL OR node_id = @NodeId)
+              AND (@CampaignId IS NULL OR campaign_id = @CampaignId)
+              AND (@Owner IS NULL OR owner = @Owner)
+            ORDER BY id DESC
+            LIMIT @Take
+            """, new
+        {
+            Cursor = query.Cursor ?? long.MaxValue,
+            Mask = mask,
+            query.Tool,
+            query.NodeId,
+            query.CampaignId,
+            query.Owner,
+            Take = query.Limit + 1,
+        }).AsList();
+
+        if (rows.Count <= query.Limit)
+        {
+            return new JobPage(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return new JobPage(rows, rows[^1].Id);
+    }
+
+    public async Task<IReadOnlyList<JobEventRow>> GetEventsAsync(long jobId)
+    {
+        await using var c = OpenReader();
+        return c.Query<JobEventRow>("SELECT * FROM job_events WHERE job_id = @JobId ORDER BY seq", new { JobId = jobId }).AsList();
+    }
+
+    /// <summary>Counts jobs per state (for metrics and tests).</summary>
+    public async Task<long> CountJobsAsync()
+    {
+        await using var c = OpenReader();
+        return c.ExecuteScalar<long>("SELECT count(*) FROM jobs");
+    }
+}

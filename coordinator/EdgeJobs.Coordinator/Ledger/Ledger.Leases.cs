@@ -1,0 +1,307 @@
+using System.Buffers;
+using System.Text.Json;
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+// The lease protocol the link drives:
+//
+//   grant (offer: scheduled + lease_node_id, fence+1) ──accept(fence)──▶ running (attempt+1)
+//        │ reject / offer expires: offer cleared                 │ renew(fence) extends the lease
+//        ▼                                                       ▼
+//   scheduled (free)                      finish(fence) / expire ──▶ per JobRules
+//
+// Every agent write carries the fence it was granted; a stale one is refused (Fenced), so an agent
+// that was cut off can never overwrite the result of the agent that replaced it.
+public sealed partial class Ledger
+{
+    private const string NextReadySql = """
+        SELECT * FROM jobs
+        WHERE state = 1 AND lease_node_id IS NULL AND not_before <= @Now
+          AND tool IN (SELECT value FROM json_each(@Tools))
+        ORDER BY priority DESC, id
+        LIMIT 1
+        """;
+
+    /// <summary>Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest first.</summary>
+    public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)
+    {
+        var toolsJson = ToJsonArray(tools);
+        return WriteAsync<IReadOnlyList<Lease>>(c =>
+        {
+            var now = Now();
+            var leases = new List<Lease>(count);
+            while (leases.Count < count)
+            {
+                var before = c.QuerySingleOrDefault<JobRow>(NextReadySql, new { Now = now, Tools = toolsJson });
+                if (before is null)
+                {
+                    break;
+                }
+
+                var after = before.Copy();
+                after.Fence = before.Fence + 1;
+                after.LeaseNodeId = nodeId;
+                after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
+                Save(c, before, after, null, now);
+                leases.Add(new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
+                    after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value));
+            }
+
+            return leases;
+        });
+    }
+
+    /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>
+    public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        if (JobRules.Accept(before.JobState) is not { } change)
+        {
+            return Transition.Conflict(before);
+        }
+
+        if (before.LeaseNodeId != nodeId)
+        {
+            return Transition.Fenced(before);
+        }
+
+        var now = Now();
+        var after = before.Copy();
+        after.Attempt = before.Attempt + 1;
+        after.NodeId = nodeId;
+        after.StartedAt ??= now;
+        after.LeaseExpiresAt = now + (long)Options.LeaseTtl.TotalMilliseconds;
+        after.ProgressPercent = 0;
+        after.ProgressPhase = null;
+        Save(c, before, after, change, now);
+        return Transition.Ok(after);
+    });
+
+    /// <summary>The agent declined the grant (no slot, tool missing): the offer is withdrawn, no attempt used.</summary>
+    public Task<Transition> RejectAsync(long jobId, long fence) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        if (before.JobState != JobState.Scheduled)
+        {
+            return Transition.Conflict(before);
+        }
+
+        var after = before.Copy();
+        after.LeaseNodeId = null;
+        after.LeaseExpiresAt = null;
+        Save(c, before, after, null, Now());
+        return Transition.Ok(after);
+    });
+
+    /// <summary>
+    /// Extends a held lease and records progress. The answer's state tells the agent whether a stop
+    /// was requested meanwhile.
+    /// </summary>
+    public Task<Transition> RenewAsync(long jobId, long fence, ProgressReport? progress = null) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        if (!JobRules.HoldsLease(before.JobState))
+        {
+            return Transition.Conflict(before);
+        }
+
+        var now = Now();
+        var after = before.Copy();
+        after.LeaseExpiresAt = now + (long)Options.LeaseTtl.TotalMilliseconds;
+        if (progress is { } p)
+        {
+            after.ProgressPercent = Math.Clamp(p.Percent, 0, 100);
+            after.ProgressPhase = p.Phase;
+        }
+
+        Save(c, before, after, null, now);
+        return Transition.Ok(after);
+    });
+
+    /// <summary>The agent saw the stop and is winding down: stop_requested → stopping.</summary>
+    public Task<Transition> AcknowledgeStopAsync(long jobId, long fence) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        if (JobRules.AcknowledgeStop(before.JobState) is not { } change)
+        {
+            return Transition.Conflict(before);
+        }
+
+        if (change.IsUnchanged())
+        {
+            return Transition.Ok(before);
+        }
+
+        var after = before.Copy();
+        Save(c, before, after, change, Now());
+        return Transition.Ok(after);
+    });
+
+    /// <summary>An attempt ended. Applied only under the current fence.</summary>
+    public Task<Transition> FinishAsync(long jobId, long fence, FinishReport report) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        var attemptsLeft = before.Attempt < before.MaxAttempts;
+        if (JobRules.Finish(before.JobState, report.Outcome, attemptsLeft, before.TimedOut != 0) is not { } change)
+        {
+            return Transition.Conflict(before);
+        }
+
+        var now = Now();
+        var after = before.Copy();
+        ApplyEnding(after, change, report.ErrorCode, report.ErrorMessage, now);
+        Save(c, before, after, change, now);
+        return Transition.Ok(after);
+    });
+
+    /// <summary>
+    /// Ends every lease and offer whose time has passed: offers are withdrawn; running jobs go back to
+    /// scheduled (attempts left) or fail; stops in flight end stopped. Driven periodically by the sweeper.
+    /// </summary>
+    /// <returns>The number of jobs whose state changed.</returns>
+    public Task<int> ExpireLeasesAsync(int max = 1000) => WriteAsync(c =>
+    {
+        var now = Now();
+        var rows = c.Query<JobRow>(
+            "SELECT * FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max",
+            new { Now = now, Max = max }).AsList();
+        var changed = 0;
+        foreach (var before in rows)
+        {
+            var after = before.Copy();
+            after.LeaseNodeId = null;
+            after.LeaseExpiresAt = null;
+            var attemptsLeft = before.Attempt < before.MaxAttempts;
+            if (before.JobState == JobState.Scheduled)
+            {
+                Save(c, before, after, null, now);
+                continue;
+            }
+
+            if (JobRules.Expire(before.JobState, attemptsLeft, before.TimedOut != 0) is not { } change)
+            {
+                continue;
+            }
+
+            var (code, message) = change.To == JobState.Failed && change.Reason == EventReason.LeaseExpired
+                ? ("lease_lost", $"the agent stopped renewing its lease on the last attempt ({before.Attempt} of {before.MaxAttempts})")
+                : ("lease_expired", "the agent stopped renewing its lease");
+            ApplyEnding(after, change, code, message, now);
+            Save(c, before, after, change, now);
+            changed++;
+        }
+
+        return changed;
+    });
+
+    /// <summary>Sets the columns that go with how an attempt ended: error, backoff, lease.</summary>
+    private void ApplyEnding(JobRow after, StateChange change, string? errorCode, string? errorMessage, long now)
+    {
+        switch (change.To)
+        {
+            case JobState.Completed:
+                // A successful retry clears the previous error.
+                after.ErrorCode = null;
+                after.ErrorMessage = null;
+                after.ErrorRetryable = null;
+                after.ProgressPercent = 100;
+                break;
+            case JobState.Scheduled:
+                after.LeaseNodeId = null;
+                after.LeaseExpiresAt = null;
+                if (change.Reason == EventReason.HandedBack)
+                {
+                    after.NotBefore = now;
+                    break;
+                }
+
+                SetError(after, errorCode ?? "failed", errorMessage, retryable: true);
+                after.NotBefore = now + (long)RetryBackoff.Delay(after.Attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Random.Shared.NextDouble()).TotalMilliseconds;
+                break;
+            case JobState.Failed when change.Reason == EventReason.TimedOut:
+                SetError(after, "timeout", "the job ran past its timeout", retryable: false);
+                break;
+            case JobState.Failed:
+                SetError(after, errorCode ?? "failed", errorMessage, retryable: change.Reason != EventReason.FatalFailure);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void SetError(JobRow row, string code, string? message, bool retryable)
+    {
+        row.ErrorCode = code;
+        row.ErrorMessage = message;
+        row.ErrorRetryable = retryable ? 1 : 0;
+    }
+
+    private static string ToJsonArray(IReadOnlyCollection<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,91 @@
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>A slice of a job's log: lines after the caller's cursor.</summary>
+public sealed record LogPage(long Cursor, IReadOnlyList<string> Lines, long TruncatedFromTail);
+
+// Log lines are numbered per job (jobs.log_seq), across attempts, so a cursor never goes backwards
+// when a job is retried. Only the newest LogLinesKept lines are kept.
+public sealed partial class Ledger
+{
+    public const int MaxLogPage = 1000;
+
+    /// <summary>Appends lines from the agent holding the lease under <paramref name="fence"/>.</summary>
+    public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (before.Fence != fence)
+        {
+            return Transition.Fenced(before);
+        }
+
+        if (!JobRules.HoldsLease(before.JobState))
+        {
+            return Transition.Conflict(before);
+        }
+
+        var now = Now();
+        var seq = before.LogSeq;
+        foreach (var line in lines)
+        {
+            seq++;
+            c.Execute(
+                "INSERT INTO job_logs (job_id, seq, attempt, at, line) VALUES (@JobId, @Seq, @Attempt, @At, @Line)",
+                new { JobId = jobId, Seq = seq, before.Attempt, At = now, Line = line });
+        }
+
+        var firstKept = Math.Max(before.LogFirstSeq, seq - Options.LogLinesKept + 1);
+        if (firstKept > before.LogFirstSeq)
+        {
+            c.Execute("DELETE FROM job_logs WHERE job_id = @JobId AND seq < @FirstKept", new { JobId = jobId, FirstKept = firstKept });
+        }
+
+        c.Execute(
+            "UPDATE jobs SET log_seq = @Seq, log_first_seq = @FirstKept, updated_at = @Now WHERE id = @JobId",
+            new { Seq = seq, FirstKept = firstKept, Now = now, JobId = jobId });
+        before.LogSeq = seq;
+        before.LogFirstSeq = firstKept;
+        return Transition.Ok(before);
+    });
+
+    /// <summary>
+    /// Lines after <paramref name="since"/> (at most <paramref name="limit"/>). <c>TruncatedFromTail</c>
+    /// counts lines after the cursor that were already dropped. Null when the job does not exist.
+    /// </summary>
+    public async Task<LogPage?> ReadLogAsync(long jobId, long since, int limit = MaxLogPage)
+    {
+        await using var c = OpenReader();
+        var job = c.QuerySingleOrDefault<JobRow>("SELECT * FROM jobs WHERE id = @Id", new { Id = jobId });
+        if (job is null)
+        {
+            return null;
+        }
+
+        var lines = c.Query<LogLineRow>(
+            "SELECT seq, line FROM job_logs WHERE job_id = @JobId AND seq > @Since ORDER BY seq LIMIT @Limit",
+            new { JobId = jobId, Since = since, Limit = Math.Clamp(limit, 1, MaxLogPage) }).AsList();
+        var truncated = Math.Max(0, job.LogFirstSeq - 1 - since);
+        var cursor = lines.Count > 0 ? lines[^1].Seq : Math.Max(since, 0);
+        return new LogPage(cursor, lines.ConvertAll(l => l.Line), Math.Min(truncated, job.LogSeq));
+    }
+
+    /// <summary>The last <paramref name="count"/> lines, oldest first, for the job view.</summary>
+    public async Task<IReadOnlyList<string>> LogTailAsync(long jobId, int count)
+    {
+        await using var c = OpenReader();
+        var lines = c.Query<string>(
+            "SELECT line FROM job_logs WHERE job_id = @JobId ORDER BY seq DESC LIMIT @Count",
+            new { JobId = jobId, Count = count }).AsList();
+        lines.Reverse();
+        return lines;
+    }
+
+    internal static bool IsActive(JobRow row) => row.JobState.IsActive();
+}

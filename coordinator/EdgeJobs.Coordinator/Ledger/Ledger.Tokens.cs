@@ -1,0 +1,34 @@
+using Dapper;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+public sealed partial class Ledger
+{
+    /// <summary>Stores a token by the hash of its secret. Null when the name is taken.</summary>
+    public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, byte[] hash) => WriteAsync(c =>
+    {
+        if (c.ExecuteScalar<long>("SELECT count(*) FROM tokens WHERE name = @Name", new { Name = name }) > 0)
+        {
+            return null;
+        }
+
+        return c.QuerySingle<TokenRow>(
+            "INSERT INTO tokens (name, hash, scopes, created_at) VALUES (@Name, @Hash, @Scopes, @Now) RETURNING id, name, scopes, created_at, revoked_at",
+            new { Name = name, Hash = hash, Scopes = string.Join(',', scopes), Now = Now() });
+    });
+
+    /// <summary>The live token with this hash, or null.</summary>
+    public async Task<TokenRow?> FindTokenAsync(byte[] hash)
+    {
+        await using var c = OpenReader();
+        return c.QuerySingleOrDefault<TokenRow>(
+            "SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = @Hash AND revoked_at IS NULL",
+            new { Hash = hash });
+    }
+
+    public async Task<bool> TokenNameExistsAsync(string name)
+    {
+        await using var c = OpenReader();
+        return c.ExecuteScalar<long>("SELECT count(*) FROM tokens WHERE name = @Name", new { Name = name }) > 0;
+    }
+}

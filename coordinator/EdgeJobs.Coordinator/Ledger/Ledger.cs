@@ -1,0 +1,110 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+[module: DapperAot]
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>
+/// The job ledger: one SQLite file in WAL mode, the single source of truth. All writes go through one
+/// <see cref="LedgerWriter"/> (group commit); reads use pooled read-only connections and never block it.
+/// Split by concern: <c>Ledger.Jobs</c> (submit, read), <c>Ledger.Control</c> (stop, delete, cleanup),
+/// <c>Ledger.Leases</c> (grant, accept, renew, finish, expire), <c>Ledger.Logs</c>, <c>Ledger.Tokens</c>,
+/// <c>Ledger.Nodes</c>.
+/// </summary>
+public sealed partial class Ledger : IAsyncDisposable
+{
+    private static int s_providerSet;
+
+    private readonly LedgerWriter _writer;
+    private readonly string _readConnectionString;
+    private readonly TimeProvider _time;
+
+    private Ledger(string path, LedgerWriter writer, string readConnectionString, LedgerOptions options, TimeProvider time)
+    {
+        Path = path;
+        _writer = writer;
+        _readConnectionString = readConnectionString;
+        Options = options;
+        _time = time;
+    }
+
+    public string Path { get; }
+
+    public LedgerOptions Options { get; }
+
+    /// <summary>Opens (creating if needed) and migrates the ledger at <paramref name="path"/>.</summary>
+    /// <exception cref="LedgerVersionException">The file was written by a newer edgejobs.</exception>
+    public static Ledger Open(string path, LedgerOptions? options = null, TimeProvider? time = null)
+    {
+        EnsureProvider();
+        options ??= new LedgerOptions();
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+
+        var writeConnection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            writeConnection.Open();
+            writeConnection.Execute("PRAGMA journal_mode = WAL");
+            writeConnection.Execute(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            writeConnection.Execute("PRAGMA foreign_keys = ON");
+            writeConnection.Execute("PRAGMA busy_timeout = 30000");
+            Migrator.Migrate(writeConnection);
+        }
+        catch
+        {
+            writeConnection.Dispose();
+            throw;
+        }
+
+        var read = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        return new Ledger(full, new LedgerWriter(writeConnection), read, options, time ?? TimeProvider.System);
+    }
+
+    /// <summary>The current time as the ledger stores it (Unix milliseconds).</summary>
+    public long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    internal SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation) => _writer.WriteAsync(operation);
+
+    /// <summary>Runs <c>PRAGMA integrity_check</c>; "ok" when the file is sound.</summary>
+    public async Task<string> IntegrityCheckAsync()
+    {
+        await using var connection = OpenReader();
+        return string.Join("; ", connection.Query<string>("PRAGMA integrity_check"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static void EnsureProvider()
+    {
+        // The system SQLite: linked statically into the AOT binary, libsqlite3.so under the JIT.
+        if (Interlocked.Exchange(ref s_providerSet, 1) == 0)
+        {
+            SQLitePCL.raw.SetProvider(new SQLitePCL.SQLite3Provider_sqlite3());
+        }
+    }
+}

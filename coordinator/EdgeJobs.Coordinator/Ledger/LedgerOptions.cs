@@ -1,0 +1,25 @@
+namespace EdgeJobs.Coordinator.Ledger;
+
+public sealed record LedgerOptions
+{
+    /// <summary>How long an agent has to accept a grant before it is offered elsewhere.</summary>
+    public TimeSpan OfferTtl { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a lease lives without a renewal.</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int DefaultMaxAttempts { get; init; } = 3;
+
+    /// <summary>Log lines kept per job; older ones are dropped and reported as <c>truncated_from_tail</c>.</summary>
+    public int LogLinesKept { get; init; } = 10_000;
+
+    /// <summary>
+    /// <c>PRAGMA synchronous</c>: FULL makes every commit durable across power loss; group commit keeps
+    /// it cheap. NORMAL is still safe across process crashes in WAL mode.
+    /// </summary>
+    public bool Durable { get; init; } = true;
+}

@@ -1,0 +1,179 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>
+/// The ledger's single writer: one connection, one loop, group commit. Callers enqueue an operation and
+/// await its result; the loop drains whatever is queued (up to <see cref="MaxBatch"/>) into one
+/// transaction, runs each operation inside its own savepoint so one failure cannot undo its neighbours,
+/// commits once, and only then completes the callers. So a caller never sees a result that is not
+/// durable, and "database is locked" cannot happen between our own writers.
+/// </summary>
+internal sealed class LedgerWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 512;
+
+    private readonly Channel<WriteItem> _queue =
+        Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly Task _loop;
+
+    public LedgerWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation)
+    {
+        var item = new WriteItem<T>(operation);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            throw new ObjectDisposedException(nameof(LedgerWriter), "the ledger is closed");
+        }
+
+        return item.Task;
+    }
+
+    private void Run()
+    {
+        var batch = new List<WriteItem>(MaxBatch);
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            Commit(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<WriteItem> batch)
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+            if (batch.Count == 1)
+            {
+                // Alone in its transaction: a failure rolls back the whole transaction below.
+                batch[0].Run(_connection);
+                if (batch[0].Failed)
+                {
+                    Execute("ROLLBACK");
+                    batch[0].Publish();
+                    return;
+                }
+            }
+            else
+            {
+                foreach (var item in batch)
+                {
+                    Execute("SAVEPOINT op");
+                    item.Run(_connection);
+                    if (item.Failed)
+                    {
+                        Execute("ROLLBACK TO op");
+                    }
+
+                    Execute("RELEASE op");
+                }
+            }
+
+            Execute("COMMIT");
+        }
+        catch (Exception e)
+        {
+            // The transaction itself failed (disk full, I/O error): nothing in the batch happened.
+            TryRollback();
+            foreach (var item in batch)
+            {
+                item.Fail(e);
+            }
+        }
+
+        foreach (var item in batch)
+        {
+            item.Publish();
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private abstract class WriteItem
+    {
+        public bool Failed { get; protected set; }
+
+        public abstract void Run(SqliteConnection connection);
+
+        public abstract void Fail(Exception error);
+
+        public abstract void Publish();
+    }
+
+    private sealed class WriteItem<T>(Func<SqliteConnection, T> operation) : WriteItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(SqliteConnection connection)
+        {
+            try
+            {
+                _result = operation(connection);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+        }
+
+        public override void Fail(Exception error)
+        {
+            _error ??= error;
+            Failed = true;
+        }
+
+        public override void Publish()
+        {
+            if (_error is not null)
+            {
+                _completion.TrySetException(_error);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>A validated submission, ready to insert.</summary>
+public sealed record NewJob
+{
+    public required string Tool { get; init; }
+    public required string ToolVersion { get; init; }
+    /// <summary>Canonical params JSON (validated by the tool's params type).</summary>
+    public required string Params { get; init; }
+    public required string Owner { get; init; }
+    public int Priority { get; init; }
+    public int? MaxAttempts { get; init; }
+    public long? TimeoutMs { get; init; }
+    public long? CampaignId { get; init; }
+    public long? ParentId { get; init; }
+    public string? DedupKey { get; init; }
+}
+
+/// <summary>A page request for <see cref="Ledger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>
+public sealed record JobQuery
+{
+    public required IReadOnlyList<EdgeJobs.Protocol.Jobs.JobState> States { get; init; }
+    public string? Tool { get; init; }
+    public long? NodeId { get; init; }
+    public long? CampaignId { get; init; }
+    public string? Owner { get; init; }
+    /// <summary>Id of the last job of the previous page; only older (smaller) ids follow.</summary>
+    public long? Cursor { get; init; }
+    public int Limit { get; init; } = 50;
+}
+
+public sealed record JobPage(IReadOnlyList<JobRow> Jobs, long? NextCursor);

@@ -1,0 +1,87 @@
+namespace EdgeJobs.Coordinator.Ledger;
+
+// Rows as stored. Columns are snake_case; Dapper.AOT maps them to these properties by name,
+// ignoring case and underscores. Times are Unix milliseconds.
+
+/// <summary>A row of <c>jobs</c>. Mutable so a transition can be computed on a copy and written back with a compare-and-set.</summary>
+public sealed class JobRow
+{
+    public long Id { get; set; }
+    public string Tool { get; set; } = "";
+    public string ToolVersion { get; set; } = "";
+    public int State { get; set; }
+    public string Params { get; set; } = "{}";
+    public int Priority { get; set; }
+    public string Owner { get; set; } = "";
+    public int Attempt { get; set; }
+    public int MaxAttempts { get; set; }
+    public long? TimeoutMs { get; set; }
+    public int TimedOut { get; set; }
+    public long Fence { get; set; }
+    public long? LeaseNodeId { get; set; }
+    public long? LeaseExpiresAt { get; set; }
+    public long NotBefore { get; set; }
+    public long? NodeId { get; set; }
+    public double? ProgressPercent { get; set; }
+    public string? ProgressPhase { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public int? ErrorRetryable { get; set; }
+    public long EventSeq { get; set; }
+    public long LogSeq { get; set; }
+    public long LogFirstSeq { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? StartedAt { get; set; }
+    public long? FinishedAt { get; set; }
+    public long? CampaignId { get; set; }
+    public long? ParentId { get; set; }
+    public string? DedupKey { get; set; }
+
+    public EdgeJobs.Protocol.Jobs.JobState JobState => (EdgeJobs.Protocol.Jobs.JobState)State;
+
+    public JobRow Copy() => (JobRow)MemberwiseClone();
+}
+
+public sealed class JobEventRow
+{
+    public long JobId { get; set; }
+    public long Seq { get; set; }
+    public long At { get; set; }
+    public int? FromState { get; set; }
+    public int ToState { get; set; }
+    public int Reason { get; set; }
+    public long? NodeId { get; set; }
+    public int Attempt { get; set; }
+    public long Fence { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+}
+
+public sealed class LogLineRow
+{
+    public long Seq { get; set; }
+    public string Line { get; set; } = "";
+}
+
+public sealed class TokenRow
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Scopes { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public long? RevokedAt { get; set; }
+}
+
+public sealed class NodeRow
+{
+    public long Id { get; set; }
+    public string NodeKey { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Labels { get; set; } = "{}";
+    public string Tools { get; set; } = "[]";
+    public int Slots { get; set; }
+    public int Draining { get; set; }
+    public long? LastHeartbeatAt { get; set; }
+    public long RegisteredAt { get; set; }
+}

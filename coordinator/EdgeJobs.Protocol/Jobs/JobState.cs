@@ -1,0 +1,24 @@
+namespace EdgeJobs.Protocol.Jobs;
+
+// The job lifecycle (design §3). The integers are stored in the ledger and must never change meaning;
+// JobStatePinningTests fails if one does. Add new states with new numbers only.
+//
+//   submit ─▶ scheduled ──agent accepts──▶ running ──success──────────▶ completed
+//               │   ▲                      │  │  └─fatal / exhausted──▶ failed
+//               │   └─retryable / expired──┘  │
+//          stop │                        stop ▼
+//               │                       stop_requested ──ack──▶ stopping
+//               ▼                             │                    │
+//            stopped ◀──── agent stopped / lease expired ──────────┘
+//
+// A timeout on running / stop_requested / stopping pushes a stop and ends in failed ("timeout").
+public enum JobState
+{
+    Scheduled = 1,
+    Running = 2,
+    StopRequested = 3,
+    Stopping = 4,
+    Stopped = 5,
+    Completed = 6,
+    Failed = 7,
+}

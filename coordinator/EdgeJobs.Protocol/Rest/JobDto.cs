@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeJobs.Protocol.Rest;
+
+/// <summary>A job as <c>GET /v1/jobs/{id}</c> answers it (design §5). Absent values are written as null.</summary>
+public sealed record JobDto
+{
+    public required long Id { get; init; }
+    public required string Tool { get; init; }
+    public required string Version { get; init; }
+    public required string Status { get; init; }
+    public required JsonElement Params { get; init; }
+    public int Priority { get; init; }
+    public int Attempt { get; init; }
+    public int MaxAttempts { get; init; }
+    public double? TimeoutS { get; init; }
+    public long? NodeId { get; init; }
+    public ProgressDto? Progress { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public long? DurationMs { get; init; }
+    public ErrorDto? Error { get; init; }
+    public long LogCursor { get; init; }
+    public IReadOnlyList<string>? LogTail { get; init; }
+    public ArtifactDto? Artifact { get; init; }
+    public required string Owner { get; init; }
+    public long? CampaignId { get; init; }
+    public long? ParentId { get; init; }
+
+    /// <summary>Only on a submit answer: true when an existing job was returned instead of a new one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Deduplicated { get; init; }
+}
+
+public sealed record ProgressDto(double Percent, string? Phase);
+
+public sealed record ErrorDto(string Code, string? Message, bool Retryable);
+
+public sealed record ArtifactDto(long SizeBytes, string Sha256, string Url, DateTimeOffset? ExpiresAt);

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeJobs.Protocol.Rest;
+
+/// <summary>
+/// Source-generated JSON for the REST API: snake_case, RFC 3339 times, and strict reading (unknown
+/// members refused, required members and nullable annotations enforced) so a typo in a request is a
+/// 400 naming the field rather than a silently ignored value.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    AllowDuplicateProperties = false)]
+[JsonSerializable(typeof(JobDto))]
+[JsonSerializable(typeof(JobListDto))]
+[JsonSerializable(typeof(JobEventListDto))]
+[JsonSerializable(typeof(JobLogDto))]
+[JsonSerializable(typeof(DeletedDto))]
+[JsonSerializable(typeof(ToolDto))]
+[JsonSerializable(typeof(ToolListDto))]
+[JsonSerializable(typeof(FeaturesDto))]
+[JsonSerializable(typeof(HealthDto))]
+[JsonSerializable(typeof(ProblemDto))]
+[JsonSerializable(typeof(SubmitRequest))]
+[JsonSerializable(typeof(CleanupRequest))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class RestJsonContext : JsonSerializerContext;
+
+public static class RestJson
+{
+    /// <summary>Indented output for humans (the CLI's <c>--json</c>).</summary>
+    public static readonly RestJsonContext Indented = new(new JsonSerializerOptions(RestJsonContext.Default.Options) { WriteIndented = true });
+}

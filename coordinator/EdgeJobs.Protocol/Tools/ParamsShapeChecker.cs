@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Protocol.Rest;
+
+namespace EdgeJobs.Protocol.Tools;
+
+/// <summary>
+/// Walks a params object against the params type's JSON contract and lists every violation with its
+/// JSON path: unknown fields, missing required fields, and values of the wrong JSON kind. The
+/// deserializer stops at the first problem; users deserve the whole list in one 400.
+/// </summary>
+internal static class ParamsShapeChecker
+{
+    public static void Check(JsonElement element, JsonTypeInfo typeInfo, string path, List<ViolationDto> violations)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            violations.Add(new ViolationDto(path, "must be an object"));
+            return;
+        }
+
+        var byName = new Dictionary<string, JsonPropertyInfo>(StringComparer.Ordinal);
+        foreach (var property in typeInfo.Properties)
+        {
+            byName[property.Name] = property;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in element.EnumerateObject())
+        {
+            var memberPath = path + "." + member.Name;
+            if (!seen.Add(member.Name))
+            {
+                violations.Add(new ViolationDto(memberPath, "appears more than once"));
+                continue;
+            }
+
+            if (!byName.TryGetValue(member.Name, out var property))
+            {
+                violations.Add(new ViolationDto(memberPath, "is not a known field"));
+                continue;
+            }
+
+            CheckValue(member.Value, property, memberPath, violations);
+        }
+
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.IsRequired && !seen.Contains(property.Name))
+            {
+                violations.Add(new ViolationDto(path + "." + property.Name, "is required"));
+            }
+        }
+    }
+
+    private static void CheckValue(JsonElement value, JsonPropertyInfo property, string path, List<ViolationDto> violations)
+    {
+        var type = property.PropertyType;
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            if (underlying is null && (type.IsValueType || !property.IsSetNullable))
+            {
+                violations.Add(new ViolationDto(path, "must not be null"));
+            }
+
+            return;
+        }
+
+        var target = underlying ?? type;
+        var expected = KindOf(target, property.Options);
+        var ok = expected switch
+        {
+            ExpectedKind.Number => value.ValueKind == JsonValueKind.Number && FitsNumber(value, target),
+            ExpectedKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            ExpectedKind.String => value.ValueKind == JsonValueKind.String,
+            ExpectedKind.Array => value.ValueKind == JsonValueKind.Array,
+            ExpectedKind.Object => value.ValueKind == JsonValueKind.Object,
+            _ => true,
+        };
+
+        if (!ok)
+        {
+            violations.Add(new ViolationDto(path, "must be " + Describe(expected, target)));
+            return;
+        }
+
+        if (expected == ExpectedKind.Object)
+        {
+            Check(value, property.Options.GetTypeInfo(target), path, violations);
+        }
+    }
+
+    private enum ExpectedKind { Any, Number, Boolean, String, Array, Object }
+
+    private static ExpectedKind KindOf(Type type, JsonSerializerOptions options)
+    {
+        if (type == typeof(bool))
+        {
+            return ExpectedKind.Boolean;
+        }
+
+        if (type == typeof(string))
+        {
+            return ExpectedKind.String;
+        }
+
+        if (type == typeof(JsonElement))
+        {
+            return ExpectedKind.Any;
+        }
+
+        if (type.IsPrimitive || type == typeof(decimal))
+        {
+            return ExpectedKind.Number;
+        }
+
+        return options.GetTypeInfo(type).Kind switch
+        {
+            JsonTypeInfoKind.Enumerable => ExpectedKind.Array,
+            JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => ExpectedKind.Object,
+            _ => ExpectedKind.Any,
+        };
+    }
+
+    private static bool FitsNumber(JsonElement value, Type type) =>
+        type == typeof(int) ? value.TryGetInt32(out _)
+        : type == typeof(long) ? value.TryGetInt64(out _)
+        : type == typeof(double) ? value.TryGetDouble(out var d) && double.IsFinite(d)
+        : type == typeof(float) ? value.TryGetSingle(out var f) && float.IsFinite(f)
+        : type == typeof(decimal) ? value.TryGetDecimal(out _)
+        : true;
+
+    private static string Describe(ExpectedKind kind, Type type) => kind switch
+    {
+        ExpectedKind.Number when type == typeof(int) || type == typeof(long) => "an integer",
+        ExpectedKind.Number => "a number",
+        ExpectedKind.Boolean => "true or false",
+        ExpectedKind.String => "a string",
+        ExpectedKind.Array => "an array",
+        ExpectedKind.Object => "an object",
+        _ => "a valid value",
+    };
+}

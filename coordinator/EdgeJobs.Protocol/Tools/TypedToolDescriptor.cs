@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Protocol.Rest;
+
+namespace EdgeJobs.Protocol.Tools;
+
+/// <summary>
+/// A tool whose params are the record <typeparamref name="TParams"/>: the schema is exported from it
+/// and submit validates by the same type, so the catalog and the validation cannot drift apart.
+/// </summary>
+public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParams : class
+{
+    private readonly Lazy<JsonNode> _schema;
+
+    protected TypedToolDescriptor(JsonTypeInfo<TParams> typeInfo)
+    {
+        TypeInfo = typeInfo;
+        _schema = new Lazy<JsonNode>(() => ParamsSchemas.Export(typeInfo));
+    }
+
+    protected JsonTypeInfo<TParams> TypeInfo { get; }
+
+    public override JsonNode ParamsSchema => _schema.Value;
+
+    /// <summary>Rules a schema cannot say on its own (cross-field checks). Ranges come from attributes.</summary>
+    protected virtual void AddCrossFieldViolations(TParams parameters, List<ViolationDto> violations)
+    {
+    }
+
+    public override ParamsCheck Check(JsonElement? parameters)
+    {
+        var element = parameters ?? EmptyObject;
+        var violations = new List<ViolationDto>();
+        ParamsShapeChecker.Check(element, TypeInfo, "$.params", violations);
+        if (violations.Count > 0)
+        {
+            return new ParamsCheck(null, violations);
+        }
+
+        TParams? typed;
+        try
+        {
+            typed = element.Deserialize(TypeInfo);
+        }
+        catch (JsonException e)
+        {
+            // The shape check above catches what it can name precisely; this is the strict last gate.
+            violations.Add(new ViolationDto("$.params" + (e.Path ?? "$")[1..], "does not match the params type"));
+            return new ParamsCheck(null, violations);
+        }
+
+        if (typed is null)
+        {
+            violations.Add(new ViolationDto("$.params", "must be an object"));
+            return new ParamsCheck(null, violations);
+        }
+
+        ParamsRangeChecker.Check(typed, TypeInfo, "$.params", violations);
+        AddCrossFieldViolations(typed, violations);
+        return violations.Count > 0
+            ? new ParamsCheck(null, violations)
+            : new ParamsCheck(JsonSerializer.Serialize(typed, TypeInfo), violations);
+    }
+
+    public TParams Read(string canonicalJson) =>
+        JsonSerializer.Deserialize(canonicalJson, TypeInfo) ?? throw new JsonException("params are null");
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+}
