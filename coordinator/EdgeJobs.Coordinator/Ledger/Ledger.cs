@@ -93,6 +93,20 @@ public sealed partial class Ledger : IAsyncDisposable
         return string.Join("; ", connection.Query<string>("PRAGMA integrity_check"));
     }
 
+    /// <summary>Ready when a reader can query the migrated schema.</summary>
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            await using var connection = OpenReader();
+            return connection.ExecuteScalar<long>("PRAGMA user_version") == Migrator.LatestVersion;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);

@@ -32,7 +32,7 @@ public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParam
     {
         var element = parameters ?? EmptyObject;
         var violations = new List<ViolationDto>();
-        ParamsShapeChecker.Check(element, TypeInfo, "$.params", violations);
+        JsonShapeChecker.Check(element, TypeInfo, "$.params", violations);
         if (violations.Count > 0)
         {
             return new ParamsCheck(null, violations);

@@ -1,15 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using EdgeJobs.Protocol.Rest;
 
-namespace EdgeJobs.Protocol.Tools;
+namespace EdgeJobs.Protocol.Rest;
 
 /// <summary>
-/// Walks a params object against the params type's JSON contract and lists every violation with its
+/// Walks a JSON object against a type's JSON contract and lists every violation with its
 /// JSON path: unknown fields, missing required fields, and values of the wrong JSON kind. The
 /// deserializer stops at the first problem; users deserve the whole list in one 400.
 /// </summary>
-internal static class ParamsShapeChecker
+public static class JsonShapeChecker
 {
     public static void Check(JsonElement element, JsonTypeInfo typeInfo, string path, List<ViolationDto> violations)
     {

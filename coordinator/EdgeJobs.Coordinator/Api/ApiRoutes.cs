@@ -1,0 +1,44 @@
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Protocol;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Protocol.Tools;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Api;
+
+/// <summary>The route table of REST API v1 (design §5) with the scope each route needs.</summary>
+internal static class ApiRoutes
+{
+    public static void Map(WebApplication app, Ledger.Ledger ledger, ToolCatalog catalog, ILogger logger)
+    {
+        var jobs = new JobsApi(ledger, catalog, logger);
+        var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
+        var read = new ScopeFilter(ledger, Scopes.JobsRead);
+        var write = new ScopeFilter(ledger, Scopes.JobsWrite);
+        var admin = new ScopeFilter(ledger, Scopes.JobsAdmin);
+        var anyJobs = new ScopeFilter(ledger, Scopes.JobsRead, Scopes.JobsWrite);
+
+        app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJsonContext.Default.HealthDto));
+        app.MapGet("/readyz", async () => await ledger.IsReadyAsync().ConfigureAwait(false)
+            ? Results.Json(new HealthDto("ready"), RestJsonContext.Default.HealthDto)
+            : Problems.Of(503, "not_ready", "Not ready", "the ledger is not open"));
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/tools", catalogApi.Tools).AddEndpointFilter(anyJobs);
+        v1.MapGet("/tools/{id}", (string id) => catalogApi.Tool(id)).AddEndpointFilter(anyJobs);
+        v1.MapGet("/sys/features", catalogApi.Features).AddEndpointFilter(anyJobs);
+
+        v1.MapPost("/jobs", (HttpRequest request) => jobs.SubmitAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapGet("/jobs", (HttpRequest request) => jobs.ListAsync(request.HttpContext)).AddEndpointFilter(read);
+        v1.MapDelete("/jobs", (HttpRequest request) => jobs.DeleteManyAsync(request.HttpContext)).AddEndpointFilter(admin);
+        v1.MapPost("/jobs/cleanup", (HttpRequest request) => jobs.CleanupAsync(request.HttpContext)).AddEndpointFilter(admin);
+        v1.MapGet("/jobs/{id}", (HttpContext http, string id) => jobs.GetAsync(http, id)).AddEndpointFilter(read);
+        v1.MapGet("/jobs/{id}/events", (HttpContext http, string id) => jobs.EventsAsync(http, id)).AddEndpointFilter(read);
+        v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read);
+        v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write);
+        v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
+    }
+}

@@ -1,0 +1,138 @@
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeJobs.Coordinator.Api;
+
+// Stop, delete, bulk delete and cleanup: the state rules of design §3 as HTTP answers.
+internal sealed partial class JobsApi
+{
+    /// <summary>Always 200 with the job (unless 400/403/404): stopping a finished job is not an error.</summary>
+    public async Task<IResult> StopAsync(HttpContext http, string rawId)
+    {
+        var (job, problem) = await FindOwnAsync(http, rawId).ConfigureAwait(false);
+        if (job is null)
+        {
+            return problem!;
+        }
+
+        var result = await ledger.StopAsync(job.Id).ConfigureAwait(false);
+        if (result.Outcome == TransitionOutcome.NotFound)
+        {
+            return Problems.JobNotFound(job.Id);
+        }
+
+        logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, result.State!.Value.Name());
+        return Results.Json(JobMapper.ToDto(result.Job!), RestJsonContext.Default.JobDto);
+    }
+
+    /// <summary>Terminal: removed, 204. Absent: 204 (the desired outcome holds). Active: 409.</summary>
+    public async Task<IResult> DeleteAsync(HttpContext http, string rawId)
+    {
+        if (!JobIds.TryParse(rawId, out var id))
+        {
+            return Problems.InvalidId(rawId);
+        }
+
+        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
+        if (job is null)
+        {
+            return Results.NoContent();
+        }
+
+        if (!ScopeFilter.Current(http).MayActOn(job.Owner))
+        {
+            return Problems.NotYours(id);
+        }
+
+        var result = await ledger.DeleteAsync(id).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            TransitionOutcome.Conflict => Problems.Of(409, "job_active", "The job is still active",
+                $"job {id} is {result.State!.Value.Name()}; stop it and delete it once it has ended", state: result.State!.Value.Name()),
+            _ => Results.NoContent(),
+        };
+    }
+
+    /// <summary><c>DELETE /v1/jobs?status=terminal|completed|stopped|failed</c>: one atomic statement.</summary>
+    public async Task<IResult> DeleteManyAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        foreach (var key in query.Keys)
+        {
+            if (key != "status")
+            {
+                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not accepted here; only status");
+            }
+        }
+
+        var status = query["status"].ToString().Trim();
+        JobState[]? states = status.ToLowerInvariant() switch
+        {
+            "terminal" => JobStates.Terminal,
+            "completed" => [JobState.Completed],
+            "stopped" => [JobState.Stopped],
+            "failed" => [JobState.Failed],
+            _ => null,
+        };
+        if (states is null)
+        {
+            return Problems.InvalidQuery("status",
+                status.Length == 0 ? "status is required: terminal, completed, stopped or failed" : $"'{Problems.Truncate(status)}' is not deletable; use terminal, completed, stopped or failed");
+        }
+
+        var deleted = await ledger.DeleteByStateAsync(states).ConfigureAwait(false);
+        logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, "status=" + status);
+        return Results.Json(new DeletedDto(deleted.Count), RestJsonContext.Default.DeletedDto);
+    }
+
+    /// <summary><c>POST /v1/jobs/cleanup</c> <c>{older_than_s, statuses?}</c>: terminal jobs only, with their logs.</summary>
+    public async Task<IResult> CleanupAsync(HttpContext http)
+    {
+        var (request, problem) = await RequestBody.ReadAsync(http, RestJsonContext.Default.CleanupRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var violations = new List<ViolationDto>();
+        if (!double.IsFinite(request.OlderThanS) || request.OlderThanS < 0)
+        {
+            violations.Add(new ViolationDto("$.older_than_s", "must be a number of seconds ≥ 0"));
+        }
+
+        var states = new List<JobState>();
+        var names = request.Statuses ?? [.. JobStates.Terminal.Select(s => s.Name())];
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i].Equals("terminal", StringComparison.OrdinalIgnoreCase))
+            {
+                states.AddRange(JobStates.Terminal);
+            }
+            else if (JobStates.TryParse(names[i], out var state) && state.IsTerminal())
+            {
+                states.Add(state);
+            }
+            else
+            {
+                violations.Add(new ViolationDto($"$.statuses[{i}]", "must be terminal, completed, stopped or failed"));
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            violations.Add(new ViolationDto("$.statuses", "must name at least one terminal status"));
+        }
+
+        if (violations.Count > 0)
+        {
+            return Problems.InvalidBody(violations);
+        }
+
+        var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray()).ConfigureAwait(false);
+        logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
+        return Results.Json(new DeletedDto(deleted.Count), RestJsonContext.Default.DeletedDto);
+    }
+}

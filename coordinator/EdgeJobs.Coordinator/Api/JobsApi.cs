@@ -1,0 +1,253 @@
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Protocol.Tools;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Api;
+
+/// <summary>
+/// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
+/// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
+/// </summary>
+internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, ILogger logger)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 1000;
+    public const int LogTailLines = 20;
+
+    public async Task<IResult> SubmitAsync(HttpContext http)
+    {
+        var principal = ScopeFilter.Current(http);
+        var (request, problem) = await RequestBody.ReadAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var tool = catalog.Find(request.Tool, request.Version);
+        if (tool is null)
+        {
+            var known = string.Join(", ", catalog.Tools.Select(t => $"{t.Id} v{t.Version}"));
+            return catalog.Find(request.Tool) is { } other
+                ? Problems.Of(400, "unknown_tool_version", "Unknown tool version",
+                    $"tool '{request.Tool}' has version {other.Version}, not '{request.Version}'",
+                    [new ViolationDto("$.version", $"must be '{other.Version}'")])
+                : Problems.Of(400, "unknown_tool", "Unknown tool",
+                    $"no tool '{Problems.Truncate(request.Tool)}'; known: {known}", [new ViolationDto("$.tool", "is not a known tool")]);
+        }
+
+        if (!principal.Has(tool.RequiredScope))
+        {
+            return Problems.Forbidden($"tool '{tool.Id}' needs the scope '{tool.RequiredScope}'");
+        }
+
+        var violations = new List<ViolationDto>();
+        CheckJobOptions(request, violations);
+        var check = tool.Check(request.Params);
+        violations.AddRange(check.Violations);
+        if (violations.Count > 0 || !check.IsValid)
+        {
+            return Problems.Of(400, "invalid_params", "Invalid job parameters",
+                string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
+        }
+
+        var row = await ledger.SubmitAsync(new NewJob
+        {
+            Tool = tool.Id,
+            ToolVersion = tool.Version,
+            Params = check.CanonicalJson!,
+            Owner = principal.Name,
+            Priority = request.Priority ?? 0,
+            MaxAttempts = request.MaxAttempts,
+            TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
+            CampaignId = request.CampaignId,
+            ParentId = request.ParentId,
+        }).ConfigureAwait(false);
+        logger.JobSubmitted(row.Id, row.Tool, row.ToolVersion, row.Owner);
+        http.Response.Headers.Location = $"/v1/jobs/{row.Id}";
+        return Results.Json(JobMapper.ToDto(row, deduplicated: false), RestJsonContext.Default.JobDto,
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
+    {
+        if (request.Priority is < -1000 or > 1000)
+        {
+            violations.Add(new ViolationDto("$.priority", "must be between -1000 and 1000"));
+        }
+
+        if (request.MaxAttempts is < 1 or > 100)
+        {
+            violations.Add(new ViolationDto("$.max_attempts", "must be between 1 and 100"));
+        }
+
+        if (request.TimeoutS is { } timeout && (!double.IsFinite(timeout) || timeout <= 0 || timeout > 30 * 86400))
+        {
+            violations.Add(new ViolationDto("$.timeout_s", "must be above 0 and at most 2592000 (30 days)"));
+        }
+
+        if (request.CampaignId is <= 0)
+        {
+            violations.Add(new ViolationDto("$.campaign_id", "must be a positive id"));
+        }
+
+        if (request.ParentId is <= 0)
+        {
+            violations.Add(new ViolationDto("$.parent_id", "must be a positive id"));
+        }
+    }
+
+    public async Task<IResult> ListAsync(HttpContext http)
+    {
+        var principal = ScopeFilter.Current(http);
+        var query = http.Request.Query;
+        foreach (var key in query.Keys)
+        {
+            if (key is not ("status" or "limit" or "cursor" or "tool" or "node" or "campaign" or "owner"))
+            {
+                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use status, limit, cursor, tool, node, campaign or owner");
+            }
+        }
+
+        if (!JobStates.TryParseFilter(Single(query, "status"), out var states, out var bad))
+        {
+            return Problems.InvalidQuery("status",
+                $"'{Problems.Truncate(bad ?? "")}' is not a status; use active, all, terminal or a comma list of {string.Join(", ", JobStates.All.Select(s => s.Name()))}");
+        }
+
+        var limit = DefaultLimit;
+        if (Single(query, "limit") is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxLimit))
+        {
+            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {MaxLimit}");
+        }
+
+        long? cursor = null;
+        if (Single(query, "cursor") is { } rawCursor)
+        {
+            if (!JobIds.TryParse(rawCursor, out var c))
+            {
+                return Problems.InvalidQuery("cursor", "cursor must be the id of the last job of the previous page");
+            }
+
+            cursor = c;
+        }
+
+        long? node = null;
+        if (Single(query, "node") is { } rawNode)
+        {
+            if (!JobIds.TryParse(rawNode, out var n))
+            {
+                return Problems.InvalidQuery("node", "node must be a node id");
+            }
+
+            node = n;
+        }
+
+        long? campaign = null;
+        if (Single(query, "campaign") is { } rawCampaign)
+        {
+            if (!JobIds.TryParse(rawCampaign, out var n))
+            {
+                return Problems.InvalidQuery("campaign", "campaign must be a campaign id");
+            }
+
+            campaign = n;
+        }
+
+        var owner = Single(query, "owner");
+        if (!principal.IsAdmin)
+        {
+            if (owner is not null && owner != principal.Name)
+            {
+                return Problems.Forbidden("only jobs:admin may list other owners' jobs");
+            }
+
+            owner = principal.Name;
+        }
+
+        var page = await ledger.ListJobsAsync(new JobQuery
+        {
+            States = states,
+            Tool = Single(query, "tool"),
+            NodeId = node,
+            CampaignId = campaign,
+            Owner = owner,
+            Cursor = cursor,
+            Limit = limit,
+        }).ConfigureAwait(false);
+        return Results.Json(new JobListDto([.. page.Jobs.Select(j => JobMapper.ToDto(j))], page.NextCursor), RestJsonContext.Default.JobListDto);
+    }
+
+    public async Task<IResult> GetAsync(HttpContext http, string rawId)
+    {
+        var (job, problem) = await FindOwnAsync(http, rawId).ConfigureAwait(false);
+        if (job is null)
+        {
+            return problem!;
+        }
+
+        var tail = await ledger.LogTailAsync(job.Id, LogTailLines).ConfigureAwait(false);
+        return Results.Json(JobMapper.ToDto(job, tail), RestJsonContext.Default.JobDto);
+    }
+
+    public async Task<IResult> EventsAsync(HttpContext http, string rawId)
+    {
+        var (job, problem) = await FindOwnAsync(http, rawId).ConfigureAwait(false);
+        if (job is null)
+        {
+            return problem!;
+        }
+
+        var events = await ledger.GetEventsAsync(job.Id).ConfigureAwait(false);
+        return Results.Json(new JobEventListDto([.. events.Select(JobMapper.ToDto)]), RestJsonContext.Default.JobEventListDto);
+    }
+
+    public async Task<IResult> LogAsync(HttpContext http, string rawId)
+    {
+        var (job, problem) = await FindOwnAsync(http, rawId).ConfigureAwait(false);
+        if (job is null)
+        {
+            return problem!;
+        }
+
+        long since = 0;
+        if (Single(http.Request.Query, "since") is { } rawSince && (!long.TryParse(rawSince, out since) || since < 0))
+        {
+            return Problems.InvalidQuery("since", "since must be a cursor from a previous answer (an integer ≥ 0)");
+        }
+
+        var limit = Ledger.Ledger.MaxLogPage;
+        if (Single(http.Request.Query, "limit") is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > Ledger.Ledger.MaxLogPage))
+        {
+            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {Ledger.Ledger.MaxLogPage}");
+        }
+
+        var page = await ledger.ReadLogAsync(job.Id, since, limit).ConfigureAwait(false);
+        return page is null
+            ? Problems.JobNotFound(job.Id)
+            : Results.Json(new JobLogDto(page.Cursor, page.Lines, page.TruncatedFromTail), RestJsonContext.Default.JobLogDto);
+    }
+
+    /// <summary>Parses the id, loads the job, and checks the caller may see it: 400, 404 or 403 otherwise.</summary>
+    private async Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId)
+    {
+        if (!JobIds.TryParse(rawId, out var id))
+        {
+            return (null, Problems.InvalidId(rawId));
+        }
+
+        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
+        if (job is null)
+        {
+            return (null, Problems.JobNotFound(id));
+        }
+
+        return ScopeFilter.Current(http).MayActOn(job.Owner) ? (job, null) : (null, Problems.NotYours(id));
+    }
+
+    private static string? Single(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) ? values.Count == 1 ? values[0] : string.Join(',', values.ToArray()) : null;
+}

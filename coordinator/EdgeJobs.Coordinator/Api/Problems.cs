@@ -1,0 +1,49 @@
+using EdgeJobs.Protocol.Rest;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeJobs.Coordinator.Api;
+
+/// <summary>
+/// Every error the API answers, as <c>application/problem+json</c> with a stable <c>error_code</c>.
+/// Clients switch on the code; the title and detail are for humans and may be reworded.
+/// </summary>
+internal static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static IResult Of(int status, string errorCode, string title, string? detail = null,
+        IReadOnlyList<ViolationDto>? errors = null, string? state = null) =>
+        Results.Json(
+            new ProblemDto
+            {
+                Type = "https://edgejobs.dev/problems/" + errorCode.Replace('_', '-'),
+                Title = title,
+                Status = status,
+                Detail = detail,
+                ErrorCode = errorCode,
+                Errors = errors,
+                State = state,
+            },
+            RestJsonContext.Default.ProblemDto,
+            ContentType,
+            status);
+
+    public static IResult Unauthorized(string detail) => Of(401, "unauthorized", "Authentication required", detail);
+
+    public static IResult Forbidden(string detail) => Of(403, "forbidden", "Not allowed", detail);
+
+    public static IResult InvalidId(string raw) =>
+        Of(400, "invalid_id", "Malformed job id", $"'{Truncate(raw)}' is not a job id: ids are positive 64-bit integers");
+
+    public static IResult JobNotFound(long id) => Of(404, "job_not_found", "No such job", $"job {id} does not exist");
+
+    public static IResult InvalidQuery(string parameter, string detail) =>
+        Of(400, "invalid_query", "Invalid query parameter", detail, [new ViolationDto(parameter, detail)]);
+
+    public static IResult InvalidBody(IReadOnlyList<ViolationDto> errors) =>
+        Of(400, "invalid_body", "The request body is not valid", string.Join("; ", errors.Select(e => $"{e.Path} {e.Reason}")), errors);
+
+    public static IResult NotYours(long id) => Of(403, "forbidden", "Not allowed", $"job {id} belongs to another owner");
+
+    internal static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

@@ -1,0 +1,40 @@
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Tools;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator;
+
+/// <summary>Everything the coordinator is started with (the operator contract's flags, design §1).</summary>
+public sealed record CoordinatorOptions
+{
+    public required string DataDir { get; init; }
+
+    /// <summary>REST listener, <c>host:port</c>; port 0 picks a free one (tests).</summary>
+    public string Http { get; init; } = "127.0.0.1:8080";
+
+    /// <summary>Agent link listener, <c>host:port</c>.</summary>
+    public string Link { get; init; } = "127.0.0.1:8081";
+
+    public int LocalAgentSlots { get; init; }
+
+    public string? DataRoot { get; init; }
+
+    /// <summary>JSON log lines (journald, log shippers) instead of readable text.</summary>
+    public bool JsonLogs { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public LedgerOptions Ledger { get; init; } = new();
+
+    public ToolCatalog Catalog { get; init; } = ToolCatalog.BuiltIn;
+
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string LedgerPath => Path.Combine(DataDir, "ledger.db");
+
+    public string AdminTokenPath => Path.Combine(DataDir, "admin.token");
+
+    public string AgentTokenPath => Path.Combine(DataDir, "agent.token");
+}
