@@ -48,6 +48,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             throw new ArgumentException($"--http '{options.Http}' is not host:port (e.g. 127.0.0.1:8080)", nameof(options));
         }
 
+        options = options with { DataDir = Path.GetFullPath(options.DataDir) };
         CreatePrivateDirectory(options.DataDir);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });

@@ -21,9 +21,9 @@ internal static class ApiRoutes
         var admin = new ScopeFilter(ledger, Scopes.JobsAdmin);
         var anyJobs = new ScopeFilter(ledger, Scopes.JobsRead, Scopes.JobsWrite);
 
-        app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJsonContext.Default.HealthDto));
+        app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJson.Wire.HealthDto));
         app.MapGet("/readyz", async () => await ledger.IsReadyAsync().ConfigureAwait(false)
-            ? Results.Json(new HealthDto("ready"), RestJsonContext.Default.HealthDto)
+            ? Results.Json(new HealthDto("ready"), RestJson.Wire.HealthDto)
             : Problems.Of(503, "not_ready", "Not ready", "the ledger is not open"));
 
         var v1 = app.MapGroup("/v1");

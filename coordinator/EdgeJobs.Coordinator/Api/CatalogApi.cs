@@ -8,10 +8,10 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The tool catalog and <c>/v1/sys/features</c>: what clients discover instead of hard-coding.</summary>
 internal sealed class CatalogApi(ToolCatalog catalog, string version)
 {
-    public IResult Tools() => Results.Json(new ToolListDto([.. catalog.Tools.Select(t => t.ToDto())]), RestJsonContext.Default.ToolListDto);
+    public IResult Tools() => Results.Json(new ToolListDto([.. catalog.Tools.Select(t => t.ToDto())]), RestJson.Wire.ToolListDto);
 
     public IResult Tool(string id) => catalog.Find(id) is { } tool
-        ? Results.Json(tool.ToDto(), RestJsonContext.Default.ToolDto)
+        ? Results.Json(tool.ToDto(), RestJson.Wire.ToolDto)
         : Problems.Of(404, "tool_not_found", "No such tool", $"no tool '{Problems.Truncate(id)}'");
 
     public IResult Features() => Results.Json(
@@ -19,5 +19,5 @@ internal sealed class CatalogApi(ToolCatalog catalog, string version)
             [.. JobStates.All.Select(s => new JobStateInfoDto(s.Name(), s.IsTerminal()))],
             [.. catalog.Tools.Select(t => t.Id)],
             version),
-        RestJsonContext.Default.FeaturesDto);
+        RestJson.Wire.FeaturesDto);
 }

@@ -25,7 +25,7 @@ internal sealed partial class JobsApi
         }
 
         logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, result.State!.Value.Name());
-        return Results.Json(JobMapper.ToDto(result.Job!), RestJsonContext.Default.JobDto);
+        return Results.Json(JobMapper.ToDto(result.Job!), RestJson.Wire.JobDto);
     }
 
     /// <summary>Terminal: removed, 204. Absent: 204 (the desired outcome holds). Active: 409.</summary>
@@ -85,7 +85,7 @@ internal sealed partial class JobsApi
 
         var deleted = await ledger.DeleteByStateAsync(states).ConfigureAwait(false);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, "status=" + status);
-        return Results.Json(new DeletedDto(deleted.Count), RestJsonContext.Default.DeletedDto);
+        return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
     }
 
     /// <summary><c>POST /v1/jobs/cleanup</c> <c>{older_than_s, statuses?}</c>: terminal jobs only, with their logs.</summary>
@@ -133,6 +133,6 @@ internal sealed partial class JobsApi
 
         var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray()).ConfigureAwait(false);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
-        return Results.Json(new DeletedDto(deleted.Count), RestJsonContext.Default.DeletedDto);
+        return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
     }
 }

@@ -68,7 +68,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         }).ConfigureAwait(false);
         logger.JobSubmitted(row.Id, row.Tool, row.ToolVersion, row.Owner);
         http.Response.Headers.Location = $"/v1/jobs/{row.Id}";
-        return Results.Json(JobMapper.ToDto(row, deduplicated: false), RestJsonContext.Default.JobDto,
+        return Results.Json(JobMapper.ToDto(row, deduplicated: false), RestJson.Wire.JobDto,
             statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -178,7 +178,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             Cursor = cursor,
             Limit = limit,
         }).ConfigureAwait(false);
-        return Results.Json(new JobListDto([.. page.Jobs.Select(j => JobMapper.ToDto(j))], page.NextCursor), RestJsonContext.Default.JobListDto);
+        return Results.Json(new JobListDto([.. page.Jobs.Select(j => JobMapper.ToDto(j))], page.NextCursor), RestJson.Wire.JobListDto);
     }
 
     public async Task<IResult> GetAsync(HttpContext http, string rawId)
@@ -190,7 +190,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         }
 
         var tail = await ledger.LogTailAsync(job.Id, LogTailLines).ConfigureAwait(false);
-        return Results.Json(JobMapper.ToDto(job, tail), RestJsonContext.Default.JobDto);
+        return Results.Json(JobMapper.ToDto(job, tail), RestJson.Wire.JobDto);
     }
 
     public async Task<IResult> EventsAsync(HttpContext http, string rawId)
@@ -202,7 +202,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         }
 
         var events = await ledger.GetEventsAsync(job.Id).ConfigureAwait(false);
-        return Results.Json(new JobEventListDto([.. events.Select(JobMapper.ToDto)]), RestJsonContext.Default.JobEventListDto);
+        return Results.Json(new JobEventListDto([.. events.Select(JobMapper.ToDto)]), RestJson.Wire.JobEventListDto);
     }
 
     public async Task<IResult> LogAsync(HttpContext http, string rawId)
@@ -228,7 +228,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         var page = await ledger.ReadLogAsync(job.Id, since, limit).ConfigureAwait(false);
         return page is null
             ? Problems.JobNotFound(job.Id)
-            : Results.Json(new JobLogDto(page.Cursor, page.Lines, page.TruncatedFromTail), RestJsonContext.Default.JobLogDto);
+            : Results.Json(new JobLogDto(page.Cursor, page.Lines, page.TruncatedFromTail), RestJson.Wire.JobLogDto);
     }
 
     /// <summary>Parses the id, loads the job, and checks the caller may see it: 400, 404 or 403 otherwise.</summary>

@@ -24,7 +24,7 @@ internal static class Problems
                 Errors = errors,
                 State = state,
             },
-            RestJsonContext.Default.ProblemDto,
+            RestJson.Wire.ProblemDto,
             ContentType,
             status);
 

@@ -13,7 +13,8 @@ public static class TokenSecrets
 
     public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
-    public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+    /// <summary>The stored form: lower-case hex of SHA-256.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

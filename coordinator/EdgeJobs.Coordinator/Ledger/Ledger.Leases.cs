@@ -53,6 +53,33 @@ public sealed partial class Ledger
         });
     }
 
+    /// <summary>
+    /// Offers one specific job to <paramref name="nodeId"/> (the scheduler's push path: a job just
+    /// submitted goes straight to an idle agent). Conflict unless the job is scheduled, free and due.
+    /// </summary>
+    public Task<(Transition Result, Lease? Lease)> GrantJobAsync(long jobId, long nodeId) => WriteAsync(c =>
+    {
+        var before = ReadJob(c, jobId);
+        if (before is null)
+        {
+            return (Transition.NotFound, (Lease?)null);
+        }
+
+        var now = Now();
+        if (before.JobState != JobState.Scheduled || before.LeaseNodeId is not null || before.NotBefore > now)
+        {
+            return (Transition.Conflict(before), null);
+        }
+
+        var after = before.Copy();
+        after.Fence = before.Fence + 1;
+        after.LeaseNodeId = nodeId;
+        after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
+        Save(c, before, after, null, now);
+        return (Transition.Ok(after), new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
+            after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value));
+    });
+
     /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>
     public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c =>
     {

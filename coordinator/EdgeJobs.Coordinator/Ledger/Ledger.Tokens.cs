@@ -5,7 +5,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 public sealed partial class Ledger
 {
     /// <summary>Stores a token by the hash of its secret. Null when the name is taken.</summary>
-    public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, byte[] hash) => WriteAsync(c =>
+    public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, string hash) => WriteAsync(c =>
     {
         if (c.ExecuteScalar<long>("SELECT count(*) FROM tokens WHERE name = @Name", new { Name = name }) > 0)
         {
@@ -18,7 +18,7 @@ public sealed partial class Ledger
     });
 
     /// <summary>The live token with this hash, or null.</summary>
-    public async Task<TokenRow?> FindTokenAsync(byte[] hash)
+    public async Task<TokenRow?> FindTokenAsync(string hash)
     {
         await using var c = OpenReader();
         return c.QuerySingleOrDefault<TokenRow>(

@@ -1,11 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Protocol.Rest;
 
 /// <summary>
 /// Walks a JSON object against a type's JSON contract and lists every violation with its
-/// JSON path: unknown fields, missing required fields, and values of the wrong JSON kind. The
+/// JSON path: unknown fields, missing required fields, values of the wrong JSON kind, and numbers outside
+/// their <see cref="ParamRangeAttribute"/>. The
 /// deserializer stops at the first problem; users deserve the whole list in one 400.
 /// </summary>
 public static class JsonShapeChecker
@@ -88,7 +91,20 @@ public static class JsonShapeChecker
         {
             Check(value, property.Options.GetTypeInfo(target), path, violations);
         }
+        else if (expected == ExpectedKind.Number && RangeOf(property) is { } range)
+        {
+            var number = value.GetDouble();
+            if (number < range.Minimum || number > range.Maximum)
+            {
+                violations.Add(new ViolationDto(path, string.Create(CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}")));
+            }
+        }
     }
+
+    private static ParamRangeAttribute? RangeOf(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(ParamRangeAttribute), inherit: false) is [ParamRangeAttribute range, ..]
+            ? range
+            : null;
 
     private enum ExpectedKind { Any, Number, Boolean, String, Array, Object }
 

@@ -32,6 +32,22 @@ public sealed partial class RestJsonContext : JsonSerializerContext;
 
 public static class RestJson
 {
+    /// <summary>
+    /// What the coordinator writes: like <see cref="RestJsonContext.Default"/> but without escaping
+    /// quotes and non-ASCII letters, so answers read naturally (they are never embedded in HTML).
+    /// </summary>
+    public static readonly RestJsonContext Wire = new(new JsonSerializerOptions(RestJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Indented output for humans (the CLI's <c>--json</c>).</summary>
     public static readonly RestJsonContext Indented = new(new JsonSerializerOptions(RestJsonContext.Default.Options) { WriteIndented = true });
+
+    /// <summary>For clients reading answers: fields a newer coordinator adds are skipped, not refused.</summary>
+    public static readonly RestJsonContext Lenient = new(new JsonSerializerOptions(RestJsonContext.Default.Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        RespectRequiredConstructorParameters = false,
+    });
 }

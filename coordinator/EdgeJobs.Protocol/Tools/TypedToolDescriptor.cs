@@ -56,7 +56,6 @@ public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParam
             return new ParamsCheck(null, violations);
         }
 
-        ParamsRangeChecker.Check(typed, TypeInfo, "$.params", violations);
         AddCrossFieldViolations(typed, violations);
         return violations.Count > 0
             ? new ParamsCheck(null, violations)

@@ -80,7 +80,7 @@ CREATE TABLE nodes (
 CREATE TABLE tokens (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   name       TEXT    NOT NULL UNIQUE,
-  hash       BLOB    NOT NULL UNIQUE,                   -- SHA-256 of the secret; the secret is never stored
+  hash       TEXT    NOT NULL UNIQUE,                   -- SHA-256 of the secret (hex); the secret is never stored
   scopes     TEXT    NOT NULL,                          -- comma list
   created_at INTEGER NOT NULL,
   revoked_at INTEGER

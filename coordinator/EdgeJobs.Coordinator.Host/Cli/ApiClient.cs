@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Protocol.Rest;
+
+namespace EdgeJobs.Coordinator.Host.Cli;
+
+/// <summary>The client verbs' view of REST API v1: <c>--url</c> and <c>--token-file</c> (or <c>EDGEJOBS_TOKEN</c>).</summary>
+internal sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private ApiClient(HttpClient http) => _http = http;
+
+    public static ApiClient FromArgs(CliArgs args)
+    {
+        var url = args.Get("url") ?? "http://127.0.0.1:8080";
+        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--url '{url}' is not an http(s) URL");
+        }
+
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var token = ReadToken(args);
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new ApiClient(http);
+    }
+
+    private static string? ReadToken(CliArgs args)
+    {
+        var file = args.Get("token-file");
+        if (file is not null)
+        {
+            return File.Exists(file)
+                ? File.ReadAllText(file).Trim()
+                : throw new UsageException($"--token-file {file} does not exist");
+        }
+
+        if (Environment.GetEnvironmentVariable("EDGEJOBS_TOKEN") is { Length: > 0 } token)
+        {
+            return token.Trim();
+        }
+
+        // The first-run default of `edgejobs up`, so a newcomer needs no flags on the same machine.
+        var dataDir = args.Get("data-dir") ?? "edgejobs-data";
+        var admin = Path.Combine(dataDir, "admin.token");
+        return File.Exists(admin) ? File.ReadAllText(admin).Trim() : null;
+    }
+
+    public Task<(HttpStatusCode Status, string Body)> GetAsync(string path, CancellationToken cancellation = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellation);
+
+    public Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? json, CancellationToken cancellation = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
+        }, cancellation);
+
+    public Task<(HttpStatusCode Status, string Body)> DeleteAsync(string path, CancellationToken cancellation = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellation);
+
+    private async Task<(HttpStatusCode, string)> SendAsync(HttpRequestMessage request, CancellationToken cancellation)
+    {
+        using (request)
+        {
+            try
+            {
+                using var response = await _http.SendAsync(request, cancellation).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+                return (response.StatusCode, body);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new CliException($"cannot reach the coordinator at {_http.BaseAddress}: {e.Message} (is it running? see --url)");
+            }
+        }
+    }
+
+    /// <summary>Deserializes a success answer, or throws a <see cref="CliException"/> carrying the problem.</summary>
+    public static T Read<T>((HttpStatusCode Status, string Body) answer, JsonTypeInfo<T> type)
+    {
+        EnsureSuccess(answer);
+        return JsonSerializer.Deserialize(answer.Body, type) ?? throw new CliException("the coordinator sent an empty answer");
+    }
+
+    public static void EnsureSuccess((HttpStatusCode Status, string Body) answer)
+    {
+        if ((int)answer.Status is >= 200 and < 300)
+        {
+            return;
+        }
+
+        ProblemDto? problem = null;
+        try
+        {
+            problem = JsonSerializer.Deserialize(answer.Body, RestJson.Lenient.ProblemDto);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (problem is null)
+        {
+            throw new CliException($"the coordinator answered {(int)answer.Status}");
+        }
+
+        var details = problem.Errors is { Count: > 0 } errors
+            ? "\n" + string.Join("\n", errors.Select(e => $"  {e.Path} {e.Reason}"))
+            : ": " + problem.Detail;
+        throw new CliException($"{problem.Title} ({(int)answer.Status} {problem.ErrorCode}){details}");
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A failure to report to the user without a stack trace; exit code 1.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,100 @@
+namespace EdgeJobs.Coordinator.Host.Cli;
+
+/// <summary>The text of every <c>--help</c>.</summary>
+internal static class Help
+{
+    private const string ClientFlags = """
+          --url URL          coordinator REST address (EDGEJOBS_URL; default http://127.0.0.1:8080)
+          --token-file FILE  bearer token file (EDGEJOBS_TOKEN_FILE); EDGEJOBS_TOKEN may hold the secret itself;
+                             default: edgejobs-data/admin.token when it exists
+          --json             print the API's JSON instead of a table
+        """;
+
+    public const string Main = """
+        edgejobs — a job system for geospatial processing on edge and HPC nodes
+
+        usage: edgejobs VERB [flags]        (edgejobs VERB --help for details)
+
+        servers:
+          up                 coordinator for one machine, with first-run defaults
+          coordinator        the coordinator: ledger, REST API, agent link
+          token create       mint an API token into the ledger
+        clients (REST):
+          submit TOOL        submit a job            tools      list the tool catalog
+          jobs ls|get|logs|stop|rm|cleanup           manage jobs
+        other:
+          version            print the version
+
+        Every flag has an environment variable: --data-dir is EDGEJOBS_DATA_DIR, and so on.
+        """;
+
+    public const string Coordinator = """
+        usage: edgejobs coordinator --data-dir DIR [--http HOST:PORT] [--link HOST:PORT]
+                                    [--local-agent-slots N] [--data-root DIR]
+                                    [--log-format text|json] [--log-level LEVEL]
+
+          --data-dir DIR          ledger, tokens and artifacts (required; created 0700)
+          --http HOST:PORT        REST listener (default 127.0.0.1:8080)
+          --link HOST:PORT        agent link listener (default 127.0.0.1:8081)
+          --local-agent-slots N   run an embedded agent with N slots (default 0)
+          --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
+          --log-format FORMAT     text (default) or json lines for journald and log shippers
+          --log-level LEVEL       trace, debug, information (default), warning, error
+
+        On first start it writes DATA_DIR/admin.token (jobs:read,jobs:write,jobs:admin) and
+        DATA_DIR/agent.token (agent), mode 0600. SIGTERM or Ctrl+C stops it cleanly.
+        """;
+
+    public const string Up = """
+        usage: edgejobs up [--data-dir DIR] [--data-root DIR] [coordinator flags]
+
+        The coordinator for a single machine with first-run defaults: --data-dir ./edgejobs-data,
+        REST on 127.0.0.1:8080. Runs in the foreground; Ctrl+C stops it.
+        See `edgejobs coordinator --help` for every flag.
+        """;
+
+    public const string Token = """
+        usage: edgejobs token create --data-dir DIR --scopes SCOPES [--name NAME]
+
+          --scopes SCOPES   comma list of jobs:read, jobs:write, jobs:admin, agent
+          --name NAME       the token's name, recorded as the owner of the jobs it submits
+                            (default: a random name)
+
+        Prints the secret alone on stdout (for scripts); only its hash is stored.
+        """;
+
+    public static readonly string Submit = $"""
+        usage: edgejobs submit TOOL [--param KEY=VALUE]... [--params-json JSON] [--version V]
+                               [--priority N] [--max-attempts N] [--timeout SECONDS] [--wait]
+
+          --param KEY=VALUE   one tool parameter; numbers, true/false and JSON values are sent as JSON
+          --params-json JSON  all parameters as one JSON object instead of --param
+          --priority N        -1000..1000, higher runs first (default 0)
+          --max-attempts N    attempts before the job fails (default 3)
+          --timeout SECONDS   fail the job if it runs longer
+          --wait              wait for the job to end, with a progress bar; exit 0 only if it completed
+        {ClientFlags}
+        Prints the new job's id on stdout. Example: edgejobs submit sleep --param seconds=2.5 --wait
+        """;
+
+    public static readonly string Jobs = $"""
+        usage: edgejobs jobs ls [--status active|all|terminal|STATE,...] [--limit N] [--cursor ID] [--tool T] [--owner O]
+               edgejobs jobs get ID
+               edgejobs jobs logs ID [-f|--follow] [--since CURSOR]
+               edgejobs jobs stop ID
+               edgejobs jobs rm ID | edgejobs jobs rm --status terminal|completed|stopped|failed
+               edgejobs jobs cleanup --older-than DURATION [--status completed,failed,...]
+
+          States: scheduled, running, stop_requested, stopping, stopped, completed, failed.
+          rm refuses active jobs (stop them first); rm --status and cleanup need jobs:admin.
+          DURATION is 90s, 30m, 12h or 7d.
+        {ClientFlags}
+        """;
+
+    public static readonly string Tools = $"""
+        usage: edgejobs tools [ID]
+
+          Without ID: the catalog. With ID: that tool with its params JSON Schema.
+        {ClientFlags}
+        """;
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+
+namespace EdgeJobs.Coordinator.Host.Cli;
+
+/// <summary>Polls a job until it ends, drawing a progress bar on stderr when it is a terminal.</summary>
+internal static class JobWatcher
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<JobDto> WaitAsync(ApiClient client, long id)
+    {
+        var interactive = !Console.IsErrorRedirected;
+        string? lastLine = null;
+        while (true)
+        {
+            var job = ApiClient.Read(await client.GetAsync($"v1/jobs/{id}").ConfigureAwait(false), RestJson.Lenient.JobDto);
+            var line = Describe(job);
+            if (line != lastLine)
+            {
+                if (interactive)
+                {
+                    Console.Error.Write("\r\u001b[2K" + line);
+                }
+                else
+                {
+                    Console.Error.WriteLine(line);
+                }
+
+                lastLine = line;
+            }
+
+            if (JobStates.TryParse(job.Status, out var state) && state.IsTerminal())
+            {
+                if (interactive)
+                {
+                    Console.Error.WriteLine();
+                }
+
+                return job;
+            }
+
+            await Task.Delay(s_interval).ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(JobDto job)
+    {
+        var percent = job.Progress?.Percent ?? 0;
+        const int width = 30;
+        var filled = (int)Math.Round(percent / 100 * width);
+        var bar = new string('#', filled) + new string('.', width - filled);
+        var phase = job.Progress?.Phase is { Length: > 0 } p ? " " + p : "";
+        return string.Create(CultureInfo.InvariantCulture, $"[{bar}] {percent,5:0.0}% {job.Status}{phase}");
+    }
+}
