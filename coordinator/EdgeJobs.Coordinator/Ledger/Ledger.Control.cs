@@ -57,7 +57,7 @@ public sealed partial class Ledger
         var mask = TerminalMask(states);
         return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
             "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 RETURNING id",
-            new { Mask = mask }).AsList());
+            new { Mask = mask }).ToRowList());
     }
 
     /// <summary>Deletes terminal jobs in <paramref name="states"/> that finished at least <paramref name="olderThan"/> ago.</summary>
@@ -67,7 +67,7 @@ public sealed partial class Ledger
         var mask = TerminalMask(states);
         return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
             "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff RETURNING id",
-            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds }).AsList());
+            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds }).ToRowList());
     }
 
     private static long TerminalMask(IReadOnlyCollection<JobState> states)

@@ -109,7 +109,7 @@ public sealed partial class Ledger
             query.CampaignId,
             query.Owner,
             Take = query.Limit + 1,
-        }).AsList();
+        }).ToRowList();
 
         if (rows.Count <= query.Limit)
         {
@@ -123,7 +123,7 @@ public sealed partial class Ledger
     public async Task<IReadOnlyList<JobEventRow>> GetEventsAsync(long jobId)
     {
         await using var c = OpenReader();
-        return c.Query<JobEventRow>("SELECT * FROM job_events WHERE job_id = @JobId ORDER BY seq", new { JobId = jobId }).AsList();
+        return c.Query<JobEventRow>("SELECT * FROM job_events WHERE job_id = @JobId ORDER BY seq", new { JobId = jobId }).ToRowList();
     }
 
     /// <summary>Counts jobs per state (for metrics and tests).</summary>

@@ -243,7 +243,7 @@ public sealed partial class Ledger
         var now = Now();
         var rows = c.Query<JobRow>(
             "SELECT * FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max",
-            new { Now = now, Max = max }).AsList();
+            new { Now = now, Max = max }).ToRowList();
         var changed = 0;
         foreach (var before in rows)
         {

@@ -70,7 +70,7 @@ public sealed partial class Ledger
 
         var lines = c.Query<LogLineRow>(
             "SELECT seq, line FROM job_logs WHERE job_id = @JobId AND seq > @Since ORDER BY seq LIMIT @Limit",
-            new { JobId = jobId, Since = since, Limit = Math.Clamp(limit, 1, MaxLogPage) }).AsList();
+            new { JobId = jobId, Since = since, Limit = Math.Clamp(limit, 1, MaxLogPage) }).ToRowList();
         var truncated = Math.Max(0, job.LogFirstSeq - 1 - since);
         var cursor = lines.Count > 0 ? lines[^1].Seq : Math.Max(since, 0);
         return new LogPage(cursor, lines.ConvertAll(l => l.Line), Math.Min(truncated, job.LogSeq));
@@ -82,7 +82,7 @@ public sealed partial class Ledger
         await using var c = OpenReader();
         var lines = c.Query<string>(
             "SELECT line FROM job_logs WHERE job_id = @JobId ORDER BY seq DESC LIMIT @Count",
-            new { JobId = jobId, Count = count }).AsList();
+            new { JobId = jobId, Count = count }).ToRowList();
         lines.Reverse();
         return lines;
     }

@@ -18,6 +18,6 @@ public sealed partial class Ledger
     public async Task<IReadOnlyList<NodeRow>> ListNodesAsync()
     {
         await using var c = OpenReader();
-        return c.Query<NodeRow>("SELECT * FROM nodes ORDER BY id").AsList();
+        return c.Query<NodeRow>("SELECT * FROM nodes ORDER BY id").ToRowList();
     }
 }
