@@ -1,0 +1,77 @@
+using Dapper;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeJobs.Coordinator.Tests.Ledger;
+
+public class LedgerFileTests
+{
+    [Test]
+    public async Task a_new_ledger_is_migrated_to_the_latest_version_in_wal_mode()
+    {
+        await using var f = new LedgerFixture();
+        await using var c = new SqliteConnection($"Data Source={f.Ledger.Path}");
+        c.Open();
+        await Assert.That(c.ExecuteScalar<long>("PRAGMA user_version")).IsEqualTo(Migrator.LatestVersion);
+        await Assert.That(c.ExecuteScalar<string>("PRAGMA journal_mode")).IsEqualTo("wal");
+        await Assert.That(await f.Ledger.IntegrityCheckAsync()).IsEqualTo("ok");
+    }
+
+    [Test]
+    public async Task a_ledger_written_by_a_newer_edgejobs_is_refused_with_a_clear_error()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("ledger.db");
+        await (await Task.FromResult(EdgeJobs.Coordinator.Ledger.Ledger.Open(path))).DisposeAsync();
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open();
+            c.Execute($"PRAGMA user_version = {Migrator.LatestVersion + 1}");
+        }
+
+        var error = await Assert.That(() => EdgeJobs.Coordinator.Ledger.Ledger.Open(path)).Throws<LedgerVersionException>();
+        await Assert.That(error!.Message).Contains("newer edgejobs");
+    }
+
+    [Test]
+    public async Task reopening_keeps_every_job_and_applies_no_migration_twice()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("ledger.db");
+        long id;
+        await using (var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(path))
+        {
+            id = (await ledger.SubmitAsync(LedgerFixture.Job())).Id;
+        }
+
+        await using var reopened = EdgeJobs.Coordinator.Ledger.Ledger.Open(path);
+        await Assert.That(await reopened.GetJobAsync(id)).IsNotNull();
+        await Assert.That((await reopened.SubmitAsync(LedgerFixture.Job())).Id).IsGreaterThan(id);
+    }
+
+    [Test]
+    public async Task one_failing_write_in_a_group_commit_does_not_undo_its_neighbours()
+    {
+        await using var f = new LedgerFixture();
+        var writes = new List<Task>();
+        for (var i = 0; i < 50; i++)
+        {
+            writes.Add(f.Ledger.SubmitAsync(LedgerFixture.Job()));
+            if (i == 25)
+            {
+                writes.Add(f.Ledger.WriteAsync<int>(c =>
+                {
+                    c.Execute("INSERT INTO nodes (node_key, name, registered_at) VALUES ('x', 'x', 0)");
+                    throw new InvalidOperationException("boom");
+                }));
+            }
+        }
+
+        var failing = writes[26];
+        await Assert.That(async () => await failing).Throws<InvalidOperationException>();
+        await Task.WhenAll(writes.Where(w => w != failing));
+        await Assert.That(await f.Ledger.CountJobsAsync()).IsEqualTo(50);
+        await Assert.That((await f.Ledger.ListNodesAsync()).Count).IsEqualTo(0);
+    }
+}

@@ -1,0 +1,59 @@
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Tests.Ledger;
+
+public class LogTests
+{
+    [Test]
+    public async Task the_log_cursor_only_moves_forward_across_retries()
+    {
+        await using var f = new LedgerFixture();
+        var job = await f.SubmitAsync(maxAttempts: 2);
+        var first = await f.RunningAsync(job.Id);
+        await f.Ledger.AppendLogAsync(job.Id, first.Fence, ["a1", "a2"]);
+        var page1 = await f.Ledger.ReadLogAsync(job.Id, 0);
+        await f.Ledger.FinishAsync(job.Id, first.Fence, new FinishReport(FinishOutcome.RetryableFailure, "io", "x"));
+        f.Clock.Advance(f.Ledger.Options.RetryMaxDelay);
+        var second = await f.RunningAsync(job.Id);
+        await f.Ledger.AppendLogAsync(job.Id, second.Fence, ["b1"]);
+
+        var page2 = await f.Ledger.ReadLogAsync(job.Id, page1!.Cursor);
+
+        await Assert.That(page1.Lines).IsEquivalentTo(new[] { "a1", "a2" });
+        await Assert.That(page1.Cursor).IsEqualTo(2);
+        await Assert.That(page2!.Lines).IsEquivalentTo(new[] { "b1" });
+        await Assert.That(page2.Cursor).IsEqualTo(3);
+        var empty = await f.Ledger.ReadLogAsync(job.Id, page2.Cursor);
+        await Assert.That(empty!.Cursor).IsEqualTo(3);
+        await Assert.That(empty.Lines.Count).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task old_lines_beyond_the_kept_window_are_counted_as_truncated_from_tail()
+    {
+        await using var f = new LedgerFixture(new LedgerOptions { Durable = false, LogLinesKept = 5 });
+        var job = await f.InStateAsync(JobState.Running);
+        await f.Ledger.AppendLogAsync(job.Id, job.Fence, [.. Enumerable.Range(1, 12).Select(i => $"line {i}")]);
+
+        var page = await f.Ledger.ReadLogAsync(job.Id, 0);
+
+        await Assert.That(page!.TruncatedFromTail).IsEqualTo(7);
+        await Assert.That(page.Lines).IsEquivalentTo(new[] { "line 8", "line 9", "line 10", "line 11", "line 12" });
+        await Assert.That(page.Cursor).IsEqualTo(12);
+        await Assert.That((await f.Ledger.LogTailAsync(job.Id, 2)).ToArray()).IsEquivalentTo(new[] { "line 11", "line 12" });
+    }
+
+    [Test]
+    public async Task log_lines_are_refused_from_an_agent_without_the_lease()
+    {
+        await using var f = new LedgerFixture();
+        var done = await f.InStateAsync(JobState.Completed);
+
+        var late = await f.Ledger.AppendLogAsync(done.Id, done.Fence, ["too late"]);
+
+        await Assert.That(late.Outcome).IsEqualTo(TransitionOutcome.Conflict);
+        await Assert.That((await f.Ledger.ReadLogAsync(done.Id, 0))!.Lines.Count).IsEqualTo(0);
+    }
+}
