@@ -35,47 +35,11 @@ internal sealed class LedgerFixture : IAsyncDisposable
     public async Task<JobRow> SubmitAsync(string owner = "alice", int? maxAttempts = null) =>
         await Ledger.SubmitAsync(Job(owner, maxAttempts: maxAttempts));
 
-    /// <summary>Submits a job and walks it into <paramref name="state"/>; returns the row and its current fence.</summary>
-    public async Task<JobRow> InStateAsync(JobState state, string owner = "alice")
-    {
-        var job = await SubmitAsync(owner);
-        if (state == JobState.Scheduled)
-        {
-            return job;
-        }
+    /// <summary>Submits a job and walks it into <paramref name="state"/>.</summary>
+    public async Task<JobRow> InStateAsync(JobState state, string owner = "alice") =>
+        await JobWalker.IntoStateAsync(Ledger, (await SubmitAsync(owner)).Id, state);
 
-        if (state == JobState.Stopped)
-        {
-            return Expect(await Ledger.StopAsync(job.Id));
-        }
-
-        var running = await RunningAsync(job.Id);
-        return state switch
-        {
-            JobState.Running => running,
-            JobState.StopRequested => Expect(await Ledger.StopAsync(job.Id)),
-            JobState.Stopping => await StoppingAsync(job.Id, running.Fence),
-            JobState.Completed => Expect(await Ledger.FinishAsync(job.Id, running.Fence, new FinishReport(FinishOutcome.Succeeded))),
-            JobState.Failed => Expect(await Ledger.FinishAsync(job.Id, running.Fence, new FinishReport(FinishOutcome.FatalFailure, "boom", "fatal"))),
-            _ => throw new ArgumentOutOfRangeException(nameof(state)),
-        };
-    }
-
-    public async Task<JobRow> RunningAsync(long jobId, long node = Node)
-    {
-        var (granted, lease) = await Ledger.GrantJobAsync(jobId, node);
-        Expect(granted);
-        return Expect(await Ledger.AcceptAsync(jobId, lease!.Fence, node));
-    }
-
-    private async Task<JobRow> StoppingAsync(long jobId, long fence)
-    {
-        Expect(await Ledger.StopAsync(jobId));
-        return Expect(await Ledger.AcknowledgeStopAsync(jobId, fence));
-    }
-
-    private static JobRow Expect(Transition t) =>
-        t.IsOk ? t.Job! : throw new InvalidOperationException($"setup transition failed: {t.Outcome} {t.State}");
+    public Task<JobRow> RunningAsync(long jobId, long node = Node) => JobWalker.RunAsync(Ledger, jobId, node);
 
     public async ValueTask DisposeAsync()
     {

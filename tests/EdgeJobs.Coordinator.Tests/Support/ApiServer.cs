@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Tests.Support;
+
+/// <summary>
+/// A real coordinator on Kestrel, loopback, a free port, a ledger file in a temp dir; with tokens for
+/// every kind of caller.
+/// </summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    private readonly TempDir _dir;
+
+    private ApiServer(TempDir dir, CoordinatorServer server)
+    {
+        _dir = dir;
+        Server = server;
+        Http = new HttpClient { BaseAddress = server.HttpAddress };
+    }
+
+    public CoordinatorServer Server { get; }
+
+    public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Server.Ledger;
+
+    public HttpClient Http { get; }
+
+    /// <summary>jobs:read, jobs:write, jobs:admin (the first-run admin.token).</summary>
+    public string Admin { get; private set; } = "";
+
+    /// <summary>Owner "bob": jobs:read, jobs:write.</summary>
+    public string Bob { get; private set; } = "";
+
+    /// <summary>Owner "carol": jobs:read, jobs:write.</summary>
+    public string Carol { get; private set; } = "";
+
+    /// <summary>jobs:read only.</summary>
+    public string Reader { get; private set; } = "";
+
+    /// <summary>jobs:write only.</summary>
+    public string WriteOnly { get; private set; } = "";
+
+    /// <summary>agent only (the first-run agent.token).</summary>
+    public string Agent { get; private set; } = "";
+
+    public const string UnknownToken = "ej_thisTokenWasNeverIssuedToAnyoneAtAll0000000";
+
+    public static async Task<ApiServer> StartAsync(TimeProvider? time = null)
+    {
+        var dir = new TempDir();
+        var server = await CoordinatorServer.StartAsync(new CoordinatorOptions
+        {
+            DataDir = dir.File("data"),
+            Http = "127.0.0.1:0",
+            LogLevel = LogLevel.Warning,
+            Ledger = new EdgeJobs.Coordinator.Ledger.LedgerOptions { Durable = false },
+            Time = time ?? TimeProvider.System,
+        });
+        var api = new ApiServer(dir, server)
+        {
+            Admin = (await File.ReadAllTextAsync(server.Options.AdminTokenPath)).Trim(),
+            Agent = (await File.ReadAllTextAsync(server.Options.AgentTokenPath)).Trim(),
+        };
+        api.Bob = await api.MintAsync("bob", Scopes.JobsRead, Scopes.JobsWrite);
+        api.Carol = await api.MintAsync("carol", Scopes.JobsRead, Scopes.JobsWrite);
+        api.Reader = await api.MintAsync("reader", Scopes.JobsRead);
+        api.WriteOnly = await api.MintAsync("writer", Scopes.JobsWrite);
+        return api;
+    }
+
+    public async Task<string> MintAsync(string name, params string[] scopes)
+    {
+        var secret = TokenSecrets.Generate();
+        await Ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret));
+        return secret;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json = null, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, string? token) => SendAsync(HttpMethod.Get, path, token);
+
+    /// <summary>Submits a sleep job through REST and returns it.</summary>
+    public async Task<JobDto> SubmitAsync(string token, double seconds = 1)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "v1/jobs", token, "{\"tool\":\"sleep\",\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await ReadAsync(response, RestJsonContext.Default.JobDto))!;
+    }
+
+    public static async Task<T?> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), type);
+
+    public static async Task<ProblemDto> ProblemAsync(HttpResponseMessage response)
+    {
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (contentType != "application/problem+json")
+        {
+            throw new InvalidOperationException($"expected problem+json, got {contentType}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await ReadAsync(response, RestJsonContext.Default.ProblemDto))!;
+    }
+
+    /// <summary>Everything a refused request must leave untouched: jobs, their versions, events, logs, tokens.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        await using var c = new SqliteConnection($"Data Source={Ledger.Path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        var jobs = c.ExecuteScalar<string>("SELECT coalesce(group_concat(id || ':' || state || ':' || updated_at || ':' || event_seq || ':' || fence, ','), '') FROM jobs");
+        var events = c.ExecuteScalar<long>("SELECT count(*) FROM job_events");
+        var logs = c.ExecuteScalar<long>("SELECT count(*) FROM job_logs");
+        var tokens = c.ExecuteScalar<long>("SELECT count(*) FROM tokens");
+        return $"{jobs}|{events}|{logs}|{tokens}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
+        _dir.Dispose();
+    }
+}

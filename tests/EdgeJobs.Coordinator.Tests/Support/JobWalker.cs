@@ -1,0 +1,48 @@
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Tests.Support;
+
+/// <summary>Walks a scheduled job into any state through the ledger's own operations (no SQL shortcuts).</summary>
+internal static class JobWalker
+{
+    public const long Node = 1;
+
+    public static async Task<JobRow> IntoStateAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, JobState state)
+    {
+        switch (state)
+        {
+            case JobState.Scheduled:
+                return (await ledger.GetJobAsync(jobId))!;
+            case JobState.Stopped:
+                return Expect(await ledger.StopAsync(jobId));
+        }
+
+        var running = await RunAsync(ledger, jobId, Node);
+        return state switch
+        {
+            JobState.Running => running,
+            JobState.StopRequested => Expect(await ledger.StopAsync(jobId)),
+            JobState.Stopping => await StoppingAsync(ledger, jobId, running.Fence),
+            JobState.Completed => Expect(await ledger.FinishAsync(jobId, running.Fence, new FinishReport(FinishOutcome.Succeeded))),
+            JobState.Failed => Expect(await ledger.FinishAsync(jobId, running.Fence, new FinishReport(FinishOutcome.FatalFailure, "boom", "fatal"))),
+            _ => throw new ArgumentOutOfRangeException(nameof(state)),
+        };
+    }
+
+    public static async Task<JobRow> RunAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, long node)
+    {
+        var (granted, lease) = await ledger.GrantJobAsync(jobId, node);
+        Expect(granted);
+        return Expect(await ledger.AcceptAsync(jobId, lease!.Fence, node));
+    }
+
+    private static async Task<JobRow> StoppingAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, long fence)
+    {
+        Expect(await ledger.StopAsync(jobId));
+        return Expect(await ledger.AcknowledgeStopAsync(jobId, fence));
+    }
+
+    private static JobRow Expect(Transition t) =>
+        t.IsOk ? t.Job! : throw new InvalidOperationException($"setup transition failed: {t.Outcome} {t.State}");
+}
