@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeJobs.Smoke.Tests;
+
+/// <summary>Finds and runs the published binaries in dist/ (or $EDGEJOBS_DIST).</summary>
+internal static class Binary
+{
+    public static string Dist
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("EDGEJOBS_DIST");
+            if (!string.IsNullOrEmpty(env))
+            {
+                return env;
+            }
+
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeJobs.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return Path.Combine(dir?.FullName ?? ".", "dist");
+        }
+    }
+
+    public static string EdgeJobs
+    {
+        get
+        {
+            var path = Path.Combine(Dist, "edgejobs");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run scripts/publish (scripts/test does) before the smoke tests");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workDir = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workDir ?? "" };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace EdgeJobs.Smoke.Tests;
+
+/// <summary>
+/// The published edgejobs binary: started on loopback, driven through its own client verbs and raw
+/// HTTP, and stopped with SIGTERM. Also its shape: one file, only the C library family linked.
+/// </summary>
+[NotInParallel("edgejobs-binary")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class CoordinatorBinaryTests
+{
+    [Test]
+    public async Task the_binary_links_only_the_c_library_family()
+    {
+        var (exit, stdout, _) = await Binary.RunAsync("ldd", [Binary.EdgeJobs]);
+        await Assert.That(exit).IsEqualTo(0);
+        var libraries = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(' ')[0])
+            .Where(l => !l.StartsWith("linux-vdso", StringComparison.Ordinal))
+            .ToArray();
+        foreach (var library in libraries)
+        {
+            await Assert.That(library).Matches(@"^(/lib64/)?(ld-linux-x86-64|ld-linux-aarch64|libc|libm|libdl|libpthread|librt)\.so\.\d+$");
+        }
+
+        await Assert.That(stdout).DoesNotContain("sqlite");
+    }
+
+    [Test]
+    [Arguments("coordinator")]
+    [Arguments("up")]
+    [Arguments("token")]
+    [Arguments("submit")]
+    [Arguments("jobs")]
+    [Arguments("tools")]
+    public async Task every_verb_has_help(string verb)
+    {
+        var (exit, stdout, _) = await Binary.RunAsync(Binary.EdgeJobs, [verb, "--help"]);
+        await Assert.That(exit).IsEqualTo(0);
+        await Assert.That(stdout).Contains("usage: edgejobs");
+    }
+
+    [Test]
+    public async Task an_unknown_verb_or_flag_is_a_usage_error()
+    {
+        var verb = await Binary.RunAsync(Binary.EdgeJobs, ["frobnicate"]);
+        var flag = await Binary.RunAsync(Binary.EdgeJobs, ["coordinator", "--data-dir", "/tmp/x", "--htp", "1"]);
+        await Assert.That(verb.Exit).IsEqualTo(2);
+        await Assert.That(flag.Exit).IsEqualTo(2);
+        await Assert.That(flag.Stderr).Contains("--htp");
+    }
+
+    [Test]
+    public async Task the_coordinator_starts_serves_the_cli_and_stops_cleanly_on_sigterm()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "edgejobs-smoke", Guid.NewGuid().ToString("N"));
+        var port = Binary.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo(Binary.EdgeJobs) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "coordinator", "--data-dir", data, "--http", $"127.0.0.1:{port}", "--log-format", "json" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var started = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            while (true)
+            {
+                try
+                {
+                    using var ready = await http.GetAsync("readyz");
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (started.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    await Task.Delay(10);
+                }
+            }
+
+            var env = new Dictionary<string, string> { ["EDGEJOBS_URL"] = url, ["EDGEJOBS_TOKEN_FILE"] = Path.Combine(data, "admin.token") };
+            var adminMode = File.GetUnixFileMode(Path.Combine(data, "admin.token"));
+            await Assert.That(adminMode).IsEqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            var submit = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=0.5"], env);
+            await Assert.That(submit.Exit).IsEqualTo(0);
+            var id = submit.Stdout.Trim();
+            await Assert.That(long.TryParse(id, out _)).IsTrue();
+
+            var list = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls"], env);
+            await Assert.That(list.Stdout).Contains("scheduled");
+            var json = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "get", id, "--json"], env);
+            await Assert.That(json.Stdout).Contains("\"status\": \"scheduled\"");
+
+            var bad = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=-2"], env);
+            await Assert.That(bad.Exit).IsEqualTo(1);
+            await Assert.That(bad.Stderr).Contains("$.params.seconds");
+
+            var active = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "rm", id], env);
+            await Assert.That(active.Exit).IsEqualTo(1);
+            await Assert.That(active.Stderr).Contains("job_active");
+            var stop = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "stop", id], env);
+            await Assert.That(stop.Stdout.Trim()).IsEqualTo($"{id} stopped");
+            var rm = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "rm", id], env);
+            await Assert.That(rm.Exit).IsEqualTo(0);
+
+            var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard"]);
+            await Assert.That(token.Exit).IsEqualTo(0);
+            var readerEnv = new Dictionary<string, string> { ["EDGEJOBS_URL"] = url, ["EDGEJOBS_TOKEN"] = token.Stdout.Trim() };
+            var readerList = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--status", "all"], readerEnv);
+            await Assert.That(readerList.Exit).IsEqualTo(0);
+            var readerSubmit = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=1"], readerEnv);
+            await Assert.That(readerSubmit.Stderr).Contains("403 forbidden");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                // SIGTERM, as systemd sends it.
+                await Binary.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            }
+        }
+
+        using var exitWait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await process.WaitForExitAsync(exitWait.Token);
+        await Assert.That(process.ExitCode).IsEqualTo(0);
+        var log = await stdout;
+        await Assert.That(log).Contains("\"Message\"");
+        await Assert.That(log).Contains("listening on");
+        Directory.Delete(data, recursive: true);
+    }
+}
