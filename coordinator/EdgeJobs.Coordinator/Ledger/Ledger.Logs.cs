@@ -1,5 +1,4 @@
 using Dapper;
-using EdgeJobs.Protocol.Jobs;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -86,6 +85,4 @@ public sealed partial class Ledger
         lines.Reverse();
         return lines;
     }
-
-    internal static bool IsActive(JobRow row) => row.JobState.IsActive();
 }
