@@ -186,18 +186,7 @@ internal static class JobsVerb
                 throw new UsageException("give either a job id or --status, not both");
             }
 
-            var answer = await client.DeleteAsync($"v1/jobs?status={Uri.EscapeDataString(status)}").ConfigureAwait(false);
-            var deleted = ApiClient.Read(answer, RestJson.Lenient.DeletedDto);
-            if (json)
-            {
-                Output.Json(answer.Body);
-            }
-            else
-            {
-                Console.Out.WriteLine($"deleted {deleted.Deleted} jobs");
-            }
-
-            return 0;
+            return PrintDeleted(await client.DeleteAsync($"v1/jobs?status={Uri.EscapeDataString(status)}").ConfigureAwait(false), json);
         }
 
         var id = Id(args);
@@ -216,7 +205,11 @@ internal static class JobsVerb
         var body = "{\"older_than_s\":" + olderThan.TotalSeconds.ToString(CultureInfo.InvariantCulture)
             + (names is null ? "" : ",\"statuses\":[" + string.Join(',', names.Select(n => "\"" + System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(n) + "\"")) + "]")
             + "}";
-        var answer = await client.PostAsync("v1/jobs/cleanup", body).ConfigureAwait(false);
+        return PrintDeleted(await client.PostAsync("v1/jobs/cleanup", body).ConfigureAwait(false), json);
+    }
+
+    private static int PrintDeleted((System.Net.HttpStatusCode Status, string Body) answer, bool json)
+    {
         var deleted = ApiClient.Read(answer, RestJson.Lenient.DeletedDto);
         if (json)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Text.Json;
 using Dapper;
@@ -84,14 +85,9 @@ public sealed partial class Ledger
     public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         if (JobRules.Accept(before.JobState) is not { } change)
@@ -120,14 +116,9 @@ public sealed partial class Ledger
     public Task<Transition> RejectAsync(long jobId, long fence) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         if (before.JobState != JobState.Scheduled)
@@ -149,14 +140,9 @@ public sealed partial class Ledger
     public Task<Transition> RenewAsync(long jobId, long fence, ProgressReport? progress = null) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         if (!JobRules.HoldsLease(before.JobState))
@@ -181,14 +167,9 @@ public sealed partial class Ledger
     public Task<Transition> AcknowledgeStopAsync(long jobId, long fence) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         if (JobRules.AcknowledgeStop(before.JobState) is not { } change)
@@ -210,14 +191,9 @@ public sealed partial class Ledger
     public Task<Transition> FinishAsync(long jobId, long fence, FinishReport report) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         var attemptsLeft = before.Attempt < before.MaxAttempts;
@@ -272,6 +248,13 @@ public sealed partial class Ledger
 
         return changed;
     });
+
+    /// <summary>True (with NotFound or Fenced) when the job is gone or the caller's fence is stale.</summary>
+    private static bool IsRefused([NotNullWhen(false)] JobRow? job, long fence, out Transition refusal)
+    {
+        refusal = job is null ? Transition.NotFound : job.Fence != fence ? Transition.Fenced(job) : default;
+        return job is null || job.Fence != fence;
+    }
 
     /// <summary>Sets the columns that go with how an attempt ended: error, backoff, lease.</summary>
     private void ApplyEnding(JobRow after, StateChange change, string? errorCode, string? errorMessage, long now)

@@ -15,14 +15,9 @@ public sealed partial class Ledger
     public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines) => WriteAsync(c =>
     {
         var before = ReadJob(c, jobId);
-        if (before is null)
+        if (IsRefused(before, fence, out var refusal))
         {
-            return Transition.NotFound;
-        }
-
-        if (before.Fence != fence)
-        {
-            return Transition.Fenced(before);
+            return refusal;
         }
 
         if (!JobRules.HoldsLease(before.JobState))
