@@ -26,6 +26,14 @@ public sealed record CoordinatorOptions
 
     public LedgerOptions Ledger { get; init; } = new();
 
+    public QuotaOptions Quotas { get; init; } = new();
+
+    /// <summary>A completed job is returned for an identical submit if it finished within this window.</summary>
+    public TimeSpan DedupLookback { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long an Idempotency-Key and its first answer are kept (also after the job is deleted).</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
+
     public ToolCatalog Catalog { get; init; } = ToolCatalog.BuiltIn;
 
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -33,6 +41,8 @@ public sealed record CoordinatorOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public string LedgerPath => Path.Combine(DataDir, "ledger.db");
+
+    public string ResolvedDataRoot => DataRoot ?? Path.Combine(DataDir, "data");
 
     public string AdminTokenPath => Path.Combine(DataDir, "admin.token");
 

@@ -70,7 +70,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
             ErrorMiddleware.Use(app, logger);
-            ApiRoutes.Map(app, ledger, options.Catalog, logger);
+            Directory.CreateDirectory(options.ResolvedDataRoot);
+            ApiRoutes.Map(app, ledger, options, logger);
             await app.StartAsync(cancellation).ConfigureAwait(false);
         }
         catch

@@ -1,8 +1,8 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,9 +12,10 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (design §5) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, Ledger.Ledger ledger, ToolCatalog catalog, ILogger logger)
+    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, ILogger logger)
     {
-        var jobs = new JobsApi(ledger, catalog, logger);
+        var catalog = options.Catalog;
+        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), logger);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
         var read = new ScopeFilter(ledger, Scopes.JobsRead);
         var write = new ScopeFilter(ledger, Scopes.JobsWrite);
@@ -32,6 +33,8 @@ internal static class ApiRoutes
         v1.MapGet("/sys/features", catalogApi.Features).AddEndpointFilter(anyJobs);
 
         v1.MapPost("/jobs", (HttpRequest request) => jobs.SubmitAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapPost("/jobs/validate", (HttpRequest request) => jobs.ValidateAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapPost("/jobs/estimate", (HttpRequest request) => jobs.EstimateAsync(request.HttpContext)).AddEndpointFilter(write);
         v1.MapGet("/jobs", (HttpRequest request) => jobs.ListAsync(request.HttpContext)).AddEndpointFilter(read);
         v1.MapDelete("/jobs", (HttpRequest request) => jobs.DeleteManyAsync(request.HttpContext)).AddEndpointFilter(admin);
         v1.MapPost("/jobs/cleanup", (HttpRequest request) => jobs.CleanupAsync(request.HttpContext)).AddEndpointFilter(admin);

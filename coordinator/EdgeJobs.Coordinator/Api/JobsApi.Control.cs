@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
@@ -18,14 +19,26 @@ internal sealed partial class JobsApi
             return problem!;
         }
 
-        var result = await ledger.StopAsync(job.Id).ConfigureAwait(false);
-        if (result.Outcome == TransitionOutcome.NotFound)
+        var (idempotency, keyProblem) = IdempotencyKeys.From(http, "", options.IdempotencyKeyLifetime);
+        if (keyProblem is not null)
         {
-            return Problems.JobNotFound(job.Id);
+            return keyProblem;
         }
 
-        logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, result.State!.Value.Name());
-        return Results.Json(JobMapper.ToDto(result.Job!), RestJson.Wire.JobDto);
+        Transition stopped = default;
+        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
+        {
+            stopped = ledger.Stop(c, job.Id);
+            return stopped.Outcome == TransitionOutcome.NotFound
+                ? new StoredAnswer(404, null, JsonSerializer.Serialize(Problems.Dto(404, "job_not_found", "No such job", $"job {job.Id} does not exist"), RestJson.Wire.ProblemDto))
+                : JobAnswer(200, stopped.Job!);
+        }).ConfigureAwait(false);
+        if (stopped.IsOk)
+        {
+            logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, stopped.State!.Value.Name());
+        }
+
+        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
     }
 
     /// <summary>Terminal: removed, 204. Absent: 204 (the desired outcome holds). Active: 409.</summary>
@@ -47,13 +60,23 @@ internal sealed partial class JobsApi
             return Problems.NotYours(id);
         }
 
-        var result = await ledger.DeleteAsync(id).ConfigureAwait(false);
-        return result.Outcome switch
+        var (idempotency, keyProblem) = IdempotencyKeys.From(http, "", options.IdempotencyKeyLifetime);
+        if (keyProblem is not null)
         {
-            TransitionOutcome.Conflict => Problems.Of(409, "job_active", "The job is still active",
-                $"job {id} is {result.State!.Value.Name()}; stop it and delete it once it has ended", state: result.State!.Value.Name()),
-            _ => Results.NoContent(),
-        };
+            return keyProblem;
+        }
+
+        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
+        {
+            var deleted = EdgeJobs.Coordinator.Ledger.Ledger.Delete(c, id);
+            return deleted.Outcome == TransitionOutcome.Conflict
+                ? new StoredAnswer(409, null, JsonSerializer.Serialize(
+                    Problems.Dto(409, "job_active", "The job is still active",
+                        $"job {id} is {deleted.State!.Value.Name()}; stop it and delete it once it has ended", state: deleted.State!.Value.Name()),
+                    RestJson.Wire.ProblemDto))
+                : new StoredAnswer(204, null, "");
+        }).ConfigureAwait(false);
+        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
     }
 
     /// <summary><c>DELETE /v1/jobs?status=terminal|completed|stopped|failed</c>: one atomic statement.</summary>

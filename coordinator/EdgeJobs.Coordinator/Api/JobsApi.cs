@@ -1,5 +1,7 @@
 using EdgeJobs.Coordinator.Auth;
+using System.Text.Json;
 using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Protocol.Tools;
@@ -12,36 +14,107 @@ namespace EdgeJobs.Coordinator.Api;
 /// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, ILogger logger)
+internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
     public const int LogTailLines = 20;
 
+    /// <summary>
+    /// <c>POST /v1/jobs</c>: 202 with a new job, or 200 with an equivalent existing one
+    /// (<c>deduplicated: true</c>); 413 when its estimated output is too large, 429 over a quota. With an
+    /// <c>Idempotency-Key</c> the first answer is replayed for the same request.
+    /// </summary>
     public async Task<IResult> SubmitAsync(HttpContext http)
     {
-        var principal = ScopeFilter.Current(http);
-        var (request, problem) = await RequestBody.ReadAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
-        if (request is null)
+        var (prepared, problem, canonical) = await PrepareAsync(http).ConfigureAwait(false);
+        if (prepared is null)
         {
             return problem!;
+        }
+
+        var (idempotency, keyProblem) = IdempotencyKeys.From(http, canonical, options.IdempotencyKeyLifetime);
+        if (keyProblem is not null)
+        {
+            return keyProblem;
+        }
+
+        var policy = new SubmitPolicy
+        {
+            Force = prepared.Request.Force ?? false,
+            Lookback = options.DedupLookback,
+            RequiresArtifact = prepared.Tool.ProducesArtifact,
+            Quotas = options.Quotas,
+        };
+        SubmitOutcome? outcome = null;
+        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
+        {
+            outcome = ledger.Submit(c, prepared.Job, policy);
+            return outcome.Result switch
+            {
+                SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false),
+                SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true),
+                _ => new StoredAnswer(429, null, JsonSerializer.Serialize(
+                    Problems.Dto(429, "quota_exceeded", "Quota exceeded",
+                        $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
+                    RestJson.Wire.ProblemDto)),
+            };
+        }).ConfigureAwait(false);
+
+        if (outcome is { Result: SubmitResult.Created, Job: { } created })
+        {
+            logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
+        }
+
+        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
+    }
+
+    /// <summary><c>POST /v1/jobs/validate</c>: every check of a submit, no side effects; 204 or the problem.</summary>
+    public async Task<IResult> ValidateAsync(HttpContext http)
+    {
+        var (prepared, problem, _) = await PrepareAsync(http).ConfigureAwait(false);
+        return prepared is null ? problem! : Results.NoContent();
+    }
+
+    /// <summary><c>POST /v1/jobs/estimate</c>: the tool's own estimate for valid params, no side effects.</summary>
+    public async Task<IResult> EstimateAsync(HttpContext http)
+    {
+        var (prepared, problem, _) = await PrepareAsync(http).ConfigureAwait(false);
+        return prepared is null
+            ? problem!
+            : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
+    }
+
+    private sealed record Prepared(SubmitRequest Request, ToolDescriptor Tool, NewJob Job, ToolEstimate Estimate);
+
+    /// <summary>
+    /// Everything a submit checks before it touches the ledger: the body, the tool and its scope, the
+    /// params, the job options, the input files (inside the data root), and the output estimate.
+    /// </summary>
+    private async Task<(Prepared? Prepared, IResult? Problem, string Canonical)> PrepareAsync(HttpContext http)
+    {
+        var principal = ScopeFilter.Current(http);
+        var (request, problem, canonical) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return (null, problem, canonical);
         }
 
         var tool = catalog.Find(request.Tool, request.Version);
         if (tool is null)
         {
             var known = string.Join(", ", catalog.Tools.Select(t => $"{t.Id} v{t.Version}"));
-            return catalog.Find(request.Tool) is { } other
+            return (null, catalog.Find(request.Tool) is { } other
                 ? Problems.Of(400, "unknown_tool_version", "Unknown tool version",
                     $"tool '{request.Tool}' has version {other.Version}, not '{request.Version}'",
                     [new ViolationDto("$.version", $"must be '{other.Version}'")])
                 : Problems.Of(400, "unknown_tool", "Unknown tool",
-                    $"no tool '{Problems.Truncate(request.Tool)}'; known: {known}", [new ViolationDto("$.tool", "is not a known tool")]);
+                    $"no tool '{Problems.Truncate(request.Tool)}'; known: {known}", [new ViolationDto("$.tool", "is not a known tool")]), canonical);
         }
 
         if (!principal.Has(tool.RequiredScope))
         {
-            return Problems.Forbidden($"tool '{tool.Id}' needs the scope '{tool.RequiredScope}'");
+            return (null, Problems.Forbidden($"tool '{tool.Id}' needs the scope '{tool.RequiredScope}'"), canonical);
         }
 
         var violations = new List<ViolationDto>();
@@ -50,11 +123,23 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         violations.AddRange(check.Violations);
         if (violations.Count > 0 || !check.IsValid)
         {
-            return Problems.Of(400, "invalid_params", "Invalid job parameters",
-                string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
+            return (null, InvalidParams(violations), canonical);
         }
 
-        var row = await ledger.SubmitAsync(new NewJob
+        var (inputs, inputViolations) = inputResolver.Resolve(tool.InputPaths(check.CanonicalJson!));
+        if (inputViolations.Count > 0)
+        {
+            return (null, InvalidParams(inputViolations), canonical);
+        }
+
+        var estimate = tool.Estimate(check.CanonicalJson!, inputs);
+        if (estimate.OutputBytes > options.Quotas.MaxOutputBytesPerJob)
+        {
+            return (null, Problems.Of(413, "estimated_output_too_large", "Estimated output too large",
+                $"the job would write about {estimate.OutputBytes} bytes; the limit per job is {options.Quotas.MaxOutputBytesPerJob}"), canonical);
+        }
+
+        var job = new NewJob
         {
             Tool = tool.Id,
             ToolVersion = tool.Version,
@@ -65,12 +150,16 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
             CampaignId = request.CampaignId,
             ParentId = request.ParentId,
-        }).ConfigureAwait(false);
-        logger.JobSubmitted(row.Id, row.Tool, row.ToolVersion, row.Owner);
-        http.Response.Headers.Location = $"/v1/jobs/{row.Id}";
-        return Results.Json(JobMapper.ToDto(row, deduplicated: false), RestJson.Wire.JobDto,
-            statusCode: StatusCodes.Status202Accepted);
+            DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
+        };
+        return (new Prepared(request, tool, job, estimate), null, canonical);
     }
+
+    private static IResult InvalidParams(IReadOnlyList<ViolationDto> violations) =>
+        Problems.Of(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
+
+    private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null) =>
+        new(status, $"/v1/jobs/{job.Id}", JsonSerializer.Serialize(JobMapper.ToDto(job, deduplicated: deduplicated), RestJson.Wire.JobDto));
 
     private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
     {

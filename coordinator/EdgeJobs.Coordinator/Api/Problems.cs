@@ -13,20 +13,19 @@ internal static class Problems
 
     public static IResult Of(int status, string errorCode, string title, string? detail = null,
         IReadOnlyList<ViolationDto>? errors = null, string? state = null) =>
-        Results.Json(
-            new ProblemDto
-            {
-                Type = "https://edgejobs.dev/problems/" + errorCode.Replace('_', '-'),
-                Title = title,
-                Status = status,
-                Detail = detail,
-                ErrorCode = errorCode,
-                Errors = errors,
-                State = state,
-            },
-            RestJson.Wire.ProblemDto,
-            ContentType,
-            status);
+        Results.Json(Dto(status, errorCode, title, detail, errors, state), RestJson.Wire.ProblemDto, ContentType, status);
+
+    public static ProblemDto Dto(int status, string errorCode, string title, string? detail = null,
+        IReadOnlyList<ViolationDto>? errors = null, string? state = null) => new()
+        {
+            Type = "https://edgejobs.dev/problems/" + errorCode.Replace('_', '-'),
+            Title = title,
+            Status = status,
+            Detail = detail,
+            ErrorCode = errorCode,
+            Errors = errors,
+            State = state,
+        };
 
     public static IResult Unauthorized(string detail) => Of(401, "unauthorized", "Authentication required", detail);
 

@@ -18,15 +18,23 @@ internal static class RequestBody
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
         where T : class
     {
+        var (value, problem, _) = await ReadCanonicalAsync(http, type).ConfigureAwait(false);
+        return (value, problem);
+    }
+
+    /// <summary>Also returns the body as canonical JSON, for request fingerprints.</summary>
+    public static async Task<(T? Value, IResult? Problem, string Canonical)> ReadCanonicalAsync<T>(HttpContext http, JsonTypeInfo<T> type)
+        where T : class
+    {
         var request = http.Request;
         if (request.ContentType is not { } contentType || !IsJson(contentType))
         {
-            return (null, Problems.Of(415, "unsupported_media_type", "Send JSON", "the body must be 'Content-Type: application/json'"));
+            return (null, Problems.Of(415, "unsupported_media_type", "Send JSON", "the body must be 'Content-Type: application/json'"), "");
         }
 
         if (request.ContentLength > MaxBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(), "");
         }
 
         byte[] bytes;
@@ -36,11 +44,11 @@ internal static class RequestBody
         }
         catch (BodyTooLargeException)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(), "");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(), "");
         }
 
         JsonDocument document;
@@ -50,7 +58,7 @@ internal static class RequestBody
         }
         catch (JsonException e)
         {
-            return (null, Problems.Of(400, "invalid_json", "Malformed JSON", e.Message));
+            return (null, Problems.Of(400, "invalid_json", "Malformed JSON", e.Message), "");
         }
 
         using (document)
@@ -59,19 +67,19 @@ internal static class RequestBody
             JsonShapeChecker.Check(document.RootElement, type, "$", violations);
             if (violations.Count > 0)
             {
-                return (null, Problems.InvalidBody(violations));
+                return (null, Problems.InvalidBody(violations), "");
             }
 
             try
             {
                 var value = document.RootElement.Deserialize(type);
                 return value is null
-                    ? (null, Problems.InvalidBody([new ViolationDto("$", "must be an object")]))
-                    : (value, null);
+                    ? (null, Problems.InvalidBody([new ViolationDto("$", "must be an object")]), "")
+                    : (value, null, CanonicalJson.Of(document.RootElement));
             }
             catch (JsonException e)
             {
-                return (null, Problems.InvalidBody([new ViolationDto(e.Path ?? "$", "does not match the expected type")]));
+                return (null, Problems.InvalidBody([new ViolationDto(e.Path ?? "$", "does not match the expected type")]), "");
             }
         }
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -10,7 +11,9 @@ public sealed partial class Ledger
     /// Stops a job: scheduled → stopped at once; running → stop_requested; anything else is left as it is
     /// and answered Ok (the desired outcome — not running — holds or will).
     /// </summary>
-    public Task<Transition> StopAsync(long id) => WriteAsync(c =>
+    public Task<Transition> StopAsync(long id) => WriteAsync(c => Stop(c, id));
+
+    internal Transition Stop(SqliteConnection c, long id)
     {
         var before = ReadJob(c, id);
         if (before is null)
@@ -27,10 +30,12 @@ public sealed partial class Ledger
         var after = before.Copy();
         Save(c, before, after, change, Now());
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>Deletes a terminal job with its events and logs. Active jobs are a conflict; absent ones NotFound.</summary>
-    public Task<Transition> DeleteAsync(long id) => WriteAsync(c =>
+    public Task<Transition> DeleteAsync(long id) => WriteAsync(c => Delete(c, id));
+
+    internal static Transition Delete(SqliteConnection c, long id)
     {
         var job = ReadJob(c, id);
         if (job is null)
@@ -45,7 +50,7 @@ public sealed partial class Ledger
 
         c.Execute("DELETE FROM jobs WHERE id = @Id AND state IN (5, 6, 7)", new { Id = id });
         return Transition.Ok(job);
-    });
+    }
 
     /// <summary>
     /// Deletes every job in the given terminal states in one statement. Active states are refused

@@ -19,8 +19,67 @@ public sealed partial class Ledger
         VALUES (@JobId, @Seq, @At, @FromState, @ToState, @Reason, @NodeId, @Attempt, @Fence, @ErrorCode, @ErrorMessage)
         """;
 
-    /// <summary>Inserts a job in <c>scheduled</c> with its first event, in one transaction.</summary>
+    /// <summary>Inserts a job in <c>scheduled</c> with its first event, in one transaction. No dedup, no quotas.</summary>
     public Task<JobRow> SubmitAsync(NewJob job) => WriteAsync(c => Insert(c, job, Now()));
+
+    /// <summary>
+    /// Submits under <paramref name="policy"/>: an equivalent job (same dedup key) that is active, or
+    /// completed within the lookback window with its artifact still present, is returned instead of a
+    /// new one; otherwise the active-job quotas are checked and the job inserted — all in one
+    /// transaction of the single writer, so concurrent submits can neither both insert nor overshoot.
+    /// </summary>
+    public Task<SubmitOutcome> SubmitAsync(NewJob job, SubmitPolicy policy) => WriteAsync(c => Submit(c, job, policy));
+
+    internal SubmitOutcome Submit(SqliteConnection c, NewJob job, SubmitPolicy policy)
+    {
+        var now = Now();
+        if (job.DedupKey is { } key && !policy.Force)
+        {
+            var existing = c.QuerySingleOrDefault<JobRow>("""
+                SELECT * FROM jobs
+                WHERE dedup_key = @Key
+                  AND (state IN (1, 2, 3, 4)
+                       OR (state = 6 AND finished_at >= @Since
+                           AND (@RequiresArtifact = 0 OR EXISTS (SELECT 1 FROM artifacts a WHERE a.job_id = jobs.id AND a.expires_at > @Now))))
+                ORDER BY id DESC
+                LIMIT 1
+                """, new { Key = key, Since = now - (long)policy.Lookback.TotalMilliseconds, RequiresArtifact = policy.RequiresArtifact ? 1 : 0, Now = now });
+            if (existing is not null)
+            {
+                return SubmitOutcome.Deduplicated(existing);
+            }
+        }
+
+        if (policy.Quotas is { } quotas)
+        {
+            if (Active(c, "all", "") >= quotas.MaxActiveJobs)
+            {
+                return SubmitOutcome.Refused("active_jobs", quotas.MaxActiveJobs);
+            }
+
+            if (Active(c, "owner", job.Owner) >= quotas.MaxActivePerOwner)
+            {
+                return SubmitOutcome.Refused("active_jobs_per_owner", quotas.MaxActivePerOwner);
+            }
+
+            if (Active(c, "tool", job.Tool) >= quotas.MaxActivePerTool)
+            {
+                return SubmitOutcome.Refused("active_jobs_per_tool", quotas.MaxActivePerTool);
+            }
+        }
+
+        return SubmitOutcome.Created(Insert(c, job, now));
+    }
+
+    private static long Active(SqliteConnection c, string scope, string name) =>
+        c.ExecuteScalar<long?>("SELECT active FROM active_counts WHERE scope = @Scope AND name = @Name", new { Scope = scope, Name = name }) ?? 0;
+
+    /// <summary>Active jobs counted by the ledger's triggers: in all, per owner and per tool.</summary>
+    public async Task<(long All, long Owner, long Tool)> ActiveCountsAsync(string owner, string tool)
+    {
+        await using var c = OpenReader();
+        return (Active(c, "all", ""), Active(c, "owner", owner), Active(c, "tool", tool));
+    }
 
     /// <summary>Inserts many jobs in one transaction (all or nothing).</summary>
     public Task<IReadOnlyList<JobRow>> SubmitManyAsync(IReadOnlyList<NewJob> jobs) => WriteAsync<IReadOnlyList<JobRow>>(c =>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeJobs.Coordinator.Scheduling;
 
 /// <summary>
-/// Periodically ends leases and offers whose time has passed. Driven by the ledger's own columns, so a
+/// Periodically ends leases and offers whose time has passed, and forgets expired idempotency keys. Driven by the ledger's own columns, so a
 /// restart loses nothing: the next sweep finds whatever expired while the coordinator was down.
 /// </summary>
 internal sealed class LeaseSweeper(Ledger.Ledger ledger, TimeSpan interval, TimeProvider time, ILogger logger)
@@ -11,6 +11,7 @@ internal sealed class LeaseSweeper(Ledger.Ledger ledger, TimeSpan interval, Time
     public async Task RunAsync(CancellationToken cancellation)
     {
         using var timer = new PeriodicTimer(interval, time);
+        var ticks = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
@@ -21,6 +22,12 @@ internal sealed class LeaseSweeper(Ledger.Ledger ledger, TimeSpan interval, Time
                     if (changed > 0)
                     {
                         logger.LeasesExpired(changed);
+                    }
+
+                    // Idempotency keys live for hours; purging once a minute is plenty.
+                    if (++ticks % 60 == 0)
+                    {
+                        await ledger.PurgeIdempotencyKeysAsync().ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)

@@ -91,6 +91,10 @@ public static class JsonShapeChecker
         {
             Check(value, property.Options.GetTypeInfo(target), path, violations);
         }
+        else if (expected == ExpectedKind.String && AllowedOf(property) is { } allowed && !allowed.Values.Contains(value.GetString()))
+        {
+            violations.Add(new ViolationDto(path, "must be one of: " + string.Join(", ", allowed.Values)));
+        }
         else if (expected == ExpectedKind.Number && RangeOf(property) is { } range)
         {
             var number = value.GetDouble();
@@ -100,6 +104,11 @@ public static class JsonShapeChecker
             }
         }
     }
+
+    private static ParamAllowedValuesAttribute? AllowedOf(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(ParamAllowedValuesAttribute), inherit: false) is [ParamAllowedValuesAttribute allowed, ..]
+            ? allowed
+            : null;
 
     private static ParamRangeAttribute? RangeOf(JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(typeof(ParamRangeAttribute), inherit: false) is [ParamRangeAttribute range, ..]

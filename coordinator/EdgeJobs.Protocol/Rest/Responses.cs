@@ -56,3 +56,5 @@ public sealed record ProblemDto
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? State { get; init; }
 }
+
+public sealed record EstimateDto(long EstimatedOutputBytes, double EstimatedSeconds);

@@ -24,6 +24,7 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(ToolListDto))]
 [JsonSerializable(typeof(FeaturesDto))]
 [JsonSerializable(typeof(HealthDto))]
+[JsonSerializable(typeof(EstimateDto))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(CleanupRequest))]

@@ -46,6 +46,9 @@ internal static class ParamsSchemas
                     node["minimum"] = range.Minimum;
                     node["maximum"] = range.Maximum;
                     break;
+                case ParamAllowedValuesAttribute allowed:
+                    node["enum"] = new JsonArray([.. allowed.Values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+                    break;
                 default:
                     break;
             }

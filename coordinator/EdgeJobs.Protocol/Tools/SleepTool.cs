@@ -40,6 +40,8 @@ public sealed class SleepTool : TypedToolDescriptor<SleepParams>
     public override string RequiredScope => Scopes.JobsWrite;
     public override bool ProducesArtifact => false;
 
+    protected override ToolEstimate Estimate(SleepParams parameters, IReadOnlyList<InputFile> inputs) => new(0, parameters.Seconds);
+
     protected override void AddCrossFieldViolations(SleepParams parameters, List<ViolationDto> violations)
     {
         if (parameters.Fail && parameters.Fatal)

@@ -27,6 +27,12 @@ public abstract class ToolDescriptor
     /// </summary>
     public abstract ParamsCheck Check(JsonElement? parameters);
 
+    /// <summary>The input files named by checked (canonical) params, relative to the data root.</summary>
+    public abstract IReadOnlyList<InputPath> InputPaths(string canonicalJson);
+
+    /// <summary>Expected output size and run time for checked params and their resolved inputs.</summary>
+    public abstract ToolEstimate Estimate(string canonicalJson, IReadOnlyList<InputFile> inputs);
+
     public ToolDto ToDto() =>
         new(Id, Version, Title, Description, Category, RequiredScope, ProducesArtifact, ParamsSchema.DeepClone());
 }

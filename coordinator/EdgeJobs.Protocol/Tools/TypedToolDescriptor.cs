@@ -62,6 +62,20 @@ public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParam
             : new ParamsCheck(JsonSerializer.Serialize(typed, TypeInfo), violations);
     }
 
+    public override IReadOnlyList<InputPath> InputPaths(string canonicalJson) => InputPaths(Read(canonicalJson));
+
+    public override ToolEstimate Estimate(string canonicalJson, IReadOnlyList<InputFile> inputs) => Estimate(Read(canonicalJson), inputs);
+
+    /// <summary>Input files in the params; none by default.</summary>
+    protected virtual IReadOnlyList<InputPath> InputPaths(TParams parameters) => [];
+
+    /// <summary>By default: output about the size of the inputs, one second per 100 MB of them.</summary>
+    protected virtual ToolEstimate Estimate(TParams parameters, IReadOnlyList<InputFile> inputs)
+    {
+        var bytes = inputs.Sum(i => i.SizeBytes);
+        return new ToolEstimate(bytes, Math.Max(1, bytes / 100e6));
+    }
+
     public TParams Read(string canonicalJson) =>
         JsonSerializer.Deserialize(canonicalJson, TypeInfo) ?? throw new JsonException("params are null");
 

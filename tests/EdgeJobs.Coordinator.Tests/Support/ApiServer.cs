@@ -101,10 +101,11 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path, string? token) => SendAsync(HttpMethod.Get, path, token);
 
-    /// <summary>Submits a sleep job through REST and returns it.</summary>
+    /// <summary>Submits a sleep job through REST and returns it; <c>force</c> so identical calls make distinct jobs.</summary>
     public async Task<JobDto> SubmitAsync(string token, double seconds = 1)
     {
-        using var response = await SendAsync(HttpMethod.Post, "v1/jobs", token, "{\"tool\":\"sleep\",\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
+        using var response = await SendAsync(HttpMethod.Post, "v1/jobs", token,
+            "{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw new InvalidOperationException($"submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

@@ -1,0 +1,109 @@
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Coordinator.Tools;
+
+/// <summary>
+/// Resolves the input paths a job names inside the data root, refusing anything that could read
+/// outside it: absolute paths, <c>..</c> segments, and symbolic links (at any depth) that lead out.
+/// A missing input is refused too, so the caller hears about a typo at submit, not from a failed job.
+/// </summary>
+public sealed class InputResolver(string dataRoot)
+{
+    private readonly string _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataRoot));
+
+    public string DataRoot => _root;
+
+    /// <returns>The files, or the violations (each naming the params path).</returns>
+    public (IReadOnlyList<InputFile> Files, IReadOnlyList<ViolationDto> Violations) Resolve(IReadOnlyList<InputPath> inputs)
+    {
+        var files = new List<InputFile>(inputs.Count);
+        var violations = new List<ViolationDto>();
+        foreach (var input in inputs)
+        {
+            if (Check(input.RelativePath) is { } reason)
+            {
+                violations.Add(new ViolationDto(input.JsonPath, reason));
+                continue;
+            }
+
+            var full = Path.GetFullPath(Path.Combine(_root, input.RelativePath));
+            var real = RealPath(full);
+            if (real is null || !IsInside(real))
+            {
+                violations.Add(new ViolationDto(input.JsonPath, "leaves the data root"));
+                continue;
+            }
+
+            var info = new FileInfo(real);
+            if (!info.Exists)
+            {
+                violations.Add(new ViolationDto(input.JsonPath, Directory.Exists(real) ? "is a directory, not a file" : "does not exist under the data root"));
+                continue;
+            }
+
+            files.Add(new InputFile(input.RelativePath, info.Length, info.LastWriteTimeUtc));
+        }
+
+        return (files, violations);
+    }
+
+    private static string? Check(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "must not be empty";
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal))
+        {
+            return "contains a character that is not allowed in a path";
+        }
+
+        if (Path.IsPathRooted(path))
+        {
+            return "must be relative to the data root";
+        }
+
+        return path.Split('/').Any(segment => segment == "..") ? "must not contain '..'" : null;
+    }
+
+    private bool IsInside(string full) =>
+        full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>The path with every symbolic link along it resolved; null for a link loop.</summary>
+    private string? RealPath(string full)
+    {
+        var current = Path.GetPathRoot(full)!;
+        foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.LinkTarget is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null)
+                {
+                    return null;
+                }
+
+                current = RealPath(Path.GetFullPath(target.FullName));
+                if (current is null)
+                {
+                    return null;
+                }
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+}
