@@ -25,17 +25,19 @@ internal sealed partial class JobsApi
             return keyProblem;
         }
 
-        Transition stopped = default;
+        Transition? stopped = null;
         var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
         {
-            stopped = ledger.Stop(c, job.Id);
-            return stopped.Outcome == TransitionOutcome.NotFound
+            var t = ledger.Stop(c, job.Id);
+            stopped = t;
+            return t.Outcome == TransitionOutcome.NotFound
                 ? new StoredAnswer(404, null, JsonSerializer.Serialize(Problems.Dto(404, "job_not_found", "No such job", $"job {job.Id} does not exist"), RestJson.Wire.ProblemDto))
-                : JobAnswer(200, stopped.Job!);
+                : JobAnswer(200, t.Job!);
         }).ConfigureAwait(false);
-        if (stopped.IsOk)
+        if (stopped is { IsOk: true, State: { } state })
         {
-            logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, stopped.State!.Value.Name());
+            // Logged only when it ran now, not on a replay.
+            logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, state.Name());
         }
 
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);

@@ -29,6 +29,7 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(CleanupRequest))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 public sealed partial class RestJsonContext : JsonSerializerContext;
 
 public static class RestJson

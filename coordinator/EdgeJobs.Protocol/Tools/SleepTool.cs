@@ -13,10 +13,10 @@ public sealed record SleepParams
     public required double Seconds { get; init; }
 
     [Description("End with a retryable error instead of success (exercises retries).")]
-    public bool Fail { get; init; }
+    public bool Fail { get; set; }
 
     [Description("End with a fatal error that is never retried.")]
-    public bool Fatal { get; init; }
+    public bool Fatal { get; set; }
 }
 
 /// <summary>

@@ -8,6 +8,8 @@ namespace EdgeJobs.Protocol.Tools;
 /// <summary>
 /// A tool whose params are the record <typeparamref name="TParams"/>: the schema is exported from it
 /// and submit validates by the same type, so the catalog and the validation cannot drift apart.
+/// Optional params with a default must be <c>{ get; set; } = default</c>: the source-generated
+/// deserializer assigns absent <c>init</c> properties their type's default, losing the initializer.
 /// </summary>
 public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParams : class
 {

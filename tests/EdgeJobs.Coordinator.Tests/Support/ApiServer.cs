@@ -52,27 +52,65 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public const string UnknownToken = "ej_thisTokenWasNeverIssuedToAnyoneAtAll0000000";
 
-    public static async Task<ApiServer> StartAsync(TimeProvider? time = null)
+    public string DataRoot => Server.Options.ResolvedDataRoot;
+
+    /// <param name="configure">Adjusts the options (catalog, quotas...).</param>
+    /// <param name="dir">Reuse a directory (a restart); the new server owns and removes it.</param>
+    public static async Task<ApiServer> StartAsync(TimeProvider? time = null, Func<CoordinatorOptions, CoordinatorOptions>? configure = null, TempDir? dir = null)
     {
-        var dir = new TempDir();
-        var server = await CoordinatorServer.StartAsync(new CoordinatorOptions
+        dir ??= new TempDir();
+        var options = new CoordinatorOptions
         {
             DataDir = dir.File("data"),
             Http = "127.0.0.1:0",
             LogLevel = LogLevel.Warning,
             Ledger = new EdgeJobs.Coordinator.Ledger.LedgerOptions { Durable = false },
             Time = time ?? TimeProvider.System,
-        });
+            Catalog = new EdgeJobs.Protocol.Tools.ToolCatalog([EdgeJobs.Protocol.Tools.SleepTool.Instance, new CopyTool()]),
+        };
+        var server = await CoordinatorServer.StartAsync(configure is null ? options : configure(options));
         var api = new ApiServer(dir, server)
         {
             Admin = (await File.ReadAllTextAsync(server.Options.AdminTokenPath)).Trim(),
             Agent = (await File.ReadAllTextAsync(server.Options.AgentTokenPath)).Trim(),
         };
-        api.Bob = await api.MintAsync("bob", Scopes.JobsRead, Scopes.JobsWrite);
-        api.Carol = await api.MintAsync("carol", Scopes.JobsRead, Scopes.JobsWrite);
-        api.Reader = await api.MintAsync("reader", Scopes.JobsRead);
-        api.WriteOnly = await api.MintAsync("writer", Scopes.JobsWrite);
+        api.Bob = await api.TokenAsync("bob", Scopes.JobsRead, Scopes.JobsWrite);
+        api.Carol = await api.TokenAsync("carol", Scopes.JobsRead, Scopes.JobsWrite);
+        api.Reader = await api.TokenAsync("reader", Scopes.JobsRead);
+        api.WriteOnly = await api.TokenAsync("writer", Scopes.JobsWrite);
         return api;
+    }
+
+    /// <summary>Stops this server and starts another on the same data dir (a coordinator restart).</summary>
+    public async Task<ApiServer> RestartAsync(TimeProvider? time = null, Func<CoordinatorOptions, CoordinatorOptions>? configure = null)
+    {
+        _disposed = true;
+        Http.Dispose();
+        await Server.DisposeAsync();
+        return await StartAsync(time, configure, _dir);
+    }
+
+    /// <summary>A token by name: minted on first use, the same secret after a restart.</summary>
+    private async Task<string> TokenAsync(string name, params string[] scopes)
+    {
+        var file = System.IO.Path.Combine(_dir.Path, name + ".token");
+        if (File.Exists(file))
+        {
+            return await File.ReadAllTextAsync(file);
+        }
+
+        var secret = await MintAsync(name, scopes);
+        await File.WriteAllTextAsync(file, secret);
+        return secret;
+    }
+
+    /// <summary>Writes a file under the data root and returns its relative path.</summary>
+    public string WriteInput(string relativePath, string content)
+    {
+        var full = System.IO.Path.Combine(DataRoot, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, content);
+        return relativePath;
     }
 
     public async Task<string> MintAsync(string name, params string[] scopes)
@@ -140,8 +178,16 @@ internal sealed class ApiServer : IAsyncDisposable
         return $"{jobs}|{events}|{logs}|{tokens}";
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Http.Dispose();
         await Server.DisposeAsync();
         _dir.Dispose();
