@@ -17,7 +17,7 @@ internal static class EdgeJobsCli
         var verb = argv[0];
         try
         {
-            var args = CliArgs.Parse(argv.Skip(1), "json", "wait", "follow", "f", "help", "h");
+            var args = CliArgs.Parse(argv.Skip(1), "json", "wait", "force", "follow", "f", "help", "h");
             if (args.WantsHelp)
             {
                 Console.Out.Write(HelpFor(verb));

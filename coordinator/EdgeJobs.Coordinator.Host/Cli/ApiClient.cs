@@ -56,14 +56,48 @@ internal sealed class ApiClient : IDisposable
     public Task<(HttpStatusCode Status, string Body)> GetAsync(string path, CancellationToken cancellation = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellation);
 
+    /// <summary>A POST that changes state: sent with one Idempotency-Key, reused on every retry.</summary>
     public Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? json, CancellationToken cancellation = default) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
+        SendIdempotentAsync(() => new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
         }, cancellation);
 
+    /// <summary>A DELETE, with one Idempotency-Key reused on every retry.</summary>
     public Task<(HttpStatusCode Status, string Body)> DeleteAsync(string path, CancellationToken cancellation = default) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellation);
+        SendIdempotentAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellation);
+
+    private static readonly TimeSpan[] s_retryDelays = [TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
+    /// <summary>
+    /// Sends a request, retrying when the coordinator cannot be reached or answers 502/503/504. The key
+    /// is made once per logical request, so a retry of a submit that did land returns that job instead
+    /// of creating a second one (a fresh key per attempt would protect nothing).
+    /// </summary>
+    private async Task<(HttpStatusCode, string)> SendIdempotentAsync(Func<HttpRequestMessage> create, CancellationToken cancellation)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        for (var attempt = 0; ; attempt++)
+        {
+            var request = create();
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            try
+            {
+                var answer = await SendAsync(request, cancellation).ConfigureAwait(false);
+                if (attempt < s_retryDelays.Length && answer.Item1 is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+                {
+                    await Task.Delay(s_retryDelays[attempt], cancellation).ConfigureAwait(false);
+                    continue;
+                }
+
+                return answer;
+            }
+            catch (CliException) when (attempt < s_retryDelays.Length)
+            {
+                await Task.Delay(s_retryDelays[attempt], cancellation).ConfigureAwait(false);
+            }
+        }
+    }
 
     private async Task<(HttpStatusCode, string)> SendAsync(HttpRequestMessage request, CancellationToken cancellation)
     {
@@ -78,6 +112,10 @@ internal sealed class ApiClient : IDisposable
             catch (HttpRequestException e)
             {
                 throw new CliException($"cannot reach the coordinator at {_http.BaseAddress}: {e.Message} (is it running? see --url)");
+            }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                throw new CliException($"the coordinator at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
             }
         }
     }

@@ -102,6 +102,19 @@ internal sealed class CliArgs
             : throw new UsageException($"--{name} must be an integer from {min} to {max}, not '{raw}'");
     }
 
+    public long GetLong(string name, long fallback)
+    {
+        var raw = Get(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new UsageException($"--{name} must be a positive integer, not '{raw}'");
+    }
+
     public bool WantsHelp => _flags.ContainsKey("help") || _flags.ContainsKey("h") || Positionals.Contains("help");
 
     /// <summary>Refuses flags the verb does not know, so a typo is an error instead of a silent default.</summary>

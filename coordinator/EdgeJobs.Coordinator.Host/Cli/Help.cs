@@ -40,6 +40,12 @@ internal static class Help
           --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
           --log-format FORMAT     text (default) or json lines for journald and log shippers
           --log-level LEVEL       trace, debug, information (default), warning, error
+          --max-active-jobs N     active jobs in all before submits get 429 (default 100000)
+          --max-active-per-owner N  ... per owner (default 20000)
+          --max-active-per-tool N   ... per tool (default 50000)
+          --max-output-bytes N    a job's estimated output above this is refused with 413 (default 64 GiB)
+          --dedup-lookback D      an identical submit returns a job completed within D (default 24h)
+          --idempotency-ttl D     how long Idempotency-Key answers are kept (default 24h)
 
         On first start it writes DATA_DIR/admin.token (jobs:read,jobs:write,jobs:admin) and
         DATA_DIR/agent.token (agent), mode 0600. SIGTERM or Ctrl+C stops it cleanly.
@@ -72,9 +78,12 @@ internal static class Help
           --priority N        -1000..1000, higher runs first (default 0)
           --max-attempts N    attempts before the job fails (default 3)
           --timeout SECONDS   fail the job if it runs longer
+          --force             make a new job even if an identical one is active or recently completed
           --wait              wait for the job to end, with a progress bar; exit 0 only if it completed
         {ClientFlags}
-        Prints the new job's id on stdout. Example: edgejobs submit sleep --param seconds=2.5 --wait
+        Prints the job's id on stdout: a new one, or an identical job's that is active or completed
+        recently (said on stderr). Retries reuse one Idempotency-Key, so a retry never makes a second job.
+        Example: edgejobs submit sleep --param seconds=2.5 --wait
         """;
 
     public static readonly string Jobs = $"""

@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Tools;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,7 @@ internal static class ServerVerbs
     public static async Task<int> RunAsync(CliArgs args, bool up)
     {
         var dataDir = args.Get("data-dir") ?? (up ? "edgejobs-data" : throw new UsageException("--data-dir is required (or EDGEJOBS_DATA_DIR)"));
+        var defaults = new QuotaOptions();
         var options = new CoordinatorOptions
         {
             DataDir = dataDir,
@@ -32,6 +34,15 @@ internal static class ServerVerbs
                 var other => throw new UsageException($"--log-level must be trace, debug, information, warning or error, not '{other}'"),
             },
             Catalog = ToolCatalog.BuiltIn,
+            Quotas = new QuotaOptions
+            {
+                MaxActiveJobs = args.GetLong("max-active-jobs", defaults.MaxActiveJobs),
+                MaxActivePerOwner = args.GetLong("max-active-per-owner", defaults.MaxActivePerOwner),
+                MaxActivePerTool = args.GetLong("max-active-per-tool", defaults.MaxActivePerTool),
+                MaxOutputBytesPerJob = args.GetLong("max-output-bytes", defaults.MaxOutputBytesPerJob),
+            },
+            DedupLookback = args.Get("dedup-lookback") is { } lookback ? Durations.Parse(lookback) : TimeSpan.FromHours(24),
+            IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
         args.RejectUnknown();
 

@@ -97,6 +97,11 @@ internal static class SubmitVerb
                 writer.WriteEndObject();
             }
 
+            if (args.Has("force"))
+            {
+                writer.WriteBoolean("force", true);
+            }
+
             WriteNumber(writer, args, "priority", "priority");
             WriteNumber(writer, args, "max-attempts", "max_attempts");
             WriteNumber(writer, args, "timeout", "timeout_s");
