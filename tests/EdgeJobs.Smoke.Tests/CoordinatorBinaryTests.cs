@@ -95,6 +95,10 @@ public class CoordinatorBinaryTests
             var id = submit.Stdout.Trim();
             await Assert.That(long.TryParse(id, out _)).IsTrue();
 
+            var again = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=0.5"], env);
+            await Assert.That(again.Stdout.Trim()).IsEqualTo(id);
+            await Assert.That(again.Stderr).Contains("already exists");
+
             var list = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls"], env);
             await Assert.That(list.Stdout).Contains("scheduled");
             var json = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "get", id, "--json"], env);
