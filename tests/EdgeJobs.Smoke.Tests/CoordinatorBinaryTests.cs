@@ -52,6 +52,12 @@ public class CoordinatorBinaryTests
         await Assert.That(flag.Stderr).Contains("--htp");
     }
 
+    private static int CountJobs(string listJson)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(listJson);
+        return document.RootElement.GetProperty("jobs").GetArrayLength();
+    }
+
     [Test]
     public async Task the_coordinator_starts_serves_the_cli_and_stops_cleanly_on_sigterm()
     {
@@ -115,6 +121,20 @@ public class CoordinatorBinaryTests
             await Assert.That(stop.Stdout.Trim()).IsEqualTo($"{id} stopped");
             var rm = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "rm", id], env);
             await Assert.That(rm.Exit).IsEqualTo(0);
+
+            // The answer to a submit is lost on the way back: the CLI retries with the same
+            // Idempotency-Key and gets the job that did land, not a second one.
+            await using (var proxy = new LossyProxy(port))
+            {
+                var before = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--status", "all", "--json"], env);
+                var lossyEnv = new Dictionary<string, string>(env) { ["EDGEJOBS_URL"] = $"http://127.0.0.1:{proxy.Port}" };
+                var retried = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=7", "--force"], lossyEnv);
+                var after = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--status", "all", "--json"], env);
+                await Assert.That(retried.Exit).IsEqualTo(0);
+                await Assert.That(proxy.DroppedAnswers).IsEqualTo(1);
+                await Assert.That(CountJobs(after.Stdout)).IsEqualTo(CountJobs(before.Stdout) + 1);
+                await Assert.That(after.Stdout).Contains($"\"id\": {retried.Stdout.Trim()}");
+            }
 
             var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard"]);
             await Assert.That(token.Exit).IsEqualTo(0);

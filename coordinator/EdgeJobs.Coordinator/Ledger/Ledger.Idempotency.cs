@@ -72,7 +72,7 @@ public sealed partial class Ledger
     public Task<int> PurgeIdempotencyKeysAsync() =>
         WriteAsync(c => c.Execute("DELETE FROM idempotency_keys WHERE expires_at <= @Now", new { Now = Now() }));
 
-    private sealed class StoredKeyRow
+    internal sealed class StoredKeyRow
     {
         public string Fingerprint { get; set; } = "";
         public int Status { get; set; }

@@ -72,7 +72,7 @@ public sealed partial class Ledger
     }
 
     private static long Active(SqliteConnection c, string scope, string name) =>
-        c.ExecuteScalar<long?>("SELECT active FROM active_counts WHERE scope = @Scope AND name = @Name", new { Scope = scope, Name = name }) ?? 0;
+        c.ExecuteScalar<long>("SELECT coalesce((SELECT active FROM active_counts WHERE scope = @Scope AND name = @Name), 0)", new { Scope = scope, Name = name });
 
     /// <summary>Active jobs counted by the ledger's triggers: in all, per owner and per tool.</summary>
     public async Task<(long All, long Owner, long Tool)> ActiveCountsAsync(string owner, string tool)

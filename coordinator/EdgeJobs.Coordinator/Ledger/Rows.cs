@@ -1,7 +1,8 @@
 namespace EdgeJobs.Coordinator.Ledger;
 
 // Rows as stored. Columns are snake_case; Dapper.AOT maps them to these properties by name,
-// ignoring case and underscores. Times are Unix milliseconds.
+// ignoring case and underscores. Times are Unix milliseconds. Row types must be public or internal:
+// for a type it cannot reach, Dapper.AOT silently falls back to reflection, and the AOT publish fails.
 
 /// <summary>A row of <c>jobs</c>. Mutable so a transition can be computed on a copy and written back with a compare-and-set.</summary>
 public sealed class JobRow
