@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Text.Json;
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -82,7 +83,9 @@ public sealed partial class Ledger
     });
 
     /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>
-    public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c =>
+    public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c => Accept(c, jobId, fence, nodeId));
+
+    internal Transition Accept(SqliteConnection c, long jobId, long fence, long nodeId)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -105,15 +108,18 @@ public sealed partial class Ledger
         after.Attempt = before.Attempt + 1;
         after.NodeId = nodeId;
         after.StartedAt ??= now;
+        after.AttemptStartedAt = now;
         after.LeaseExpiresAt = now + (long)Options.LeaseTtl.TotalMilliseconds;
         after.ProgressPercent = 0;
         after.ProgressPhase = null;
         Save(c, before, after, change, now);
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>The agent declined the grant (no slot, tool missing): the offer is withdrawn, no attempt used.</summary>
-    public Task<Transition> RejectAsync(long jobId, long fence) => WriteAsync(c =>
+    public Task<Transition> RejectAsync(long jobId, long fence) => WriteAsync(c => Reject(c, jobId, fence));
+
+    internal Transition Reject(SqliteConnection c, long jobId, long fence)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -131,13 +137,15 @@ public sealed partial class Ledger
         after.LeaseExpiresAt = null;
         Save(c, before, after, null, Now());
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>
     /// Extends a held lease and records progress. The answer's state tells the agent whether a stop
     /// was requested meanwhile.
     /// </summary>
-    public Task<Transition> RenewAsync(long jobId, long fence, ProgressReport? progress = null) => WriteAsync(c =>
+    public Task<Transition> RenewAsync(long jobId, long fence, ProgressReport? progress = null) => WriteAsync(c => Renew(c, jobId, fence, progress));
+
+    internal Transition Renew(SqliteConnection c, long jobId, long fence, ProgressReport? progress = null)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -161,10 +169,12 @@ public sealed partial class Ledger
 
         Save(c, before, after, null, now);
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>The agent saw the stop and is winding down: stop_requested → stopping.</summary>
-    public Task<Transition> AcknowledgeStopAsync(long jobId, long fence) => WriteAsync(c =>
+    public Task<Transition> AcknowledgeStopAsync(long jobId, long fence) => WriteAsync(c => AcknowledgeStop(c, jobId, fence));
+
+    internal Transition AcknowledgeStop(SqliteConnection c, long jobId, long fence)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -185,10 +195,12 @@ public sealed partial class Ledger
         var after = before.Copy();
         Save(c, before, after, change, Now());
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>An attempt ended. Applied only under the current fence.</summary>
-    public Task<Transition> FinishAsync(long jobId, long fence, FinishReport report) => WriteAsync(c =>
+    public Task<Transition> FinishAsync(long jobId, long fence, FinishReport report) => WriteAsync(c => Finish(c, jobId, fence, report));
+
+    internal Transition Finish(SqliteConnection c, long jobId, long fence, FinishReport report)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -207,7 +219,7 @@ public sealed partial class Ledger
         ApplyEnding(after, change, report.ErrorCode, report.ErrorMessage, now);
         Save(c, before, after, change, now);
         return Transition.Ok(after);
-    });
+    }
 
     /// <summary>
     /// Ends every lease and offer whose time has passed: offers are withdrawn; running jobs go back to

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -12,7 +13,9 @@ public sealed partial class Ledger
     public const int MaxLogPage = 1000;
 
     /// <summary>Appends lines from the agent holding the lease under <paramref name="fence"/>.</summary>
-    public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines) => WriteAsync(c =>
+    public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines) => WriteAsync(c => AppendLog(c, jobId, fence, lines));
+
+    internal Transition AppendLog(SqliteConnection c, long jobId, long fence, IReadOnlyList<string> lines)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -47,7 +50,7 @@ public sealed partial class Ledger
         before.LogSeq = seq;
         before.LogFirstSeq = firstKept;
         return Transition.Ok(before);
-    });
+    }
 
     /// <summary>
     /// Lines after <paramref name="since"/> (at most <paramref name="limit"/>). <c>TruncatedFromTail</c>

@@ -14,7 +14,7 @@ public sealed partial class Ledger
           lease_node_id = @LeaseNodeId, lease_expires_at = @LeaseExpiresAt, not_before = @NotBefore, node_id = @NodeId,
           progress_percent = @ProgressPercent, progress_phase = @ProgressPhase,
           error_code = @ErrorCode, error_message = @ErrorMessage, error_retryable = @ErrorRetryable,
-          event_seq = @EventSeq, started_at = @StartedAt, finished_at = @FinishedAt, updated_at = @UpdatedAt
+          event_seq = @EventSeq, started_at = @StartedAt, attempt_started_at = @AttemptStartedAt, finished_at = @FinishedAt, updated_at = @UpdatedAt
         WHERE id = @Id AND state = @ExpectedState AND fence = @ExpectedFence AND event_seq = @ExpectedEventSeq
         """;
 
@@ -59,6 +59,7 @@ public sealed partial class Ledger
             after.ErrorRetryable,
             after.EventSeq,
             after.StartedAt,
+            after.AttemptStartedAt,
             after.FinishedAt,
             after.UpdatedAt,
             ExpectedState = before.State,

@@ -34,6 +34,7 @@ public sealed class JobRow
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long? StartedAt { get; set; }
+    public long? AttemptStartedAt { get; set; }
     public long? FinishedAt { get; set; }
     public long? CampaignId { get; set; }
     public long? ParentId { get; set; }

@@ -1,0 +1,96 @@
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>One held lease as an agent's heartbeat reports it.</summary>
+public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged);
+
+// What agents drive in bulk: a whole heartbeat in one transaction, timeouts, and node bookkeeping.
+public sealed partial class Ledger
+{
+    /// <summary>
+    /// Applies a heartbeat: renews every lease still held under its fence, stores progress and log
+    /// lines, records acknowledged stops, and stamps the node's heartbeat — one transaction. Returns
+    /// each lease's state afterwards (null when the lease is gone: fenced, finished or deleted).
+    /// </summary>
+    public Task<IReadOnlyList<(long JobId, long Fence, JobState? State)>> ApplyHeartbeatAsync(long nodeId, IReadOnlyList<LeaseHeartbeat> leases) =>
+        WriteAsync<IReadOnlyList<(long, long, JobState?)>>(c =>
+        {
+            c.Execute("UPDATE nodes SET last_heartbeat_at = @Now WHERE id = @Id", new { Now = Now(), Id = nodeId });
+            var verdicts = new List<(long, long, JobState?)>(leases.Count);
+            foreach (var lease in leases)
+            {
+                if (lease.StopAcknowledged)
+                {
+                    AcknowledgeStop(c, lease.JobId, lease.Fence);
+                }
+
+                if (lease.NewLogLines.Count > 0)
+                {
+                    AppendLog(c, lease.JobId, lease.Fence, lease.NewLogLines);
+                }
+
+                var renewed = Renew(c, lease.JobId, lease.Fence, lease.Progress);
+                verdicts.Add((lease.JobId, lease.Fence, renewed.IsOk ? renewed.State : null));
+            }
+
+            return verdicts;
+        });
+
+    /// <summary>
+    /// Running jobs whose attempt has outlived its timeout: flagged timed out and moved to
+    /// stop_requested, so the stop is pushed and the job ends failed with code <c>timeout</c>.
+    /// </summary>
+    /// <returns>The jobs that timed out now, with the node holding each.</returns>
+    public Task<IReadOnlyList<JobRow>> TimeOutDueJobsAsync() => WriteAsync<IReadOnlyList<JobRow>>(c =>
+    {
+        var now = Now();
+        var due = c.Query<JobRow>(
+            "SELECT * FROM jobs WHERE state = 2 AND timeout_ms IS NOT NULL AND attempt_started_at + timeout_ms <= @Now AND timed_out = 0 LIMIT 1000",
+            new { Now = now }).ToRowList();
+        var timedOut = new List<JobRow>(due.Count);
+        foreach (var before in due)
+        {
+            var after = before.Copy();
+            after.TimedOut = 1;
+            Save(c, before, after, new StateChange(JobState.StopRequested, EventReason.TimedOut), now);
+            timedOut.Add(after);
+        }
+
+        return timedOut;
+    });
+
+    /// <summary>Marks a node draining (no new grants) or ready again. False when no such node.</summary>
+    public Task<bool> SetDrainingAsync(long nodeId, bool draining) =>
+        WriteAsync(c => c.Execute("UPDATE nodes SET draining = @Draining WHERE id = @Id", new { Draining = draining ? 1 : 0, Id = nodeId }) == 1);
+
+    public async Task<NodeRow?> GetNodeAsync(long nodeId)
+    {
+        await using var c = OpenReader();
+        return c.QuerySingleOrDefault<NodeRow>("SELECT * FROM nodes WHERE id = @Id", new { Id = nodeId });
+    }
+
+    /// <summary>Jobs a node holds a lease or offer on, by node (for the nodes view and reconnects).</summary>
+    public async Task<IReadOnlyList<JobRow>> LeasesOfNodeAsync(long nodeId)
+    {
+        await using var c = OpenReader();
+        return c.Query<JobRow>("SELECT * FROM jobs WHERE lease_node_id = @Node", new { Node = nodeId }).ToRowList();
+    }
+
+    /// <summary>How many leases (running or stopping) each node holds.</summary>
+    public async Task<IReadOnlyDictionary<long, int>> RunningCountsAsync()
+    {
+        await using var c = OpenReader();
+        return c.Query<NodeCount>("SELECT lease_node_id AS node_id, count(*) AS count FROM jobs WHERE state IN (2, 3, 4) AND lease_node_id IS NOT NULL GROUP BY lease_node_id")
+            .ToDictionary(r => r.NodeId, r => r.Count);
+    }
+
+    internal sealed class NodeCount
+    {
+        public long NodeId { get; set; }
+        public int Count { get; set; }
+    }
+
+}

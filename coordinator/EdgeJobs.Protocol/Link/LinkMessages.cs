@@ -1,0 +1,136 @@
+using MemoryPack;
+
+namespace EdgeJobs.Protocol.Link;
+
+// The agent link conversation (design §4). Frames are [u32 little-endian length][MemoryPack ILinkMessage].
+//
+//   agent                                   coordinator
+//   Hello(version, token, node key, tools,  ──▶  authenticate, register node, check presented leases
+//         slots, held leases)               ◀──  Welcome(node id, lease ttl, heartbeat, lease verdicts) | Refused
+//                                           ◀──  Grant(job, attempt, fence, tool, params, deadline)   (pushed)
+//   Accept(job, fence) | Reject(...)        ──▶  running only now
+//   Heartbeat(every lease: fence,           ──▶  renew leases, store progress and log lines
+//             progress, new log lines)      ◀──  Renewed(verdict per lease: continue | stop | lost)
+//                                           ◀──  Stop(job, fence)                                      (pushed)
+//   Finished(job, fence, outcome, error)    ──▶  apply under the fence
+//                                           ◀──  FinishAck(job, fence, applied)   (the agent may forget it now)
+//   Draining                                ──▶  no more grants to this agent (SIGTERM)
+//
+// Union tags and member order are frozen: agents on the edge upgrade after the coordinator.
+// LinkGoldenBytesTests fails if either changes. Add new messages with new tags; add members only at
+// the end of a message.
+[MemoryPackable]
+[MemoryPackUnion(0, typeof(Hello))]
+[MemoryPackUnion(1, typeof(Welcome))]
+[MemoryPackUnion(2, typeof(Refused))]
+[MemoryPackUnion(3, typeof(Grant))]
+[MemoryPackUnion(4, typeof(Accept))]
+[MemoryPackUnion(5, typeof(Reject))]
+[MemoryPackUnion(6, typeof(Heartbeat))]
+[MemoryPackUnion(7, typeof(Renewed))]
+[MemoryPackUnion(8, typeof(Stop))]
+[MemoryPackUnion(9, typeof(Finished))]
+[MemoryPackUnion(10, typeof(FinishAck))]
+[MemoryPackUnion(11, typeof(Draining))]
+public partial interface ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Hello(
+    int ProtocolVersion,
+    string Token,
+    string NodeKey,
+    string Name,
+    Dictionary<string, string> Labels,
+    ToolVersion[] Tools,
+    int Slots,
+    HeldLease[] Leases) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record ToolVersion(string Id, string Version);
+
+/// <summary>A lease an agent still holds when it (re)connects, with whether its result is ready to deliver.</summary>
+[MemoryPackable]
+public sealed partial record HeldLease(long JobId, long Fence);
+
+[MemoryPackable]
+public sealed partial record Welcome(
+    long NodeId,
+    int LeaseTtlMs,
+    int HeartbeatIntervalMs,
+    LeaseVerdict[] Leases) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Refused(string Code, string Message) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Grant(
+    long JobId,
+    int Attempt,
+    long Fence,
+    string Tool,
+    string ToolVersion,
+    string ParamsJson,
+    long DeadlineUnixMs) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Accept(long JobId, long Fence) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Reject(long JobId, long Fence, string Reason) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Heartbeat(LeaseReport[] Leases, int FreeSlots) : ILinkMessage;
+
+/// <summary>One held lease in a heartbeat: progress, log lines since the last report, and whether a stop was seen.</summary>
+[MemoryPackable]
+public sealed partial record LeaseReport(
+    long JobId,
+    long Fence,
+    double Percent,
+    string? Phase,
+    string[] NewLogLines,
+    bool StopAcknowledged);
+
+[MemoryPackable]
+public sealed partial record Renewed(LeaseVerdict[] Leases) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record LeaseVerdict(long JobId, long Fence, LeaseState State);
+
+/// <summary>What the coordinator says about a lease the agent holds.</summary>
+public enum LeaseState : byte
+{
+    /// <summary>Keep running.</summary>
+    Continue = 0,
+    /// <summary>A stop was requested: cancel the tool and report it stopped.</summary>
+    Stop = 1,
+    /// <summary>The lease is gone (expired, superseded, job deleted): cancel and report nothing.</summary>
+    Lost = 2,
+}
+
+[MemoryPackable]
+public sealed partial record Stop(long JobId, long Fence) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Finished(
+    long JobId,
+    long Fence,
+    AttemptOutcome Outcome,
+    string? ErrorCode,
+    string? ErrorMessage,
+    string[] FinalLogLines) : ILinkMessage;
+
+/// <summary>How an attempt ended, as the agent reports it.</summary>
+public enum AttemptOutcome : byte
+{
+    Succeeded = 1,
+    RetryableFailure = 2,
+    FatalFailure = 3,
+    Stopped = 4,
+}
+
+[MemoryPackable]
+public sealed partial record FinishAck(long JobId, long Fence, bool Applied) : ILinkMessage;
+
+[MemoryPackable]
+public sealed partial record Draining : ILinkMessage;
