@@ -38,6 +38,9 @@ public sealed record CoordinatorOptions
 
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often agents send a heartbeat; a node is down after three missed ones.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public string LedgerPath => Path.Combine(DataDir, "ledger.db");

@@ -4,9 +4,11 @@ using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Net;
+using EdgeJobs.Coordinator.Link;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,14 +26,22 @@ public sealed class CoordinatorServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
 
-    private CoordinatorServer(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Uri httpAddress, LeaseSweeper sweeper)
+    private readonly Task _dispatcher;
+
+    private CoordinatorServer(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
+        Dispatcher dispatcher, LeaseSweeper sweeper)
     {
         _app = app;
         Ledger = ledger;
         Options = options;
         HttpAddress = httpAddress;
+        LinkAddress = linkAddress;
         _sweeper = Task.Run(() => sweeper.RunAsync(_stopping.Token));
+        _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
     }
+
+    /// <summary>The bound agent link address (the real port when 0 was asked).</summary>
+    public IPEndPoint LinkAddress { get; }
 
     public Ledger.Ledger Ledger { get; }
 
@@ -48,22 +58,48 @@ public sealed class CoordinatorServer : IAsyncDisposable
             throw new ArgumentException($"--http '{options.Http}' is not host:port (e.g. 127.0.0.1:8080)", nameof(options));
         }
 
+        if (!Endpoints.TryParse(options.Link, out var linkEndpoint))
+        {
+            throw new ArgumentException($"--link '{options.Link}' is not host:port (e.g. 127.0.0.1:8081)", nameof(options));
+        }
+
         options = options with { DataDir = Path.GetFullPath(options.DataDir) };
         CreatePrivateDirectory(options.DataDir);
+        var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(options.LedgerPath, options.Ledger, options.Time);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
         ConfigureLogging(builder.Logging, options);
+        builder.Services.AddSingleton(ledger);
+        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval));
+        builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling")));
+        ListenOptions? httpListen = null;
+        ListenOptions? linkListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 2L;
-            kestrel.Listen(httpEndpoint);
+            kestrel.Listen(httpEndpoint, listen => httpListen = listen);
+            kestrel.Listen(linkEndpoint, listen =>
+            {
+                linkListen = listen;
+                listen.UseConnectionHandler<LinkConnectionHandler>();
+            });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        var app = builder.Build();
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch
+        {
+            await ledger.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Coordinator");
-        var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(options.LedgerPath, options.Ledger, options.Time);
+        var dispatcher = app.Services.GetRequiredService<Dispatcher>();
         try
         {
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
@@ -71,7 +107,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, logger);
+            ApiRoutes.Map(app, ledger, options, dispatcher, logger);
             await app.StartAsync(cancellation).ConfigureAwait(false);
         }
         catch
@@ -81,13 +117,21 @@ public sealed class CoordinatorServer : IAsyncDisposable
             throw;
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var address = new Uri(bound.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal) + "/");
+        var address = new Uri($"http://{Reachable(httpListen!.IPEndPoint!)}/");
+        var link = Reachable(linkListen!.IPEndPoint!);
         logger.Listening(BuildInfo.Version, address.Authority, Path.GetFullPath(options.DataDir));
+        logger.LinkListening(link.ToString());
         logger.Ready(clock.ElapsedMilliseconds);
 
-        return new CoordinatorServer(app, ledger, options, address, new LeaseSweeper(ledger, options.SweepInterval, options.Time, logger));
+        return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
+            new LeaseSweeper(ledger, dispatcher, options.SweepInterval, options.Time, logger));
     }
+
+    /// <summary>An address a local client can dial: a wildcard bind is reached over loopback.</summary>
+    private static IPEndPoint Reachable(IPEndPoint bound) =>
+        bound.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, bound.Port)
+        : bound.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, bound.Port)
+        : bound;
 
     /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
@@ -96,6 +140,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
+        await _dispatcher.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);

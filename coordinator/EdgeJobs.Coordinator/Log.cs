@@ -45,4 +45,31 @@ internal static partial class Log
 
     [ZLoggerMessage(4001, LogLevel.Error, "lease sweep failed; retrying")]
     public static partial void SweepFailed(this ILogger logger, Exception error);
+
+    [ZLoggerMessage(4002, LogLevel.Warning, "job {jobId} timed out after {timeoutMs} ms on node {nodeId}; stopping it")]
+    public static partial void JobTimedOut(this ILogger logger, long jobId, long timeoutMs, long? nodeId);
+
+    [ZLoggerMessage(4003, LogLevel.Error, "granting to node {nodeId} failed; retrying on the next pass")]
+    public static partial void GrantFailed(this ILogger logger, Exception error, long nodeId);
+
+    [ZLoggerMessage(5000, LogLevel.Information, "agent link listening on {endpoint}")]
+    public static partial void LinkListening(this ILogger logger, string endpoint);
+
+    [ZLoggerMessage(5001, LogLevel.Information, "agent {name} (node {nodeId}, {slots} slots, {tools}) connected from {remote}")]
+    public static partial void AgentConnected(this ILogger logger, string name, long nodeId, int slots, string tools, string remote);
+
+    [ZLoggerMessage(5002, LogLevel.Information, "agent {name} (node {nodeId}) disconnected")]
+    public static partial void AgentDisconnected(this ILogger logger, string name, long nodeId);
+
+    [ZLoggerMessage(5003, LogLevel.Warning, "closing agent link from {remote}: {reason}")]
+    public static partial void LinkRefused(this ILogger logger, string remote, string reason);
+
+    [ZLoggerMessage(5004, LogLevel.Warning, "agent {name} (node {nodeId}) sent a {message} for job {jobId} with a stale or unknown lease: {outcome}")]
+    public static partial void StaleAgentWrite(this ILogger logger, string name, long nodeId, string message, long jobId, string outcome);
+
+    [ZLoggerMessage(5005, LogLevel.Information, "agent {name} (node {nodeId}) is draining")]
+    public static partial void AgentDraining(this ILogger logger, string name, long nodeId);
+
+    [ZLoggerMessage(5006, LogLevel.Error, "agent link to node {nodeId} failed")]
+    public static partial void LinkFailed(this ILogger logger, Exception error, long nodeId);
 }

@@ -65,7 +65,7 @@ public class CoordinatorBinaryTests
         var port = Binary.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo(Binary.EdgeJobs) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "coordinator", "--data-dir", data, "--http", $"127.0.0.1:{port}", "--log-format", "json" })
+        foreach (var a in new[] { "coordinator", "--data-dir", data, "--http", $"127.0.0.1:{port}", "--link", $"127.0.0.1:{Binary.FreePort()}", "--log-format", "json" })
         {
             info.ArgumentList.Add(a);
         }

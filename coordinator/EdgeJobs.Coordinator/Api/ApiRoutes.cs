@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Jobs;
@@ -12,10 +13,11 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (design §5) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, ILogger logger)
+    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Dispatcher dispatcher, ILogger logger)
     {
         var catalog = options.Catalog;
-        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), logger);
+        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), dispatcher, logger);
+        var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
         var read = new ScopeFilter(ledger, Scopes.JobsRead);
         var write = new ScopeFilter(ledger, Scopes.JobsWrite);
@@ -42,6 +44,9 @@ internal static class ApiRoutes
         v1.MapGet("/jobs/{id}/events", (HttpContext http, string id) => jobs.EventsAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write);
+        v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin);
+        v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
+        v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
     }
 }

@@ -34,10 +34,14 @@ internal sealed partial class JobsApi
                 ? new StoredAnswer(404, null, JsonSerializer.Serialize(Problems.Dto(404, "job_not_found", "No such job", $"job {job.Id} does not exist"), RestJson.Wire.ProblemDto))
                 : JobAnswer(200, t.Job!);
         }).ConfigureAwait(false);
-        if (stopped is { IsOk: true, State: { } state })
+        if (stopped is { IsOk: true, State: { } state, Job: { } row })
         {
-            // Logged only when it ran now, not on a replay.
+            // Only when it ran now, not on a replay: log it, and push the stop to the agent holding the lease.
             logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, state.Name());
+            if (state == JobState.StopRequested)
+            {
+                dispatcher.PushStop(row.LeaseNodeId, row.Id, row.Fence);
+            }
         }
 
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);

@@ -1,6 +1,7 @@
 using EdgeJobs.Coordinator.Auth;
 using System.Text.Json;
 using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
@@ -14,7 +15,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, ILogger logger)
+internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, Dispatcher dispatcher, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -64,6 +65,7 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         if (outcome is { Result: SubmitResult.Created, Job: { } created })
         {
             logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
+            dispatcher.Kick();
         }
 
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);

@@ -62,6 +62,21 @@ public sealed partial class Ledger
         return timedOut;
     });
 
+    /// <summary>An attempt's end with its last log lines, in one transaction (so a retried report cannot duplicate lines).</summary>
+    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report) => WriteAsync(c =>
+    {
+        if (finalLines.Count > 0)
+        {
+            var logged = AppendLog(c, jobId, fence, finalLines);
+            if (!logged.IsOk)
+            {
+                return logged;
+            }
+        }
+
+        return Finish(c, jobId, fence, report);
+    });
+
     /// <summary>Marks a node draining (no new grants) or ready again. False when no such node.</summary>
     public Task<bool> SetDrainingAsync(long nodeId, bool draining) =>
         WriteAsync(c => c.Execute("UPDATE nodes SET draining = @Draining WHERE id = @Id", new { Draining = draining ? 1 : 0, Id = nodeId }) == 1);

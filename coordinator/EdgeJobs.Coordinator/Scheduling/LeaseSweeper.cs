@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeJobs.Coordinator.Scheduling;
 
 /// <summary>
-/// Periodically ends leases and offers whose time has passed, and forgets expired idempotency keys. Driven by the ledger's own columns, so a
+/// Periodically ends leases and offers whose time has passed, stops jobs past their timeout, and
+/// forgets expired idempotency keys. Driven by the ledger's own columns, so a
 /// restart loses nothing: the next sweep finds whatever expired while the coordinator was down.
 /// </summary>
-internal sealed class LeaseSweeper(Ledger.Ledger ledger, TimeSpan interval, TimeProvider time, ILogger logger)
+internal sealed class LeaseSweeper(Ledger.Ledger ledger, Dispatcher dispatcher, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -22,6 +23,13 @@ internal sealed class LeaseSweeper(Ledger.Ledger ledger, TimeSpan interval, Time
                     if (changed > 0)
                     {
                         logger.LeasesExpired(changed);
+                        dispatcher.Kick();
+                    }
+
+                    foreach (var job in await ledger.TimeOutDueJobsAsync().ConfigureAwait(false))
+                    {
+                        logger.JobTimedOut(job.Id, job.TimeoutMs ?? 0, job.LeaseNodeId);
+                        dispatcher.PushStop(job.LeaseNodeId, job.Id, job.Fence);
                     }
 
                     // Idempotency keys live for hours; purging once a minute is plenty.

@@ -58,3 +58,17 @@ public sealed record ProblemDto
 }
 
 public sealed record EstimateDto(long EstimatedOutputBytes, double EstimatedSeconds);
+
+public sealed record NodeDto(
+    long Id,
+    string Name,
+    string State,
+    bool Connected,
+    System.Text.Json.JsonElement Labels,
+    System.Text.Json.JsonElement Tools,
+    int Slots,
+    int RunningJobs,
+    DateTimeOffset? LastHeartbeatAt,
+    DateTimeOffset RegisteredAt);
+
+public sealed record NodeListDto(IReadOnlyList<NodeDto> Nodes);

@@ -25,6 +25,8 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(FeaturesDto))]
 [JsonSerializable(typeof(HealthDto))]
 [JsonSerializable(typeof(EstimateDto))]
+[JsonSerializable(typeof(NodeDto))]
+[JsonSerializable(typeof(NodeListDto))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(CleanupRequest))]

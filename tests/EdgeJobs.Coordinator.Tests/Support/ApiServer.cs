@@ -63,6 +63,7 @@ internal sealed class ApiServer : IAsyncDisposable
         {
             DataDir = dir.File("data"),
             Http = "127.0.0.1:0",
+            Link = "127.0.0.1:0",
             LogLevel = LogLevel.Warning,
             Ledger = new EdgeJobs.Coordinator.Ledger.LedgerOptions { Durable = false },
             Time = time ?? TimeProvider.System,

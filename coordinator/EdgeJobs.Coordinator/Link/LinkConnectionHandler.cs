@@ -1,0 +1,332 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Scheduling;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Link;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Link;
+
+/// <summary>
+/// The coordinator's end of the agent link, one instance per listener, run by Kestrel for each
+/// connection: Hello (authenticated by an <c>agent</c> token) → Welcome, then agent messages applied
+/// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
+/// connection, with a log line.
+/// </summary>
+internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dispatcher, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
+{
+    private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = connection.RemoteEndPoint?.ToString() ?? "?";
+        AgentSession? session = null;
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        Task? writer = null;
+        try
+        {
+            var hello = await ReadHelloAsync(connection.Transport.Input, closing.Token).ConfigureAwait(false);
+            if (hello is null)
+            {
+                _logger.LinkRefused(remote, "no Hello within " + LinkProtocol.HelloTimeout.TotalSeconds + " s");
+                return;
+            }
+
+            if (await RefusalAsync(hello).ConfigureAwait(false) is { } refused)
+            {
+                _logger.LinkRefused(remote, refused.Message);
+                await WriteNowAsync(connection.Transport.Output, refused).ConfigureAwait(false);
+                return;
+            }
+
+            var node = await ledger.RegisterNodeAsync(hello.NodeKey, hello.Name, ToolsJson(hello.Tools), hello.Slots, LabelsJson(hello.Labels)).ConfigureAwait(false);
+            dispatcher.SetOperatorDrained(node.Id, node.Draining != 0);
+            var verdicts = await VerdictsAsync(node.Id, hello.Leases).ConfigureAwait(false);
+            session = new AgentSession(connection, node.Id, hello with { Leases = [.. hello.Leases.Where((_, i) => verdicts[i].State != LeaseState.Lost)] });
+            session.Send(new Welcome(node.Id, (int)ledger.Options.LeaseTtl.TotalMilliseconds, (int)settings.HeartbeatInterval.TotalMilliseconds, verdicts));
+            writer = session.WriteLoopAsync(connection.Transport.Output, closing.Token);
+            dispatcher.Register(session);
+            _logger.AgentConnected(hello.Name, node.Id, hello.Slots, string.Join(",", session.Tools), remote);
+
+            await ReadLoopAsync(connection.Transport.Input, session, closing.Token).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            _logger.LinkRefused(remote, e.Message);
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (session is not null)
+        {
+            _logger.LinkFailed(e, session.NodeId);
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                dispatcher.Unregister(session);
+                session.Complete();
+                _logger.AgentDisconnected(session.Name, session.NodeId);
+            }
+
+            await closing.CancelAsync().ConfigureAwait(false);
+            if (writer is not null)
+            {
+                await writer.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<Hello?> ReadHelloAsync(PipeReader input, CancellationToken closing)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closing);
+        timeout.CancelAfter(LinkProtocol.HelloTimeout);
+        try
+        {
+            var message = await ReadOneAsync(input, timeout.Token).ConfigureAwait(false);
+            return message as Hello ?? throw new InvalidDataException($"the first message must be Hello, not {message?.GetType().Name ?? "nothing"}");
+        }
+        catch (OperationCanceledException) when (!closing.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads exactly one frame, leaving anything after it in the pipe.</summary>
+    private static async Task<ILinkMessage?> ReadOneAsync(PipeReader input, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                if (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+                {
+                    return LinkFrames.Decode(payload);
+                }
+
+                if (result.IsCompleted)
+                {
+                    return null;
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader input, AgentSession session, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                while (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+                {
+                    await HandleAsync(session, LinkFrames.Decode(payload)).ConfigureAwait(false);
+                }
+
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private async Task HandleAsync(AgentSession session, ILinkMessage message)
+    {
+        switch (message)
+        {
+            case Accept accept:
+                var accepted = await ledger.AcceptAsync(accept.JobId, accept.Fence, session.NodeId).ConfigureAwait(false);
+                if (!accepted.IsOk)
+                {
+                    // The offer was withdrawn meanwhile (stopped, expired): the agent must drop it.
+                    _logger.StaleAgentWrite(session.Name, session.NodeId, "Accept", accept.JobId, Describe(accepted));
+                    session.Release(accept.JobId);
+                    session.Send(new Renewed([new LeaseVerdict(accept.JobId, accept.Fence, LeaseState.Lost)]));
+                    dispatcher.Kick();
+                }
+
+                break;
+            case Reject reject:
+                await ledger.RejectAsync(reject.JobId, reject.Fence).ConfigureAwait(false);
+                session.Release(reject.JobId);
+                dispatcher.Kick();
+                break;
+            case Heartbeat heartbeat:
+                await HeartbeatAsync(session, heartbeat).ConfigureAwait(false);
+                break;
+            case Finished finished:
+                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines,
+                    new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage)).ConfigureAwait(false);
+
+                // A report repeated after a reconnect finds its job already ended under the same fence.
+                var ok = applied.IsOk || (applied is { Outcome: TransitionOutcome.Conflict, Job: { } ended } && ended.Fence == finished.Fence && ended.JobState.IsTerminal());
+                if (!ok)
+                {
+                    _logger.StaleAgentWrite(session.Name, session.NodeId, "Finished", finished.JobId, Describe(applied));
+                }
+
+                session.Release(finished.JobId);
+                session.Send(new FinishAck(finished.JobId, finished.Fence, ok));
+                dispatcher.Kick();
+                break;
+            case Draining:
+                session.Draining = true;
+                _logger.AgentDraining(session.Name, session.NodeId);
+                break;
+            default:
+                throw new InvalidDataException($"an agent may not send {message.GetType().Name}");
+        }
+    }
+
+    private async Task HeartbeatAsync(AgentSession session, Heartbeat heartbeat)
+    {
+        var reports = heartbeat.Leases
+            .Select(l => new LeaseHeartbeat(l.JobId, l.Fence, new ProgressReport(l.Percent, l.Phase), l.NewLogLines, l.StopAcknowledged))
+            .ToList();
+        var states = await ledger.ApplyHeartbeatAsync(session.NodeId, reports).ConfigureAwait(false);
+        var verdicts = new LeaseVerdict[states.Count];
+        for (var i = 0; i < states.Count; i++)
+        {
+            var (jobId, fence, state) = states[i];
+            var verdict = state switch
+            {
+                JobState.Running => LeaseState.Continue,
+                JobState.StopRequested or JobState.Stopping => LeaseState.Stop,
+                _ => LeaseState.Lost,
+            };
+            if (verdict == LeaseState.Lost)
+            {
+                session.Release(jobId);
+            }
+
+            verdicts[i] = new LeaseVerdict(jobId, fence, verdict);
+        }
+
+        session.Send(new Renewed(verdicts));
+    }
+
+    /// <summary>What the coordinator says about leases an agent presents when it (re)connects.</summary>
+    private async Task<LeaseVerdict[]> VerdictsAsync(long nodeId, HeldLease[] leases)
+    {
+        var verdicts = new LeaseVerdict[leases.Length];
+        for (var i = 0; i < leases.Length; i++)
+        {
+            var job = await ledger.GetJobAsync(leases[i].JobId).ConfigureAwait(false);
+            var state = job is null || job.Fence != leases[i].Fence || job.LeaseNodeId != nodeId
+                ? LeaseState.Lost
+                : job.JobState switch
+                {
+                    JobState.Running => LeaseState.Continue,
+                    JobState.StopRequested or JobState.Stopping => LeaseState.Stop,
+                    _ => LeaseState.Lost,
+                };
+            verdicts[i] = new LeaseVerdict(leases[i].JobId, leases[i].Fence, state);
+        }
+
+        return verdicts;
+    }
+
+    private async Task<Refused?> RefusalAsync(Hello hello)
+    {
+        if (hello.ProtocolVersion != LinkProtocol.Version)
+        {
+            return new Refused("protocol_version", $"this coordinator speaks link protocol {LinkProtocol.Version}, the agent {hello.ProtocolVersion}");
+        }
+
+        var token = hello.Token.Length is > 0 and <= 200 ? await ledger.FindTokenAsync(TokenSecrets.Hash(hello.Token)).ConfigureAwait(false) : null;
+        if (token is null)
+        {
+            return new Refused("unauthorized", "the agent token is not known or was revoked");
+        }
+
+        if (!Principal.ParseScopes(token.Scopes).Contains(Scopes.Agent))
+        {
+            return new Refused("forbidden", $"token '{token.Name}' lacks the scope 'agent'");
+        }
+
+        if (hello.NodeKey.Length is 0 or > 128 || hello.Name.Length is 0 or > 128 || hello.Slots is < 0 or > 4096)
+        {
+            return new Refused("invalid_hello", "node key and name must be 1-128 characters and slots 0-4096");
+        }
+
+        return null;
+    }
+
+    private static async Task WriteNowAsync(PipeWriter output, ILinkMessage message)
+    {
+        LinkFrames.Write(output, message, new ArrayBufferWriter<byte>());
+        await output.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static FinishOutcome ToOutcome(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Succeeded => FinishOutcome.Succeeded,
+        AttemptOutcome.RetryableFailure => FinishOutcome.RetryableFailure,
+        AttemptOutcome.FatalFailure => FinishOutcome.FatalFailure,
+        AttemptOutcome.Stopped => FinishOutcome.Stopped,
+        _ => throw new InvalidDataException($"unknown attempt outcome {(int)outcome}"),
+    };
+
+    private static string Describe(Transition t) => t.State is { } s ? $"{t.Outcome} ({s.Name()})" : t.Outcome.ToString();
+
+    private static string ToolsJson(ToolVersion[] tools)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var tool in tools)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", tool.Id);
+                writer.WriteString("version", tool.Version);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string LabelsJson(Dictionary<string, string> labels)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in labels)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
+
+/// <summary>Link settings the coordinator announces to agents.</summary>
+internal sealed record LinkSettings(TimeSpan HeartbeatInterval);

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using EdgeJobs.Coordinator.Link;
+using EdgeJobs.Protocol.Link;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Scheduling;
+
+/// <summary>
+/// Pushes work to connected agents. Whenever something may have made work grantable (a submit, a freed
+/// slot, a new agent, an expired lease) it is kicked; one loop then offers ready jobs to every agent
+/// with free slots for the tools it runs. A one-second tick is the safety net for anything no kick
+/// covers (a retry backoff running out, a lost message).
+/// </summary>
+internal sealed class Dispatcher(Ledger.Ledger ledger, ILogger logger)
+{
+    private readonly ConcurrentDictionary<long, AgentSession> _sessions = new();
+    private readonly SemaphoreSlim _kick = new(0, 1);
+
+    public static readonly TimeSpan SafetyTick = TimeSpan.FromSeconds(1);
+
+    public IReadOnlyCollection<AgentSession> Sessions => [.. _sessions.Values];
+
+    public AgentSession? Session(long nodeId) => _sessions.TryGetValue(nodeId, out var s) ? s : null;
+
+    /// <summary>Adds a session, closing any older one from the same node.</summary>
+    public void Register(AgentSession session)
+    {
+        AgentSession? previous = null;
+        _sessions.AddOrUpdate(session.NodeId, session, (_, old) =>
+        {
+            previous = old;
+            return session;
+        });
+        previous?.Abort();
+        Kick();
+    }
+
+    public void Unregister(AgentSession session) => _sessions.TryRemove(new KeyValuePair<long, AgentSession>(session.NodeId, session));
+
+    /// <summary>Something may be grantable: run a pass soon (coalesced).</summary>
+    public void Kick()
+    {
+        try
+        {
+            _kick.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already pending.
+        }
+    }
+
+    /// <summary>Tells the agent holding <paramref name="jobId"/> to stop it, now.</summary>
+    public void PushStop(long? nodeId, long jobId, long fence)
+    {
+        if (nodeId is { } id && Session(id) is { } session)
+        {
+            session.Send(new Stop(jobId, fence));
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                await _kick.WaitAsync(SafetyTick, cancellation).ConfigureAwait(false);
+                await GrantPassAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task GrantPassAsync()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (session.Draining || IsDrainedByOperator(session.NodeId))
+            {
+                continue;
+            }
+
+            var free = session.FreeSlots;
+            if (free == 0 || session.Tools.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var leases = await ledger.GrantAsync(session.NodeId, session.Tools, free).ConfigureAwait(false);
+                foreach (var lease in leases)
+                {
+                    session.Hold(lease.JobId);
+                    session.Send(new Grant(lease.JobId, lease.Attempt, lease.Fence, lease.Tool, lease.ToolVersion, lease.Params,
+                        lease.TimeoutMs is { } t ? ledger.Now() + t : 0));
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+            {
+                logger.GrantFailed(e, session.NodeId);
+            }
+        }
+    }
+
+    private readonly ConcurrentDictionary<long, bool> _operatorDrained = new();
+
+    /// <summary>Operator drains (REST) are kept here as well as in the ledger, so a pass needs no read.</summary>
+    public void SetOperatorDrained(long nodeId, bool drained)
+    {
+        _operatorDrained[nodeId] = drained;
+        if (!drained)
+        {
+            Kick();
+        }
+    }
+
+    public bool IsDrainedByOperator(long nodeId) => _operatorDrained.TryGetValue(nodeId, out var drained) && drained;
+}
