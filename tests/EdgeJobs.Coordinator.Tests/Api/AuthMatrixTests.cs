@@ -1,5 +1,5 @@
 using System.Net;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Api;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Api;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 
 namespace EdgeJobs.Coordinator.Tests.Api;

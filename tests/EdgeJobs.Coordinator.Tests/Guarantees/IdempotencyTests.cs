@@ -1,5 +1,5 @@
 using System.Net;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 
 namespace EdgeJobs.Coordinator.Tests.Guarantees;

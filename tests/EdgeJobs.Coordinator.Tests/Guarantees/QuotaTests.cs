@@ -1,6 +1,6 @@
 using System.Net;
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Guarantees;
 

@@ -1,6 +1,6 @@
 using Dapper;
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Tests.Ledger;

@@ -1,5 +1,5 @@
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Coordinator.Tests.Support;
+using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 
 namespace EdgeJobs.Coordinator.Tests.Ledger;

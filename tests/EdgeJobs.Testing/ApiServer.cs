@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -9,13 +10,13 @@ using EdgeJobs.Protocol.Rest;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 /// <summary>
 /// A real coordinator on Kestrel, loopback, a free port, a ledger file in a temp dir; with tokens for
 /// every kind of caller.
 /// </summary>
-internal sealed class ApiServer : IAsyncDisposable
+public sealed class ApiServer : IAsyncDisposable
 {
     private readonly TempDir _dir;
 

@@ -1,7 +1,7 @@
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 /// <summary>A fresh directory under the system temp dir, removed on dispose.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir() => Directory.CreateDirectory(Path);
 

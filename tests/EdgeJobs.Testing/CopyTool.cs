@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Tools;
 
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 public sealed record CopyParams
 {

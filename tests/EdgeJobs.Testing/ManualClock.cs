@@ -1,7 +1,7 @@
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 /// <summary>A clock the test moves by hand, for leases, backoff and cleanup ages.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
 

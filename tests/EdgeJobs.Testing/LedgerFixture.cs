@@ -1,10 +1,10 @@
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 /// <summary>A real ledger file in a temp dir, with helpers that walk a job into any state through the ledger's own operations.</summary>
-internal sealed class LedgerFixture : IAsyncDisposable
+public sealed class LedgerFixture : IAsyncDisposable
 {
     public const long Node = 1;
     public const long OtherNode = 2;

@@ -1,10 +1,10 @@
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 
-namespace EdgeJobs.Coordinator.Tests.Support;
+namespace EdgeJobs.Testing;
 
 /// <summary>Walks a scheduled job into any state through the ledger's own operations (no SQL shortcuts).</summary>
-internal static class JobWalker
+public static class JobWalker
 {
     public const long Node = 1;
 

@@ -1,0 +1,35 @@
+namespace EdgeJobs.Agent;
+
+/// <summary>What an agent is started with (the operator contract's agent flags, design §1).</summary>
+public sealed record AgentOptions
+{
+    /// <summary>The coordinator's link address, <c>host:port</c>.</summary>
+    public required string Coordinator { get; init; }
+
+    /// <summary>The secret of a token with the <c>agent</c> scope.</summary>
+    public required string Token { get; init; }
+
+    public string Name { get; init; } = Environment.MachineName;
+
+    public int Slots { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Scratch space for jobs and the persisted node key.</summary>
+    public required string WorkDir { get; init; }
+
+    /// <summary>Where tool input paths resolve.</summary>
+    public required string DataRoot { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>On shutdown, how long running jobs may finish before they are stopped and handed back.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Log lines buffered per job while the coordinator is unreachable; older ones are dropped.</summary>
+    public int MaxBufferedLogLines { get; init; } = 10_000;
+
+    /// <summary>Reconnect backoff: from this, doubling, with jitter...</summary>
+    public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>...up to this.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using EdgeJobs.Agent.Link;
+using EdgeJobs.Agent.Runner;
+using EdgeJobs.Agent.Tools;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Agent;
+
+/// <summary>
+/// An agent: runs jobs the coordinator grants until stopped, then drains — no new grants, running jobs
+/// get <see cref="AgentOptions.DrainTimeout"/> to finish, the rest are stopped and handed back — and
+/// returns once the coordinator has every result.
+/// </summary>
+public sealed class AgentService
+{
+    private readonly AgentOptions _options;
+    private readonly ILogger _logger;
+    private readonly JobRunner _runner;
+    private readonly AgentLink _link;
+
+    public AgentService(AgentOptions options, ILoggerFactory loggers, IEnumerable<IAgentTool>? tools = null)
+    {
+        _options = options;
+        _logger = loggers.CreateLogger("EdgeJobs.Agent");
+        Directory.CreateDirectory(options.WorkDir);
+        var registry = (tools ?? BuiltInTools()).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        _runner = new JobRunner(options, registry, _logger);
+        _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
+    }
+
+    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner()];
+
+    /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
+    public long NodeId => _link.NodeId;
+
+    public bool Connected => _link.Connected;
+
+    /// <summary>Runs until <paramref name="stop"/> fires, then drains and returns.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var linkStop = new CancellationTokenSource();
+        var link = _link.RunAsync(linkStop.Token);
+        try
+        {
+            await Task.WhenAny(link, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+            if (link.IsCompleted)
+            {
+                await link.ConfigureAwait(false);
+                return;
+            }
+
+            await DrainAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await linkStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await link.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        _runner.StartDraining();
+        _link.SendDraining();
+        _logger.Draining(_options.DrainTimeout.TotalSeconds, _runner.RunningCount);
+        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        while (_runner.RunningCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        // Whatever still runs is stopped and reported stopped, which hands it back for another agent.
+        _runner.StopAll();
+        var ackDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!_runner.IsEmpty && _link.Connected && DateTime.UtcNow < ackDeadline)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        _logger.Drained();
+    }
+
+    /// <summary>The node's identity, kept in the work dir so a restarted agent is the same node.</summary>
+    private static string LoadNodeKey(string workDir)
+    {
+        var path = Path.Combine(workDir, "node.key");
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length > 0)
+            {
+                return existing;
+            }
+        }
+
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        File.WriteAllText(path, key + "\n");
+        return key;
+    }
+}

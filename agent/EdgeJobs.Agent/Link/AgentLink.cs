@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using EdgeJobs.Agent.Runner;
+using EdgeJobs.Protocol.Link;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Agent.Link;
+
+/// <summary>
+/// The agent's end of the link: dials the coordinator, says Hello with the leases it still holds,
+/// then relays grants, stops and verdicts to the runner and sends heartbeats and results. When the
+/// link drops, jobs keep running; it redials with backoff and jitter and catches up: held leases are
+/// re-presented, unacknowledged log lines and results resent.
+/// </summary>
+internal sealed class AgentLink(AgentOptions options, JobRunner runner, string nodeKey, ILogger logger)
+{
+    private readonly SemaphoreSlim _heartbeatNow = new(0, 1);
+    private volatile Channel<ILinkMessage>? _outgoing;
+
+    /// <summary>The node id the coordinator gave this agent (0 until the first Welcome).</summary>
+    public long NodeId { get; private set; }
+
+    /// <summary>Set once connected and welcomed; reset when the link drops.</summary>
+    public bool Connected => _outgoing is not null;
+
+    /// <summary>Runs until <paramref name="cancellation"/> fires.</summary>
+    /// <exception cref="AgentRefusedException">The coordinator refused this agent (bad token, protocol version).</exception>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        runner.Ended += job => SendOrKeep(job.Result!);
+        runner.Noteworthy += RequestHeartbeat;
+        var failures = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                await RunConnectionAsync(cancellation, () => failures = 0).ConfigureAwait(false);
+                reason = "the coordinator closed the link";
+            }
+            catch (AgentRefusedException)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
+            {
+                reason = e.Message;
+            }
+
+            var delay = Backoff(++failures);
+            if (NodeId == 0 || failures > 1)
+            {
+                logger.ConnectFailed(options.Coordinator, reason, (long)delay.TotalMilliseconds);
+            }
+            else
+            {
+                logger.Disconnected(options.Coordinator, reason, runner.RunningCount);
+            }
+
+            try
+            {
+                await Task.Delay(delay, cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Capped exponential backoff with full jitter, so a fleet of agents does not redial in lockstep.</summary>
+    private TimeSpan Backoff(int failures)
+    {
+        var cap = Math.Min(options.ReconnectMaxDelay.TotalMilliseconds, options.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromMilliseconds(cap * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private async Task RunConnectionAsync(CancellationToken cancellation, Action onWelcome)
+    {
+        var (host, port) = ParseCoordinator(options.Coordinator);
+        using var client = new TcpClient { NoDelay = true };
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        {
+            connectTimeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await client.ConnectAsync(host, port, connectTimeout.Token).ConfigureAwait(false);
+        }
+
+        await using var stream = client.GetStream();
+        var input = PipeReader.Create(stream);
+        var output = PipeWriter.Create(stream);
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var scratch = new ArrayBufferWriter<byte>(1024);
+        try
+        {
+            LinkFrames.Write(output, new Hello(LinkProtocol.Version, options.Token, nodeKey, options.Name,
+                new Dictionary<string, string>(options.Labels), runner.ToolVersions, options.Slots, runner.HeldLeases()), scratch);
+            await output.FlushAsync(cancellation).ConfigureAwait(false);
+
+            var welcome = await ReadWelcomeAsync(input, cancellation).ConfigureAwait(false);
+            NodeId = welcome.NodeId;
+            onWelcome();
+            logger.Connected(options.Coordinator, welcome.NodeId, options.Name, options.Slots);
+            var outgoing = Channel.CreateUnbounded<ILinkMessage>(new UnboundedChannelOptions { SingleReader = true });
+            foreach (var verdict in welcome.Leases)
+            {
+                runner.OnVerdict(verdict, m => outgoing.Writer.TryWrite(m));
+            }
+
+            _outgoing = outgoing;
+            if (runner.Draining)
+            {
+                outgoing.Writer.TryWrite(new Draining());
+            }
+
+            outgoing.Writer.TryWrite(runner.BuildHeartbeat());
+            foreach (var result in runner.PendingResults())
+            {
+                outgoing.Writer.TryWrite(result);
+            }
+
+            var writer = WriteLoopAsync(output, outgoing.Reader, scratch, connection.Token);
+            var heartbeats = HeartbeatLoopAsync(outgoing.Writer, TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs), connection.Token);
+            try
+            {
+                await ReadLoopAsync(input, outgoing.Writer, connection.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _outgoing = null;
+                outgoing.Writer.TryComplete();
+                await connection.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(Quietly(writer), Quietly(heartbeats)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    private async Task<Welcome> ReadWelcomeAsync(PipeReader input, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(LinkProtocol.HelloTimeout);
+        while (true)
+        {
+            var result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                if (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+                {
+                    switch (LinkFrames.Decode(payload))
+                    {
+                        case Welcome welcome:
+                            return welcome;
+                        case Refused refused:
+                            logger.Refused(refused.Code, refused.Message);
+                            throw new AgentRefusedException(refused.Code, refused.Message);
+                        case var other:
+                            throw new InvalidDataException($"expected Welcome, got {other.GetType().Name}");
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    throw new IOException("the coordinator closed the link before welcoming this agent");
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader input, ChannelWriter<ILinkMessage> outgoing, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                while (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+                {
+                    switch (LinkFrames.Decode(payload))
+                    {
+                        case Grant grant:
+                            outgoing.TryWrite(runner.OnGrant(grant));
+                            break;
+                        case Renewed renewed:
+                            foreach (var verdict in renewed.Leases)
+                            {
+                                runner.OnVerdict(verdict, m => outgoing.TryWrite(m));
+                            }
+
+                            break;
+                        case Stop stop:
+                            runner.OnStop(stop, m => outgoing.TryWrite(m));
+                            break;
+                        case FinishAck ack:
+                            runner.OnFinishAck(ack);
+                            break;
+                        case var other:
+                            throw new InvalidDataException($"a coordinator may not send {other.GetType().Name}");
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private static async Task WriteLoopAsync(PipeWriter output, ChannelReader<ILinkMessage> outgoing, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
+    {
+        while (await outgoing.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        {
+            while (outgoing.TryRead(out var message))
+            {
+                LinkFrames.Write(output, message, scratch);
+            }
+
+            await output.FlushAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A heartbeat every interval, or sooner (at most every 100 ms) when something noteworthy happened.</summary>
+    private async Task HeartbeatLoopAsync(ChannelWriter<ILinkMessage> outgoing, TimeSpan interval, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            await _heartbeatNow.WaitAsync(interval, cancellation).ConfigureAwait(false);
+            outgoing.TryWrite(runner.BuildHeartbeat());
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private void RequestHeartbeat()
+    {
+        try
+        {
+            _heartbeatNow.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    /// <summary>Tells the coordinator this agent takes no more work.</summary>
+    public void SendDraining() => _outgoing?.Writer.TryWrite(new Draining());
+
+    /// <summary>Sends at once when connected; otherwise the message waits in the runner and goes out after the next Welcome.</summary>
+    private void SendOrKeep(ILinkMessage message) => _outgoing?.Writer.TryWrite(message);
+
+    private static (string Host, int Port) ParseCoordinator(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value.AsSpan(colon + 1), out var port) && port is > 0 and < 65536
+            ? (value[..colon].Trim('[', ']'), port)
+            : throw new ArgumentException($"--coordinator '{value}' is not host:port");
+    }
+}
+
+/// <summary>The coordinator refused this agent for good (wrong token, incompatible protocol).</summary>
+public sealed class AgentRefusedException(string code, string message) : Exception($"{code}: {message}")
+{
+    public string Code { get; } = code;
+}

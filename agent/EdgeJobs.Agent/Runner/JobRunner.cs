@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using EdgeJobs.Agent.Tools;
+using EdgeJobs.Protocol.Link;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Agent.Runner;
+
+/// <summary>
+/// Runs granted jobs in a fixed number of slots. It knows nothing of the connection: the link asks it
+/// for Accept/Reject, heartbeat reports and held leases, and it tells the link when a job ended or
+/// its phase changed.
+/// </summary>
+internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string, IAgentTool> tools, ILogger logger)
+{
+    private readonly ConcurrentDictionary<long, RunningJob> _jobs = new();
+
+    /// <summary>A job ended (its result is in <see cref="RunningJob.Result"/>) — send it.</summary>
+    public event Action<RunningJob>? Ended;
+
+    /// <summary>A phase changed or a stop was seen — a heartbeat now would be useful.</summary>
+    public event Action? Noteworthy;
+
+    public bool Draining { get; private set; }
+
+    public int Slots => options.Slots;
+
+    public int FreeSlots => Math.Max(0, options.Slots - _jobs.Count);
+
+    public int RunningCount => _jobs.Values.Count(j => j.IsRunning);
+
+    public IReadOnlyCollection<RunningJob> Jobs => [.. _jobs.Values];
+
+    public ToolVersion[] ToolVersions => [.. tools.Values.Select(t => new ToolVersion(t.Id, t.Version))];
+
+    public ILinkMessage OnGrant(Grant grant)
+    {
+        var reason = Draining ? "draining"
+            : !tools.TryGetValue(grant.Tool, out var tool) ? $"this agent has no tool '{grant.Tool}'"
+            : tool.Version != grant.ToolVersion ? $"this agent runs {grant.Tool} v{tool.Version}, not v{grant.ToolVersion}"
+            : _jobs.ContainsKey(grant.JobId) ? "already holds this job"
+            : FreeSlots == 0 ? "no free slot"
+            : null;
+        if (reason is not null)
+        {
+            logger.Declined(grant.JobId, reason);
+            return new Reject(grant.JobId, grant.Fence, reason);
+        }
+
+        var job = new RunningJob(grant, options.MaxBufferedLogLines);
+        _jobs[grant.JobId] = job;
+        _ = Task.Run(() => ExecuteAsync(job, tools[grant.Tool]));
+        return new Accept(grant.JobId, grant.Fence);
+    }
+
+    private async Task ExecuteAsync(RunningJob job, IAgentTool tool)
+    {
+        var grant = job.Grant;
+        logger.JobStarted(grant.JobId, grant.Attempt, grant.Tool, grant.ToolVersion);
+        var workDir = Path.Combine(options.WorkDir, "jobs", $"{grant.JobId}-{grant.Attempt}");
+        Finished result;
+        try
+        {
+            Directory.CreateDirectory(workDir);
+            var context = new ToolContext(grant.JobId, grant.Attempt, grant.ParamsJson, workDir, options.DataRoot,
+                (percent, phase) =>
+                {
+                    if (job.SetProgress(percent, phase))
+                    {
+                        Noteworthy?.Invoke();
+                    }
+                },
+                job.AddLine,
+                job.Cancellation.Token);
+            await tool.RunAsync(context).ConfigureAwait(false);
+            result = job.Finish(AttemptOutcome.Succeeded, null, null);
+        }
+        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
+        {
+            result = job.Finish(AttemptOutcome.Stopped, "stopped", job.Lost ? "lease lost" : "stopped on request");
+        }
+        catch (ToolFailure failure)
+        {
+            result = job.Finish(failure.Retryable ? AttemptOutcome.RetryableFailure : AttemptOutcome.FatalFailure, failure.Code, failure.Message);
+        }
+        catch (Exception e)
+        {
+            job.AddLine($"[edgejobs-agent] {e.GetType().Name}: {e.Message}");
+            result = job.Finish(AttemptOutcome.RetryableFailure, "internal_error", e.Message);
+        }
+        finally
+        {
+            TryDelete(workDir);
+        }
+
+        logger.JobEnded(grant.JobId, result.Outcome.ToString().ToLowerInvariant(), result.ErrorCode is null ? "" : $" ({result.ErrorCode}: {result.ErrorMessage})");
+        if (job.Lost)
+        {
+            _jobs.TryRemove(job.JobId, out _);
+            return;
+        }
+
+        Ended?.Invoke(job);
+    }
+
+    /// <summary>The coordinator's word on a lease (after a heartbeat, an accept, or a reconnect).</summary>
+    /// <param name="sendNow">Sends a message ahead of anything the job sends afterwards.</param>
+    public void OnVerdict(LeaseVerdict verdict, Action<ILinkMessage> sendNow)
+    {
+        if (!_jobs.TryGetValue(verdict.JobId, out var job) || job.Fence != verdict.Fence)
+        {
+            return;
+        }
+
+        switch (verdict.State)
+        {
+            case LeaseState.Continue:
+                job.AcknowledgeLines();
+                break;
+            case LeaseState.Stop:
+                job.AcknowledgeLines();
+                StopJob(job, sendNow);
+                break;
+            case LeaseState.Lost:
+                logger.LeaseLost(job.JobId);
+                job.MarkLost();
+                if (!job.IsRunning)
+                {
+                    _jobs.TryRemove(job.JobId, out _);
+                }
+
+                break;
+        }
+    }
+
+    public void OnStop(Stop stop, Action<ILinkMessage> sendNow)
+    {
+        if (_jobs.TryGetValue(stop.JobId, out var job) && job.Fence == stop.Fence)
+        {
+            StopJob(job, sendNow);
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges the stop (a heartbeat for this lease, queued first) and only then cancels the tool,
+    /// so the coordinator records stop_requested → stopping → stopped in that order.
+    /// </summary>
+    private void StopJob(RunningJob job, Action<ILinkMessage> sendNow)
+    {
+        if (job.IsRunning && !job.StopRequested)
+        {
+            logger.StopRequested(job.JobId);
+            job.MarkStopRequested();
+            sendNow(new Heartbeat([job.TakeReport()], FreeSlots));
+            job.RequestStop();
+        }
+    }
+
+    /// <summary>The coordinator has the result: the slot is free.</summary>
+    public void OnFinishAck(FinishAck ack)
+    {
+        if (_jobs.TryGetValue(ack.JobId, out var job) && job.Fence == ack.Fence && !job.IsRunning)
+        {
+            _jobs.TryRemove(ack.JobId, out _);
+        }
+    }
+
+    public HeldLease[] HeldLeases() => [.. _jobs.Values.Where(j => !j.Lost).Select(j => new HeldLease(j.JobId, j.Fence))];
+
+    public Heartbeat BuildHeartbeat() =>
+        new([.. _jobs.Values.Where(j => j.IsRunning && !j.Lost).Select(j => j.TakeReport())], FreeSlots);
+
+    /// <summary>Results waiting for an acknowledgement (resent after a reconnect).</summary>
+    public IEnumerable<Finished> PendingResults() => _jobs.Values.Where(j => !j.Lost).Select(j => j.Result).OfType<Finished>();
+
+    /// <summary>Stops taking grants; running jobs go on.</summary>
+    public void StartDraining() => Draining = true;
+
+    /// <summary>Stops every running job (they are reported stopped, which hands them back).</summary>
+    public void StopAll()
+    {
+        foreach (var job in _jobs.Values)
+        {
+            if (job.IsRunning)
+            {
+                job.RequestStop();
+            }
+        }
+    }
+
+    public bool IsEmpty => _jobs.IsEmpty;
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

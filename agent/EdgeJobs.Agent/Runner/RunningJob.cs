@@ -1,0 +1,125 @@
+using EdgeJobs.Protocol.Link;
+
+namespace EdgeJobs.Agent.Runner;
+
+/// <summary>
+/// One lease the agent holds: the tool's cancellation, its latest progress, log lines not yet
+/// acknowledged by the coordinator (bounded), and, once the tool ended, the result until acknowledged.
+/// </summary>
+internal sealed class RunningJob(Grant grant, int maxBufferedLines)
+{
+    private readonly object _gate = new();
+    private readonly List<string> _lines = [];
+    private int _inFlight;
+    private long _dropped;
+    private double _percent;
+    private string? _phase;
+
+    public long JobId { get; } = grant.JobId;
+
+    public long Fence { get; } = grant.Fence;
+
+    public Grant Grant { get; } = grant;
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    /// <summary>The coordinator asked for a stop (or the agent is draining): report it acknowledged until the end.</summary>
+    public bool StopRequested { get; private set; }
+
+    /// <summary>The lease is gone: the result will be discarded.</summary>
+    public bool Lost { get; private set; }
+
+    /// <summary>Set when the tool ended; kept until the coordinator acknowledges it.</summary>
+    public Finished? Result { get; private set; }
+
+    public bool IsRunning => Result is null;
+
+    /// <summary>Records progress; true when the phase changed (worth an early heartbeat).</summary>
+    public bool SetProgress(double percent, string? phase)
+    {
+        lock (_gate)
+        {
+            var changed = !string.Equals(phase, _phase, StringComparison.Ordinal);
+            _percent = Math.Clamp(percent, 0, 100);
+            _phase = phase;
+            return changed;
+        }
+    }
+
+    public void AddLine(string line)
+    {
+        lock (_gate)
+        {
+            if (_lines.Count >= maxBufferedLines)
+            {
+                // Drop the oldest line not already sent; keep the newest, which say how it ends.
+                if (_inFlight < _lines.Count)
+                {
+                    _lines.RemoveAt(_inFlight);
+                    _dropped++;
+                }
+                else
+                {
+                    _dropped++;
+                    return;
+                }
+            }
+
+            _lines.Add(line);
+        }
+    }
+
+    /// <summary>The report for the next heartbeat: everything unacknowledged is (re)sent.</summary>
+    public LeaseReport TakeReport()
+    {
+        lock (_gate)
+        {
+            if (_dropped > 0)
+            {
+                _lines.Insert(_inFlight, $"[edgejobs-agent] {_dropped} log lines dropped while the coordinator was unreachable");
+                _dropped = 0;
+            }
+
+            _inFlight = _lines.Count;
+            return new LeaseReport(JobId, Fence, _percent, _phase, [.. _lines], StopRequested);
+        }
+    }
+
+    /// <summary>The coordinator answered the heartbeat that carried the in-flight lines: forget them.</summary>
+    public void AcknowledgeLines()
+    {
+        lock (_gate)
+        {
+            _lines.RemoveRange(0, _inFlight);
+            _inFlight = 0;
+        }
+    }
+
+    /// <summary>Marks the stop seen; the caller sends the acknowledgement, then cancels (so "stopping" is recorded before "stopped").</summary>
+    public void MarkStopRequested() => StopRequested = true;
+
+    public void RequestStop()
+    {
+        StopRequested = true;
+        Cancellation.Cancel();
+    }
+
+    public void MarkLost()
+    {
+        Lost = true;
+        Cancellation.Cancel();
+    }
+
+    /// <summary>Seals the result, with every line not yet acknowledged as its final lines.</summary>
+    public Finished Finish(AttemptOutcome outcome, string? code, string? message)
+    {
+        lock (_gate)
+        {
+            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines]);
+            _lines.Clear();
+            _inFlight = 0;
+            Result = result;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>What a running tool gets: its params, places to work, and sinks for progress and log lines.</summary>
+public sealed class ToolContext(long jobId, int attempt, string paramsJson, string workDir, string dataRoot, Action<double, string?> progress, Action<string> log, CancellationToken cancellation)
+{
+    public long JobId { get; } = jobId;
+
+    public int Attempt { get; } = attempt;
+
+    /// <summary>Canonical params JSON, valid for the tool's params type.</summary>
+    public string ParamsJson { get; } = paramsJson;
+
+    /// <summary>A directory of this attempt's own, removed afterwards.</summary>
+    public string WorkDir { get; } = workDir;
+
+    public string DataRoot { get; } = dataRoot;
+
+    /// <summary>Fires on a stop request or a lost lease; tools check it at least once per block.</summary>
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Percent 0-100 and a phase name. Cheap: the agent sends the latest with each heartbeat, and at once on a phase change.</summary>
+    public void ReportProgress(double percent, string? phase) => progress(percent, phase);
+
+    public void Log(string line) => log(line);
+}

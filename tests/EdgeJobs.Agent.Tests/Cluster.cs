@@ -1,0 +1,98 @@
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Testing;
+using EdgeJobs.Protocol.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeJobs.Agent.Tests;
+
+/// <summary>A coordinator and agents in this process, with short leases so expiry tests run in seconds.</summary>
+internal sealed class Cluster : IAsyncDisposable
+{
+    private readonly List<(AgentService Agent, CancellationTokenSource Stop, Task Run, TempDir Dir)> _agents = [];
+
+    private Cluster(ApiServer api) => Api = api;
+
+    public ApiServer Api { get; }
+
+    public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Api.Ledger;
+
+    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null)
+    {
+        var api = await ApiServer.StartAsync(configure: o => o with
+        {
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            SweepInterval = TimeSpan.FromMilliseconds(100),
+            Ledger = o.Ledger with { LeaseTtl = leaseTtl ?? TimeSpan.FromSeconds(2), RetryBaseDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(200) },
+        });
+        return new Cluster(api);
+    }
+
+    public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null)
+    {
+        var dir = new TempDir();
+        var agent = new AgentService(new AgentOptions
+        {
+            Coordinator = Api.Server.LinkAddress.ToString(),
+            Token = Api.Agent,
+            Name = name,
+            Slots = slots,
+            WorkDir = dir.File("work"),
+            DataRoot = Api.DataRoot,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+        }, loggers ?? NullLoggerFactory.Instance);
+        var stop = new CancellationTokenSource();
+        var run = agent.RunAsync(stop.Token);
+        _agents.Add((agent, stop, run, dir));
+        await WaitForAsync(() => Task.FromResult(agent.Connected), TimeSpan.FromSeconds(10), $"agent {name} to connect");
+        return agent;
+    }
+
+    /// <summary>Stops an agent as SIGTERM would: drain, hand back, exit.</summary>
+    public async Task StopAgentAsync(AgentService agent)
+    {
+        var entry = _agents.Single(a => a.Agent == agent);
+        await entry.Stop.CancelAsync();
+        await entry.Run;
+    }
+
+    public async Task<JobRow> WaitForStateAsync(long jobId, Func<JobState, bool> done, TimeSpan timeout)
+    {
+        JobRow? job = null;
+        await WaitForAsync(async () => (job = await Ledger.GetJobAsync(jobId)) is { } j && done(j.JobState), timeout, $"job {jobId}");
+        return job!;
+    }
+
+    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, stop, run, dir) in _agents)
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await run.WaitAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+            }
+
+            dir.Dispose();
+        }
+
+        await Api.DisposeAsync();
+    }
+}
