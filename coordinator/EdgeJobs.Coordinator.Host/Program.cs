@@ -1,3 +1,4 @@
+using EdgeJobs.Protocol.CommandLine;
 using EdgeJobs.Coordinator.Host.Cli;
 using EdgeJobs.Protocol;
 

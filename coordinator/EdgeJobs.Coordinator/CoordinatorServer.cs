@@ -133,8 +133,20 @@ public sealed class CoordinatorServer : IAsyncDisposable
         : bound.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, bound.Port)
         : bound;
 
-    /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
+    /// <summary>
+    /// Completes when the process is asked to stop (SIGTERM, Ctrl+C). The server keeps serving until
+    /// disposed, so an embedded agent can still drain and report over the link.
+    /// </summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellation = default)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        cancellation.Register(() => stopping.TrySetCanceled(cancellation));
+        return stopping.Task;
+    }
+
+    /// <summary>The server's loggers, for components hosted beside it (the embedded agent).</summary>
+    public ILoggerFactory LoggerFactory => _app.Services.GetRequiredService<ILoggerFactory>();
 
     public async ValueTask DisposeAsync()
     {

@@ -44,8 +44,9 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
             {
                 throw;
             }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            catch (Exception) when (cancellation.IsCancellationRequested)
             {
+                // Shutting down: whatever the connection threw on the way out is expected.
                 return;
             }
             catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
@@ -99,7 +100,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         try
         {
             LinkFrames.Write(output, new Hello(LinkProtocol.Version, options.Token, nodeKey, options.Name,
-                new Dictionary<string, string>(options.Labels), runner.ToolVersions, options.Slots, runner.HeldLeases()), scratch);
+                [.. options.Labels.Select(l => new Label(l.Key, l.Value))], runner.ToolVersions, options.Slots, runner.HeldLeases()), scratch);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
 
             var welcome = await ReadWelcomeAsync(input, cancellation).ConfigureAwait(false);

@@ -12,6 +12,8 @@ namespace EdgeJobs.Agent.Runner;
 /// </summary>
 internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string, IAgentTool> tools, ILogger logger)
 {
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<long, RunningJob> _jobs = new();
 
     /// <summary>A job ended (its result is in <see cref="RunningJob.Result"/>) — send it.</summary>
@@ -61,11 +63,15 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         try
         {
             Directory.CreateDirectory(workDir);
+            var lastReport = DateTime.UtcNow;
             var context = new ToolContext(grant.JobId, grant.Attempt, grant.ParamsJson, workDir, options.DataRoot,
                 (percent, phase) =>
                 {
-                    if (job.SetProgress(percent, phase))
+                    // Progress is throttled to about once a second; a new phase is reported at once.
+                    var now = DateTime.UtcNow;
+                    if (job.SetProgress(percent, phase) || now - lastReport >= s_progressInterval)
                     {
+                        lastReport = now;
                         Noteworthy?.Invoke();
                     }
                 },

@@ -40,6 +40,8 @@ internal static class Help
           --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
           --log-format FORMAT     text (default) or json lines for journald and log shippers
           --log-level LEVEL       trace, debug, information (default), warning, error
+          --lease-ttl D           a lease not renewed for D expires and its job is retried (default 30s)
+          --heartbeat-interval D  how often agents report (default 5s); a node is down after 3 missed
           --max-active-jobs N     active jobs in all before submits get 429 (default 100000)
           --max-active-per-owner N  ... per owner (default 20000)
           --max-active-per-tool N   ... per tool (default 50000)

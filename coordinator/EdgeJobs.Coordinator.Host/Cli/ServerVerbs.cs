@@ -1,7 +1,8 @@
 using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Agent;
 using EdgeJobs.Protocol.Tools;
-using Microsoft.Extensions.Logging;
 
+using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs coordinator</c> and <c>edgejobs up</c>: run the coordinator in the foreground until SIGTERM / Ctrl+C.</summary>
@@ -24,15 +25,7 @@ internal static class ServerVerbs
                 "json" => true,
                 var other => throw new UsageException($"--log-format must be text or json, not '{other}'"),
             },
-            LogLevel = (args.Get("log-level") ?? "information").ToLowerInvariant() switch
-            {
-                "trace" => LogLevel.Trace,
-                "debug" => LogLevel.Debug,
-                "information" or "info" => LogLevel.Information,
-                "warning" or "warn" => LogLevel.Warning,
-                "error" => LogLevel.Error,
-                var other => throw new UsageException($"--log-level must be trace, debug, information, warning or error, not '{other}'"),
-            },
+            LogLevel = AgentLogging.ParseLevel(args.Get("log-level") ?? "information"),
             Catalog = ToolCatalog.BuiltIn,
             Quotas = new QuotaOptions
             {
@@ -41,10 +34,19 @@ internal static class ServerVerbs
                 MaxActivePerTool = args.GetLong("max-active-per-tool", defaults.MaxActivePerTool),
                 MaxOutputBytesPerJob = args.GetLong("max-output-bytes", defaults.MaxOutputBytesPerJob),
             },
+            Ledger = new LedgerOptions
+            {
+                LeaseTtl = args.Get("lease-ttl") is { } ttl ? Positive(Durations.Parse(ttl), "lease-ttl") : TimeSpan.FromSeconds(30),
+            },
+            HeartbeatInterval = args.Get("heartbeat-interval") is { } hb ? Positive(Durations.Parse(hb), "heartbeat-interval") : TimeSpan.FromSeconds(5),
             DedupLookback = args.Get("dedup-lookback") is { } lookback ? Durations.Parse(lookback) : TimeSpan.FromHours(24),
             IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
         args.RejectUnknown();
+        if (options.HeartbeatInterval * 2 > options.Ledger.LeaseTtl)
+        {
+            throw new UsageException($"--lease-ttl ({options.Ledger.LeaseTtl.TotalSeconds} s) must be at least twice --heartbeat-interval ({options.HeartbeatInterval.TotalSeconds} s), or leases expire between heartbeats");
+        }
 
         CoordinatorServer server;
         try
@@ -62,16 +64,54 @@ internal static class ServerVerbs
 
         await using (server.ConfigureAwait(false))
         {
+            using var agentStop = new CancellationTokenSource();
+            var agent = StartLocalAgent(server, agentStop.Token);
             if (up)
             {
                 PrintWelcome(server);
             }
 
             await server.WaitForShutdownAsync().ConfigureAwait(false);
+
+            // Drain the embedded agent while the link is still up, so its results reach the ledger.
+            await agentStop.CancelAsync().ConfigureAwait(false);
+            await agent.ConfigureAwait(false);
         }
 
         return 0;
     }
+
+    /// <summary>The agent embedded in this process (one machine, one binary), when --local-agent-slots is above 0.</summary>
+    private static Task StartLocalAgent(CoordinatorServer server, CancellationToken stop)
+    {
+        var options = server.Options;
+        if (options.LocalAgentSlots == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var token = File.Exists(options.AgentTokenPath) ? File.ReadAllText(options.AgentTokenPath).Trim() : null;
+        if (token is null)
+        {
+            Console.Error.WriteLine($"edgejobs: no embedded agent: {options.AgentTokenPath} is missing (mint one with `edgejobs token create --scopes agent`)");
+            return Task.CompletedTask;
+        }
+
+        var agent = new AgentService(new AgentOptions
+        {
+            Coordinator = server.LinkAddress.ToString(),
+            Token = token,
+            Name = Environment.MachineName + " (local)",
+            Slots = options.LocalAgentSlots,
+            WorkDir = Path.Combine(options.DataDir, "agent"),
+            DataRoot = options.ResolvedDataRoot,
+            DrainTimeout = TimeSpan.FromSeconds(10),
+        }, server.LoggerFactory);
+        return agent.RunAsync(stop);
+    }
+
+    private static TimeSpan Positive(TimeSpan value, string flag) =>
+        value > TimeSpan.Zero ? value : throw new UsageException($"--{flag} must be above zero");
 
     private static string CheckEndpoint(CliArgs args, string flag, string fallback)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 
+using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs submit TOOL --param k=v ... [--wait]</c></summary>

@@ -310,15 +310,15 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string LabelsJson(Dictionary<string, string> labels)
+    private static string LabelsJson(Label[] labels)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in labels)
+            foreach (var label in labels)
             {
-                writer.WriteString(key, value);
+                writer.WriteString(label.Key, label.Value);
             }
 
             writer.WriteEndObject();

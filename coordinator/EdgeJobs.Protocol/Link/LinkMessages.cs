@@ -40,13 +40,17 @@ public sealed partial record Hello(
     string Token,
     string NodeKey,
     string Name,
-    Dictionary<string, string> Labels,
+    Label[] Labels,
     ToolVersion[] Tools,
     int Slots,
     HeldLease[] Leases) : ILinkMessage;
 
 [MemoryPackable]
 public sealed partial record ToolVersion(string Id, string Version);
+
+/// <summary>A node label, <c>key=value</c>.</summary>
+[MemoryPackable]
+public sealed partial record Label(string Key, string Value);
 
 /// <summary>A lease an agent still holds when it (re)connects, with whether its result is ready to deliver.</summary>
 [MemoryPackable]

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace EdgeJobs.Coordinator.Host.Cli;
+namespace EdgeJobs.Protocol.CommandLine;
 
-internal static class Durations
+public static class Durations
 {
     /// <summary><c>90</c> or <c>90s</c>, <c>30m</c>, <c>12h</c>, <c>7d</c>.</summary>
     public static TimeSpan Parse(string value)

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace EdgeJobs.Coordinator.Host.Cli;
+namespace EdgeJobs.Protocol.CommandLine;
 
 /// <summary>
-/// The command line after the verb: <c>--flag value</c>, <c>--flag=value</c>, boolean switches, repeated
+/// The command line of both binaries (the operator contract, design §1), after the verb: <c>--flag value</c>, <c>--flag=value</c>, boolean switches, repeated
 /// flags, and positionals. Every flag falls back to its <c>EDGEJOBS_*</c> environment variable
 /// (<c>--data-dir</c> → <c>EDGEJOBS_DATA_DIR</c>).
 /// </summary>
-internal sealed class CliArgs
+public sealed class CliArgs
 {
     private readonly Dictionary<string, List<string>> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
@@ -129,4 +129,4 @@ internal sealed class CliArgs
 }
 
 /// <summary>Bad command-line use: printed with a hint, exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : Exception(message);
