@@ -36,7 +36,7 @@ internal static class ServerVerbs
             },
             Ledger = new LedgerOptions
             {
-                LeaseTtl = args.Get("lease-ttl") is { } ttl ? Positive(Durations.Parse(ttl), "lease-ttl") : TimeSpan.FromSeconds(30),
+                LeaseTtl = args.Get("lease-ttl") is { } leaseTtl ? Positive(Durations.Parse(leaseTtl), "lease-ttl") : TimeSpan.FromSeconds(30),
             },
             HeartbeatInterval = args.Get("heartbeat-interval") is { } hb ? Positive(Durations.Parse(hb), "heartbeat-interval") : TimeSpan.FromSeconds(5),
             DedupLookback = args.Get("dedup-lookback") is { } lookback ? Durations.Parse(lookback) : TimeSpan.FromHours(24),
