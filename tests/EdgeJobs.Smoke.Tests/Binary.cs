@@ -36,6 +36,15 @@ internal static class Binary
         }
     }
 
+    public static string EdgeJobsAgent
+    {
+        get
+        {
+            var path = Path.Combine(Dist, "edgejobs-agent");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run scripts/publish (scripts/test does) before the smoke tests");
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -124,7 +124,7 @@ public class CoordinatorBinaryTests
 
             // The answer to a submit is lost on the way back: the CLI retries with the same
             // Idempotency-Key and gets the job that did land, not a second one.
-            await using (var proxy = new LossyProxy(port))
+            await using (var proxy = new TcpProxy(port, dropFirstAnswer: true))
             {
                 var before = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--status", "all", "--json"], env);
                 var lossyEnv = new Dictionary<string, string>(env) { ["EDGEJOBS_URL"] = $"http://127.0.0.1:{proxy.Port}" };

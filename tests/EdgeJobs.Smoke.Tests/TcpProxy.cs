@@ -5,21 +5,24 @@ using System.Text;
 namespace EdgeJobs.Smoke.Tests;
 
 /// <summary>
-/// A loopback TCP proxy that delivers the first request upstream, waits for the answer, and then
-/// drops the connection without passing the answer on: the "did my submit land?" case a client must
-/// survive by retrying with the same Idempotency-Key. Later connections are piped through untouched.
+/// A loopback TCP proxy for failure tests. It can lose the answer to the first request (the request
+/// lands, the reply never comes back), and it can be paused: bytes stop flowing both ways while the
+/// connections stay open — a network partition, as far as either side can tell.
 /// </summary>
-internal sealed class LossyProxy : IAsyncDisposable
+internal sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _upstreamPort;
+    private readonly bool _dropFirstAnswer;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private volatile TaskCompletionSource _flowing = Completed();
     private int _connections;
 
-    public LossyProxy(int upstreamPort)
+    public TcpProxy(int upstreamPort, bool dropFirstAnswer = false)
     {
         _upstreamPort = upstreamPort;
+        _dropFirstAnswer = dropFirstAnswer;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -28,6 +31,17 @@ internal sealed class LossyProxy : IAsyncDisposable
 
     public int DroppedAnswers { get; private set; }
 
+    public void Pause() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Resume() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+
     private async Task AcceptAsync()
     {
         try
@@ -35,10 +49,10 @@ internal sealed class LossyProxy : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                _ = Interlocked.Increment(ref _connections) == 1 ? DropAnswerAsync(client) : PipeAsync(client);
+                _ = Interlocked.Increment(ref _connections) == 1 && _dropFirstAnswer ? DropAnswerAsync(client) : PipeAsync(client);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
         {
         }
     }
@@ -62,10 +76,25 @@ internal sealed class LossyProxy : IAsyncDisposable
         using (client)
         using (var upstream = new TcpClient())
         {
-            await upstream.ConnectAsync(IPAddress.Loopback, _upstreamPort);
-            var down = client.GetStream().CopyToAsync(upstream.GetStream());
-            var up = upstream.GetStream().CopyToAsync(client.GetStream());
-            await Task.WhenAny(down, up);
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, _upstreamPort);
+                await Task.WhenAny(CopyAsync(client.GetStream(), upstream.GetStream()), CopyAsync(upstream.GetStream(), client.GetStream()));
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task CopyAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await _flowing.Task.WaitAsync(_stop.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 
@@ -102,6 +131,7 @@ internal sealed class LossyProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _flowing.TrySetResult();
         await _stop.CancelAsync();
         _listener.Stop();
         await _accepting;
