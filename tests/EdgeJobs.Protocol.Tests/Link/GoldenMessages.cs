@@ -1,0 +1,23 @@
+using EdgeJobs.Protocol.Link;
+
+namespace EdgeJobs.Protocol.Tests.Link;
+
+/// <summary>One instance of every link message with every member set, for the golden-bytes tests.</summary>
+internal static class GoldenMessages
+{
+    public static IEnumerable<(string Name, ILinkMessage Message)> All()
+    {
+        yield return ("Hello", new Hello(1, "ej_token", "node-key", "edge-1", [new Label("site", "a")], [new ToolVersion("sleep", "1")], 4, [new HeldLease(7, 3)]));
+        yield return ("Welcome", new Welcome(9, 30000, 5000, [new LeaseVerdict(7, 3, LeaseState.Stop)]));
+        yield return ("Refused", new Refused("unauthorized", "no"));
+        yield return ("Grant", new Grant(7, 2, 3, "sleep", "1", "{\"seconds\":1}", 1700000000000));
+        yield return ("Accept", new Accept(7, 3));
+        yield return ("Reject", new Reject(7, 3, "busy"));
+        yield return ("Heartbeat", new Heartbeat([new LeaseReport(7, 3, 42.5, "warp", ["a", "b"], true)], 1));
+        yield return ("Renewed", new Renewed([new LeaseVerdict(7, 3, LeaseState.Lost)]));
+        yield return ("Stop", new Stop(7, 3));
+        yield return ("Finished", new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", ["last"]));
+        yield return ("FinishAck", new FinishAck(7, 3, true));
+        yield return ("Draining", new Draining());
+    }
+}

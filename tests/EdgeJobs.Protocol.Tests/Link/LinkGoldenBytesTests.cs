@@ -1,0 +1,69 @@
+using EdgeJobs.Protocol.Link;
+
+namespace EdgeJobs.Protocol.Tests.Link;
+
+/// <summary>
+/// The link's bytes are frozen: agents on the edge upgrade after the coordinator, so a changed union
+/// tag or member order would make old agents and new coordinators misread each other. If this fails,
+/// the change is incompatible: add a new message or append members instead (and bump
+/// <see cref="LinkProtocol.Version"/> only for a deliberate break).
+/// </summary>
+public class LinkGoldenBytesTests
+{
+    [Test]
+    [Arguments("Hello", "82000000000801000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000")]
+    [Arguments("Welcome", "2800000001040900000000000000307500008813000001000000030700000000000000030000000000000001")]
+    [Arguments("Refused", "200000000202f3ffffff0c000000756e617574686f72697a6564fdffffff020000006e6f")]
+    [Arguments("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000")]
+    [Arguments("Accept", "12000000040207000000000000000300000000000000")]
+    [Arguments("Reject", "1e000000050307000000000000000300000000000000fbffffff0400000062757379")]
+    [Arguments("Heartbeat", "4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000")]
+    [Arguments("Renewed", "18000000070101000000030700000000000000030000000000000002")]
+    [Arguments("Stop", "12000000080207000000000000000300000000000000")]
+    [Arguments("Finished", "4800000009060700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c617374")]
+    [Arguments("FinishAck", "130000000a030700000000000000030000000000000001")]
+    [Arguments("Draining", "020000000b00")]
+    public async Task every_message_encodes_to_its_frozen_bytes(string name, string hex)
+    {
+        var message = GoldenMessages.All().Single(m => m.Name == name).Message;
+
+        await Assert.That(Convert.ToHexStringLower(LinkFrames.Encode(message))).IsEqualTo(hex);
+    }
+
+    [Test]
+    [Arguments("Hello", "82000000000801000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000")]
+    [Arguments("Welcome", "2800000001040900000000000000307500008813000001000000030700000000000000030000000000000001")]
+    [Arguments("Refused", "200000000202f3ffffff0c000000756e617574686f72697a6564fdffffff020000006e6f")]
+    [Arguments("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000")]
+    [Arguments("Accept", "12000000040207000000000000000300000000000000")]
+    [Arguments("Reject", "1e000000050307000000000000000300000000000000fbffffff0400000062757379")]
+    [Arguments("Heartbeat", "4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000")]
+    [Arguments("Renewed", "18000000070101000000030700000000000000030000000000000002")]
+    [Arguments("Stop", "12000000080207000000000000000300000000000000")]
+    [Arguments("Finished", "4800000009060700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c617374")]
+    [Arguments("FinishAck", "130000000a030700000000000000030000000000000001")]
+    [Arguments("Draining", "020000000b00")]
+    public async Task the_frozen_bytes_decode_to_an_equal_message(string name, string hex)
+    {
+        var frame = new System.Buffers.ReadOnlySequence<byte>(Convert.FromHexString(hex));
+
+        await Assert.That(LinkFrames.TryParseFrame(ref frame, LinkProtocol.MaxFrameBytes, out var payload)).IsTrue();
+        var decoded = LinkFrames.Decode(payload);
+        var expected = GoldenMessages.All().Single(m => m.Name == name).Message;
+        await Assert.That(Convert.ToHexStringLower(LinkFrames.Encode(decoded))).IsEqualTo(Convert.ToHexStringLower(LinkFrames.Encode(expected)));
+        await Assert.That(decoded.GetType()).IsEqualTo(expected.GetType());
+        await Assert.That(frame.Length).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task union_tags_are_frozen()
+    {
+        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining"];
+        for (var tag = 0; tag < expected.Length; tag++)
+        {
+            var message = GoldenMessages.All().Single(m => m.Name == expected[tag]).Message;
+            // Byte 4, right after the length prefix, is the union tag.
+            await Assert.That(LinkFrames.Encode(message)[4]).IsEqualTo((byte)tag);
+        }
+    }
+}
