@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using EdgeJobs.Agent;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.CommandLine;
+using EdgeJobs.Protocol.Hosting;
 using Microsoft.Extensions.Logging;
 
 // edgejobs-agent: runs jobs for a coordinator until SIGTERM, then drains and exits.
@@ -66,9 +67,20 @@ internal static class AgentCli
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var systemd = new SystemdNotifier();
         try
         {
-            await new AgentService(options, loggers).RunAsync(stop.Token).ConfigureAwait(false);
+            var agent = new AgentService(options, loggers);
+            systemd.Ready($"agent {options.Name} for {options.Coordinator}, {options.Slots} slots");
+            using var watchdogStop = new CancellationTokenSource();
+            using var stopping = stop.Token.Register(() => systemd.Stopping("draining"));
+            var run = agent.RunAsync(stop.Token);
+
+            // Healthy while the agent's loop runs (connected, or redialling with backoff).
+            var watchdog = systemd.RunWatchdogAsync(() => Task.FromResult(!run.IsCompleted), watchdogStop.Token);
+            await run.ConfigureAwait(false);
+            await watchdogStop.CancelAsync().ConfigureAwait(false);
+            await watchdog.ConfigureAwait(false);
             return 0;
         }
         catch (EdgeJobs.Agent.Link.AgentRefusedException)

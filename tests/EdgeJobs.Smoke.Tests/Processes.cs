@@ -15,11 +15,21 @@ internal sealed class Proc : IAsyncDisposable
     private readonly StringBuilder _output = new();
 
     public Proc(string file, params string[] args)
+        : this(file, new Dictionary<string, string>(), args)
+    {
+    }
+
+    public Proc(string file, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         _process = Process.Start(info)!;
@@ -110,9 +120,9 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
 
     public string AgentTokenFile => Path.Combine(DataDir, "agent.token");
 
-    public async Task StartAsync()
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        Process = new Proc(Binary.EdgeJobs, ["coordinator", "--data-dir", DataDir, "--http", $"127.0.0.1:{HttpPort}", "--link", $"127.0.0.1:{LinkPort}", .. _extraArgs]);
+        Process = new Proc(Binary.EdgeJobs, environment ?? new Dictionary<string, string>(), ["coordinator", "--data-dir", DataDir, "--http", $"127.0.0.1:{HttpPort}", "--link", $"127.0.0.1:{LinkPort}", .. _extraArgs]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
@@ -133,8 +143,8 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(DataDir, "admin.token"))).Trim());
     }
 
-    public Proc StartAgent(string name, int slots, string? coordinator = null) =>
-        new(Binary.EdgeJobsAgent, "--coordinator", coordinator ?? $"127.0.0.1:{LinkPort}", "--token-file", AgentTokenFile, "--name", name,
+    public Proc StartAgent(string name, int slots, string? coordinator = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(Binary.EdgeJobsAgent, environment ?? new Dictionary<string, string>(), "--coordinator", coordinator ?? $"127.0.0.1:{LinkPort}", "--token-file", AgentTokenFile, "--name", name,
             "--slots", slots.ToString(CultureInfo.InvariantCulture), "--work-dir", Path.Combine(DataDir, "agents", name), "--drain-timeout", "5s");
 
     public async Task<long> SubmitAsync(string paramsJson, bool force = true)

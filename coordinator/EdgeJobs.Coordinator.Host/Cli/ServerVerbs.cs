@@ -1,5 +1,6 @@
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Agent;
+using EdgeJobs.Protocol.Hosting;
 using EdgeJobs.Protocol.Tools;
 
 using EdgeJobs.Protocol.CommandLine;
@@ -64,6 +65,7 @@ internal static class ServerVerbs
 
         await using (server.ConfigureAwait(false))
         {
+            using var systemd = new SystemdNotifier();
             using var agentStop = new CancellationTokenSource();
             var agent = StartLocalAgent(server, agentStop.Token);
             if (up)
@@ -71,11 +73,15 @@ internal static class ServerVerbs
                 PrintWelcome(server);
             }
 
+            systemd.Ready($"serving on {server.HttpAddress.Authority}, agent link on {server.LinkAddress}");
+            var watchdog = systemd.RunWatchdogAsync(() => server.Ledger.IsReadyAsync(), agentStop.Token);
             await server.WaitForShutdownAsync().ConfigureAwait(false);
+            systemd.Stopping("draining the embedded agent and stopping");
 
             // Drain the embedded agent while the link is still up, so its results reach the ledger.
             await agentStop.CancelAsync().ConfigureAwait(false);
             await agent.ConfigureAwait(false);
+            await watchdog.ConfigureAwait(false);
         }
 
         return 0;
