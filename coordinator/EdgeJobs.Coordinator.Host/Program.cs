@@ -33,6 +33,7 @@ internal static class EdgeJobsCli
                 "submit" => await SubmitVerb.RunAsync(args).ConfigureAwait(false),
                 "jobs" => await JobsVerb.RunAsync(args).ConfigureAwait(false),
                 "tools" => await ToolsVerb.RunAsync(args).ConfigureAwait(false),
+                "nodes" => await NodesVerb.RunAsync(args).ConfigureAwait(false),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown verb '{verb}'"),
             };
@@ -58,6 +59,7 @@ internal static class EdgeJobsCli
         "submit" => Help.Submit,
         "jobs" => Help.Jobs,
         "tools" => Help.Tools,
+        "nodes" => Help.Nodes,
         _ => Help.Main,
     };
 

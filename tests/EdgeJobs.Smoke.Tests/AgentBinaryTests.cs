@@ -192,6 +192,26 @@ public class AgentBinaryTests
         await Assert.That(log).Contains("outside 1..");
     }
 
+    [Test]
+    public async Task the_agent_has_help_and_refuses_bad_usage_and_a_bad_token_with_distinct_exit_codes()
+    {
+        var help = await Binary.RunAsync(Binary.EdgeJobsAgent, ["--help"]);
+        var usage = await Binary.RunAsync(Binary.EdgeJobsAgent, ["--slots", "2"]);
+        await Assert.That(help.Exit).IsEqualTo(0);
+        await Assert.That(help.Stdout).Contains("usage: edgejobs-agent");
+        await Assert.That(usage.Exit).IsEqualTo(2);
+        await Assert.That(usage.Stderr).Contains("--coordinator");
+
+        await using var coordinator = new CoordinatorProcess(s_fastLeases);
+        await coordinator.StartAsync();
+        var badToken = Path.Combine(coordinator.DataDir, "bad.token");
+        await File.WriteAllTextAsync(badToken, "ej_wrong");
+        var refused = await Binary.RunAsync(Binary.EdgeJobsAgent,
+            ["--coordinator", $"127.0.0.1:{coordinator.LinkPort}", "--token-file", badToken, "--work-dir", Path.Combine(coordinator.DataDir, "bad-agent")]);
+        await Assert.That(refused.Exit).IsEqualTo(3);
+        await Assert.That(refused.Stdout + refused.Stderr).Contains("refused this agent: unauthorized");
+    }
+
     /// <summary>True when the coordinator closes the connection after these bytes (whatever it answers first).</summary>
     private static async Task<bool> SendAndWaitForCloseAsync(int port, byte[] bytes)
     {

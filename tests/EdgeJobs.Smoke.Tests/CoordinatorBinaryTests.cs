@@ -35,6 +35,7 @@ public class CoordinatorBinaryTests
     [Arguments("submit")]
     [Arguments("jobs")]
     [Arguments("tools")]
+    [Arguments("nodes")]
     public async Task every_verb_has_help(string verb)
     {
         var (exit, stdout, _) = await Binary.RunAsync(Binary.EdgeJobs, [verb, "--help"]);

@@ -22,6 +22,7 @@ internal static class Help
         clients (REST):
           submit TOOL        submit a job            tools      list the tool catalog
           jobs ls|get|logs|stop|rm|cleanup           manage jobs
+          nodes [ls]|drain|enable                    the agents (jobs:admin)
         other:
           version            print the version
 
@@ -36,7 +37,7 @@ internal static class Help
           --data-dir DIR          ledger, tokens and artifacts (required; created 0700)
           --http HOST:PORT        REST listener (default 127.0.0.1:8080)
           --link HOST:PORT        agent link listener (default 127.0.0.1:8081)
-          --local-agent-slots N   run an embedded agent with N slots (default 0)
+          --local-agent-slots N   run an embedded agent with N slots (default 0; `up`: one per core)
           --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
           --log-format FORMAT     text (default) or json lines for journald and log shippers
           --log-level LEVEL       trace, debug, information (default), warning, error
@@ -99,6 +100,15 @@ internal static class Help
           States: scheduled, running, stop_requested, stopping, stopped, completed, failed.
           rm refuses active jobs (stop them first); rm --status and cleanup need jobs:admin.
           DURATION is 90s, 30m, 12h or 7d.
+        {ClientFlags}
+        """;
+
+    public static readonly string Nodes = $"""
+        usage: edgejobs nodes [ls]
+               edgejobs nodes drain ID      no new jobs for this node; running ones finish
+               edgejobs nodes enable ID     take jobs again
+
+          States: ready, draining, down (not connected, or three heartbeats missed).
         {ClientFlags}
         """;
 
