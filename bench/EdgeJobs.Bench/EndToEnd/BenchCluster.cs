@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using EdgeJobs.Agent;
+using EdgeJobs.Agent.Tools;
+using EdgeJobs.Coordinator;
+using EdgeJobs.Coordinator.Ledger;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeJobs.Bench.EndToEnd;
+
+/// <summary>
+/// A coordinator (durable commits, the product default) and in-process agents dialling its link over
+/// loopback; jobs go in through REST like an upstream system's.
+/// </summary>
+internal sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
+    private readonly List<(Task Run, CancellationTokenSource Stop)> _agents = [];
+
+    private BenchCluster(CoordinatorServer server, HttpClient http)
+    {
+        Server = server;
+        Http = http;
+    }
+
+    public CoordinatorServer Server { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>When each job's tool started, by job id (Stopwatch timestamps).</summary>
+    public ConcurrentDictionary<long, long> Started { get; } = new();
+
+    public static async Task<BenchCluster> StartAsync(int agents, int slots)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
+        var server = await CoordinatorServer.StartAsync(new CoordinatorOptions
+        {
+            DataDir = Path.Combine(dir, "data"),
+            Http = "127.0.0.1:0",
+            Link = "127.0.0.1:0",
+            LogLevel = LogLevel.Warning,
+            Quotas = new QuotaOptions { MaxActiveJobs = long.MaxValue, MaxActivePerOwner = long.MaxValue, MaxActivePerTool = long.MaxValue },
+        });
+        var http = new HttpClient { BaseAddress = server.HttpAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(server.Options.AdminTokenPath)).Trim());
+        var cluster = new BenchCluster(server, http);
+        var token = (await File.ReadAllTextAsync(server.Options.AgentTokenPath)).Trim();
+        for (var i = 0; i < agents; i++)
+        {
+            var agent = new AgentService(new AgentOptions
+            {
+                Coordinator = server.LinkAddress.ToString(),
+                Token = token,
+                Name = $"bench-{i}",
+                Slots = slots,
+                WorkDir = Path.Combine(dir, $"agent-{i}"),
+                DataRoot = server.Options.ResolvedDataRoot,
+            }, NullLoggerFactory.Instance, [new StampingTool(cluster.Started)]);
+            var stop = new CancellationTokenSource();
+            cluster._agents.Add((agent.RunAsync(stop.Token), stop));
+            while (!agent.Connected)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        return cluster;
+    }
+
+    public async Task<long> SubmitAsync(double seconds)
+    {
+        using var body = new StringContent(
+            "{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}",
+            Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("v1/jobs", body);
+        var text = await response.Content.ReadAsStringAsync();
+        var at = text.IndexOf("\"id\":", StringComparison.Ordinal) + 5;
+        return long.Parse(text.AsSpan(at, text.IndexOf(',', at) - at), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until no job is active.</summary>
+    public async Task WaitIdleAsync()
+    {
+        while ((await Server.Ledger.ActiveCountsAsync("", "")).All > 0)
+        {
+            await Task.Delay(1);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (run, stop) in _agents)
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+
+        Http.Dispose();
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>The sleep tool, stamping when each job's tool actually started.</summary>
+    private sealed class StampingTool(ConcurrentDictionary<long, long> started) : IAgentTool
+    {
+        private readonly SleepRunner _sleep = new();
+
+        public string Id => _sleep.Id;
+
+        public string Version => _sleep.Version;
+
+        public Task RunAsync(ToolContext context)
+        {
+            started[context.JobId] = System.Diagnostics.Stopwatch.GetTimestamp();
+            return _sleep.RunAsync(context);
+        }
+    }
+}
