@@ -41,6 +41,10 @@ public class AgentLeaseTests
             await Assert.That(job.JobState).IsEqualTo(JobState.Completed);
             var events = await cluster.Ledger.GetEventsAsync(id);
             await Assert.That(events.Count(e => e.Reason == (int)EventReason.Succeeded)).IsEqualTo(1);
+
+            // Nothing went wrong, so nothing was retried: in particular an instant job's Finished
+            // never overtakes its Accept.
+            await Assert.That(job.Attempt).IsEqualTo(1);
             nodes.Add(job.NodeId);
         }
 

@@ -47,7 +47,9 @@ public class AgentBinaryTests
         foreach (var id in ids)
         {
             await AssertCompletedOnceAsync(coordinator, id);
-            nodes.Add((await coordinator.GetAsync(id)).NodeId);
+            var job = await coordinator.GetAsync(id);
+            await Assert.That(job.Attempt).IsEqualTo(1);
+            nodes.Add(job.NodeId);
         }
 
         await Assert.That(nodes.Count).IsEqualTo(2);

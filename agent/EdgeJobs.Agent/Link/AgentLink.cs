@@ -206,7 +206,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                     switch (LinkFrames.Decode(payload))
                     {
                         case Grant grant:
-                            outgoing.TryWrite(runner.OnGrant(grant));
+                            runner.OnGrant(grant, m => outgoing.TryWrite(m));
                             break;
                         case Renewed renewed:
                             foreach (var verdict in renewed.Leases)

@@ -34,7 +34,11 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
     public ToolVersion[] ToolVersions => [.. tools.Values.Select(t => new ToolVersion(t.Id, t.Version))];
 
-    public ILinkMessage OnGrant(Grant grant)
+    /// <summary>
+    /// Answers a grant through <paramref name="sendNow"/>: Reject, or Accept — sent before the tool
+    /// starts, so its Finished can never overtake it.
+    /// </summary>
+    public void OnGrant(Grant grant, Action<ILinkMessage> sendNow)
     {
         var reason = Draining ? "draining"
             : !tools.TryGetValue(grant.Tool, out var tool) ? $"this agent has no tool '{grant.Tool}'"
@@ -45,13 +49,14 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         if (reason is not null)
         {
             logger.Declined(grant.JobId, reason);
-            return new Reject(grant.JobId, grant.Fence, reason);
+            sendNow(new Reject(grant.JobId, grant.Fence, reason));
+            return;
         }
 
         var job = new RunningJob(grant, options.MaxBufferedLogLines);
         _jobs[grant.JobId] = job;
+        sendNow(new Accept(grant.JobId, grant.Fence));
         _ = Task.Run(() => ExecuteAsync(job, tools[grant.Tool]));
-        return new Accept(grant.JobId, grant.Fence);
     }
 
     private async Task ExecuteAsync(RunningJob job, IAgentTool tool)
