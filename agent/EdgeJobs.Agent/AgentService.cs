@@ -23,12 +23,19 @@ public sealed class AgentService
         _options = options;
         _logger = loggers.CreateLogger("EdgeJobs.Agent");
         Directory.CreateDirectory(options.WorkDir);
+
+        // Artifacts of a previous run were for leases this process no longer holds.
+        var outbox = Path.Combine(options.WorkDir, "outbox");
+        if (Directory.Exists(outbox))
+        {
+            Directory.Delete(outbox, recursive: true);
+        }
         var registry = (tools ?? BuiltInTools()).ToDictionary(t => t.Id, StringComparer.Ordinal);
         _runner = new JobRunner(options, registry, _logger);
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }
 
-    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner()];
+    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner()];
 
     /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
     public long NodeId => _link.NodeId;

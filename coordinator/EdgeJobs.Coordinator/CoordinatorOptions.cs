@@ -31,6 +31,9 @@ public sealed record CoordinatorOptions
     /// <summary>A completed job is returned for an identical submit if it finished within this window.</summary>
     public TimeSpan DedupLookback { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long a job's artifact can be downloaded; afterwards it is deleted and downloads answer 410.</summary>
+    public TimeSpan ArtifactTtl { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>How long an Idempotency-Key and its first answer are kept (also after the job is deleted).</summary>
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeJobs.Coordinator.Api;
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
@@ -70,7 +71,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
         ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(ledger);
-        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval));
+        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl));
+        var artifacts = new ArtifactStore(options.DataDir);
+        builder.Services.AddSingleton(artifacts);
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling")));
         ListenOptions? httpListen = null;
         ListenOptions? linkListen = null;
@@ -107,7 +110,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, logger);
+            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, logger);
             await app.StartAsync(cancellation).ConfigureAwait(false);
         }
         catch
@@ -124,7 +127,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
-            new LeaseSweeper(ledger, dispatcher, options.SweepInterval, options.Time, logger));
+            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger));
     }
 
     /// <summary>An address a local client can dial: a wildcard bind is reached over loopback.</summary>

@@ -17,10 +17,12 @@ internal sealed class Cluster : IAsyncDisposable
 
     public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Api.Ledger;
 
-    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null)
+    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null)
     {
         var api = await ApiServer.StartAsync(configure: o => o with
         {
+            Quotas = quotas ?? o.Quotas,
+            ArtifactTtl = artifactTtl ?? TimeSpan.FromHours(1),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
             SweepInterval = TimeSpan.FromMilliseconds(100),
             Ledger = o.Ledger with { LeaseTtl = leaseTtl ?? TimeSpan.FromSeconds(2), RetryBaseDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(200) },
@@ -28,7 +30,7 @@ internal sealed class Cluster : IAsyncDisposable
         return new Cluster(api);
     }
 
-    public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null)
+    public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -40,7 +42,7 @@ internal sealed class Cluster : IAsyncDisposable
             WorkDir = dir.File("work"),
             DataRoot = Api.DataRoot,
             DrainTimeout = TimeSpan.FromSeconds(5),
-        }, loggers ?? NullLoggerFactory.Instance);
+        }, loggers ?? NullLoggerFactory.Instance, tools);
         var stop = new CancellationTokenSource();
         var run = agent.RunAsync(stop.Token);
         _agents.Add((agent, stop, run, dir));

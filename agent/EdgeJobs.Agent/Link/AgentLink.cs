@@ -125,7 +125,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 outgoing.Writer.TryWrite(result);
             }
 
-            var writer = WriteLoopAsync(output, outgoing.Reader, scratch, connection.Token);
+            var writer = WriteLoopAsync(output, outgoing.Reader, scratch, runner, connection.Token);
             var heartbeats = HeartbeatLoopAsync(outgoing.Writer, TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs), connection.Token);
             try
             {
@@ -238,17 +238,46 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         }
     }
 
-    private static async Task WriteLoopAsync(PipeWriter output, ChannelReader<ILinkMessage> outgoing, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
+    private static async Task WriteLoopAsync(PipeWriter output, ChannelReader<ILinkMessage> outgoing, ArrayBufferWriter<byte> scratch, JobRunner runner, CancellationToken cancellation)
     {
         while (await outgoing.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
             while (outgoing.TryRead(out var message))
             {
+                if (message is Finished { Artifact: not null } finished && runner.ArtifactPathOf(finished.JobId, finished.Fence) is { } path)
+                {
+                    await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                }
+
                 LinkFrames.Write(output, message, scratch);
             }
 
             await output.FlushAsync(cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Sends the artifact in chunks ahead of its Finished. Reading and flushing one chunk at a time
+    /// keeps memory bounded however large the file is; a slow link slows the reads, not the heap.
+    /// </summary>
+    private static async Task StreamArtifactAsync(PipeWriter output, Finished finished, string path, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var chunk = new byte[LinkProtocol.ArtifactChunkBytes];
+        long offset = 0;
+        do
+        {
+            var read = await file.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellation).ConfigureAwait(false);
+            if (read == 0 && offset > 0)
+            {
+                break;
+            }
+
+            LinkFrames.Write(output, new ArtifactChunk(finished.JobId, finished.Fence, offset, chunk[..read]), scratch);
+            await output.FlushAsync(cancellation).ConfigureAwait(false);
+            offset += read;
+        }
+        while (offset < finished.Artifact!.SizeBytes);
     }
 
     /// <summary>A heartbeat every interval, or sooner (at most every 100 ms) when something noteworthy happened.</summary>

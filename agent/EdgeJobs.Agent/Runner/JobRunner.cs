@@ -83,7 +83,15 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 job.AddLine,
                 job.Cancellation.Token);
             await tool.RunAsync(context).ConfigureAwait(false);
-            result = job.Finish(AttemptOutcome.Succeeded, null, null);
+            if (context.Artifact is { } artifact)
+            {
+                var (info, kept) = await KeepArtifactAsync(job, artifact.Path, artifact.FileName).ConfigureAwait(false);
+                result = job.Finish(AttemptOutcome.Succeeded, null, null, info, kept);
+            }
+            else
+            {
+                result = job.Finish(AttemptOutcome.Succeeded, null, null);
+            }
         }
         catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
         {
@@ -166,13 +174,36 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         }
     }
 
-    /// <summary>The coordinator has the result: the slot is free.</summary>
+    /// <summary>The coordinator has the result: the slot is free and the artifact can go.</summary>
     public void OnFinishAck(FinishAck ack)
     {
         if (_jobs.TryGetValue(ack.JobId, out var job) && job.Fence == ack.Fence && !job.IsRunning)
         {
             _jobs.TryRemove(ack.JobId, out _);
+            if (job.ArtifactPath is { } path)
+            {
+                File.Delete(path);
+            }
         }
+    }
+
+    /// <summary>Where the artifact of a finished job waits, for the link to stream it.</summary>
+    public string? ArtifactPathOf(long jobId, long fence) =>
+        _jobs.TryGetValue(jobId, out var job) && job.Fence == fence ? job.ArtifactPath : null;
+
+    /// <summary>
+    /// Moves the artifact out of the work dir (which is removed now) into the outbox, where it waits
+    /// until acknowledged, and computes its SHA-256 for the coordinator to verify.
+    /// </summary>
+    private async Task<(ArtifactInfo, string)> KeepArtifactAsync(RunningJob job, string path, string fileName)
+    {
+        var outbox = Path.Combine(options.WorkDir, "outbox");
+        Directory.CreateDirectory(outbox);
+        var kept = Path.Combine(outbox, $"{job.JobId}-{job.Fence}");
+        File.Move(path, kept, overwrite: true);
+        await using var stream = new FileStream(kept, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var hash = await System.Security.Cryptography.SHA256.HashDataAsync(stream, job.Cancellation.Token).ConfigureAwait(false);
+        return (new ArtifactInfo(fileName, stream.Length, Convert.ToHexStringLower(hash)), kept);
     }
 
     public HeldLease[] HeldLeases() => [.. _jobs.Values.Where(j => !j.Lost).Select(j => new HeldLease(j.JobId, j.Fence))];

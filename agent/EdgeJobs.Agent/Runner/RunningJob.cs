@@ -110,12 +110,16 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
         Cancellation.Cancel();
     }
 
+    /// <summary>The artifact file waiting in the outbox until the coordinator acknowledges the result.</summary>
+    public string? ArtifactPath { get; private set; }
+
     /// <summary>Seals the result, with every line not yet acknowledged as its final lines.</summary>
-    public Finished Finish(AttemptOutcome outcome, string? code, string? message)
+    public Finished Finish(AttemptOutcome outcome, string? code, string? message, ArtifactInfo? artifact = null, string? artifactPath = null)
     {
         lock (_gate)
         {
-            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines]);
+            ArtifactPath = artifactPath;
+            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact);
             _lines.Clear();
             _inFlight = 0;
             Result = result;

@@ -3,6 +3,9 @@ namespace EdgeJobs.Agent.Tools;
 /// <summary>What a running tool gets: its params, places to work, and sinks for progress and log lines.</summary>
 public sealed class ToolContext(long jobId, int attempt, string paramsJson, string workDir, string dataRoot, Action<double, string?> progress, Action<string> log, CancellationToken cancellation)
 {
+    /// <summary>The file set by <see cref="SetArtifact"/>, and the name it is downloaded under.</summary>
+    internal (string Path, string FileName)? Artifact { get; private set; }
+
     public long JobId { get; } = jobId;
 
     public int Attempt { get; } = attempt;
@@ -22,4 +25,19 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
     public void ReportProgress(double percent, string? phase) => progress(percent, phase);
 
     public void Log(string line) => log(line);
+
+    /// <summary>
+    /// Makes a file in <see cref="WorkDir"/> the job's artifact. After the tool succeeds, it is streamed
+    /// to the coordinator, verified there by SHA-256, and offered for download as <paramref name="fileName"/>.
+    /// </summary>
+    public void SetArtifact(string path, string fileName)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!full.StartsWith(System.IO.Path.GetFullPath(WorkDir) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("an artifact must be written inside the job's work dir", nameof(path));
+        }
+
+        Artifact = (full, fileName);
+    }
 }

@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Coordinator.Tools;
@@ -13,10 +14,10 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (design §5) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Dispatcher dispatcher, ILogger logger)
+    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
     {
         var catalog = options.Catalog;
-        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), dispatcher, logger);
+        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), dispatcher, artifacts, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
         var read = new ScopeFilter(ledger, Scopes.JobsRead);
@@ -42,6 +43,7 @@ internal static class ApiRoutes
         v1.MapPost("/jobs/cleanup", (HttpRequest request) => jobs.CleanupAsync(request.HttpContext)).AddEndpointFilter(admin);
         v1.MapGet("/jobs/{id}", (HttpContext http, string id) => jobs.GetAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/events", (HttpContext http, string id) => jobs.EventsAsync(http, id)).AddEndpointFilter(read);
+        v1.MapGet("/jobs/{id}/artifact", (HttpContext http, string id) => jobs.ArtifactAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write);
         v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin);

@@ -8,7 +8,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>Ledger rows to REST shapes.</summary>
 internal static class JobMapper
 {
-    public static JobDto ToDto(JobRow row, IReadOnlyList<string>? logTail = null, bool? deduplicated = null)
+    public static JobDto ToDto(JobRow row, IReadOnlyList<string>? logTail = null, bool? deduplicated = null, ArtifactRow? artifact = null)
     {
         using var parameters = JsonDocument.Parse(row.Params);
         return new JobDto
@@ -32,6 +32,7 @@ internal static class JobMapper
             Error = row.ErrorCode is { } code ? new ErrorDto(code, row.ErrorMessage, row.ErrorRetryable == 1) : null,
             LogCursor = row.LogSeq,
             LogTail = logTail,
+            Artifact = artifact is null ? null : new ArtifactDto(artifact.SizeBytes, artifact.Sha256, $"/v1/jobs/{row.Id}/artifact", Time(artifact.ExpiresAt)),
             Owner = row.Owner,
             CampaignId = row.CampaignId,
             ParentId = row.ParentId,

@@ -75,6 +75,11 @@ internal sealed partial class JobsApi
         var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
         {
             var deleted = EdgeJobs.Coordinator.Ledger.Ledger.Delete(c, id);
+            if (deleted.IsOk)
+            {
+                artifacts.Delete(id);
+            }
+
             return deleted.Outcome == TransitionOutcome.Conflict
                 ? new StoredAnswer(409, null, JsonSerializer.Serialize(
                     Problems.Dto(409, "job_active", "The job is still active",
@@ -113,6 +118,7 @@ internal sealed partial class JobsApi
         }
 
         var deleted = await ledger.DeleteByStateAsync(states).ConfigureAwait(false);
+        DeleteArtifacts(deleted);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, "status=" + status);
         return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
     }
@@ -161,7 +167,16 @@ internal sealed partial class JobsApi
         }
 
         var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray()).ConfigureAwait(false);
+        DeleteArtifacts(deleted);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
         return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
+    }
+
+    private void DeleteArtifacts(IReadOnlyList<long> jobIds)
+    {
+        foreach (var id in jobIds)
+        {
+            artifacts.Delete(id);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using System.Text.Json;
 using EdgeJobs.Coordinator.Ledger;
@@ -15,7 +16,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, Dispatcher dispatcher, ILogger logger)
+internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -281,7 +282,8 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
         }
 
         var tail = await ledger.LogTailAsync(job.Id, LogTailLines).ConfigureAwait(false);
-        return Results.Json(JobMapper.ToDto(job, tail), RestJson.Wire.JobDto);
+        var artifact = await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false);
+        return Results.Json(JobMapper.ToDto(job, tail, artifact: artifact), RestJson.Wire.JobDto);
     }
 
     public async Task<IResult> EventsAsync(HttpContext http, string rawId)

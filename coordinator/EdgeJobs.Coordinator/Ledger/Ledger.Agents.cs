@@ -63,7 +63,8 @@ public sealed partial class Ledger
     });
 
     /// <summary>An attempt's end with its last log lines, in one transaction (so a retried report cannot duplicate lines).</summary>
-    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report) => WriteAsync(c =>
+    /// <remarks>A verified <paramref name="artifact"/> is recorded in the same transaction, only if the job completed.</remarks>
+    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null) => WriteAsync(c =>
     {
         if (finalLines.Count > 0)
         {
@@ -74,7 +75,13 @@ public sealed partial class Ledger
             }
         }
 
-        return Finish(c, jobId, fence, report);
+        var finished = Finish(c, jobId, fence, report);
+        if (finished.IsOk && finished.State == JobState.Completed && artifact is not null)
+        {
+            RecordArtifact(c, jobId, artifact);
+        }
+
+        return finished;
     });
 
     /// <summary>Marks a node draining (no new grants) or ready again. False when no such node.</summary>

@@ -11,7 +11,11 @@ public sealed class ArtifactRow
     public string Sha256 { get; set; } = "";
     public long CreatedAt { get; set; }
     public long ExpiresAt { get; set; }
+    public long? DeletedAt { get; set; }
 }
+
+/// <summary>A verified artifact to record with its job's end.</summary>
+public sealed record ArtifactRecord(string Path, long SizeBytes, string Sha256, DateTimeOffset ExpiresAt);
 
 public sealed partial class Ledger
 {
@@ -20,6 +24,16 @@ public sealed partial class Ledger
         INSERT OR REPLACE INTO artifacts (job_id, path, size_bytes, sha256, created_at, expires_at)
         VALUES (@JobId, @Path, @SizeBytes, @Sha256, @Now, @ExpiresAt)
         """, new { JobId = jobId, Path = path, SizeBytes = sizeBytes, Sha256 = sha256, Now = Now(), ExpiresAt = expiresAt.ToUnixTimeMilliseconds() }));
+
+    private void RecordArtifact(Microsoft.Data.Sqlite.SqliteConnection c, long jobId, ArtifactRecord artifact) => c.Execute("""
+        INSERT OR REPLACE INTO artifacts (job_id, path, size_bytes, sha256, created_at, expires_at, deleted_at)
+        VALUES (@JobId, @Path, @SizeBytes, @Sha256, @Now, @ExpiresAt, NULL)
+        """, new { JobId = jobId, artifact.Path, artifact.SizeBytes, artifact.Sha256, Now = Now(), ExpiresAt = artifact.ExpiresAt.ToUnixTimeMilliseconds() });
+
+    /// <summary>Artifacts past their TTL: marked deleted (the caller removes the files); returns them.</summary>
+    public Task<IReadOnlyList<ArtifactRow>> ExpireArtifactsAsync() => WriteAsync<IReadOnlyList<ArtifactRow>>(c => c.Query<ArtifactRow>(
+        "UPDATE artifacts SET deleted_at = @Now WHERE deleted_at IS NULL AND expires_at <= @Now RETURNING *",
+        new { Now = Now() }).ToRowList());
 
     public async Task<ArtifactRow?> GetArtifactAsync(long jobId)
     {

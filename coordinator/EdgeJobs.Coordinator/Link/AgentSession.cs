@@ -39,6 +39,9 @@ internal sealed class AgentSession
 
     public string Remote => _connection.RemoteEndPoint?.ToString() ?? "?";
 
+    /// <summary>Artifact uploads in progress by (job, fence); null marks one refused (stale lease, too large).</summary>
+    public Dictionary<(long JobId, long Fence), Artifacts.ArtifactStore.Upload?> Uploads { get; } = [];
+
     /// <summary>The agent said it is shutting down: no more grants.</summary>
     public volatile bool Draining;
 
@@ -116,7 +119,20 @@ internal sealed class AgentSession
         }
     }
 
-    public void Complete() => _outgoing.Writer.TryComplete();
+    public void Complete()
+    {
+        _outgoing.Writer.TryComplete();
+        foreach (var upload in Uploads.Values)
+        {
+            upload?.Dispose();
+            if (upload is not null)
+            {
+                File.Delete(upload.Path);
+            }
+        }
+
+        Uploads.Clear();
+    }
 
     public void Abort() => _connection.Abort(new ConnectionAbortedException("replaced by a newer connection from the same node"));
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
@@ -17,7 +18,7 @@ namespace EdgeJobs.Coordinator.Link;
 /// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
 /// connection, with a log line.
 /// </summary>
-internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dispatcher, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
+internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dispatcher, ArtifactStore artifacts, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
 
@@ -175,9 +176,16 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
             case Heartbeat heartbeat:
                 await HeartbeatAsync(session, heartbeat).ConfigureAwait(false);
                 break;
+            case ArtifactChunk chunk:
+                await ReceiveChunkAsync(session, chunk).ConfigureAwait(false);
+                break;
             case Finished finished:
-                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines,
-                    new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage)).ConfigureAwait(false);
+                var (report, artifact) = CompleteArtifact(session, finished);
+                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact).ConfigureAwait(false);
+                if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
+                {
+                    artifacts.Delete(finished.JobId);
+                }
 
                 // A report repeated after a reconnect finds its job already ended under the same fence.
                 var ok = applied.IsOk || (applied is { Outcome: TransitionOutcome.Conflict, Job: { } ended } && ended.Fence == finished.Fence && ended.JobState.IsTerminal());
@@ -198,6 +206,90 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
                 throw new InvalidDataException($"an agent may not send {message.GetType().Name}");
         }
     }
+
+    /// <summary>
+    /// Appends a chunk to its upload. The first chunk (offset 0) checks the lease; chunks of a refused
+    /// upload are dropped; an out-of-order offset is a broken peer and closes the link.
+    /// </summary>
+    private async Task ReceiveChunkAsync(AgentSession session, ArtifactChunk chunk)
+    {
+        var key = (chunk.JobId, chunk.Fence);
+        if (chunk.Offset == 0)
+        {
+            if (session.Uploads.Remove(key, out var previous) && previous is not null)
+            {
+                previous.Dispose();
+            }
+
+            var job = await ledger.GetJobAsync(chunk.JobId).ConfigureAwait(false);
+            var valid = job is not null && job.Fence == chunk.Fence && job.LeaseNodeId == session.NodeId && JobRules.HoldsLease(job.JobState);
+            session.Uploads[key] = valid ? new ArtifactStore.Upload(artifacts.IncomingPath(chunk.JobId, chunk.Fence)) : null;
+            if (!valid)
+            {
+                _logger.StaleAgentWrite(session.Name, session.NodeId, "ArtifactChunk", chunk.JobId, job?.JobState.Name() ?? "not found");
+            }
+        }
+
+        if (!session.Uploads.TryGetValue(key, out var upload))
+        {
+            throw new InvalidDataException($"artifact chunk for job {chunk.JobId} at offset {chunk.Offset} without a start");
+        }
+
+        if (upload is null)
+        {
+            return;
+        }
+
+        if (chunk.Offset != upload.Length)
+        {
+            throw new InvalidDataException($"artifact chunk for job {chunk.JobId} at offset {chunk.Offset}, expected {upload.Length}");
+        }
+
+        if (upload.Length + chunk.Data.Length > settings.MaxArtifactBytes)
+        {
+            // Refuse it: the Finished then finds no upload and the attempt fails with artifact_too_large.
+            upload.Dispose();
+            File.Delete(upload.Path);
+            session.Uploads[key] = null;
+            return;
+        }
+
+        upload.Append(chunk.Data);
+    }
+
+    /// <summary>
+    /// Verifies a finished job's upload against the size and SHA-256 the agent reports and moves it into
+    /// place. A success whose artifact is missing or does not match becomes a retryable failure.
+    /// </summary>
+    private (FinishReport Report, ArtifactRecord? Artifact) CompleteArtifact(AgentSession session, Finished finished)
+    {
+        var report = new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage);
+        var key = (finished.JobId, finished.Fence);
+        session.Uploads.Remove(key, out var upload);
+        if (finished.Artifact is not { } info)
+        {
+            upload?.Dispose();
+            return (report, null);
+        }
+
+        if (upload is null)
+        {
+            return (Corrupt(report, "artifact_missing", "the artifact was not received (too large, or sent under a stale lease)"), null);
+        }
+
+        var sha = upload.Seal();
+        if (upload.Length != info.SizeBytes || sha != info.Sha256)
+        {
+            File.Delete(upload.Path);
+            return (Corrupt(report, "artifact_corrupt", $"received {upload.Length} bytes with SHA-256 {sha}; the agent sent {info.SizeBytes} bytes with {info.Sha256}"), null);
+        }
+
+        var path = artifacts.Publish(upload.Path, finished.JobId, info.FileName);
+        return (report, new ArtifactRecord(path, info.SizeBytes, info.Sha256, DateTimeOffset.FromUnixTimeMilliseconds(ledger.Now()) + settings.ArtifactTtl));
+    }
+
+    private static FinishReport Corrupt(FinishReport report, string code, string message) =>
+        report.Outcome == FinishOutcome.Succeeded ? new FinishReport(FinishOutcome.RetryableFailure, code, message) : report;
 
     private async Task HeartbeatAsync(AgentSession session, Heartbeat heartbeat)
     {
@@ -328,5 +420,5 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
     }
 }
 
-/// <summary>Link settings the coordinator announces to agents.</summary>
-internal sealed record LinkSettings(TimeSpan HeartbeatInterval);
+/// <summary>Link settings: what the coordinator announces to agents, and what it accepts from them.</summary>
+internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl);

@@ -1,13 +1,14 @@
+using EdgeJobs.Coordinator.Artifacts;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator.Scheduling;
 
 /// <summary>
 /// Periodically ends leases and offers whose time has passed, stops jobs past their timeout, and
-/// forgets expired idempotency keys. Driven by the ledger's own columns, so a
+/// forgets expired idempotency keys and artifacts. Driven by the ledger, so nothing is lost on restart. Driven by the ledger's own columns, so a
 /// restart loses nothing: the next sweep finds whatever expired while the coordinator was down.
 /// </summary>
-internal sealed class LeaseSweeper(Ledger.Ledger ledger, Dispatcher dispatcher, TimeSpan interval, TimeProvider time, ILogger logger)
+internal sealed class LeaseSweeper(Ledger.Ledger ledger, Dispatcher dispatcher, ArtifactStore artifacts, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -32,10 +33,14 @@ internal sealed class LeaseSweeper(Ledger.Ledger ledger, Dispatcher dispatcher, 
                         dispatcher.PushStop(job.LeaseNodeId, job.Id, job.Fence);
                     }
 
-                    // Idempotency keys live for hours; purging once a minute is plenty.
-                    if (++ticks % 60 == 0)
+                    // Idempotency keys and artifacts live for hours; sweeping them every ten seconds is plenty.
+                    if (++ticks % 10 == 0)
                     {
                         await ledger.PurgeIdempotencyKeysAsync().ConfigureAwait(false);
+                        foreach (var expired in await ledger.ExpireArtifactsAsync().ConfigureAwait(false))
+                        {
+                            artifacts.Delete(expired.JobId);
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)

@@ -12,7 +12,9 @@ namespace EdgeJobs.Protocol.Link;
 //   Heartbeat(every lease: fence,           ──▶  renew leases, store progress and log lines
 //             progress, new log lines)      ◀──  Renewed(verdict per lease: continue | stop | lost)
 //                                           ◀──  Stop(job, fence)                                      (pushed)
-//   Finished(job, fence, outcome, error)    ──▶  apply under the fence
+//   ArtifactChunk(job, fence, offset, bytes)──▶  appended to a part file, hashed as it arrives
+//   Finished(job, fence, outcome, error,    ──▶  apply under the fence; the artifact is verified
+//            artifact size + sha256)              (size, SHA-256) and renamed into place
 //                                           ◀──  FinishAck(job, fence, applied)   (the agent may forget it now)
 //   Draining                                ──▶  no more grants to this agent (SIGTERM)
 //
@@ -32,6 +34,7 @@ namespace EdgeJobs.Protocol.Link;
 [MemoryPackUnion(9, typeof(Finished))]
 [MemoryPackUnion(10, typeof(FinishAck))]
 [MemoryPackUnion(11, typeof(Draining))]
+[MemoryPackUnion(12, typeof(ArtifactChunk))]
 public partial interface ILinkMessage;
 
 [MemoryPackable]
@@ -122,7 +125,19 @@ public sealed partial record Finished(
     AttemptOutcome Outcome,
     string? ErrorCode,
     string? ErrorMessage,
-    string[] FinalLogLines) : ILinkMessage;
+    string[] FinalLogLines,
+    ArtifactInfo? Artifact = null) : ILinkMessage;
+
+/// <summary>The artifact whose chunks preceded a Finished: its file name, size and SHA-256 (hex).</summary>
+[MemoryPackable]
+public sealed partial record ArtifactInfo(string FileName, long SizeBytes, string Sha256);
+
+/// <summary>
+/// One piece of a job's artifact, sent before its Finished, in order from offset 0. An upload that
+/// starts again at offset 0 (after a reconnect) replaces the partial one.
+/// </summary>
+[MemoryPackable]
+public sealed partial record ArtifactChunk(long JobId, long Fence, long Offset, byte[] Data) : ILinkMessage;
 
 /// <summary>How an attempt ended, as the agent reports it.</summary>
 public enum AttemptOutcome : byte

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json.Serialization;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 
@@ -50,14 +49,3 @@ public sealed class SleepTool : TypedToolDescriptor<SleepParams>
         }
     }
 }
-
-/// <summary>Strict source-generated JSON for every tool's params.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true,
-    NumberHandling = JsonNumberHandling.Strict,
-    AllowDuplicateProperties = false)]
-[JsonSerializable(typeof(SleepParams))]
-public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

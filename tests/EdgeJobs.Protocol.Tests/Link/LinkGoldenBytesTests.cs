@@ -20,9 +20,10 @@ public class LinkGoldenBytesTests
     [Arguments("Heartbeat", "4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000")]
     [Arguments("Renewed", "18000000070101000000030700000000000000030000000000000002")]
     [Arguments("Stop", "12000000080207000000000000000300000000000000")]
-    [Arguments("Finished", "4800000009060700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c617374")]
+    [Arguments("Finished", "6800000009070700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff020000006162")]
     [Arguments("FinishAck", "130000000a030700000000000000030000000000000001")]
     [Arguments("Draining", "020000000b00")]
+    [Arguments("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203")]
     public async Task every_message_encodes_to_its_frozen_bytes(string name, string hex)
     {
         var message = GoldenMessages.All().Single(m => m.Name == name).Message;
@@ -40,9 +41,10 @@ public class LinkGoldenBytesTests
     [Arguments("Heartbeat", "4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000")]
     [Arguments("Renewed", "18000000070101000000030700000000000000030000000000000002")]
     [Arguments("Stop", "12000000080207000000000000000300000000000000")]
-    [Arguments("Finished", "4800000009060700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c617374")]
+    [Arguments("Finished", "6800000009070700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff020000006162")]
     [Arguments("FinishAck", "130000000a030700000000000000030000000000000001")]
     [Arguments("Draining", "020000000b00")]
+    [Arguments("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203")]
     public async Task the_frozen_bytes_decode_to_an_equal_message(string name, string hex)
     {
         var frame = new System.Buffers.ReadOnlySequence<byte>(Convert.FromHexString(hex));
@@ -58,12 +60,28 @@ public class LinkGoldenBytesTests
     [Test]
     public async Task union_tags_are_frozen()
     {
-        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining"];
+        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining", "ArtifactChunk"];
         for (var tag = 0; tag < expected.Length; tag++)
         {
             var message = GoldenMessages.All().Single(m => m.Name == expected[tag]).Message;
             // Byte 4, right after the length prefix, is the union tag.
             await Assert.That(LinkFrames.Encode(message)[4]).IsEqualTo((byte)tag);
         }
+    }
+
+    /// <summary>
+    /// Finished as agents of protocol 1 sent it before the artifact member was appended: a newer
+    /// coordinator still reads it, with no artifact.
+    /// </summary>
+    [Test]
+    public async Task a_finished_from_before_artifacts_were_added_still_decodes()
+    {
+        var frame = new System.Buffers.ReadOnlySequence<byte>(Convert.FromHexString("4800000009060700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c617374"));
+
+        await Assert.That(LinkFrames.TryParseFrame(ref frame, LinkProtocol.MaxFrameBytes, out var payload)).IsTrue();
+        var decoded = (Finished)LinkFrames.Decode(payload);
+
+        await Assert.That(decoded with { FinalLogLines = [] }).IsEqualTo(new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", [], null));
+        await Assert.That(decoded.FinalLogLines).IsEquivalentTo(new[] { "last" });
     }
 }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace EdgeJobs.Coordinator.Api;
+
+// GET /v1/jobs/{id}/artifact: the file, with its SHA-256 as the ETag; Range (206/416) and
+// If-None-Match (304) are handled by the framework's file result.
+internal sealed partial class JobsApi
+{
+    public async Task<IResult> ArtifactAsync(HttpContext http, string rawId)
+    {
+        var (job, problem) = await FindOwnAsync(http, rawId).ConfigureAwait(false);
+        if (job is null)
+        {
+            return problem!;
+        }
+
+        var artifact = await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false);
+        if (artifact is null)
+        {
+            return Problems.Of(404, "no_artifact", "No artifact", $"job {job.Id} has no artifact (yet)");
+        }
+
+        if (artifact.DeletedAt is not null || artifact.ExpiresAt <= ledger.Now() || !File.Exists(artifact.Path))
+        {
+            return Problems.Of(410, "artifact_expired", "Artifact expired",
+                $"the artifact of job {job.Id} expired at {JobMapper.Time(artifact.ExpiresAt):u}; run the job again to get it");
+        }
+
+        return Results.File(
+            artifact.Path,
+            contentType: "application/octet-stream",
+            fileDownloadName: Path.GetFileName(artifact.Path),
+            lastModified: JobMapper.Time(artifact.CreatedAt),
+            entityTag: new EntityTagHeaderValue($"\"{artifact.Sha256}\""),
+            enableRangeProcessing: true);
+    }
+}

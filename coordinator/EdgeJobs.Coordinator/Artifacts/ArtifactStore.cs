@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+
+namespace EdgeJobs.Coordinator.Artifacts;
+
+/// <summary>
+/// Where artifacts live: <c>DATA_DIR/artifacts/{job id}/{file name}</c>, with uploads in progress under
+/// <c>.incoming/</c>. A file appears at its final path only whole and verified (rename is atomic), so
+/// a download never sees half an artifact, whatever crashed when.
+/// </summary>
+internal sealed class ArtifactStore
+{
+    private readonly string _root;
+    private readonly string _incoming;
+
+    public ArtifactStore(string dataDir)
+    {
+        _root = Path.Combine(dataDir, "artifacts");
+        _incoming = Path.Combine(_root, ".incoming");
+        Directory.CreateDirectory(_incoming);
+
+        // Partial uploads from before a restart can never complete: their agents start again at offset 0.
+        foreach (var stale in Directory.EnumerateFiles(_incoming))
+        {
+            File.Delete(stale);
+        }
+    }
+
+    public string IncomingPath(long jobId, long fence) => Path.Combine(_incoming, $"{jobId}-{fence}.part");
+
+    /// <summary>Moves a verified upload into place; returns the final path.</summary>
+    public string Publish(string incoming, long jobId, string fileName)
+    {
+        var dir = Path.Combine(_root, jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(dir);
+        var final = Path.Combine(dir, SafeFileName(fileName));
+        File.Move(incoming, final, overwrite: true);
+        return final;
+    }
+
+    /// <summary>Removes a job's artifacts (the job was deleted, or its artifact expired).</summary>
+    public void Delete(long jobId)
+    {
+        var dir = Path.Combine(_root, jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A name that cannot leave the job's directory or confuse a shell: path parts and odd characters go.</summary>
+    public static string SafeFileName(string name)
+    {
+        var file = Path.GetFileName(name.Replace('\\', '/'));
+        var safe = new string([.. file.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' ? ch : '_')]).TrimStart('.');
+        return safe.Length is 0 or > 200 ? "artifact.bin" : safe;
+    }
+
+    /// <summary>One upload in progress: appended in order and hashed as it arrives.</summary>
+    public sealed class Upload : IDisposable
+    {
+        private readonly FileStream _file;
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public Upload(string path)
+        {
+            Path = path;
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+
+        public string Path { get; }
+
+        public long Length { get; private set; }
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            _file.Write(data);
+            _hash.AppendData(data);
+            Length += data.Length;
+        }
+
+        /// <summary>Flushes to disk and closes; returns the SHA-256 (hex).</summary>
+        public string Seal()
+        {
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        }
+
+        public void Dispose()
+        {
+            _file.Dispose();
+            _hash.Dispose();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeJobs.Protocol.Tools;
+
+/// <summary>Strict source-generated JSON for every tool's params.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    AllowDuplicateProperties = false)]
+[JsonSerializable(typeof(SleepParams))]
+[JsonSerializable(typeof(RandomArtifactParams))]
+public sealed partial class ToolParamsJsonContext : JsonSerializerContext;
