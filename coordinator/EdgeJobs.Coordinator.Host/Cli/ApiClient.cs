@@ -121,6 +121,50 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Streams a download into <paramref name="destination"/> (a directory takes the server's file name),
+    /// verifying it against the SHA-256 in the ETag; written to a temporary file and renamed when whole.
+    /// </summary>
+    /// <returns>The file written and its size.</returns>
+    public async Task<(string Path, long Bytes)> DownloadAsync(string path, string? destination)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            EnsureSuccess((response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false)));
+        }
+
+        var name = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "artifact.bin";
+        name = System.IO.Path.GetFileName(name);
+        var target = destination is null ? name : Directory.Exists(destination) ? System.IO.Path.Combine(destination, name) : destination;
+        var temporary = target + ".part";
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        long bytes = 0;
+        await using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                bytes += read;
+            }
+        }
+
+        var expected = response.Headers.ETag?.Tag.Trim('"');
+        var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+        if (expected is not null && expected != actual)
+        {
+            File.Delete(temporary);
+            throw new CliException($"the download does not match its SHA-256 (expected {expected}, got {actual}); try again");
+        }
+
+        File.Move(temporary, target, overwrite: true);
+        return (target, bytes);
+    }
+
     /// <summary>Deserializes a success answer, or throws a <see cref="CliException"/> carrying the problem.</summary>
     public static T Read<T>((HttpStatusCode Status, string Body) answer, JsonTypeInfo<T> type)
     {

@@ -21,7 +21,7 @@ internal static class Help
           token create       mint an API token into the ledger
         clients (REST):
           submit TOOL        submit a job            tools      list the tool catalog
-          jobs ls|get|logs|stop|rm|cleanup           manage jobs
+          jobs ls|get|logs|stop|rm|cleanup|download  manage jobs
           nodes [ls]|drain|enable                    the agents (jobs:admin)
         other:
           version            print the version
@@ -49,6 +49,7 @@ internal static class Help
           --max-output-bytes N    a job's estimated output above this is refused with 413 (default 64 GiB)
           --dedup-lookback D      an identical submit returns a job completed within D (default 24h)
           --idempotency-ttl D     how long Idempotency-Key answers are kept (default 24h)
+          --artifact-ttl D        how long job artifacts can be downloaded (default 24h; then 410)
 
         On first start it writes DATA_DIR/admin.token (jobs:read,jobs:write,jobs:admin) and
         DATA_DIR/agent.token (agent), mode 0600. SIGTERM or Ctrl+C stops it cleanly.
@@ -96,6 +97,7 @@ internal static class Help
                edgejobs jobs stop ID
                edgejobs jobs rm ID | edgejobs jobs rm --status terminal|completed|stopped|failed
                edgejobs jobs cleanup --older-than DURATION [--status completed,failed,...]
+               edgejobs jobs download ID [-o FILE|DIR]   the job's artifact, SHA-256 verified
 
           States: scheduled, running, stop_requested, stopping, stopped, completed, failed.
           rm refuses active jobs (stop them first); rm --status and cleanup need jobs:admin.

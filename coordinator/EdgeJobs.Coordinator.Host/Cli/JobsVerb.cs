@@ -26,7 +26,8 @@ internal static class JobsVerb
             "stop" => await StopAsync(client, args, json).ConfigureAwait(false),
             "rm" or "delete" => await RemoveAsync(client, args, json).ConfigureAwait(false),
             "cleanup" => await CleanupAsync(client, args, json).ConfigureAwait(false),
-            _ => throw new UsageException($"unknown jobs command '{sub}'; use ls, get, logs, stop, rm or cleanup"),
+            "download" => await DownloadAsync(client, args).ConfigureAwait(false),
+            _ => throw new UsageException($"unknown jobs command '{sub}'; use ls, get, logs, stop, rm, cleanup or download"),
         };
     }
 
@@ -157,6 +158,17 @@ internal static class JobsVerb
 
             await Task.Delay(500).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<int> DownloadAsync(ApiClient client, CliArgs args)
+    {
+        var id = Id(args);
+        var output = args.Get("output") ?? args.Get("o");
+        args.RejectUnknown();
+        var (path, bytes) = await client.DownloadAsync($"v1/jobs/{id}/artifact", output).ConfigureAwait(false);
+        Console.Error.WriteLine($"job {id}: {bytes} bytes, SHA-256 verified");
+        Console.Out.WriteLine(path);
+        return 0;
     }
 
     private static async Task<int> StopAsync(ApiClient client, CliArgs args, bool json)

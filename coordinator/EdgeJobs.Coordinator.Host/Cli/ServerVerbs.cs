@@ -41,6 +41,7 @@ internal static class ServerVerbs
             },
             HeartbeatInterval = args.Get("heartbeat-interval") is { } hb ? Positive(Durations.Parse(hb), "heartbeat-interval") : TimeSpan.FromSeconds(5),
             DedupLookback = args.Get("dedup-lookback") is { } lookback ? Durations.Parse(lookback) : TimeSpan.FromHours(24),
+            ArtifactTtl = args.Get("artifact-ttl") is { } artifactTtl ? Positive(Durations.Parse(artifactTtl), "artifact-ttl") : TimeSpan.FromHours(24),
             IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
         args.RejectUnknown();

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Security.Cryptography;
+
+namespace EdgeJobs.Smoke.Tests;
+
+/// <summary>One machine, one binary: `edgejobs up` runs the coordinator and an embedded agent.</summary>
+[NotInParallel("edgejobs-binary")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class UpBinaryTests
+{
+    [Test]
+    public async Task edgejobs_up_runs_a_job_to_completion_and_its_artifact_downloads_verified()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "edgejobs-smoke", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var http = Binary.FreePort();
+        await using var up = new Proc(Binary.EdgeJobs, "up", "--data-dir", Path.Combine(dir, "data"), "--http", $"127.0.0.1:{http}",
+            "--link", $"127.0.0.1:{Binary.FreePort()}", "--local-agent-slots", "2");
+        var env = new Dictionary<string, string> { ["EDGEJOBS_URL"] = $"http://127.0.0.1:{http}", ["EDGEJOBS_TOKEN_FILE"] = Path.Combine(dir, "data", "admin.token") };
+        using (var client = new HttpClient())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                try
+                {
+                    using var ready = await client.GetAsync($"http://127.0.0.1:{http}/readyz");
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+            }
+        }
+
+        var wait = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--param", "seconds=1.5", "--wait"], env);
+        await Assert.That(wait.Exit).IsEqualTo(0);
+        await Assert.That(wait.Stdout).Contains("completed");
+        await Assert.That(wait.Stderr).Contains("100.0%");
+
+        var submitted = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "random-artifact", "--param", "bytes=2000000", "--param", "seed=11", "--wait"], env);
+        await Assert.That(submitted.Exit).IsEqualTo(0);
+        var id = submitted.Stdout.Split(' ')[0].Trim();
+        var download = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "download", id, "-o", dir], env);
+        await Assert.That(download.Exit).IsEqualTo(0);
+        var file = download.Stdout.Trim();
+        await Assert.That(Path.GetFileName(file)).IsEqualTo("random-11-2000000.bin");
+        var expected = new byte[2_000_000];
+        var random = new Random(11);
+        for (var at = 0; at < expected.Length; at += 1 << 20)
+        {
+            random.NextBytes(expected.AsSpan(at, Math.Min(1 << 20, expected.Length - at)));
+        }
+
+        await Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(file))).IsEquivalentTo(SHA256.HashData(expected));
+
+        var noArtifact = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "download", "1", "-o", dir], env);
+        await Assert.That(noArtifact.Exit).IsEqualTo(1);
+        await Assert.That(noArtifact.Stderr).Contains("no_artifact");
+
+        var nodes = await Binary.RunAsync(Binary.EdgeJobs, ["nodes"], env);
+        await Assert.That(nodes.Stdout).Contains("(local)");
+        await Assert.That(nodes.Stdout).Contains("ready");
+
+        await Assert.That(await up.TerminateAsync(TimeSpan.FromSeconds(20))).IsEqualTo(0);
+        Directory.Delete(dir, recursive: true);
+    }
+}
