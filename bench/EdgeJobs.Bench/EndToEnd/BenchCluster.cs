@@ -32,7 +32,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>When each job's tool started, by job id (Stopwatch timestamps).</summary>
     public ConcurrentDictionary<long, long> Started { get; } = new();
 
-    public static async Task<BenchCluster> StartAsync(int agents, int slots)
+    public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true)
     {
         var dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
         var server = await CoordinatorServer.StartAsync(new CoordinatorOptions
@@ -41,6 +41,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             Http = "127.0.0.1:0",
             Link = "127.0.0.1:0",
             LogLevel = LogLevel.Warning,
+            Ledger = new LedgerOptions { Durable = durable },
             Quotas = new QuotaOptions { MaxActiveJobs = long.MaxValue, MaxActivePerOwner = long.MaxValue, MaxActivePerTool = long.MaxValue },
         });
         var http = new HttpClient { BaseAddress = server.HttpAddress };
