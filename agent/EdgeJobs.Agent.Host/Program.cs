@@ -14,7 +14,7 @@ internal static class AgentCli
         edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator
 
         usage: edgejobs-agent --coordinator HOST:PORT --token-file FILE [--name NAME] [--slots N]
-                              [--work-dir DIR] [--data-root DIR] [--label KEY=VALUE]...
+                              [--work-dir DIR] [--data-root DIR] [--label KEY=VALUE]... [--tls] [--tls-ca FILE]
                               [--drain-timeout DURATION] [--log-format text|json] [--log-level LEVEL]
 
           --coordinator HOST:PORT  the coordinator's agent link (its --link), e.g. 10.0.0.5:8081
@@ -25,6 +25,8 @@ internal static class AgentCli
           --work-dir DIR           scratch space and the node's identity (default ./edgejobs-agent)
           --data-root DIR          where tool input paths resolve (default WORK_DIR/data)
           --label KEY=VALUE        describes the node; repeatable
+          --tls                    speak TLS to the coordinator (its --link-tls-cert)
+          --tls-ca FILE            also trust this PEM CA for the coordinator's certificate (implies --tls)
           --drain-timeout D        on SIGTERM, how long running jobs may finish before they are
                                    handed back (default 30s)
           --log-format FORMAT      text (default) or json
@@ -41,7 +43,7 @@ internal static class AgentCli
         LogLevel level;
         try
         {
-            var args = CliArgs.Parse(argv, "help", "h", "version");
+            var args = CliArgs.Parse(argv, "help", "h", "version", "tls");
             if (args.WantsHelp)
             {
                 Console.Out.Write(Help);
@@ -130,6 +132,8 @@ internal static class AgentCli
             WorkDir = workDir,
             DataRoot = Path.GetFullPath(args.Get("data-root") ?? Path.Combine(workDir, "data")),
             Labels = labels,
+            Tls = args.Has("tls") || args.Get("tls-ca") is not null,
+            TlsCaFile = args.Get("tls-ca") is { } ca ? (File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist")) : null,
             DrainTimeout = args.Get("drain-timeout") is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(30),
         };
         var json = (args.Get("log-format") ?? "text") switch

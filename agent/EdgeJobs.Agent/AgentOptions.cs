@@ -11,6 +11,12 @@ public sealed record AgentOptions
 
     public string Name { get; init; } = Environment.MachineName;
 
+    /// <summary>Speak TLS on the link (the coordinator has --link-tls-cert).</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>A PEM CA certificate to trust for the coordinator's certificate, besides the system's roots.</summary>
+    public string? TlsCaFile { get; init; }
+
     public int Slots { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Scratch space for jobs and the persisted node key.</summary>

@@ -15,6 +15,11 @@ public sealed record CoordinatorOptions
     /// <summary>Agent link listener, <c>host:port</c>.</summary>
     public string Link { get; init; } = "127.0.0.1:8081";
 
+    /// <summary>PEM certificate (chain) and key for TLS on the agent link; both or neither.</summary>
+    public string? LinkTlsCertificate { get; init; }
+
+    public string? LinkTlsKey { get; init; }
+
     public int LocalAgentSlots { get; init; }
 
     public string? DataRoot { get; init; }

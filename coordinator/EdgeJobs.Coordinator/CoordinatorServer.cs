@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using EdgeJobs.Coordinator.Link;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +66,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
             throw new ArgumentException($"--link '{options.Link}' is not host:port (e.g. 127.0.0.1:8081)", nameof(options));
         }
 
+        if ((options.LinkTlsCertificate is null) != (options.LinkTlsKey is null))
+        {
+            throw new ArgumentException("--link-tls-cert and --link-tls-key go together", nameof(options));
+        }
+
+        var linkCertificate = options.LinkTlsCertificate is { } cert ? LoadCertificate(cert, options.LinkTlsKey!) : null;
         options = options with { DataDir = Path.GetFullPath(options.DataDir) };
         CreatePrivateDirectory(options.DataDir);
         var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(options.LedgerPath, options.Ledger, options.Time);
@@ -85,6 +93,11 @@ public sealed class CoordinatorServer : IAsyncDisposable
             kestrel.Listen(linkEndpoint, listen =>
             {
                 linkListen = listen;
+                if (linkCertificate is not null)
+                {
+                    listen.UseHttps(linkCertificate);
+                }
+
                 listen.UseConnectionHandler<LinkConnectionHandler>();
             });
         });
@@ -128,6 +141,20 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
             new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger));
+    }
+
+    /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
+    private static X509Certificate2 LoadCertificate(string certificatePath, string keyPath)
+    {
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException)
+        {
+            throw new ArgumentException($"cannot load the link TLS certificate {certificatePath} with key {keyPath}: {e.Message}", e);
+        }
     }
 
     /// <summary>An address a local client can dial: a wildcard bind is reached over loopback.</summary>

@@ -17,10 +17,12 @@ internal sealed class Cluster : IAsyncDisposable
 
     public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Api.Ledger;
 
-    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null)
+    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null)
     {
         var api = await ApiServer.StartAsync(configure: o => o with
         {
+            LinkTlsCertificate = linkTls?.Cert,
+            LinkTlsKey = linkTls?.Key,
             Quotas = quotas ?? o.Quotas,
             ArtifactTtl = artifactTtl ?? TimeSpan.FromHours(1),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
@@ -30,7 +32,8 @@ internal sealed class Cluster : IAsyncDisposable
         return new Cluster(api);
     }
 
-    public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null)
+    public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
+        bool tls = false, string? tlsCa = null, bool waitForConnection = true)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -42,11 +45,17 @@ internal sealed class Cluster : IAsyncDisposable
             WorkDir = dir.File("work"),
             DataRoot = Api.DataRoot,
             DrainTimeout = TimeSpan.FromSeconds(5),
+            Tls = tls,
+            TlsCaFile = tlsCa,
         }, loggers ?? NullLoggerFactory.Instance, tools);
         var stop = new CancellationTokenSource();
         var run = agent.RunAsync(stop.Token);
         _agents.Add((agent, stop, run, dir));
-        await WaitForAsync(() => Task.FromResult(agent.Connected), TimeSpan.FromSeconds(10), $"agent {name} to connect");
+        if (waitForConnection)
+        {
+            await WaitForAsync(() => Task.FromResult(agent.Connected), TimeSpan.FromSeconds(10), $"agent {name} to connect");
+        }
+
         return agent;
     }
 

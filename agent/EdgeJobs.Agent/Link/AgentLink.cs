@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using EdgeJobs.Agent.Runner;
 using EdgeJobs.Protocol.Link;
@@ -49,7 +51,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 // Shutting down: whatever the connection threw on the way out is expected.
                 return;
             }
-            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
             {
                 reason = e.Message;
             }
@@ -92,7 +94,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
             await client.ConnectAsync(host, port, connectTimeout.Token).ConfigureAwait(false);
         }
 
-        await using var stream = client.GetStream();
+        await using var stream = await OpenStreamAsync(client, host, cancellation).ConfigureAwait(false);
         var input = PipeReader.Create(stream);
         var output = PipeWriter.Create(stream);
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -144,6 +146,58 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
             await input.CompleteAsync().ConfigureAwait(false);
             await output.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The connection's stream: plain, or TLS checked against the system roots and the optional CA file.</summary>
+    private async Task<Stream> OpenStreamAsync(TcpClient client, string host, CancellationToken cancellation)
+    {
+        var network = client.GetStream();
+        if (!options.Tls)
+        {
+            return network;
+        }
+
+        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var ca = options.TlsCaFile is { } caFile ? X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caFile, cancellation).ConfigureAwait(false)) : null;
+        var authentication = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, ca),
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await tls.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
+        return tls;
+    }
+
+    /// <summary>
+    /// The system's verdict, or else: the coordinator's certificate is the pinned one itself (a
+    /// self-signed certificate, or the embedded agent's own coordinator), or it chains to the given CA
+    /// with its name matching.
+    /// </summary>
+    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? ca)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (ca is null || certificate is null)
+        {
+            return false;
+        }
+
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        if (presented.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span))
+        {
+            return true;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(presented) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None;
     }
 
     private static async Task Quietly(Task task)

@@ -37,6 +37,8 @@ internal static class Help
           --data-dir DIR          ledger, tokens and artifacts (required; created 0700)
           --http HOST:PORT        REST listener (default 127.0.0.1:8080)
           --link HOST:PORT        agent link listener (default 127.0.0.1:8081)
+          --link-tls-cert FILE    PEM certificate (chain) for TLS on the agent link, with
+          --link-tls-key FILE     its PEM private key; agents then need --tls
           --local-agent-slots N   run an embedded agent with N slots (default 0; `up`: one per core)
           --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
           --log-format FORMAT     text (default) or json lines for journald and log shippers

@@ -18,6 +18,8 @@ internal static class ServerVerbs
             DataDir = dataDir,
             Http = CheckEndpoint(args, "http", "127.0.0.1:8080"),
             Link = CheckEndpoint(args, "link", "127.0.0.1:8081"),
+            LinkTlsCertificate = ExistingFile(args, "link-tls-cert"),
+            LinkTlsKey = ExistingFile(args, "link-tls-key"),
             LocalAgentSlots = args.GetInt("local-agent-slots", up ? Environment.ProcessorCount : 0, 0, 1024),
             DataRoot = args.Get("data-root") ?? Path.Combine(dataDir, "data"),
             JsonLogs = (args.Get("log-format") ?? "text") switch
@@ -62,6 +64,10 @@ internal static class ServerVerbs
         catch (IOException e)
         {
             throw new CliException($"cannot start: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message);
         }
 
         await using (server.ConfigureAwait(false))
@@ -113,9 +119,14 @@ internal static class ServerVerbs
             WorkDir = Path.Combine(options.DataDir, "agent"),
             DataRoot = options.ResolvedDataRoot,
             DrainTimeout = TimeSpan.FromSeconds(10),
+            Tls = options.LinkTlsCertificate is not null,
+            TlsCaFile = options.LinkTlsCertificate,
         }, server.LoggerFactory);
         return agent.RunAsync(stop);
     }
+
+    private static string? ExistingFile(CliArgs args, string flag) =>
+        args.Get(flag) is { } path ? (File.Exists(path) ? path : throw new UsageException($"--{flag} {path} does not exist")) : null;
 
     private static TimeSpan Positive(TimeSpan value, string flag) =>
         value > TimeSpan.Zero ? value : throw new UsageException($"--{flag} must be above zero");
