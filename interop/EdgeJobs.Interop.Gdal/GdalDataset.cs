@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeJobs.Interop.Gdal;
+
+/// <summary>An open GDAL raster dataset. Not thread-safe: one dataset per thread, as GDAL requires.</summary>
+public sealed class GdalDataset : IDisposable
+{
+    private readonly SafeGdalDatasetHandle _handle;
+
+    private GdalDataset(SafeGdalDatasetHandle handle, string path)
+    {
+        _handle = handle;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens a raster read-only.</summary>
+    /// <exception cref="GdalException">Not found, not a raster, or unreadable — with GDAL's message.</exception>
+    public static GdalDataset OpenRead(string path)
+    {
+        GdalLibrary.EnsureLoaded();
+        var handle = Interop.Gdal.GDALOpenEx(path, Interop.Gdal.GDAL_OF_RASTER | Interop.Gdal.GDAL_OF_READONLY | Interop.Gdal.GDAL_OF_VERBOSE_ERROR, 0, 0, 0);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            GdalException.ThrowLast($"cannot open {path} as a raster");
+        }
+
+        return new GdalDataset(handle, path);
+    }
+
+    public int Width => Interop.Gdal.GDALGetRasterXSize(Handle);
+
+    public int Height => Interop.Gdal.GDALGetRasterYSize(Handle);
+
+    public int BandCount => Interop.Gdal.GDALGetRasterCount(Handle);
+
+    public string Driver => Marshal.PtrToStringUTF8(Interop.Gdal.GDALGetDriverShortName(Interop.Gdal.GDALGetDatasetDriver(Handle))) ?? "";
+
+    /// <summary>The CRS as WKT, or empty when the raster has none.</summary>
+    public string ProjectionWkt => Marshal.PtrToStringUTF8(Interop.Gdal.GDALGetProjectionRef(Handle)) ?? "";
+
+    /// <summary>The affine geotransform, or null when the raster has none.</summary>
+    public unsafe double[]? GeoTransform
+    {
+        get
+        {
+            var transform = new double[6];
+            fixed (double* t = transform)
+            {
+                if (Interop.Gdal.GDALGetGeoTransform(Handle, t) != 0)
+                {
+                    Interop.Cpl.CPLErrorReset();
+                    return null;
+                }
+            }
+
+            return transform;
+        }
+    }
+
+    /// <summary>Band <paramref name="index"/> (1-based). The band keeps this dataset open until it is disposed too.</summary>
+    public GdalBand GetBand(int index)
+    {
+        if (index < 1 || index > BandCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Path} has bands 1..{BandCount}");
+        }
+
+        var band = Interop.Gdal.GDALGetRasterBand(Handle, index);
+        if (band == IntPtr.Zero)
+        {
+            GdalException.ThrowLast($"band {index} of {Path}");
+        }
+
+        return new GdalBand(_handle, band, index);
+    }
+
+    // Disposed is tracked here: a band's reference keeps the handle itself open after Dispose.
+    private SafeGdalDatasetHandle Handle => _disposed ? throw new ObjectDisposedException(nameof(GdalDataset), $"{Path} is closed") : _handle;
+
+    private bool _disposed;
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _handle.Dispose();
+    }
+}

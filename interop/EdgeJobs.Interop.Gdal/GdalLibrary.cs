@@ -1,0 +1,75 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace EdgeJobs.Interop.Gdal;
+
+/// <summary>
+/// Loads libgdal on first use and registers its drivers once. Hosts without GDAL never load it; when a
+/// GDAL tool runs there, <see cref="GdalUnavailableException"/> says what to install.
+/// </summary>
+public static class GdalLibrary
+{
+    private static readonly string[] s_candidates = ["libgdal.so", "libgdal.so.36", "libgdal.so.35", "libgdal.so.34", "libgdal.so.33", "libgdal.so.32", "libgdal.so.31", "libgdal.so.30", "libgdal.dylib", "gdal.dll"];
+    private static readonly Lock s_gate = new();
+    private static IntPtr s_library;
+    private static string? s_failure;
+
+    /// <summary>Loads GDAL if needed. Thread-safe; cheap after the first call.</summary>
+    /// <exception cref="GdalUnavailableException">No libgdal on this host.</exception>
+    public static void EnsureLoaded()
+    {
+        if (s_library != IntPtr.Zero)
+        {
+            return;
+        }
+
+        lock (s_gate)
+        {
+            if (s_library != IntPtr.Zero)
+            {
+                return;
+            }
+
+            if (s_failure is not null)
+            {
+                throw new GdalUnavailableException(s_failure);
+            }
+
+            foreach (var name in s_candidates)
+            {
+                if (NativeLibrary.TryLoad(name, out var library))
+                {
+                    NativeLibrary.SetDllImportResolver(typeof(GdalLibrary).Assembly, Resolve);
+                    s_library = library;
+                    // GDAL writes errors to stderr by default; capture them instead (GdalErrors).
+                    if (NativeLibrary.TryGetExport(library, "CPLQuietErrorHandler", out var quiet))
+                    {
+                        Interop.Cpl.CPLSetErrorHandler(quiet);
+                    }
+
+                    Interop.Gdal.GDALAllRegister();
+                    return;
+                }
+            }
+
+            s_failure = "GDAL is not installed on this host (no libgdal found): install it, e.g. `apt-get install libgdal32` on Debian 12, to run raster tools";
+            throw new GdalUnavailableException(s_failure);
+        }
+    }
+
+    /// <summary>"3.6.2", for logs and the tool catalog.</summary>
+    public static string Version
+    {
+        get
+        {
+            EnsureLoaded();
+            return Marshal.PtrToStringUTF8(Interop.Gdal.GDALVersionInfo("RELEASE_NAME")) ?? "?";
+        }
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name == Interop.Libraries.Gdal ? s_library : IntPtr.Zero;
+}
+
+/// <summary>GDAL is needed but not installed.</summary>
+public sealed class GdalUnavailableException(string message) : Exception(message);
