@@ -47,6 +47,8 @@ public static class GdalLibrary
                         Interop.Cpl.CPLSetErrorHandler(quiet);
                     }
 
+                    // Tools never write sidecar files (.aux.xml) next to inputs in the data root.
+                    Interop.Cpl.CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
                     Interop.Gdal.GDALAllRegister();
                     return;
                 }
@@ -55,6 +57,13 @@ public static class GdalLibrary
             s_failure = "GDAL is not installed on this host (no libgdal found): install it, e.g. `apt-get install libgdal32` on Debian 12, to run raster tools";
             throw new GdalUnavailableException(s_failure);
         }
+    }
+
+    /// <summary>Sets a process-wide GDAL configuration option (cache size, threads...).</summary>
+    public static void SetConfigOption(string key, string? value)
+    {
+        EnsureLoaded();
+        Interop.Cpl.CPLSetConfigOption(key, value);
     }
 
     /// <summary>"3.6.2", for logs and the tool catalog.</summary>

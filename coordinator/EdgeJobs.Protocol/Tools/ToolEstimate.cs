@@ -7,4 +7,8 @@ public readonly record struct ToolEstimate(long OutputBytes, double Seconds);
 public readonly record struct InputPath(string JsonPath, string RelativePath);
 
 /// <summary>An input file as found under the data root: its identity for dedup, and its size for estimates.</summary>
-public readonly record struct InputFile(string RelativePath, long SizeBytes, DateTimeOffset ModifiedAt);
+public readonly record struct InputFile(string RelativePath, long SizeBytes, DateTimeOffset ModifiedAt)
+{
+    /// <summary>Where it really is (links resolved); not part of its identity.</summary>
+    public string FullPath { get; init; } = "";
+}

@@ -12,4 +12,5 @@ namespace EdgeJobs.Protocol.Tools;
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(SleepParams))]
 [JsonSerializable(typeof(RandomArtifactParams))]
+[JsonSerializable(typeof(InfoParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

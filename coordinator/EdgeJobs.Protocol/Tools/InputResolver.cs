@@ -1,12 +1,12 @@
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
 
-namespace EdgeJobs.Coordinator.Tools;
+namespace EdgeJobs.Protocol.Tools;
 
 /// <summary>
 /// Resolves the input paths a job names inside the data root, refusing anything that could read
 /// outside it: absolute paths, <c>..</c> segments, and symbolic links (at any depth) that lead out.
 /// A missing input is refused too, so the caller hears about a typo at submit, not from a failed job.
+/// The coordinator checks at submit; the agent checks again before it reads (the file may have changed).
 /// </summary>
 public sealed class InputResolver(string dataRoot)
 {
@@ -42,7 +42,7 @@ public sealed class InputResolver(string dataRoot)
                 continue;
             }
 
-            files.Add(new InputFile(input.RelativePath, info.Length, info.LastWriteTimeUtc));
+            files.Add(new InputFile(input.RelativePath, info.Length, info.LastWriteTimeUtc) { FullPath = real });
         }
 
         return (files, violations);

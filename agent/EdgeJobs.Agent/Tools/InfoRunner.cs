@@ -1,0 +1,114 @@
+using System.Text.Json;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary><c>info</c>: reads a raster's metadata and exact per-band statistics through GDAL into <c>info.json</c>.</summary>
+public sealed class InfoRunner : IAgentTool
+{
+    public string Id => InfoTool.Instance.Id;
+
+    public string Version => InfoTool.Instance.Version;
+
+    public async Task RunAsync(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.InfoParams)!;
+        var path = InputFiles.Resolve(context, "$.params.path", p.Path);
+        var output = Path.Combine(context.WorkDir, "info.json");
+        context.ReportProgress(0, "opening");
+        try
+        {
+            using var dataset = GdalDataset.OpenRead(path);
+            await using var file = File.Create(output);
+            using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+            WriteInfo(json, p.Path, dataset, context);
+        }
+        catch (GdalUnavailableException e)
+        {
+            // Another agent may have GDAL: retryable, with the reason in the job's error.
+            throw new ToolFailure("gdal_unavailable", e.Message, retryable: true);
+        }
+        catch (GdalException e)
+        {
+            throw new ToolFailure("gdal_error", e.Message, retryable: false);
+        }
+
+        context.Log($"read {p.Path}");
+        context.SetArtifact(output, Path.GetFileNameWithoutExtension(p.Path) + ".info.json");
+    }
+
+    private static void WriteInfo(Utf8JsonWriter json, string relativePath, GdalDataset dataset, ToolContext context)
+    {
+        json.WriteStartObject();
+        json.WriteString("path", relativePath);
+        json.WriteString("driver", dataset.Driver);
+        json.WriteNumber("width", dataset.Width);
+        json.WriteNumber("height", dataset.Height);
+        json.WriteNumber("band_count", dataset.BandCount);
+        var wkt = dataset.ProjectionWkt;
+        if (wkt.Length > 0)
+        {
+            json.WriteString("crs_wkt", wkt);
+        }
+        else
+        {
+            json.WriteNull("crs_wkt");
+        }
+
+        if (dataset.GeoTransform is { } t)
+        {
+            json.WriteStartArray("geo_transform");
+            foreach (var v in t)
+            {
+                json.WriteNumberValue(v);
+            }
+
+            json.WriteEndArray();
+
+            // Corners through the affine transform; min/max cover rotated rasters too.
+            double[] xs = [t[0], t[0] + (dataset.Width * t[1]), t[0] + (dataset.Height * t[2]), t[0] + (dataset.Width * t[1]) + (dataset.Height * t[2])];
+            double[] ys = [t[3], t[3] + (dataset.Width * t[4]), t[3] + (dataset.Height * t[5]), t[3] + (dataset.Width * t[4]) + (dataset.Height * t[5])];
+            json.WriteStartObject("bounds");
+            json.WriteNumber("min_x", xs.Min());
+            json.WriteNumber("min_y", ys.Min());
+            json.WriteNumber("max_x", xs.Max());
+            json.WriteNumber("max_y", ys.Max());
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("geo_transform");
+            json.WriteNull("bounds");
+        }
+
+        json.WriteStartArray("bands");
+        for (var i = 1; i <= dataset.BandCount; i++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            context.ReportProgress(100.0 * (i - 1) / dataset.BandCount, "statistics");
+            using var band = dataset.GetBand(i);
+            var (min, max, mean, stdDev) = band.Statistics();
+            json.WriteStartObject();
+            json.WriteNumber("band", i);
+            json.WriteString("type", band.DataType);
+            if (band.NoData is { } nodata)
+            {
+                json.WriteNumber("nodata", nodata);
+            }
+            else
+            {
+                json.WriteNull("nodata");
+            }
+
+            json.WriteNumber("min", min);
+            json.WriteNumber("max", max);
+            json.WriteNumber("mean", mean);
+            json.WriteNumber("std_dev", stdDev);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}
