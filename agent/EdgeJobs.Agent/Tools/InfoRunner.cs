@@ -21,7 +21,7 @@ public sealed class InfoRunner : IAgentTool
         {
             using var dataset = GdalDataset.OpenRead(path);
             await using var file = File.Create(output);
-            using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+            using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             WriteInfo(json, p.Path, dataset, context);
         }
         catch (GdalUnavailableException e)
