@@ -22,16 +22,8 @@ public class ArtifactTests
         return data;
     }
 
-    private static async Task<JobDto> RunAsync(Cluster cluster, int seed, int bytes)
-    {
-        using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob,
-            $"{{\"tool\":\"random-artifact\",\"force\":true,\"params\":{{\"bytes\":{bytes},\"seed\":{seed}}}}}");
-        await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
-        var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
-        await cluster.WaitForStateAsync(id, s => s.IsTerminal(), TimeSpan.FromSeconds(30));
-        using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", cluster.Api.Bob);
-        return (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
-    }
+    private static Task<JobDto> RunAsync(Cluster cluster, int seed, int bytes) =>
+        cluster.SubmitAndWaitAsync($"{{\"tool\":\"random-artifact\",\"force\":true,\"params\":{{\"bytes\":{bytes},\"seed\":{seed}}}}}");
 
     [Test]
     public async Task an_artifact_streams_to_the_coordinator_verified_and_downloads_whole_or_in_ranges()

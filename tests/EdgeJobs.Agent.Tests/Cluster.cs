@@ -1,6 +1,7 @@
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,6 +73,21 @@ internal sealed class Cluster : IAsyncDisposable
         JobRow? job = null;
         await WaitForAsync(async () => (job = await Ledger.GetJobAsync(jobId)) is { } j && done(j.JobState), timeout, $"job {jobId}");
         return job!;
+    }
+
+    /// <summary>Submits a job body through REST as bob, waits for it to end, and returns it as the API shows it.</summary>
+    public async Task<JobDto> SubmitAndWaitAsync(string body, TimeSpan? timeout = null)
+    {
+        using var submit = await Api.SendAsync(HttpMethod.Post, "v1/jobs", Api.Bob, body);
+        if (submit.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"submit answered {(int)submit.StatusCode}: {await submit.Content.ReadAsStringAsync()}");
+        }
+
+        var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
+        await WaitForStateAsync(id, s => s.IsTerminal(), timeout ?? TimeSpan.FromSeconds(30));
+        using var get = await Api.GetAsync($"v1/jobs/{id}", Api.Bob);
+        return (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
     }
 
     public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
 
@@ -25,16 +24,8 @@ public class InfoToolTests
         return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{tool} failed: {await process.StandardError.ReadToEndAsync()}");
     }
 
-    private static async Task<JobDto> SubmitAndWaitAsync(Cluster cluster, string path)
-    {
-        using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob,
-            "{\"tool\":\"info\",\"force\":true,\"params\":{\"path\":" + JsonSerializer.Serialize(path, RestJsonContext.Default.String) + "}}");
-        await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
-        var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
-        await cluster.WaitForStateAsync(id, s => s.IsTerminal(), TimeSpan.FromSeconds(30));
-        using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", cluster.Api.Bob);
-        return (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
-    }
+    private static Task<JobDto> SubmitAndWaitAsync(Cluster cluster, string path) =>
+        cluster.SubmitAndWaitAsync("{\"tool\":\"info\",\"force\":true,\"params\":{\"path\":" + JsonSerializer.Serialize(path, RestJsonContext.Default.String) + "}}");
 
     [Test]
     public async Task info_reports_what_gdalinfo_reports_and_writes_nothing_into_the_data_root()

@@ -42,13 +42,7 @@ public sealed partial class Ledger
                     break;
                 }
 
-                var after = before.Copy();
-                after.Fence = before.Fence + 1;
-                after.LeaseNodeId = nodeId;
-                after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
-                Save(c, before, after, null, now);
-                leases.Add(new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
-                    after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value));
+                leases.Add(Offer(c, before, nodeId, now).Lease);
             }
 
             return leases;
@@ -73,14 +67,21 @@ public sealed partial class Ledger
             return (Transition.Conflict(before), null);
         }
 
+        var (after, lease) = Offer(c, before, nodeId, now);
+        return (Transition.Ok(after), lease);
+    });
+
+    /// <summary>Offers a scheduled job to a node under a new fence (no state change, no event: not running yet).</summary>
+    private (JobRow After, Lease Lease) Offer(SqliteConnection c, JobRow before, long nodeId, long now)
+    {
         var after = before.Copy();
         after.Fence = before.Fence + 1;
         after.LeaseNodeId = nodeId;
         after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
         Save(c, before, after, null, now);
-        return (Transition.Ok(after), new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
+        return (after, new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
             after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value));
-    });
+    }
 
     /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>
     public Task<Transition> AcceptAsync(long jobId, long fence, long nodeId) => WriteAsync(c => Accept(c, jobId, fence, nodeId));
