@@ -20,10 +20,11 @@ internal static class ApiRoutes
         var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), dispatcher, artifacts, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
-        var read = new ScopeFilter(ledger, Scopes.JobsRead);
-        var write = new ScopeFilter(ledger, Scopes.JobsWrite);
-        var admin = new ScopeFilter(ledger, Scopes.JobsAdmin);
-        var anyJobs = new ScopeFilter(ledger, Scopes.JobsRead, Scopes.JobsWrite);
+        var tokens = new TokenCache(ledger, options.Time);
+        var read = new ScopeFilter(tokens, Scopes.JobsRead);
+        var write = new ScopeFilter(tokens, Scopes.JobsWrite);
+        var admin = new ScopeFilter(tokens, Scopes.JobsAdmin);
+        var anyJobs = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.JobsWrite);
 
         app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJson.Wire.HealthDto));
         app.MapGet("/readyz", async () => await ledger.IsReadyAsync().ConfigureAwait(false)

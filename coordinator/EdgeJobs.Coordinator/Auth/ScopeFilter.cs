@@ -8,7 +8,7 @@ namespace EdgeJobs.Coordinator.Auth;
 /// valid but lacks the scope ("not allowed"). Runs before any input is looked at, so an unauthenticated
 /// caller learns nothing about ids or bodies.
 /// </summary>
-internal sealed class ScopeFilter(Ledger.Ledger ledger, string scope, string? alternativeScope = null) : IEndpointFilter
+internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alternativeScope = null) : IEndpointFilter
 {
     private const string PrincipalKey = "edgejobs.principal";
 
@@ -21,13 +21,12 @@ internal sealed class ScopeFilter(Ledger.Ledger ledger, string scope, string? al
             return Problems.Unauthorized("send 'Authorization: Bearer TOKEN'");
         }
 
-        var row = await ledger.FindTokenAsync(TokenSecrets.Hash(secret)).ConfigureAwait(false);
-        if (row is null)
+        var principal = await tokens.FindAsync(secret).ConfigureAwait(false);
+        if (principal is null)
         {
             return Problems.Unauthorized("the bearer token is not known or was revoked");
         }
 
-        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes));
         if (!principal.Has(scope) && (alternativeScope is null || !principal.Has(alternativeScope)))
         {
             var needed = alternativeScope is null ? $"'{scope}'" : $"'{scope}' or '{alternativeScope}'";

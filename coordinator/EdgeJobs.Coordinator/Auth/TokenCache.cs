@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace EdgeJobs.Coordinator.Auth;
+
+/// <summary>
+/// Known tokens for a few seconds, so a busy client does not cost a ledger read per request. Only
+/// successful lookups are kept (a token minted a moment ago is found at once); a revoked or deleted
+/// token stops working within <see cref="Lifetime"/>.
+/// </summary>
+internal sealed class TokenCache(Ledger.Ledger ledger, TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, (Principal Principal, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+
+    public async Task<Principal?> FindAsync(string secret)
+    {
+        var hash = TokenSecrets.Hash(secret);
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(hash, out var entry) && entry.Until > now)
+        {
+            return entry.Principal;
+        }
+
+        var row = await ledger.FindTokenAsync(hash).ConfigureAwait(false);
+        if (row is null)
+        {
+            _entries.TryRemove(hash, out _);
+            return null;
+        }
+
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes));
+        _entries[hash] = (principal, now + Lifetime);
+        return principal;
+    }
+}
