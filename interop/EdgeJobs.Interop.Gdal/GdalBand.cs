@@ -48,6 +48,51 @@ public sealed class GdalBand : IDisposable
         return (min, max, mean, stdDev);
     }
 
+    /// <summary>The natural block size: reading whole blocks is what GDAL does cheapest.</summary>
+    public unsafe (int Width, int Height) BlockSize
+    {
+        get
+        {
+            int x, y;
+            Interop.Gdal.GDALGetBlockSize(Band, &x, &y);
+            return (x, y);
+        }
+    }
+
+    /// <summary>
+    /// Reads a window into <paramref name="destination"/> (row-major, <paramref name="width"/> ×
+    /// <paramref name="height"/>), converting to <typeparamref name="T"/>. The window and the buffer length
+    /// are checked here, before GDAL could write past the end of the buffer.
+    /// </summary>
+    public unsafe void Read<T>(int x, int y, int width, int height, Span<T> destination) where T : unmanaged
+    {
+        CheckWindow(x, y, width, height, destination.Length);
+        fixed (T* buffer = destination)
+        {
+            if (Interop.Gdal.GDALRasterIO(Band, Interop.Gdal.GF_Read, x, y, width, height, buffer, width, height, (int)GdalDataTypes.Of<T>(), 0, 0) != 0)
+            {
+                GdalException.ThrowLast($"reading band {Index} at ({x},{y}) {width}x{height}");
+            }
+        }
+    }
+
+    private void CheckWindow(int x, int y, int width, int height, int bufferLength)
+    {
+        var (rasterWidth, rasterHeight) = RasterSize;
+        if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > rasterWidth || y + height > rasterHeight)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"window ({x},{y}) {width}x{height} is outside the {rasterWidth}x{rasterHeight} raster");
+        }
+
+        if (bufferLength < (long)width * height)
+        {
+            throw new ArgumentException($"the buffer holds {bufferLength} values; the window needs {(long)width * height}");
+        }
+    }
+
+    /// <summary>The raster's size; the band's reference keeps its dataset open.</summary>
+    private (int Width, int Height) RasterSize => (Interop.Gdal.GDALGetRasterXSize(_dataset), Interop.Gdal.GDALGetRasterYSize(_dataset));
+
     private IntPtr Band => _released ? throw new ObjectDisposedException(nameof(GdalBand)) : _band;
 
     public void Dispose()
