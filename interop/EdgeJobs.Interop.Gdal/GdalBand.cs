@@ -76,6 +76,27 @@ public sealed class GdalBand : IDisposable
         }
     }
 
+    /// <summary>Writes a window from <paramref name="source"/> (row-major), checked like <see cref="Read{T}"/>.</summary>
+    public unsafe void Write<T>(int x, int y, int width, int height, ReadOnlySpan<T> source) where T : unmanaged
+    {
+        CheckWindow(x, y, width, height, source.Length);
+        fixed (T* buffer = source)
+        {
+            if (Interop.Gdal.GDALRasterIO(Band, Interop.Gdal.GF_Write, x, y, width, height, buffer, width, height, (int)GdalDataTypes.Of<T>(), 0, 0) != 0)
+            {
+                GdalException.ThrowLast($"writing band {Index} at ({x},{y}) {width}x{height}");
+            }
+        }
+    }
+
+    public void SetNoData(double value)
+    {
+        if (Interop.Gdal.GDALSetRasterNoDataValue(Band, value) != 0)
+        {
+            GdalException.ThrowLast($"setting nodata of band {Index}");
+        }
+    }
+
     private void CheckWindow(int x, int y, int width, int height, int bufferLength)
     {
         var (rasterWidth, rasterHeight) = RasterSize;

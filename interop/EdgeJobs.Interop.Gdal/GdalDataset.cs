@@ -30,6 +30,55 @@ public sealed class GdalDataset : IDisposable
         return new GdalDataset(handle, path);
     }
 
+    /// <summary>Creates a raster with a driver ("GTiff", "MEM"...) and creation options ("COMPRESS=ZSTD").</summary>
+    /// <exception cref="GdalException">Unknown driver, bad options, or the file cannot be written.</exception>
+    public static GdalDataset Create(string driver, string path, int width, int height, int bands, GdalDataType type, IReadOnlyCollection<string>? options = null)
+    {
+        GdalLibrary.EnsureLoaded();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bands);
+        var handle = Interop.Gdal.GDALGetDriverByName(driver);
+        if (handle == IntPtr.Zero)
+        {
+            throw new GdalException(0, $"GDAL has no driver '{driver}'");
+        }
+
+        using var list = new CslStringList(options ?? []);
+        var dataset = Interop.Gdal.GDALCreate(handle, path, width, height, bands, (int)type, list.Pointer);
+        if (dataset.IsInvalid)
+        {
+            dataset.Dispose();
+            GdalException.ThrowLast($"cannot create {path}");
+        }
+
+        return new GdalDataset(dataset, path);
+    }
+
+    public unsafe void SetGeoTransform(ReadOnlySpan<double> transform)
+    {
+        if (transform.Length != 6)
+        {
+            throw new ArgumentException("a geotransform has 6 coefficients", nameof(transform));
+        }
+
+        fixed (double* t = transform)
+        {
+            if (Interop.Gdal.GDALSetGeoTransform(Handle, t) != 0)
+            {
+                GdalException.ThrowLast($"setting the geotransform of {Path}");
+            }
+        }
+    }
+
+    public void SetProjection(string wkt)
+    {
+        if (Interop.Gdal.GDALSetProjection(Handle, wkt) != 0)
+        {
+            GdalException.ThrowLast($"setting the CRS of {Path}");
+        }
+    }
+
     public int Width => Interop.Gdal.GDALGetRasterXSize(Handle);
 
     public int Height => Interop.Gdal.GDALGetRasterYSize(Handle);

@@ -12,13 +12,14 @@ public static class GdalLibrary
     private static readonly string[] s_candidates = ["libgdal.so", "libgdal.so.36", "libgdal.so.35", "libgdal.so.34", "libgdal.so.33", "libgdal.so.32", "libgdal.so.31", "libgdal.so.30", "libgdal.dylib", "gdal.dll"];
     private static readonly Lock s_gate = new();
     private static IntPtr s_library;
+    private static IntPtr s_loading;
     private static string? s_failure;
 
     /// <summary>Loads GDAL if needed. Thread-safe; cheap after the first call.</summary>
     /// <exception cref="GdalUnavailableException">No libgdal on this host.</exception>
     public static void EnsureLoaded()
     {
-        if (s_library != IntPtr.Zero)
+        if (Volatile.Read(ref s_library) != IntPtr.Zero)
         {
             return;
         }
@@ -39,9 +40,10 @@ public static class GdalLibrary
             {
                 if (NativeLibrary.TryLoad(name, out var library))
                 {
+                    s_loading = library;
                     NativeLibrary.SetDllImportResolver(typeof(GdalLibrary).Assembly, Resolve);
-                    s_library = library;
-                    // GDAL writes errors to stderr by default; capture them instead (GdalErrors).
+
+                    // GDAL writes errors to stderr by default; capture them instead (GdalException).
                     if (NativeLibrary.TryGetExport(library, "CPLQuietErrorHandler", out var quiet))
                     {
                         Interop.Cpl.CPLSetErrorHandler(quiet);
@@ -50,6 +52,9 @@ public static class GdalLibrary
                     // Tools never write sidecar files (.aux.xml) next to inputs in the data root.
                     Interop.Cpl.CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
                     Interop.Gdal.GDALAllRegister();
+
+                    // Published only now: another thread must not use GDAL before its drivers are registered.
+                    Volatile.Write(ref s_library, library);
                     return;
                 }
             }
@@ -77,7 +82,7 @@ public static class GdalLibrary
     }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
-        name == Interop.Libraries.Gdal ? s_library : IntPtr.Zero;
+        name == Interop.Libraries.Gdal ? s_loading : IntPtr.Zero;
 }
 
 /// <summary>GDAL is needed but not installed.</summary>
