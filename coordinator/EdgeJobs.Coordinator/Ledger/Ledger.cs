@@ -8,9 +8,10 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// <summary>
 /// The job ledger: one SQLite file in WAL mode, the single source of truth. All writes go through one
 /// <see cref="LedgerWriter"/> (group commit); reads use pooled read-only connections and never block it.
-/// Split by concern: <c>Ledger.Jobs</c> (submit, read), <c>Ledger.Control</c> (stop, delete, cleanup),
-/// <c>Ledger.Leases</c> (grant, accept, renew, finish, expire), <c>Ledger.Logs</c>, <c>Ledger.Tokens</c>,
-/// <c>Ledger.Nodes</c>.
+/// Split by concern: <c>Ledger.Jobs</c> (submit with dedup and quotas, read), <c>Ledger.Control</c> (stop,
+/// delete, cleanup), <c>Ledger.Leases</c> (grant, accept, renew, finish, expire), <c>Ledger.Agents</c>
+/// (heartbeats, timeouts, nodes), <c>Ledger.Logs</c>, <c>Ledger.Artifacts</c>, <c>Ledger.Idempotency</c>,
+/// <c>Ledger.Tokens</c>, <c>Ledger.Nodes</c>; <c>Ledger.Transitions</c> holds the shared compare-and-set.
 /// </summary>
 public sealed partial class Ledger : IAsyncDisposable
 {
