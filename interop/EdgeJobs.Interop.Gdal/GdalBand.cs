@@ -114,6 +114,34 @@ public sealed class GdalBand : IDisposable
     /// <summary>The raster's size; the band's reference keeps its dataset open.</summary>
     private (int Width, int Height) RasterSize => (Interop.Gdal.GDALGetRasterXSize(_dataset), Interop.Gdal.GDALGetRasterYSize(_dataset));
 
+    /// <summary>
+    /// Computes exact statistics, reporting progress (0..1) and stopping within a block when
+    /// <paramref name="cancellation"/> fires (then <see cref="OperationCanceledException"/>).
+    /// </summary>
+    public unsafe (double Min, double Max, double Mean, double StdDev) ComputeStatistics(Action<double>? progress, CancellationToken cancellation)
+    {
+        var bridge = new GdalProgress(progress, cancellation);
+        double min, max, mean, stdDev;
+        int result;
+        using (var pinned = bridge.Pin())
+        {
+            result = Interop.Gdal.GDALComputeRasterStatistics(Band, 0, &min, &max, &mean, &stdDev, &GdalProgress.Callback, pinned.Data);
+        }
+
+        if (bridge.Cancelled)
+        {
+            Interop.Cpl.CPLErrorReset();
+            throw new OperationCanceledException(cancellation);
+        }
+
+        if (result != 0)
+        {
+            GdalException.ThrowLast($"statistics of band {Index}");
+        }
+
+        return (min, max, mean, stdDev);
+    }
+
     private IntPtr Band => _released ? throw new ObjectDisposedException(nameof(GdalBand)) : _band;
 
     public void Dispose()

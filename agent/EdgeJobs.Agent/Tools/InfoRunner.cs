@@ -86,9 +86,11 @@ public sealed class InfoRunner : IAgentTool
         for (var i = 1; i <= dataset.BandCount; i++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            context.ReportProgress(100.0 * (i - 1) / dataset.BandCount, "statistics");
             using var band = dataset.GetBand(i);
-            var (min, max, mean, stdDev) = band.Statistics();
+            var done = i - 1;
+            var (min, max, mean, stdDev) = band.ComputeStatistics(
+                fraction => context.ReportProgress(100.0 * (done + fraction) / dataset.BandCount, "statistics"),
+                context.Cancellation);
             json.WriteStartObject();
             json.WriteNumber("band", i);
             json.WriteString("type", band.DataType);
