@@ -58,6 +58,15 @@ public class UpBinaryTests
 
         await Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(file))).IsEquivalentTo(SHA256.HashData(expected));
 
+        // GDAL, loaded lazily by the AOT binary's embedded agent.
+        var raster = Path.Combine(dir, "data", "data", "scene.tif");
+        var created = await Binary.RunAsync("gdal_create", ["-q", "-of", "GTiff", "-outsize", "30", "20", "-bands", "1", "-burn", "4", raster]);
+        await Assert.That(created.Exit).IsEqualTo(0);
+        var info = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "info", "--param", "path=scene.tif", "--wait"], env);
+        await Assert.That(info.Exit).IsEqualTo(0);
+        var infoFile = (await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "download", info.Stdout.Split(' ')[0].Trim(), "-o", dir], env)).Stdout.Trim();
+        await Assert.That(await File.ReadAllTextAsync(infoFile)).Contains("\"width\": 30");
+
         var noArtifact = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "download", "1", "-o", dir], env);
         await Assert.That(noArtifact.Exit).IsEqualTo(1);
         await Assert.That(noArtifact.Stderr).Contains("no_artifact");
