@@ -14,6 +14,4 @@ public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> S
 
     public static IReadOnlySet<string> ParseScopes(string commaList) =>
         new HashSet<string>(commaList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
-
-    internal static bool AnyJobsScope(Principal p) => p.Has(EdgeJobs.Protocol.Jobs.Scopes.JobsRead) || p.Has(EdgeJobs.Protocol.Jobs.Scopes.JobsWrite);
 }

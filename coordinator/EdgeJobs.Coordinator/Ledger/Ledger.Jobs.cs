@@ -185,7 +185,7 @@ public sealed partial class Ledger
         return c.Query<JobEventRow>("SELECT * FROM job_events WHERE job_id = @JobId ORDER BY seq", new { JobId = jobId }).ToRowList();
     }
 
-    /// <summary>Counts jobs per state (for metrics and tests).</summary>
+    /// <summary>Counts every job in the ledger, whatever its state.</summary>
     public async Task<long> CountJobsAsync()
     {
         await using var c = OpenReader();

@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Buffers;
-using System.Text.Json;
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.Data.Sqlite;
@@ -29,7 +27,7 @@ public sealed partial class Ledger
     /// <summary>Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest first.</summary>
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)
     {
-        var toolsJson = ToJsonArray(tools);
+        var toolsJson = JsonText.Array(tools);
         return WriteAsync<IReadOnlyList<Lease>>(c =>
         {
             var now = Now();
@@ -309,22 +307,5 @@ public sealed partial class Ledger
         row.ErrorCode = code;
         row.ErrorMessage = message;
         row.ErrorRetryable = retryable ? 1 : 0;
-    }
-
-    private static string ToJsonArray(IReadOnlyCollection<string> values)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

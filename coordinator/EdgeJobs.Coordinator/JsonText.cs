@@ -1,0 +1,32 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace EdgeJobs.Coordinator;
+
+/// <summary>Small JSON documents written by hand (AOT-safe, no serializer contract needed), as text.</summary>
+internal static class JsonText
+{
+    public static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A JSON array of strings.</summary>
+    public static string Array(IEnumerable<string> values) => Write(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    });
+}
