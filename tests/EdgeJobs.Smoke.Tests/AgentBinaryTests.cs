@@ -185,6 +185,16 @@ public class AgentBinaryTests
         var notHello = LinkFrames.Encode(new Accept(1, 1));
         await Assert.That(await SendAndWaitForCloseAsync(coordinator.LinkPort, notHello)).IsTrue();
 
+        // A valid token does not excuse an incompatible protocol...
+        var agentToken = (await File.ReadAllTextAsync(coordinator.AgentTokenFile)).Trim();
+        var oldAgent = LinkFrames.Encode(new Hello(LinkProtocol.Version + 1, agentToken, "future", "future", [], [], 1, []));
+        await Assert.That(await SendAndWaitForCloseAsync(coordinator.LinkPort, oldAgent)).IsTrue().Because("a Hello with another protocol version");
+
+        // ...and an authenticated agent that breaks the artifact stream (a chunk with no start) is cut off.
+        var welcomed = LinkFrames.Encode(new Hello(LinkProtocol.Version, agentToken, "broken-stream", "broken-stream", [], [], 1, []));
+        var orphanChunk = LinkFrames.Encode(new ArtifactChunk(1, 1, 4096, [1, 2, 3]));
+        await Assert.That(await SendAndWaitForCloseAsync(coordinator.LinkPort, [.. welcomed, .. orphanChunk])).IsTrue().Because("an orphan artifact chunk\n" + coordinator.Process!.Output);
+
         var id = await coordinator.SubmitAsync("{\"seconds\":0.1}");
         await coordinator.WaitAsync(id, CoordinatorProcess.Ended, TimeSpan.FromSeconds(20));
         await AssertCompletedOnceAsync(coordinator, id);
@@ -192,6 +202,8 @@ public class AgentBinaryTests
         await Assert.That(log).Contains("closing agent link from");
         await Assert.That(log).Contains("the agent token is not known");
         await Assert.That(log).Contains("outside 1..");
+        await Assert.That(log).Contains("speaks link protocol");
+        await Assert.That(log).Contains("without a start");
     }
 
     [Test]

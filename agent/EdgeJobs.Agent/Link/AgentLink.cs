@@ -215,35 +215,17 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(LinkProtocol.HelloTimeout);
-        while (true)
+        switch (await LinkFrames.ReadOneAsync(input, timeout.Token).ConfigureAwait(false))
         {
-            var result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            try
-            {
-                if (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
-                {
-                    switch (LinkFrames.Decode(payload))
-                    {
-                        case Welcome welcome:
-                            return welcome;
-                        case Refused refused:
-                            logger.Refused(refused.Code, refused.Message);
-                            throw new AgentRefusedException(refused.Code, refused.Message);
-                        case var other:
-                            throw new InvalidDataException($"expected Welcome, got {other.GetType().Name}");
-                    }
-                }
-
-                if (result.IsCompleted)
-                {
-                    throw new IOException("the coordinator closed the link before welcoming this agent");
-                }
-            }
-            finally
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
+            case Welcome welcome:
+                return welcome;
+            case Refused refused:
+                logger.Refused(refused.Code, refused.Message);
+                throw new AgentRefusedException(refused.Code, refused.Message);
+            case null:
+                throw new IOException("the coordinator closed the link before welcoming this agent");
+            case var other:
+                throw new InvalidDataException($"expected Welcome, got {other.GetType().Name}");
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
@@ -92,38 +91,12 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
         timeout.CancelAfter(LinkProtocol.HelloTimeout);
         try
         {
-            var message = await ReadOneAsync(input, timeout.Token).ConfigureAwait(false);
+            var message = await LinkFrames.ReadOneAsync(input, timeout.Token).ConfigureAwait(false);
             return message as Hello ?? throw new InvalidDataException($"the first message must be Hello, not {message?.GetType().Name ?? "nothing"}");
         }
         catch (OperationCanceledException) when (!closing.IsCancellationRequested)
         {
             return null;
-        }
-    }
-
-    /// <summary>Reads exactly one frame, leaving anything after it in the pipe.</summary>
-    private static async Task<ILinkMessage?> ReadOneAsync(PipeReader input, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            try
-            {
-                if (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
-                {
-                    return LinkFrames.Decode(payload);
-                }
-
-                if (result.IsCompleted)
-                {
-                    return null;
-                }
-            }
-            finally
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
         }
     }
 
@@ -382,42 +355,30 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
 
     private static string Describe(Transition t) => t.State is { } s ? $"{t.Outcome} ({s.Name()})" : t.Outcome.ToString();
 
-    private static string ToolsJson(ToolVersion[] tools)
+    private static string ToolsJson(ToolVersion[] tools) => JsonText.Write(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var tool in tools)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", tool.Id);
-                writer.WriteString("version", tool.Version);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static string LabelsJson(Label[] labels)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartArray();
+        foreach (var tool in tools)
         {
             writer.WriteStartObject();
-            foreach (var label in labels)
-            {
-                writer.WriteString(label.Key, label.Value);
-            }
-
+            writer.WriteString("id", tool.Id);
+            writer.WriteString("version", tool.Version);
             writer.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        writer.WriteEndArray();
+    });
+
+    private static string LabelsJson(Label[] labels) => JsonText.Write(writer =>
+    {
+        writer.WriteStartObject();
+        foreach (var label in labels)
+        {
+            writer.WriteString(label.Key, label.Value);
+        }
+
+        writer.WriteEndObject();
+    });
 }
 
 /// <summary>Link settings: what the coordinator announces to agents, and what it accepts from them.</summary>

@@ -53,6 +53,37 @@ public static class LinkFrames
         }
     }
 
+    /// <summary>
+    /// Reads exactly one message for a handshake, leaving anything after it in the pipe
+    /// <em>unexamined</em>: a frame that arrived in the same read (a Grant right behind a Welcome) is seen
+    /// by the next read at once rather than after more bytes arrive. Null when the pipe ends first.
+    /// </summary>
+    public static async Task<ILinkMessage?> ReadOneAsync(PipeReader input, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+            {
+                try
+                {
+                    return Decode(payload);
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start);
+                }
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Writes one frame into <paramref name="writer"/> (not flushed).</summary>
     public static void Write(PipeWriter writer, ILinkMessage message, ArrayBufferWriter<byte> scratch)
     {

@@ -55,6 +55,32 @@ public class FrameCodecTests
         await Assert.That(() => LinkFrames.Decode(new ReadOnlySequence<byte>(payload))).Throws<InvalidDataException>();
     }
 
+    [Test]
+    public async Task a_handshake_read_leaves_the_next_frame_ready_without_waiting_for_more_bytes()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync(LinkFrames.Encode(new Welcome(1, 30000, 5000, [])).Concat(LinkFrames.Encode(new Stop(3, 4))).ToArray());
+
+        var first = await LinkFrames.ReadOneAsync(pipe.Reader, CancellationToken.None);
+
+        await Assert.That(first).IsTypeOf<Welcome>();
+        await Assert.That(pipe.Reader.TryRead(out var next)).IsTrue();
+        var buffer = next.Buffer;
+        await Assert.That(LinkFrames.TryParseFrame(ref buffer, 1024, out var payload)).IsTrue();
+        await Assert.That(LinkFrames.Decode(payload)).IsEqualTo(new Stop(3, 4));
+        pipe.Reader.AdvanceTo(buffer.Start);
+    }
+
+    [Test]
+    public async Task a_handshake_read_of_a_closed_pipe_is_null()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync(new byte[] { 5, 0 });
+        await pipe.Writer.CompleteAsync();
+
+        await Assert.That(await LinkFrames.ReadOneAsync(pipe.Reader, CancellationToken.None)).IsNull();
+    }
+
     private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
     {
         Segment? first = null;
