@@ -35,7 +35,7 @@ public sealed class AgentService
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }
 
-    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner()];
+    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner()];
 
     /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
     public long NodeId => _link.NodeId;

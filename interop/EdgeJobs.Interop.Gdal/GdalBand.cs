@@ -23,6 +23,9 @@ public sealed class GdalBand : IDisposable
 
     public int Index { get; }
 
+    /// <summary>The pixel type; values outside <see cref="GdalDataType"/> (complex, 64-bit integers) come through as their GDAL numbers.</summary>
+    public GdalDataType Type => (GdalDataType)Interop.Gdal.GDALGetRasterDataType(Band);
+
     /// <summary>GDAL's data type name: Byte, UInt16, Int16, Float32, ...</summary>
     public string DataType => Marshal.PtrToStringUTF8(Interop.Gdal.GDALGetDataTypeName(Interop.Gdal.GDALGetRasterDataType(Band))) ?? "Unknown";
 

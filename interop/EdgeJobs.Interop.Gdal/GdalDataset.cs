@@ -55,6 +55,45 @@ public sealed class GdalDataset : IDisposable
         return new GdalDataset(dataset, path);
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> into a new file with a driver ("COG", "GTiff"...) and creation
+    /// options, reporting progress (0..1) and stopping within a block when <paramref name="cancellation"/>
+    /// fires (then <see cref="OperationCanceledException"/>; the caller removes the partial file).
+    /// </summary>
+    /// <exception cref="GdalException">Unknown driver, bad options, or the copy failed.</exception>
+    public static unsafe GdalDataset CreateCopy(string driver, string path, GdalDataset source, IReadOnlyCollection<string> options, Action<double>? progress, CancellationToken cancellation)
+    {
+        GdalLibrary.EnsureLoaded();
+        var driverHandle = Interop.Gdal.GDALGetDriverByName(driver);
+        if (driverHandle == IntPtr.Zero)
+        {
+            throw new GdalException(0, $"GDAL has no driver '{driver}'");
+        }
+
+        using var list = new CslStringList(options);
+        var bridge = new GdalProgress(progress, cancellation);
+        SafeGdalDatasetHandle copy;
+        using (var pinned = bridge.Pin())
+        {
+            copy = Interop.Gdal.GDALCreateCopy(driverHandle, path, source.Handle, 0, list.Pointer, &GdalProgress.Callback, pinned.Data);
+        }
+
+        if (bridge.Cancelled)
+        {
+            copy.Dispose();
+            Interop.Cpl.CPLErrorReset();
+            throw new OperationCanceledException(cancellation);
+        }
+
+        if (copy.IsInvalid)
+        {
+            copy.Dispose();
+            GdalException.ThrowLast($"writing {path}");
+        }
+
+        return new GdalDataset(copy, path);
+    }
+
     public unsafe void SetGeoTransform(ReadOnlySpan<double> transform)
     {
         if (transform.Length != 6)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Interop.Gdal.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Interop.Gdal.Tests;
 

@@ -1,3 +1,5 @@
+using EdgeJobs.Testing;
+
 namespace EdgeJobs.Interop.Gdal.Tests;
 
 /// <summary>GDAL's progress callback: reports progress, and a cancelled token aborts the native work.</summary>

@@ -68,7 +68,7 @@ public sealed class ApiServer : IAsyncDisposable
             LogLevel = LogLevel.Warning,
             Ledger = new EdgeJobs.Coordinator.Ledger.LedgerOptions { Durable = false },
             Time = time ?? TimeProvider.System,
-            Catalog = new EdgeJobs.Protocol.Tools.ToolCatalog([EdgeJobs.Protocol.Tools.SleepTool.Instance, EdgeJobs.Protocol.Tools.RandomArtifactTool.Instance, EdgeJobs.Protocol.Tools.InfoTool.Instance, new CopyTool()]),
+            Catalog = new EdgeJobs.Protocol.Tools.ToolCatalog([.. EdgeJobs.Protocol.Tools.ToolCatalog.BuiltIn.Tools, new CopyTool()]),
         };
         var server = await CoordinatorServer.StartAsync(configure is null ? options : configure(options));
         var api = new ApiServer(dir, server)

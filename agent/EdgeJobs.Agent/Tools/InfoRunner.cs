@@ -11,27 +11,19 @@ public sealed class InfoRunner : IAgentTool
 
     public string Version => InfoTool.Instance.Version;
 
-    public async Task RunAsync(ToolContext context)
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    private static void Run(ToolContext context)
     {
         var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.InfoParams)!;
         var path = InputFiles.Resolve(context, "$.params.path", p.Path);
         var output = Path.Combine(context.WorkDir, "info.json");
         context.ReportProgress(0, "opening");
-        try
+        using (var dataset = GdalDataset.OpenRead(path))
+        using (var file = File.Create(output))
+        using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            using var dataset = GdalDataset.OpenRead(path);
-            await using var file = File.Create(output);
-            using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             WriteInfo(json, p.Path, dataset, context);
-        }
-        catch (GdalUnavailableException e)
-        {
-            // Another agent may have GDAL: retryable, with the reason in the job's error.
-            throw new ToolFailure("gdal_unavailable", e.Message, retryable: true);
-        }
-        catch (GdalException e)
-        {
-            throw new ToolFailure("gdal_error", e.Message, retryable: false);
         }
 
         context.Log($"read {p.Path}");

@@ -10,7 +10,7 @@ internal static class InputFiles
     /// </summary>
     public static string Resolve(ToolContext context, string jsonPath, string relativePath)
     {
-        var (files, violations) = new InputResolver(context.DataRoot).Resolve([new InputPath(jsonPath, relativePath)]);
+        var (files, violations) = new DataRootPaths(context.DataRoot).ResolveInputs([new InputPath(jsonPath, relativePath)]);
         return violations.Count > 0
             ? throw new ToolFailure("bad_input", $"{relativePath}: {violations[0].Reason}", retryable: false)
             : files[0].FullPath;

@@ -17,7 +17,7 @@ internal static class ApiRoutes
     public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
     {
         var catalog = options.Catalog;
-        var jobs = new JobsApi(ledger, catalog, options, new InputResolver(options.ResolvedDataRoot), dispatcher, artifacts, logger);
+        var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
         var tokens = new TokenCache(ledger, options.Time);

@@ -16,7 +16,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, InputResolver inputResolver, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
+internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -129,10 +129,15 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             return (null, InvalidParams(violations), canonical);
         }
 
-        var (inputs, inputViolations) = inputResolver.Resolve(tool.InputPaths(check.CanonicalJson!));
+        var (inputs, inputViolations) = dataRootPaths.ResolveInputs(tool.InputPaths(check.CanonicalJson!));
         if (inputViolations.Count > 0)
         {
             return (null, InvalidParams(inputViolations), canonical);
+        }
+
+        if (tool.OutputPath(check.CanonicalJson!) is { } output && dataRootPaths.ResolveOutput(output).Violation is { } outputViolation)
+        {
+            return (null, InvalidParams([outputViolation]), canonical);
         }
 
         var estimate = tool.Estimate(check.CanonicalJson!, inputs);

@@ -5,7 +5,7 @@ namespace EdgeJobs.Protocol.Tools;
 /// <summary>The registry of built-in tools the coordinator accepts jobs for.</summary>
 public sealed class ToolCatalog
 {
-    public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance]);
+    public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance]);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _byId;
 

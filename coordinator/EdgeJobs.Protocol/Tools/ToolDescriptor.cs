@@ -30,6 +30,9 @@ public abstract class ToolDescriptor
     /// <summary>The input files named by checked (canonical) params, relative to the data root.</summary>
     public abstract IReadOnlyList<InputPath> InputPaths(string canonicalJson);
 
+    /// <summary>Where checked (canonical) params ask the result to be written in the data root; null when they do not.</summary>
+    public virtual OutputPath? OutputPath(string canonicalJson) => null;
+
     /// <summary>Expected output size and run time for checked params and their resolved inputs.</summary>
     public abstract ToolEstimate Estimate(string canonicalJson, IReadOnlyList<InputFile> inputs);
 

@@ -12,3 +12,9 @@ public readonly record struct InputFile(string RelativePath, long SizeBytes, Dat
     /// <summary>Where it really is (links resolved); not part of its identity.</summary>
     public string FullPath { get; init; } = "";
 }
+
+/// <summary>
+/// Where a job asks its result to be written under the data root (its <c>output</c> param), whether it
+/// may replace an existing file, and the extensions the tool writes.
+/// </summary>
+public sealed record OutputPath(string JsonPath, string RelativePath, bool Overwrite, IReadOnlyList<string> Extensions);

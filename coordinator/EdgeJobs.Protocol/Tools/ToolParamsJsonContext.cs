@@ -13,4 +13,6 @@ namespace EdgeJobs.Protocol.Tools;
 [JsonSerializable(typeof(SleepParams))]
 [JsonSerializable(typeof(RandomArtifactParams))]
 [JsonSerializable(typeof(InfoParams))]
+[JsonSerializable(typeof(RasterExportParams))]
+[JsonSerializable(typeof(BuildParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

@@ -66,6 +66,11 @@ public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParam
 
     public override IReadOnlyList<InputPath> InputPaths(string canonicalJson) => InputPaths(Read(canonicalJson));
 
+    public override OutputPath? OutputPath(string canonicalJson) => OutputPath(Read(canonicalJson));
+
+    /// <summary>The output the params ask for; none by default.</summary>
+    protected virtual OutputPath? OutputPath(TParams parameters) => null;
+
     public override ToolEstimate Estimate(string canonicalJson, IReadOnlyList<InputFile> inputs) => Estimate(Read(canonicalJson), inputs);
 
     /// <summary>Input files in the params; none by default.</summary>

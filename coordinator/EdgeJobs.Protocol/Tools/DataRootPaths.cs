@@ -3,19 +3,20 @@ using EdgeJobs.Protocol.Rest;
 namespace EdgeJobs.Protocol.Tools;
 
 /// <summary>
-/// Resolves the input paths a job names inside the data root, refusing anything that could read
+/// Resolves the paths a job names inside the data root, refusing anything that could read or write
 /// outside it: absolute paths, <c>..</c> segments, and symbolic links (at any depth) that lead out.
-/// A missing input is refused too, so the caller hears about a typo at submit, not from a failed job.
-/// The coordinator checks at submit; the agent checks again before it reads (the file may have changed).
+/// A missing input is refused too, so the caller hears about a typo at submit, not from a failed job;
+/// so is an output that exists, unless the job says it may overwrite it.
+/// The coordinator checks at submit; the agent checks again (the files may have changed since).
 /// </summary>
-public sealed class InputResolver(string dataRoot)
+public sealed class DataRootPaths(string dataRoot)
 {
     private readonly string _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataRoot));
 
     public string DataRoot => _root;
 
     /// <returns>The files, or the violations (each naming the params path).</returns>
-    public (IReadOnlyList<InputFile> Files, IReadOnlyList<ViolationDto> Violations) Resolve(IReadOnlyList<InputPath> inputs)
+    public (IReadOnlyList<InputFile> Files, IReadOnlyList<ViolationDto> Violations) ResolveInputs(IReadOnlyList<InputPath> inputs)
     {
         var files = new List<InputFile>(inputs.Count);
         var violations = new List<ViolationDto>();
@@ -46,6 +47,58 @@ public sealed class InputResolver(string dataRoot)
         }
 
         return (files, violations);
+    }
+
+    /// <summary>
+    /// Resolves where a tool may write <paramref name="output"/>: inside the data root (missing parent
+    /// directories are created later, inside the root), with a raster extension, not a directory, and not
+    /// an existing file unless <see cref="OutputPath.Overwrite"/>.
+    /// </summary>
+    /// <returns>The full path, or the violation.</returns>
+    public (string? FullPath, ViolationDto? Violation) ResolveOutput(OutputPath output)
+    {
+        if (Check(output.RelativePath) is { } reason)
+        {
+            return (null, new ViolationDto(output.JsonPath, reason));
+        }
+
+        var extension = Path.GetExtension(output.RelativePath).ToLowerInvariant();
+        if (!output.Extensions.Contains(extension))
+        {
+            return (null, new ViolationDto(output.JsonPath, "must end in " + string.Join(" or ", output.Extensions)));
+        }
+
+        var full = Path.GetFullPath(Path.Combine(_root, output.RelativePath));
+        // The deepest existing ancestor decides where a new file would land; links there are followed.
+        var existing = Path.GetDirectoryName(full)!;
+        while (!Directory.Exists(existing) && !File.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(existing)!;
+        }
+
+        if (File.Exists(existing))
+        {
+            return (null, new ViolationDto(output.JsonPath, $"goes through '{Path.GetRelativePath(_root, existing)}', which is a file"));
+        }
+
+        var realParent = RealPath(existing);
+        if (realParent is null || (realParent != _root && !IsInside(realParent)))
+        {
+            return (null, new ViolationDto(output.JsonPath, "leaves the data root"));
+        }
+
+        var target = Path.Combine(realParent, Path.GetRelativePath(existing, full));
+        if (Directory.Exists(target))
+        {
+            return (null, new ViolationDto(output.JsonPath, "is a directory"));
+        }
+
+        if (!output.Overwrite && (File.Exists(target) || new FileInfo(target).LinkTarget is not null))
+        {
+            return (null, new ViolationDto(output.JsonPath, "already exists; set overwrite: true to replace it"));
+        }
+
+        return (target, null);
     }
 
     private static string? Check(string path)

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>
+/// <c>build</c>: a Cloud Optimized GeoTIFF through GDAL's COG driver (tiles, overviews, the IFD layout
+/// the COG validator checks), with compression on every core and progress/stop through GDAL's callback.
+/// </summary>
+public sealed class BuildRunner : IAgentTool
+{
+    public string Id => BuildTool.Instance.Id;
+
+    public string Version => BuildTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.BuildParams)!;
+        var input = InputFiles.Resolve(context, "$.params.path", p.Path);
+        context.ReportProgress(0, "opening");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        using (var source = GdalDataset.OpenRead(input))
+        {
+            using var cog = GdalDataset.CreateCopy("COG", file, source, Options(p), f => context.ReportProgress(100 * f, "building"), context.Cancellation);
+            context.Log($"built a COG of {source.Width}x{source.Height}, {source.BandCount} band(s), {p.Compression}");
+        }
+
+        if (p.Output is not null)
+        {
+            context.ReportProgress(100, "publishing");
+            OutputFiles.Publish(context, file, BuildTool.Instance.OutputPath(context.ParamsJson)!);
+        }
+
+        context.SetArtifact(file, Path.GetFileNameWithoutExtension(p.Path) + ".cog.tif");
+    }
+
+    /// <summary>The COG driver's creation options for the params.</summary>
+    public static IReadOnlyCollection<string> Options(BuildParams p)
+    {
+        List<string> options =
+        [
+            "COMPRESS=" + p.Compression.ToUpperInvariant(),
+            "BLOCKSIZE=" + p.BlockSize.ToString(CultureInfo.InvariantCulture),
+            "RESAMPLING=" + p.Resampling.ToUpperInvariant(),
+            "NUM_THREADS=ALL_CPUS",
+            "BIGTIFF=IF_SAFER",
+        ];
+        if (p.Compression is "zstd" or "deflate" or "lzw")
+        {
+            options.Add("PREDICTOR=" + p.Predictor switch { "auto" => "YES", "none" => "NO", "horizontal" => "STANDARD", _ => "FLOATING_POINT" });
+        }
+
+        // zstd's fastest levels compress about as well as lzw at several times its speed.
+        var level = p.Level ?? p.Compression switch { "zstd" => 1, "deflate" => 6, _ => 0 };
+        if (level > 0)
+        {
+            options.Add((p.Compression is "jpeg" or "webp" ? "QUALITY=" : "LEVEL=") + level.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (p.Overviews is { } count)
+        {
+            options.Add(count == 0 ? "OVERVIEWS=NONE" : "OVERVIEW_COUNT=" + count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>
+/// <c>raster-export</c>: band math, rescale and colour maps to a tiled GeoTIFF, strip by strip on every
+/// core. Without any of them it is a plain copy to a tiled, compressed GeoTIFF.
+/// </summary>
+public sealed class RasterExportRunner : IAgentTool
+{
+    public string Id => RasterExportTool.Instance.Id;
+
+    public string Version => RasterExportTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.RasterExportParams)!;
+        var input = InputFiles.Resolve(context, "$.params.path", p.Path);
+        context.ReportProgress(0, "opening");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        using (var source = GdalDataset.OpenRead(input))
+        {
+            var plan = ExportPlan.Create(p, source);
+            if (plan.IsPlainCopy)
+            {
+                using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands),
+                    f => context.ReportProgress(100 * f, "copying"), context.Cancellation);
+            }
+            else
+            {
+                Compute(context, input, source, plan, file);
+            }
+        }
+
+        if (p.Output is not null)
+        {
+            context.ReportProgress(100, "publishing");
+            OutputFiles.Publish(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson)!);
+        }
+
+        context.SetArtifact(file, Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif");
+    }
+
+    private static void Compute(ToolContext context, string input, GdalDataset source, ExportPlan plan, string file)
+    {
+        var (width, height) = (source.Width, source.Height);
+        using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands)))
+        {
+            if (source.GeoTransform is { } transform)
+            {
+                output.SetGeoTransform(transform);
+            }
+
+            if (source.ProjectionWkt is { Length: > 0 } wkt)
+            {
+                output.SetProjection(wkt);
+            }
+
+            for (var b = 1; b <= plan.OutputBands; b++)
+            {
+                if (plan.OutputNoData(b - 1) is { } nodata)
+                {
+                    using var band = output.GetBand(b);
+                    band.SetNoData(nodata);
+                }
+            }
+
+            var gate = new Lock();
+            StripPipeline.Run(height, plan.RowsPerStrip(width), Environment.ProcessorCount,
+                () => new ExportWorker(input, plan, width),
+                (worker, y, rows) => worker.Process(y, rows, output, gate),
+                fraction => context.ReportProgress(95 * fraction, "computing"),
+                context.Cancellation);
+            context.ReportProgress(95, "flushing");
+        }
+
+        context.Log($"exported {width}x{height} to {plan.OutputBands} {plan.OutputType} band(s)");
+    }
+
+    /// <summary>A formula as a file name part: "ndvi" stays, an expression becomes "formula".</summary>
+    private static string FileNamePart(string formula) =>
+        Protocol.Rasters.SpectralIndices.IsIndex(formula) ? formula.Trim().ToLowerInvariant() : "formula";
+}
