@@ -1,0 +1,44 @@
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Testing;
+
+namespace EdgeJobs.Agent.Tests;
+
+/// <summary>Raster tools stopped mid-run: the job ends stopped and nothing partial is left anywhere.</summary>
+[Category("gdal")]
+public class RasterStopTests
+{
+    /// <summary>Many square roots per pixel over 100 Mpixel: seconds of work, so a stop lands mid-run.</summary>
+    private static readonly string s_slowFormula = string.Join(" + ", Enumerable.Range(1, 90).Select(i => $"sqrt(b1 * {i})"));
+
+    [Test]
+    [Arguments("raster-export", "computing")]
+    [Arguments("build", "building")]
+    public async Task a_tool_stopped_mid_run_ends_stopped_and_leaves_no_partial_output(string tool, string phase)
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a");
+        var input = Path.Combine(cluster.Api.DataRoot, "big.tif");
+        await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "16000", "16000", "-bands", "1", "-ot", "Byte", "-burn", "7", input);
+        var paramsJson = tool == "build"
+            ? "{\"path\":\"big.tif\",\"compression\":\"deflate\",\"level\":9,\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}"
+            : "{\"path\":\"big.tif\",\"formula\":\"" + s_slowFormula + "\",\"output\":\"out/big.tif\"}";
+        using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, "{\"tool\":\"" + tool + "\",\"params\":" + paramsJson + "}");
+        var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
+
+        await Cluster.WaitForAsync(async () =>
+        {
+            using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", cluster.Api.Bob);
+            var job = (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
+            return job.Progress is { Percent: > 0 } p && p.Phase == phase;
+        }, TimeSpan.FromSeconds(30), $"{tool} to report progress");
+        using var stop = await cluster.Api.SendAsync(HttpMethod.Post, $"v1/jobs/{id}/stop", cluster.Api.Bob);
+        var stopped = await cluster.WaitForStateAsync(id, s => s.IsTerminal(), TimeSpan.FromSeconds(10));
+
+        await Assert.That(stopped.JobState).IsEqualTo(JobState.Stopped);
+        await Assert.That(Directory.Exists(Path.Combine(cluster.Api.DataRoot, "out"))).IsFalse();
+        await Assert.That(Directory.GetFiles(cluster.Api.DataRoot, "*", SearchOption.AllDirectories)).IsEquivalentTo(new[] { input });
+        using var artifact = await cluster.Api.GetAsync($"v1/jobs/{id}/artifact", cluster.Api.Bob);
+        await Assert.That((int)artifact.StatusCode).IsEqualTo(404);
+    }
+}
