@@ -33,6 +33,12 @@ public sealed record AgentOptions
     /// <summary>Log lines buffered per job while the coordinator is unreachable; older ones are dropped.</summary>
     public int MaxBufferedLogLines { get; init; } = 10_000;
 
+    /// <summary>
+    /// Set only for the agent embedded in <c>edgejobs up</c>: the coordinator's co-location secret, which
+    /// lets artifacts be handed over by renaming the file instead of streaming it through the link.
+    /// </summary>
+    public string? ColocationSecret { get; init; }
+
     /// <summary>Reconnect backoff: from this, doubling, with jitter...</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 

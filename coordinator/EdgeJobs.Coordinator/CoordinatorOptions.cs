@@ -22,6 +22,12 @@ public sealed record CoordinatorOptions
 
     public int LocalAgentSlots { get; init; }
 
+    /// <summary>
+    /// The work dir of an agent running in this process (<c>edgejobs up</c>). Its artifacts are handed over
+    /// by renaming the file (given <see cref="CoordinatorServer.ColocationSecret"/>) instead of streamed.
+    /// </summary>
+    public string? ColocatedAgentWorkDir { get; init; }
+
     public string? DataRoot { get; init; }
 
     /// <summary>JSON log lines (journald, log shippers) instead of readable text.</summary>

@@ -43,6 +43,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
         _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
     }
 
+    /// <summary>
+    /// The secret an agent in this process presents to hand artifacts over by path; null unless
+    /// <see cref="CoordinatorOptions.ColocatedAgentWorkDir"/> is set. Never leaves the process.
+    /// </summary>
+    public string? ColocationSecret => _app.Services.GetRequiredService<LinkSettings>().Colocation?.Secret;
+
     /// <summary>The bound agent link address (the real port when 0 was asked).</summary>
     public IPEndPoint LinkAddress { get; }
 
@@ -79,7 +85,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
         ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(ledger);
-        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl));
+        var colocation = options.ColocatedAgentWorkDir is { } workDir ? new Colocation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Path.GetFullPath(workDir)) : null;
+        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation));
         var artifacts = new ArtifactStore(options.DataDir);
         builder.Services.AddSingleton(artifacts);
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling")));

@@ -72,4 +72,7 @@ internal static partial class Log
 
     [ZLoggerMessage(5006, LogLevel.Error, "agent link to node {nodeId} failed")]
     public static partial void LinkFailed(this ILogger logger, Exception error, long nodeId);
+
+    [ZLoggerMessage(5007, LogLevel.Warning, "agent {name} (node {nodeId}) handed over job {jobId}'s artifact by path, refused: {reason}")]
+    public static partial void ArtifactFileRefused(this ILogger logger, string name, long nodeId, long jobId, string reason);
 }

@@ -15,6 +15,9 @@ public static class GdalLibrary
     private static IntPtr s_loading;
     private static string? s_failure;
 
+    /// <summary>GDAL's block cache unless GDAL_CACHEMAX says otherwise: enough for a row of output tiles of a very wide raster.</summary>
+    public const int DefaultCacheMegabytes = 256;
+
     /// <summary>Loads GDAL if needed. Thread-safe; cheap after the first call.</summary>
     /// <exception cref="GdalUnavailableException">No libgdal on this host.</exception>
     public static void EnsureLoaded()
@@ -51,6 +54,14 @@ public static class GdalLibrary
 
                     // Tools never write sidecar files (.aux.xml) next to inputs in the data root.
                     Interop.Cpl.CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
+
+                    // GDAL's block cache defaults to 5% of RAM; an edge node shares its memory, so bound it
+                    // unless the operator chose (GDAL_CACHEMAX in the environment wins).
+                    if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null)
+                    {
+                        Interop.Cpl.CPLSetConfigOption("GDAL_CACHEMAX", DefaultCacheMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
                     Interop.Gdal.GDALAllRegister();
 
                     // Published only now: another thread must not use GDAL before its drivers are registered.

@@ -10,7 +10,8 @@ namespace EdgeJobs.Agent.Tests;
 /// <summary>Artifacts streamed from the agent in chunks, verified, and served with ETag, Range and a TTL.</summary>
 public class ArtifactTests
 {
-    private static byte[] Expected(int seed, int bytes)
+    /// <summary>What random-artifact writes for a seed and size.</summary>
+    internal static byte[] Expected(int seed, int bytes)
     {
         var data = new byte[bytes];
         var random = new Random(seed);

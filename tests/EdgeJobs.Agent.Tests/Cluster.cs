@@ -18,10 +18,12 @@ internal sealed class Cluster : IAsyncDisposable
 
     public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Api.Ledger;
 
-    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null)
+    public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null,
+        string? colocatedAgentWorkDir = null)
     {
         var api = await ApiServer.StartAsync(configure: o => o with
         {
+            ColocatedAgentWorkDir = colocatedAgentWorkDir,
             LinkTlsCertificate = linkTls?.Cert,
             LinkTlsKey = linkTls?.Key,
             Quotas = quotas ?? o.Quotas,
@@ -34,7 +36,7 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
-        bool tls = false, string? tlsCa = null, bool waitForConnection = true)
+        bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -43,7 +45,8 @@ internal sealed class Cluster : IAsyncDisposable
             Token = Api.Agent,
             Name = name,
             Slots = slots,
-            WorkDir = dir.File("work"),
+            WorkDir = workDir ?? dir.File("work"),
+            ColocationSecret = colocationSecret,
             DataRoot = Api.DataRoot,
             DrainTimeout = TimeSpan.FromSeconds(5),
             Tls = tls,

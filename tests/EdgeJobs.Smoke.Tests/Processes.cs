@@ -52,6 +52,11 @@ internal sealed class Proc : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The most resident memory the process has had (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes =>
+        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kib ? long.Parse(kib, System.Globalization.CultureInfo.InvariantCulture) * 1024 : 0;
+
     public int ExitCode => _process.ExitCode;
 
     private void Append(string? line)

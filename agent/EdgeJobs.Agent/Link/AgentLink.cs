@@ -127,7 +127,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 outgoing.Writer.TryWrite(result);
             }
 
-            var writer = WriteLoopAsync(output, outgoing.Reader, scratch, runner, connection.Token);
+            var writer = WriteLoopAsync(output, outgoing.Reader, scratch, runner, options.ColocationSecret, connection.Token);
             var heartbeats = HeartbeatLoopAsync(outgoing.Writer, TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs), connection.Token);
             try
             {
@@ -274,7 +274,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         }
     }
 
-    private static async Task WriteLoopAsync(PipeWriter output, ChannelReader<ILinkMessage> outgoing, ArrayBufferWriter<byte> scratch, JobRunner runner, CancellationToken cancellation)
+    private static async Task WriteLoopAsync(PipeWriter output, ChannelReader<ILinkMessage> outgoing, ArrayBufferWriter<byte> scratch, JobRunner runner, string? colocationSecret, CancellationToken cancellation)
     {
         while (await outgoing.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
@@ -282,7 +282,14 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
             {
                 if (message is Finished { Artifact: not null } finished && runner.ArtifactPathOf(finished.JobId, finished.Fence) is { } path)
                 {
-                    await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                    if (colocationSecret is not null)
+                    {
+                        LinkFrames.Write(output, new ArtifactFile(finished.JobId, finished.Fence, path, colocationSecret), scratch);
+                    }
+                    else
+                    {
+                        await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                    }
                 }
 
                 LinkFrames.Write(output, message, scratch);

@@ -6,18 +6,31 @@ namespace EdgeJobs.Agent.Rasters;
 internal static class GeoTiffOptions
 {
     /// <summary>
-    /// 256×256 tiles, ZSTD at its fastest level with the predictor that suits the type (floating-point
-    /// for floats, horizontal differencing for integers), compressed on every core, BigTIFF when needed.
+    /// 256×256 tiles, compressed on every core with the predictor that suits the type (floating-point
+    /// for floats, horizontal differencing for integers; ZSTD at its fastest level), BigTIFF when needed.
     /// Three or four Byte bands are marked RGB(A).
     /// </summary>
-    public static IReadOnlyCollection<string> Tiled(GdalDataType type, int bands)
+    public static IReadOnlyCollection<string> Tiled(GdalDataType type, int bands, string compression = "zstd")
     {
-        List<string> options =
-        [
-            "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
-            "COMPRESS=ZSTD", "ZSTD_LEVEL=1", type is GdalDataType.Float32 or GdalDataType.Float64 ? "PREDICTOR=3" : "PREDICTOR=2",
-            "NUM_THREADS=ALL_CPUS", "BIGTIFF=IF_SAFER",
-        ];
+        if (compression == "auto")
+        {
+            // Measured on NDVI (8000², real Landsat too): ZSTD with the floating-point predictor saves 15-25%
+            // and triples the time to write; integer and Byte results compress several times over.
+            compression = type is GdalDataType.Float32 or GdalDataType.Float64 ? "none" : "zstd";
+        }
+
+        List<string> options = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER"];
+        if (compression != "none")
+        {
+            options.Add("COMPRESS=" + compression.ToUpperInvariant());
+            options.Add("NUM_THREADS=ALL_CPUS");
+            options.Add(type is GdalDataType.Float32 or GdalDataType.Float64 ? "PREDICTOR=3" : "PREDICTOR=2");
+            if (compression == "zstd")
+            {
+                options.Add("ZSTD_LEVEL=1");
+            }
+        }
+
         if (type == GdalDataType.Byte && bands is 3 or 4)
         {
             options.Add("PHOTOMETRIC=RGB");

@@ -28,12 +28,12 @@ public sealed class RasterExportRunner : IAgentTool
             var plan = ExportPlan.Create(p, source);
             if (plan.IsPlainCopy)
             {
-                using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands),
+                using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression),
                     f => context.ReportProgress(100 * f, "copying"), context.Cancellation);
             }
             else
             {
-                Compute(context, input, source, plan, file);
+                Compute(context, p, input, source, plan, file);
             }
         }
 
@@ -46,10 +46,10 @@ public sealed class RasterExportRunner : IAgentTool
         context.SetArtifact(file, Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif");
     }
 
-    private static void Compute(ToolContext context, string input, GdalDataset source, ExportPlan plan, string file)
+    private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file)
     {
         var (width, height) = (source.Width, source.Height);
-        using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands)))
+        using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression)))
         {
             if (source.GeoTransform is { } transform)
             {

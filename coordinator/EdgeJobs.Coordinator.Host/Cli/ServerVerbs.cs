@@ -47,6 +47,9 @@ internal static class ServerVerbs
             IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
         args.RejectUnknown();
+
+        // The embedded agent hands its artifacts over by renaming them; they are on the same disk.
+        options = options with { ColocatedAgentWorkDir = options.LocalAgentSlots > 0 ? LocalAgentWorkDir(options) : null };
         if (options.HeartbeatInterval * 2 > options.Ledger.LeaseTtl)
         {
             throw new UsageException($"--lease-ttl ({options.Ledger.LeaseTtl.TotalSeconds} s) must be at least twice --heartbeat-interval ({options.HeartbeatInterval.TotalSeconds} s), or leases expire between heartbeats");
@@ -116,14 +119,17 @@ internal static class ServerVerbs
             Token = token,
             Name = Environment.MachineName + " (local)",
             Slots = options.LocalAgentSlots,
-            WorkDir = Path.Combine(options.DataDir, "agent"),
+            WorkDir = LocalAgentWorkDir(options),
             DataRoot = options.ResolvedDataRoot,
             DrainTimeout = TimeSpan.FromSeconds(10),
             Tls = options.LinkTlsCertificate is not null,
             TlsCaFile = options.LinkTlsCertificate,
+            ColocationSecret = server.ColocationSecret,
         }, server.LoggerFactory);
         return agent.RunAsync(stop);
     }
+
+    private static string LocalAgentWorkDir(CoordinatorOptions options) => Path.GetFullPath(Path.Combine(options.DataDir, "agent"));
 
     private static string? ExistingFile(CliArgs args, string flag) =>
         args.Get(flag) is { } path ? (File.Exists(path) ? path : throw new UsageException($"--{flag} {path} does not exist")) : null;

@@ -61,16 +61,34 @@ internal sealed class ArtifactStore
         return safe.Length is 0 or > 200 ? "artifact.bin" : safe;
     }
 
-    /// <summary>One upload in progress: appended in order and hashed as it arrives.</summary>
+    /// <summary>One upload in progress: appended in order and hashed as it arrives — or a file adopted whole.</summary>
     public sealed class Upload : IDisposable
     {
-        private readonly FileStream _file;
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly FileStream? _file;
+        private readonly IncrementalHash? _hash;
 
         public Upload(string path)
         {
             Path = path;
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+
+        private Upload(string path, long length)
+        {
+            Path = path;
+            Length = length;
+        }
+
+        /// <summary>A file already whole in the incoming dir (renamed there by the agent in this process).</summary>
+        public static Upload Adopt(string path)
+        {
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+            {
+                file.Flush(flushToDisk: true);
+            }
+
+            return new Upload(path, new FileInfo(path).Length);
         }
 
         public string Path { get; }
@@ -79,23 +97,33 @@ internal sealed class ArtifactStore
 
         public void Append(ReadOnlySpan<byte> data)
         {
+            if (_file is null)
+            {
+                throw new InvalidOperationException("an adopted file is whole already");
+            }
+
             _file.Write(data);
-            _hash.AppendData(data);
+            _hash!.AppendData(data);
             Length += data.Length;
         }
 
-        /// <summary>Flushes to disk and closes; returns the SHA-256 (hex).</summary>
-        public string Seal()
+        /// <summary>Flushes to disk and closes; returns the SHA-256 (hex), or null for an adopted file (not hashed here).</summary>
+        public string? Seal()
         {
+            if (_file is null)
+            {
+                return null;
+            }
+
             _file.Flush(flushToDisk: true);
             _file.Dispose();
-            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+            return Convert.ToHexStringLower(_hash!.GetHashAndReset());
         }
 
         public void Dispose()
         {
-            _file.Dispose();
-            _hash.Dispose();
+            _file?.Dispose();
+            _hash?.Dispose();
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Buffers;
 using System.IO.Pipelines;
 using EdgeJobs.Coordinator.Artifacts;
@@ -152,6 +153,9 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
             case ArtifactChunk chunk:
                 await ReceiveChunkAsync(session, chunk).ConfigureAwait(false);
                 break;
+            case ArtifactFile file:
+                await ReceiveFileAsync(session, file).ConfigureAwait(false);
+                break;
             case Finished finished:
                 var (report, artifact) = CompleteArtifact(session, finished);
                 var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact).ConfigureAwait(false);
@@ -231,6 +235,52 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
     }
 
     /// <summary>
+    /// Adopts an artifact file from the agent in this process by renaming it into the incoming dir: no copy,
+    /// no second hash. Anyone else (no or wrong secret, a path outside that agent's work dir, a link, a stale
+    /// lease) gets the upload refused, so its Finished fails with artifact_missing and the job is retried.
+    /// </summary>
+    private async Task ReceiveFileAsync(AgentSession session, ArtifactFile file)
+    {
+        var key = (file.JobId, file.Fence);
+        if (session.Uploads.Remove(key, out var previous))
+        {
+            previous?.Dispose();
+        }
+
+        session.Uploads[key] = null;
+        var colocation = settings.Colocation;
+        var secretOk = colocation is not null && CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(file.Secret), System.Text.Encoding.UTF8.GetBytes(colocation.Secret));
+        var info = new FileInfo(Path.GetFullPath(file.Path));
+        if (!secretOk || !info.FullName.StartsWith(colocation!.WorkDir + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || !info.Exists || info.LinkTarget is not null || info.Length > settings.MaxArtifactBytes)
+        {
+            _logger.ArtifactFileRefused(session.Name, session.NodeId, file.JobId, secretOk ? "not a file of its own work dir, or too large" : "not the agent in this process");
+            return;
+        }
+
+        var job = await ledger.GetJobAsync(file.JobId).ConfigureAwait(false);
+        if (job is null || job.Fence != file.Fence || job.LeaseNodeId != session.NodeId || !JobRules.HoldsLease(job.JobState))
+        {
+            _logger.StaleAgentWrite(session.Name, session.NodeId, "ArtifactFile", file.JobId, job?.JobState.Name() ?? "not found");
+            return;
+        }
+
+        var incoming = artifacts.IncomingPath(file.JobId, file.Fence);
+        try
+        {
+            File.Move(info.FullName, incoming, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Another file system after all: copy, as streaming would have.
+            File.Copy(info.FullName, incoming, overwrite: true);
+        }
+
+        session.Uploads[key] = ArtifactStore.Upload.Adopt(incoming);
+    }
+
+    /// <summary>
     /// Verifies a finished job's upload against the size and SHA-256 the agent reports and moves it into
     /// place. A success whose artifact is missing or does not match becomes a retryable failure.
     /// </summary>
@@ -250,7 +300,8 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
             return (Corrupt(report, "artifact_missing", "the artifact was not received (too large, or sent under a stale lease)"), null);
         }
 
-        var sha = upload.Seal();
+        // An adopted file was never in transit: its size is checked, its hash is the agent's own.
+        var sha = upload.Seal() ?? info.Sha256;
         if (upload.Length != info.SizeBytes || sha != info.Sha256)
         {
             File.Delete(upload.Path);
@@ -382,4 +433,7 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
 }
 
 /// <summary>Link settings: what the coordinator announces to agents, and what it accepts from them.</summary>
-internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl);
+internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl, Colocation? Colocation = null);
+
+/// <summary>The agent in this process: the secret it proves itself with, and the only dir its artifact files may be in.</summary>
+internal sealed record Colocation(string Secret, string WorkDir);

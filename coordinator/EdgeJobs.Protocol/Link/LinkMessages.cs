@@ -16,6 +16,8 @@ namespace EdgeJobs.Protocol.Link;
 //   Finished(job, fence, outcome, error,    ──▶  apply under the fence; the artifact is verified
 //            artifact size + sha256)              (size, SHA-256) and renamed into place
 //                                           ◀──  FinishAck(job, fence, applied)   (the agent may forget it now)
+//   ArtifactFile(job, fence, path, secret)  ──▶  instead of chunks, from the agent embedded in `edgejobs up`
+//                                                only: the file is renamed into place, not copied
 //   Draining                                ──▶  no more grants to this agent (SIGTERM)
 //
 // Union tags and member order are frozen: agents on the edge upgrade after the coordinator.
@@ -35,6 +37,7 @@ namespace EdgeJobs.Protocol.Link;
 [MemoryPackUnion(10, typeof(FinishAck))]
 [MemoryPackUnion(11, typeof(Draining))]
 [MemoryPackUnion(12, typeof(ArtifactChunk))]
+[MemoryPackUnion(13, typeof(ArtifactFile))]
 public partial interface ILinkMessage;
 
 [MemoryPackable]
@@ -138,6 +141,15 @@ public sealed partial record ArtifactInfo(string FileName, long SizeBytes, strin
 /// </summary>
 [MemoryPackable]
 public sealed partial record ArtifactChunk(long JobId, long Fence, long Offset, byte[] Data) : ILinkMessage;
+
+/// <summary>
+/// A job's artifact handed over by path, sent before its Finished by an agent in the coordinator's own
+/// process (<c>edgejobs up</c>): same machine, same file system, so a rename replaces streaming the file
+/// through the link. <see cref="Secret"/> is the coordinator's per-process co-location secret, which only
+/// that agent knows; the coordinator also checks the path is in that agent's work dir.
+/// </summary>
+[MemoryPackable]
+public sealed partial record ArtifactFile(long JobId, long Fence, string Path, string Secret) : ILinkMessage;
 
 /// <summary>How an attempt ended, as the agent reports it.</summary>
 public enum AttemptOutcome : byte

@@ -50,6 +50,11 @@ public sealed record RasterExportParams
     [Description("Nodata value of a float32 result: pixels where any band the formula reads is nodata get it.")]
     public double Nodata { get; set; } = -9999;
 
+    [Description("Tile compression of the GeoTIFF: zstd (fast, with a predictor), deflate, lzw, or none. "
+        + "auto: none for a float32 result (band math barely compresses: 15-25% smaller at 2-3 times the time), zstd otherwise.")]
+    [ParamAllowedValues("auto", "zstd", "deflate", "lzw", "none")]
+    public string Compression { get; set; } = "auto";
+
     [Description("Also write the result here, relative to the data root (.tif).")]
     public string? Output { get; set; }
 

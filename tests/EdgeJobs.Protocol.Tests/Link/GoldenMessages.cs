@@ -20,5 +20,6 @@ internal static class GoldenMessages
         yield return ("FinishAck", new FinishAck(7, 3, true));
         yield return ("Draining", new Draining());
         yield return ("ArtifactChunk", new ArtifactChunk(7, 3, 262144, [1, 2, 3]));
+        yield return ("ArtifactFile", new ArtifactFile(7, 3, "p", "s"));
     }
 }

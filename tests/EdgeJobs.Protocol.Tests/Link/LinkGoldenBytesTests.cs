@@ -26,6 +26,7 @@ public class LinkGoldenBytesTests
         yield return () => ("FinishAck", "130000000a030700000000000000030000000000000001");
         yield return () => ("Draining", "020000000b00");
         yield return () => ("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203");
+        yield return () => ("ArtifactFile", "240000000d0407000000000000000300000000000000feffffff0100000070feffffff0100000073");
     }
 
     [Test]
@@ -54,7 +55,7 @@ public class LinkGoldenBytesTests
     [Test]
     public async Task union_tags_are_frozen()
     {
-        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining", "ArtifactChunk"];
+        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining", "ArtifactChunk", "ArtifactFile"];
         for (var tag = 0; tag < expected.Length; tag++)
         {
             var message = GoldenMessages.All().Single(m => m.Name == expected[tag]).Message;
