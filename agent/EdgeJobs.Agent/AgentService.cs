@@ -35,7 +35,8 @@ public sealed class AgentService
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }
 
-    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner()];
+    public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
+        new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner()];
 
     /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
     public long NodeId => _link.NodeId;

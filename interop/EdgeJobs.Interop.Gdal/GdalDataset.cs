@@ -148,6 +148,27 @@ public sealed class GdalDataset : IDisposable
         }
     }
 
+    /// <summary>The dataset's metadata items (default domain) as key → value.</summary>
+    public unsafe IReadOnlyDictionary<string, string> Metadata
+    {
+        get
+        {
+            var items = new Dictionary<string, string>(StringComparer.Ordinal);
+            var list = (IntPtr*)Interop.Gdal.GDALGetMetadata(Handle, null);
+            for (var i = 0; list != null && list[i] != IntPtr.Zero; i++)
+            {
+                var item = Marshal.PtrToStringUTF8(list[i]) ?? "";
+                var eq = item.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0)
+                {
+                    items[item[..eq]] = item[(eq + 1)..];
+                }
+            }
+
+            return items;
+        }
+    }
+
     /// <summary>Band <paramref name="index"/> (1-based). The band keeps this dataset open until it is disposed too.</summary>
     public GdalBand GetBand(int index)
     {
@@ -165,8 +186,11 @@ public sealed class GdalDataset : IDisposable
         return new GdalBand(_handle, band, index);
     }
 
+    /// <summary>Wraps a handle a GDAL call returned (this object owns it from now on).</summary>
+    internal static GdalDataset Adopt(SafeGdalDatasetHandle handle, string path) => new(handle, path);
+
     // Disposed is tracked here: a band's reference keeps the handle itself open after Dispose.
-    private SafeGdalDatasetHandle Handle => _disposed ? throw new ObjectDisposedException(nameof(GdalDataset), $"{Path} is closed") : _handle;
+    internal SafeGdalDatasetHandle Handle => _disposed ? throw new ObjectDisposedException(nameof(GdalDataset), $"{Path} is closed") : _handle;
 
     private bool _disposed;
 

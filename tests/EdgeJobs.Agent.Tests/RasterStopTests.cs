@@ -14,15 +14,20 @@ public class RasterStopTests
     [Test]
     [Arguments("raster-export", "computing")]
     [Arguments("build", "building")]
+    [Arguments("reproject", "warping")]
     public async Task a_tool_stopped_mid_run_ends_stopped_and_leaves_no_partial_output(string tool, string phase)
     {
         await using var cluster = await Cluster.StartAsync();
         await cluster.AddAgentAsync("a");
         var input = Path.Combine(cluster.Api.DataRoot, "big.tif");
-        await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "16000", "16000", "-bands", "1", "-ot", "Byte", "-burn", "7", input);
-        var paramsJson = tool == "build"
-            ? "{\"path\":\"big.tif\",\"compression\":\"deflate\",\"level\":9,\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}"
-            : "{\"path\":\"big.tif\",\"formula\":\"" + s_slowFormula + "\",\"output\":\"out/big.tif\"}";
+        await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "16000", "16000", "-bands", "1", "-ot", "Byte", "-burn", "7",
+            "-a_srs", "EPSG:32633", "-a_ullr", "500000", "4200000", "660000", "4040000", input);
+        var paramsJson = tool switch
+        {
+            "build" => "{\"path\":\"big.tif\",\"compression\":\"deflate\",\"level\":9,\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}",
+            "reproject" => "{\"path\":\"big.tif\",\"crs\":\"EPSG:3857\",\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}",
+            _ => "{\"path\":\"big.tif\",\"formula\":\"" + s_slowFormula + "\",\"output\":\"out/big.tif\"}",
+        };
         using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, "{\"tool\":\"" + tool + "\",\"params\":" + paramsJson + "}");
         var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
 

@@ -6,6 +6,18 @@ namespace EdgeJobs.Agent.Rasters;
 /// <summary>Publishes a finished result from the work dir to the job's <c>output</c> path under the data root.</summary>
 internal static class OutputFiles
 {
+    /// <summary>Hands a tool's result over: to the output path when the params name one, and as the job's artifact.</summary>
+    public static void Deliver(ToolContext context, string file, OutputPath? output, string artifactName)
+    {
+        if (output is not null)
+        {
+            context.ReportProgress(100, "publishing");
+            Publish(context, file, output);
+        }
+
+        context.SetArtifact(file, artifactName);
+    }
+
     /// <summary>
     /// Copies <paramref name="file"/> next to the target under a temporary name, then renames it into
     /// place, so readers of the data root never see a half-written raster. Checked again here: the

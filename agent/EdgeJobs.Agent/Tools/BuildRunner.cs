@@ -30,14 +30,11 @@ public sealed class BuildRunner : IAgentTool
             context.Log($"built a COG of {source.Width}x{source.Height}, {source.BandCount} band(s), {p.Compression}");
         }
 
-        if (p.Output is not null)
-        {
-            context.ReportProgress(100, "publishing");
-            OutputFiles.Publish(context, file, BuildTool.Instance.OutputPath(context.ParamsJson)!);
-        }
-
-        context.SetArtifact(file, Path.GetFileNameWithoutExtension(p.Path) + ".cog.tif");
+        OutputFiles.Deliver(context, file, BuildTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Path) + ".cog.tif");
     }
+
+    /// <summary>The COG creation options the other tools use: build's defaults.</summary>
+    public static IReadOnlyCollection<string> DefaultOptions { get; } = Options(new BuildParams { Path = "" });
 
     /// <summary>The COG driver's creation options for the params.</summary>
     public static IReadOnlyCollection<string> Options(BuildParams p)

@@ -37,13 +37,8 @@ public sealed class RasterExportRunner : IAgentTool
             }
         }
 
-        if (p.Output is not null)
-        {
-            context.ReportProgress(100, "publishing");
-            OutputFiles.Publish(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson)!);
-        }
-
-        context.SetArtifact(file, Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif");
+        OutputFiles.Deliver(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson),
+            Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif");
     }
 
     private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file)

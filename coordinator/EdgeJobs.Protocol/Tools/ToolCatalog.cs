@@ -5,7 +5,8 @@ namespace EdgeJobs.Protocol.Tools;
 /// <summary>The registry of built-in tools the coordinator accepts jobs for.</summary>
 public sealed class ToolCatalog
 {
-    public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance]);
+    public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
+        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance]);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _byId;
 

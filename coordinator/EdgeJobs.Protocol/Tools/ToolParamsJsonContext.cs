@@ -15,4 +15,8 @@ namespace EdgeJobs.Protocol.Tools;
 [JsonSerializable(typeof(InfoParams))]
 [JsonSerializable(typeof(RasterExportParams))]
 [JsonSerializable(typeof(BuildParams))]
+[JsonSerializable(typeof(MergeMultispectralParams))]
+[JsonSerializable(typeof(ReprojectParams))]
+[JsonSerializable(typeof(NcToGeoTiffParams))]
+[JsonSerializable(typeof(MergeTerrainParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

@@ -33,5 +33,9 @@ internal static partial class Interop
         /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv421GDALGetDriverShortName11GDALDriverH</summary>
         [LibraryImport(Libraries.Gdal)]
         internal static partial IntPtr GDALGetDriverShortName(IntPtr driver);
+
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv415GDALGetMetadata12GDALMajorObjectHPKc (owned by GDAL)</summary>
+        [LibraryImport(Libraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial IntPtr GDALGetMetadata(SafeGdalDatasetHandle dataset, string? domain);
     }
 }

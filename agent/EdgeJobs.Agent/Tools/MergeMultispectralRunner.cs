@@ -1,0 +1,39 @@
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>
+/// <c>merge-multispectral</c>: a separate-bands virtual raster over the inputs (gdalbuildvrt -separate,
+/// no pixels copied), written once as a COG. The first input's pixel type wins, as in gdal_merge.py.
+/// </summary>
+public sealed class MergeMultispectralRunner : IAgentTool
+{
+    public string Id => MergeMultispectralTool.Instance.Id;
+
+    public string Version => MergeMultispectralTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.MergeMultispectralParams)!;
+        context.ReportProgress(0, "opening");
+        var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-multispectral takes single-band rasters");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        try
+        {
+            using var stack = GdalUtilities.BuildVrt(Path.Combine(context.WorkDir, "stack.vrt"), sources, ["-separate"]);
+            using var cog = GdalDataset.CreateCopy("COG", file, stack, BuildRunner.DefaultOptions, f => context.ReportProgress(100 * f, "merging"), context.Cancellation);
+        }
+        finally
+        {
+            RasterInputs.Dispose(sources);
+        }
+
+        context.Log($"stacked {p.Paths.Length} bands");
+        OutputFiles.Deliver(context, file, MergeMultispectralTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Paths[0]) + ".stack.tif");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>
+/// <c>merge-terrain</c>: a mosaic of the DEMs (gdalbuildvrt, later inputs on top), written as a COG, or
+/// its hillshade or slope through gdaldem first.
+/// </summary>
+public sealed class MergeTerrainRunner : IAgentTool
+{
+    public string Id => MergeTerrainTool.Instance.Id;
+
+    public string Version => MergeTerrainTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    /// <summary>gdaldem's processing and arguments for the params; null for the plain mosaic.</summary>
+    public static (string Processing, List<string> Args)? DemArguments(MergeTerrainParams p)
+    {
+        var scale = p.Scale.ToString("R", CultureInfo.InvariantCulture);
+        return p.Hillshade ? ("hillshade", ["-z", p.ZFactor.ToString("R", CultureInfo.InvariantCulture), "-s", scale])
+            : p.Slope ? ("slope", ["-s", scale])
+            : null;
+    }
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.MergeTerrainParams)!;
+        context.ReportProgress(0, "opening");
+        var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-terrain takes single-band elevation rasters");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        var product = "mosaic";
+        try
+        {
+            using var mosaic = GdalUtilities.BuildVrt(Path.Combine(context.WorkDir, "mosaic.vrt"), sources, []);
+            if (DemArguments(p) is var (processing, args))
+            {
+                product = processing;
+                var derived = Path.Combine(context.WorkDir, processing + ".tif");
+                using var dem = GdalUtilities.DemProcessing(derived, mosaic, processing, ["-of", "GTiff", "-co", "TILED=YES", .. args],
+                    f => context.ReportProgress(70 * f, processing), context.Cancellation);
+                using var cog = GdalDataset.CreateCopy("COG", file, dem, BuildRunner.DefaultOptions, f => context.ReportProgress(70 + (30 * f), "writing"), context.Cancellation);
+            }
+            else
+            {
+                using var cog = GdalDataset.CreateCopy("COG", file, mosaic, BuildRunner.DefaultOptions, f => context.ReportProgress(100 * f, "mosaicking"), context.Cancellation);
+            }
+        }
+        finally
+        {
+            RasterInputs.Dispose(sources);
+        }
+
+        context.Log($"{product} of {p.Paths.Length} DEM(s)");
+        OutputFiles.Deliver(context, file, MergeTerrainTool.Instance.OutputPath(context.ParamsJson), $"{Path.GetFileNameWithoutExtension(p.Paths[0])}.{product}.tif");
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary><c>nc-to-geotiff</c>: gdal_translate of a NetCDF variable's subdataset (one time step with -b) to a tiled GeoTIFF.</summary>
+public sealed class NcToGeoTiffRunner : IAgentTool
+{
+    public string Id => NcToGeoTiffTool.Instance.Id;
+
+    public string Version => NcToGeoTiffTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.NcToGeoTiffParams)!;
+        var input = InputFiles.Resolve(context, "$.params.path", p.Path);
+        context.ReportProgress(0, "opening");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        GdalDataset source;
+        try
+        {
+            source = GdalDataset.OpenRead($"NETCDF:\"{input}\":{p.Variable}");
+        }
+        catch (GdalException e)
+        {
+            throw new ToolFailure("bad_params", $"{p.Path} has no variable '{p.Variable}' GDAL can read as a raster: {e.Message}", retryable: false);
+        }
+
+        using (source)
+        {
+            List<string> args = ["-of", "GTiff", .. GeoTiffOptions.Tiled(GdalDataType.Float32, 1).SelectMany(o => new[] { "-co", o })];
+            if (p.TimeIndex is { } t)
+            {
+                if (t >= source.BandCount)
+                {
+                    throw new ToolFailure("bad_params", $"time_index {t} is past the end: '{p.Variable}' has {source.BandCount} time steps (0..{source.BandCount - 1})", retryable: false);
+                }
+
+                args.AddRange(["-b", (t + 1).ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            if (AssumesWgs84(source))
+            {
+                // CF: latitude/longitude axes without a grid_mapping are geographic coordinates; GDAL leaves
+                // the CRS empty, which most GIS then refuse to place. Say what is assumed.
+                args.AddRange(["-a_srs", "EPSG:4326"]);
+                context.Log($"{p.Variable} has latitude/longitude axes and no grid_mapping: assuming WGS 84 (EPSG:4326)");
+            }
+
+            using var output = GdalUtilities.Translate(file, source, args, f => context.ReportProgress(100 * f, "converting"), context.Cancellation);
+            context.Log($"{p.Variable}: {output.BandCount} band(s) of {output.Width}x{output.Height}");
+        }
+
+        var name = $"{Path.GetFileNameWithoutExtension(p.Path)}.{p.Variable}{(p.TimeIndex is { } i ? "." + i.ToString(CultureInfo.InvariantCulture) : "")}.tif";
+        OutputFiles.Deliver(context, file, NcToGeoTiffTool.Instance.OutputPath(context.ParamsJson), name);
+    }
+
+    /// <summary>A georeferenced variable without a CRS whose axes are in degrees north and east.</summary>
+    private static bool AssumesWgs84(GdalDataset source)
+    {
+        if (source.ProjectionWkt.Length > 0 || source.GeoTransform is null)
+        {
+            return false;
+        }
+
+        var units = source.Metadata.Where(m => m.Key.EndsWith("#units", StringComparison.Ordinal)).Select(m => m.Value.Trim().ToLowerInvariant()).ToHashSet();
+        return units.Overlaps(["degrees_north", "degree_north", "degrees_n"]) && units.Overlaps(["degrees_east", "degree_east", "degrees_e"]);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary><c>reproject</c>: gdalwarp to the target CRS and resolution on every core, written as a COG.</summary>
+public sealed class ReprojectRunner : IAgentTool
+{
+    public string Id => ReprojectTool.Instance.Id;
+
+    public string Version => ReprojectTool.Instance.Version;
+
+    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
+
+    /// <summary>gdalwarp's arguments for the params; the warp itself, without the output format.</summary>
+    public static List<string> WarpArguments(ReprojectParams p)
+    {
+        List<string> args = ["-t_srs", p.Crs.Trim(), "-r", p.Resampling];
+        if (p.Resolution is { } resolution)
+        {
+            var r = resolution.ToString("R", CultureInfo.InvariantCulture);
+            args.AddRange(["-tr", r, r]);
+        }
+
+        return args;
+    }
+
+    private static void Run(ToolContext context)
+    {
+        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.ReprojectParams)!;
+        var input = InputFiles.Resolve(context, "$.params.path", p.Path);
+        context.ReportProgress(0, "opening");
+        var warped = Path.Combine(context.WorkDir, "warped.tif");
+        var file = Path.Combine(context.WorkDir, "result.tif");
+        using (var source = GdalDataset.OpenRead(input))
+        {
+            // Warp to a plain tiled GeoTIFF, then lay it out as a COG with overviews.
+            using var temp = GdalUtilities.Warp(warped, [source],
+                [.. WarpArguments(p), "-of", "GTiff", "-co", "TILED=YES", "-multi", "-wo", "NUM_THREADS=ALL_CPUS"],
+                f => context.ReportProgress(80 * f, "warping"), context.Cancellation);
+            using var cog = GdalDataset.CreateCopy("COG", file, temp, BuildRunner.DefaultOptions, f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
+            context.Log($"warped {p.Path} to {p.Crs.Trim()}: {cog.Width}x{cog.Height}");
+        }
+
+        File.Delete(warped);
+        OutputFiles.Deliver(context, file, ReprojectTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Path) + ".warped.tif");
+    }
+}
