@@ -36,7 +36,7 @@ public sealed class AgentService
     }
 
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
-        new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner()];
+        new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];
 
     /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
     public long NodeId => _link.NodeId;

@@ -169,6 +169,15 @@ public sealed class GdalDataset : IDisposable
         }
     }
 
+    /// <summary>Sets one metadata item (default domain); copies of the dataset carry it along.</summary>
+    public void SetMetadataItem(string name, string value)
+    {
+        if (Interop.Gdal.GDALSetMetadataItem(Handle, name, value, null) != 0)
+        {
+            GdalException.ThrowLast($"setting metadata {name} of {Path}");
+        }
+    }
+
     /// <summary>Band <paramref name="index"/> (1-based). The band keeps this dataset open until it is disposed too.</summary>
     public GdalBand GetBand(int index)
     {

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests;
@@ -76,11 +74,6 @@ public partial class BuildToolTests
     {
         await using var cluster = await Cluster.StartAsync();
         Samples.CopyTo("L7_ETMs.tif", cluster.Api.DataRoot, "L7_ETMs.tif");
-
-        using var response = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, Submit(paramsJson));
-
-        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
-        var problem = (await ApiServer.ReadAsync(response, RestJsonContext.Default.ProblemDto))!;
-        await Assert.That(problem.Errors!.Any(v => v.Path == path && v.Reason.Contains(reason, StringComparison.Ordinal))).IsTrue();
+        await RasterOracles.AssertRefusedAsync(cluster, Submit(paramsJson), path, reason);
     }
 }

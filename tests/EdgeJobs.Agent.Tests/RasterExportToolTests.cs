@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using EdgeJobs.Protocol.Rasters;
-using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests;
@@ -187,14 +185,7 @@ public class RasterExportToolTests
     {
         await using var cluster = await Cluster.StartAsync();
         Samples.CopyTo("L7_ETMs.tif", cluster.Api.DataRoot, "L7_ETMs.tif");
-
-        using var response = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, Submit(paramsJson));
-
-        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
-        var problem = (await ApiServer.ReadAsync(response, RestJsonContext.Default.ProblemDto))!;
-        await Assert.That(problem.Errors!.Any(v => v.Path == path && v.Reason.Contains(reason, StringComparison.Ordinal)))
-            .IsTrue().Because(JsonSerializer.Serialize(problem, RestJsonContext.Default.ProblemDto));
-        await Assert.That(await cluster.Ledger.CountJobsAsync()).IsEqualTo(0);
+        await RasterOracles.AssertRefusedAsync(cluster, Submit(paramsJson), path, reason);
     }
 
     [Test]
@@ -208,12 +199,6 @@ public class RasterExportToolTests
         await cluster.AddAgentAsync("a");
         Samples.CopyTo("L7_ETMs.tif", cluster.Api.DataRoot, "L7_ETMs.tif");
         cluster.Api.WriteInput("notes.tif", "not pixels");
-
-        var job = await cluster.SubmitAndWaitAsync(Submit(paramsJson));
-
-        await Assert.That(job.Status).IsEqualTo("failed");
-        await Assert.That(job.Error!.Code).IsEqualTo(code);
-        await Assert.That(job.Error.Message).Contains(message);
-        await Assert.That(job.Attempt).IsEqualTo(1);
+        await RasterOracles.AssertFailsAsync(cluster, Submit(paramsJson), code, message);
     }
 }

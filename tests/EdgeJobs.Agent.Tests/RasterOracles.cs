@@ -72,6 +72,29 @@ internal static class RasterOracles
         return (max, mismatches, compared);
     }
 
+    /// <summary>Submits as bob and asserts a 400 whose violations name <paramref name="path"/> with <paramref name="reason"/>, and that nothing was queued.</summary>
+    public static async Task AssertRefusedAsync(Cluster cluster, string body, string path, string reason)
+    {
+        using var response = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, body);
+
+        await Assert.That(response.StatusCode).IsEqualTo(System.Net.HttpStatusCode.BadRequest);
+        var problem = (await ApiServer.ReadAsync(response, EdgeJobs.Protocol.Rest.RestJsonContext.Default.ProblemDto))!;
+        await Assert.That(problem.Errors!.Any(v => v.Path == path && v.Reason.Contains(reason, StringComparison.Ordinal)))
+            .IsTrue().Because(System.Text.Json.JsonSerializer.Serialize(problem, EdgeJobs.Protocol.Rest.RestJsonContext.Default.ProblemDto));
+        await Assert.That(await cluster.Ledger.CountJobsAsync()).IsEqualTo(0);
+    }
+
+    /// <summary>Runs a job to its end and asserts it failed once, fatally, with <paramref name="code"/> and a message containing <paramref name="message"/>.</summary>
+    public static async Task AssertFailsAsync(Cluster cluster, string body, string code, string message)
+    {
+        var job = await cluster.SubmitAndWaitAsync(body);
+
+        await Assert.That(job.Status).IsEqualTo("failed");
+        await Assert.That(job.Error!.Code).IsEqualTo(code);
+        await Assert.That(job.Error.Message).Contains(message);
+        await Assert.That(job.Attempt).IsEqualTo(1);
+    }
+
     /// <summary>Downloads a job's artifact into a file; checks the name it is offered under when given.</summary>
     public static async Task<string> DownloadAsync(Cluster cluster, EdgeJobs.Protocol.Rest.JobDto job, TempDir dir, string name, string? offeredAs = null)
     {

@@ -6,7 +6,7 @@ namespace EdgeJobs.Protocol.Tools;
 public sealed class ToolCatalog
 {
     public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
-        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance]);
+        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance]);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _byId;
 

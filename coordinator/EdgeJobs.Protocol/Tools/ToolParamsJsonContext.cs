@@ -19,4 +19,5 @@ namespace EdgeJobs.Protocol.Tools;
 [JsonSerializable(typeof(ReprojectParams))]
 [JsonSerializable(typeof(NcToGeoTiffParams))]
 [JsonSerializable(typeof(MergeTerrainParams))]
+[JsonSerializable(typeof(AlignRasterParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

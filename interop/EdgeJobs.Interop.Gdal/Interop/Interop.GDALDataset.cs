@@ -37,5 +37,9 @@ internal static partial class Interop
         /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv415GDALGetMetadata12GDALMajorObjectHPKc (owned by GDAL)</summary>
         [LibraryImport(Libraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial IntPtr GDALGetMetadata(SafeGdalDatasetHandle dataset, string? domain);
+
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv419GDALSetMetadataItem12GDALMajorObjectHPKcPKcPKc</summary>
+        [LibraryImport(Libraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int GDALSetMetadataItem(SafeGdalDatasetHandle dataset, string name, string value, string? domain);
     }
 }
