@@ -27,6 +27,21 @@ public class ArtifactTests
         cluster.SubmitAndWaitAsync($"{{\"tool\":\"random-artifact\",\"force\":true,\"params\":{{\"bytes\":{bytes},\"seed\":{seed}}}}}");
 
     [Test]
+    public async Task the_job_list_shows_each_completed_jobs_artifact_as_the_job_does()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a");
+        var withArtifact = await RunAsync(cluster, 3, 5000);
+        var without = await cluster.SubmitAndWaitAsync("{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":0}}");
+
+        using var list = await cluster.Api.GetAsync("v1/jobs?status=all", cluster.Api.Bob);
+        var jobs = (await ApiServer.ReadAsync(list, RestJsonContext.Default.JobListDto))!.Jobs;
+
+        await Assert.That(jobs.Single(j => j.Id == withArtifact.Id).Artifact).IsEqualTo(withArtifact.Artifact);
+        await Assert.That(jobs.Single(j => j.Id == without.Id).Artifact).IsNull();
+    }
+
+    [Test]
     public async Task an_artifact_streams_to_the_coordinator_verified_and_downloads_whole_or_in_ranges()
     {
         await using var cluster = await Cluster.StartAsync();

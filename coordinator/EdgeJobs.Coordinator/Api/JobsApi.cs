@@ -275,7 +275,8 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             Cursor = cursor,
             Limit = limit,
         }).ConfigureAwait(false);
-        return Results.Json(new JobListDto([.. page.Jobs.Select(j => JobMapper.ToDto(j))], page.NextCursor), RestJson.Wire.JobListDto);
+        var artifacts = await ledger.GetArtifactsAsync([.. page.Jobs.Where(j => j.JobState == JobState.Completed).Select(j => j.Id)]).ConfigureAwait(false);
+        return Results.Json(new JobListDto([.. page.Jobs.Select(j => JobMapper.ToDto(j, artifact: artifacts.GetValueOrDefault(j.Id)))], page.NextCursor), RestJson.Wire.JobListDto);
     }
 
     public async Task<IResult> GetAsync(HttpContext http, string rawId)

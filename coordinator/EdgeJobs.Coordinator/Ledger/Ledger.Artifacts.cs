@@ -40,4 +40,18 @@ public sealed partial class Ledger
         await using var c = OpenReader();
         return c.QuerySingleOrDefault<ArtifactRow>("SELECT * FROM artifacts WHERE job_id = @JobId", new { JobId = jobId });
     }
+
+    /// <summary>The artifacts of a page of jobs, by job id, in one query.</summary>
+    public async Task<IReadOnlyDictionary<long, ArtifactRow>> GetArtifactsAsync(IReadOnlyList<long> jobIds)
+    {
+        if (jobIds.Count == 0)
+        {
+            return new Dictionary<long, ArtifactRow>();
+        }
+
+        await using var c = OpenReader();
+        var ids = "[" + string.Join(',', jobIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        return c.Query<ArtifactRow>("SELECT * FROM artifacts WHERE job_id IN (SELECT value FROM json_each(@Ids))", new { Ids = ids })
+            .ToRowList().ToDictionary(a => a.JobId);
+    }
 }
