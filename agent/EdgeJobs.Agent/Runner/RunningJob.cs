@@ -11,6 +11,10 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     private readonly object _gate = new();
     private readonly List<string> _lines = [];
     private int _inFlight;
+
+    // The number of _lines[0] among this attempt's lines (1-based). A line keeps its number once sent, so
+    // a resend after a lost acknowledgement lets the coordinator skip what it stored already.
+    private long _firstSeq = 1;
     private long _dropped;
     private double _percent;
     private string? _phase;
@@ -81,7 +85,7 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
             }
 
             _inFlight = _lines.Count;
-            return new LeaseReport(JobId, Fence, _percent, _phase, [.. _lines], StopRequested);
+            return new LeaseReport(JobId, Fence, _percent, _phase, [.. _lines], StopRequested, _firstSeq);
         }
     }
 
@@ -91,6 +95,7 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
         lock (_gate)
         {
             _lines.RemoveRange(0, _inFlight);
+            _firstSeq += _inFlight;
             _inFlight = 0;
         }
     }
@@ -119,7 +124,7 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
         lock (_gate)
         {
             ArtifactPath = artifactPath;
-            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact);
+            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact, _firstSeq);
             _lines.Clear();
             _inFlight = 0;
             Result = result;

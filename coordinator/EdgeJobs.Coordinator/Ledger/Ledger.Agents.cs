@@ -5,7 +5,7 @@ using EdgeJobs.Protocol.Jobs;
 namespace EdgeJobs.Coordinator.Ledger;
 
 /// <summary>One held lease as an agent's heartbeat reports it.</summary>
-public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged);
+public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged, long FirstLogSeq = 0);
 
 // What agents drive in bulk: a whole heartbeat in one transaction, timeouts, and node bookkeeping.
 public sealed partial class Ledger
@@ -29,7 +29,7 @@ public sealed partial class Ledger
 
                 if (lease.NewLogLines.Count > 0)
                 {
-                    AppendLog(c, lease.JobId, lease.Fence, lease.NewLogLines);
+                    AppendLog(c, lease.JobId, lease.Fence, lease.NewLogLines, lease.FirstLogSeq);
                 }
 
                 var renewed = Renew(c, lease.JobId, lease.Fence, lease.Progress);
@@ -64,11 +64,11 @@ public sealed partial class Ledger
 
     /// <summary>An attempt's end with its last log lines, in one transaction (so a retried report cannot duplicate lines).</summary>
     /// <remarks>A verified <paramref name="artifact"/> is recorded in the same transaction, only if the job completed.</remarks>
-    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null) => WriteAsync(c =>
+    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null, long firstLogSeq = 0) => WriteAsync(c =>
     {
         if (finalLines.Count > 0)
         {
-            var logged = AppendLog(c, jobId, fence, finalLines);
+            var logged = AppendLog(c, jobId, fence, finalLines, firstLogSeq);
             if (!logged.IsOk)
             {
                 return logged;

@@ -28,7 +28,7 @@ public sealed partial class Ledger
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)
     {
         var toolsJson = JsonText.Array(tools);
-        return WriteAsync<IReadOnlyList<Lease>>(c =>
+        return WriteRelaxedAsync<IReadOnlyList<Lease>>(c =>
         {
             var now = Now();
             var leases = new List<Lease>(count);
@@ -51,7 +51,7 @@ public sealed partial class Ledger
     /// Offers one specific job to <paramref name="nodeId"/> (the scheduler's push path: a job just
     /// submitted goes straight to an idle agent). Conflict unless the job is scheduled, free and due.
     /// </summary>
-    public Task<(Transition Result, Lease? Lease)> GrantJobAsync(long jobId, long nodeId) => WriteAsync(c =>
+    public Task<(Transition Result, Lease? Lease)> GrantJobAsync(long jobId, long nodeId) => WriteRelaxedAsync(c =>
     {
         var before = ReadJob(c, jobId);
         if (before is null)
@@ -116,7 +116,7 @@ public sealed partial class Ledger
     }
 
     /// <summary>The agent declined the grant (no slot, tool missing): the offer is withdrawn, no attempt used.</summary>
-    public Task<Transition> RejectAsync(long jobId, long fence) => WriteAsync(c => Reject(c, jobId, fence));
+    public Task<Transition> RejectAsync(long jobId, long fence) => WriteRelaxedAsync(c => Reject(c, jobId, fence));
 
     internal Transition Reject(SqliteConnection c, long jobId, long fence)
     {

@@ -12,10 +12,16 @@ public sealed partial class Ledger
 {
     public const int MaxLogPage = 1000;
 
-    /// <summary>Appends lines from the agent holding the lease under <paramref name="fence"/>.</summary>
-    public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines) => WriteAsync(c => AppendLog(c, jobId, fence, lines));
+    /// <summary>
+    /// Appends lines from the agent holding the lease under <paramref name="fence"/>. <paramref name="firstAgentSeq"/>
+    /// is the agent's number for the first line (1-based, per attempt): lines at or below the last number
+    /// stored under this fence were stored already (resent after a lost acknowledgement) and are skipped.
+    /// 0 means the agent does not number its lines: all are stored.
+    /// </summary>
+    public Task<Transition> AppendLogAsync(long jobId, long fence, IReadOnlyList<string> lines, long firstAgentSeq = 0) =>
+        WriteAsync(c => AppendLog(c, jobId, fence, lines, firstAgentSeq));
 
-    internal Transition AppendLog(SqliteConnection c, long jobId, long fence, IReadOnlyList<string> lines)
+    internal Transition AppendLog(SqliteConnection c, long jobId, long fence, IReadOnlyList<string> lines, long firstAgentSeq)
     {
         var before = ReadJob(c, jobId);
         if (IsRefused(before, fence, out var refusal))
@@ -26,6 +32,25 @@ public sealed partial class Ledger
         if (!JobRules.HoldsLease(before.JobState))
         {
             return Transition.Conflict(before);
+        }
+
+        if (firstAgentSeq > 0)
+        {
+            var stored = before.LogAgentFence == fence ? before.LogAgentSeq : 0;
+            var skip = (int)Math.Clamp(stored - firstAgentSeq + 1, 0, lines.Count);
+            var last = firstAgentSeq + lines.Count - 1;
+            if (last > stored)
+            {
+                c.Execute("UPDATE jobs SET log_agent_fence = @Fence, log_agent_seq = @Last WHERE id = @JobId", new { Fence = fence, Last = last, JobId = jobId });
+                before.LogAgentFence = fence;
+                before.LogAgentSeq = last;
+            }
+
+            lines = skip == 0 ? lines : [.. lines.Skip(skip)];
+            if (lines.Count == 0)
+            {
+                return Transition.Ok(before);
+            }
         }
 
         var now = Now();

@@ -72,7 +72,7 @@ public sealed partial class Ledger : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new Ledger(full, new LedgerWriter(writeConnection), read, options, time ?? TimeProvider.System);
+        return new Ledger(full, new LedgerWriter(writeConnection, options.Durable), read, options, time ?? TimeProvider.System);
     }
 
     /// <summary>The current time as the ledger stores it (Unix milliseconds).</summary>
@@ -86,6 +86,12 @@ public sealed partial class Ledger : IAsyncDisposable
     }
 
     internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation) => _writer.WriteAsync(operation);
+
+    /// <summary>
+    /// A write whose loss on power failure is harmless (not on a crash: WAL keeps it). Offers are so: an
+    /// agent's accept of a lost offer is fenced, and its tool is stopped at the next heartbeat.
+    /// </summary>
+    internal Task<T> WriteRelaxedAsync<T>(Func<SqliteConnection, T> operation) => _writer.WriteAsync(operation, relaxed: true);
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; "ok" when the file is sound.</summary>
     public async Task<string> IntegrityCheckAsync()

@@ -9,6 +9,9 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// transaction, runs each operation inside its own savepoint so one failure cannot undo its neighbours,
 /// commits once, and only then completes the callers. So a caller never sees a result that is not
 /// durable, and "database is locked" cannot happen between our own writers.
+/// Operations whose loss on power failure is harmless (offers, rejections) may ask for a relaxed commit:
+/// a batch made only of them commits with <c>synchronous = NORMAL</c> (no fsync). WAL frames reach the
+/// disk in order, so the next durable commit makes them durable too.
 /// </summary>
 internal sealed class LedgerWriter : IAsyncDisposable
 {
@@ -17,17 +20,23 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly Channel<WriteItem> _queue =
         Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
+    private readonly bool _durable;
     private readonly Task _loop;
+    private bool _syncFull;
 
-    public LedgerWriter(SqliteConnection connection)
+    /// <param name="durable">Whether commits fsync at all (<c>PRAGMA synchronous = FULL</c>); the connection is set up so.</param>
+    public LedgerWriter(SqliteConnection connection, bool durable)
     {
         _connection = connection;
+        _durable = durable;
+        _syncFull = durable;
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation)
+    /// <param name="relaxed">True when losing this write to a power failure (not a crash) is harmless.</param>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation, bool relaxed = false)
     {
-        var item = new WriteItem<T>(operation);
+        var item = new WriteItem<T>(operation) { Relaxed = relaxed };
         if (!_queue.Writer.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(LedgerWriter), "the ledger is closed");
@@ -56,6 +65,13 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         try
         {
+            var full = _durable && batch.Exists(item => !item.Relaxed);
+            if (full != _syncFull)
+            {
+                Execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+                _syncFull = full;
+            }
+
             Execute("BEGIN IMMEDIATE");
             if (batch.Count == 1)
             {
@@ -130,6 +146,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private abstract class WriteItem
     {
         public bool Failed { get; protected set; }
+
+        public bool Relaxed { get; init; }
 
         public abstract void Run(SqliteConnection connection);
 

@@ -31,6 +31,8 @@ public sealed class JobRow
     public long EventSeq { get; set; }
     public long LogSeq { get; set; }
     public long LogFirstSeq { get; set; }
+    public long LogAgentFence { get; set; }
+    public long LogAgentSeq { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long? StartedAt { get; set; }

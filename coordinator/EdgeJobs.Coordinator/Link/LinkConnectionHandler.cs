@@ -158,7 +158,7 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
                 break;
             case Finished finished:
                 var (report, artifact) = CompleteArtifact(session, finished);
-                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact).ConfigureAwait(false);
+                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq).ConfigureAwait(false);
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
                     artifacts.Delete(finished.JobId);
@@ -318,7 +318,7 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
     private async Task HeartbeatAsync(AgentSession session, Heartbeat heartbeat)
     {
         var reports = heartbeat.Leases
-            .Select(l => new LeaseHeartbeat(l.JobId, l.Fence, new ProgressReport(l.Percent, l.Phase), l.NewLogLines, l.StopAcknowledged))
+            .Select(l => new LeaseHeartbeat(l.JobId, l.Fence, new ProgressReport(l.Percent, l.Phase), l.NewLogLines, l.StopAcknowledged, l.FirstLogSeq))
             .ToList();
         var states = await ledger.ApplyHeartbeatAsync(session.NodeId, reports).ConfigureAwait(false);
         var verdicts = new LeaseVerdict[states.Count];

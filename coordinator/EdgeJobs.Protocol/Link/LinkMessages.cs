@@ -91,7 +91,11 @@ public sealed partial record Reject(long JobId, long Fence, string Reason) : ILi
 [MemoryPackable]
 public sealed partial record Heartbeat(LeaseReport[] Leases, int FreeSlots) : ILinkMessage;
 
-/// <summary>One held lease in a heartbeat: progress, log lines since the last report, and whether a stop was seen.</summary>
+/// <summary>
+/// One held lease in a heartbeat: progress, log lines not yet acknowledged, and whether a stop was seen.
+/// <see cref="FirstLogSeq"/> numbers the first line (1-based, per attempt; 0 from agents that do not
+/// number lines), so lines resent after a lost acknowledgement are not stored twice.
+/// </summary>
 [MemoryPackable]
 public sealed partial record LeaseReport(
     long JobId,
@@ -99,7 +103,8 @@ public sealed partial record LeaseReport(
     double Percent,
     string? Phase,
     string[] NewLogLines,
-    bool StopAcknowledged);
+    bool StopAcknowledged,
+    long FirstLogSeq = 0);
 
 [MemoryPackable]
 public sealed partial record Renewed(LeaseVerdict[] Leases) : ILinkMessage;
@@ -129,7 +134,8 @@ public sealed partial record Finished(
     string? ErrorCode,
     string? ErrorMessage,
     string[] FinalLogLines,
-    ArtifactInfo? Artifact = null) : ILinkMessage;
+    ArtifactInfo? Artifact = null,
+    long FirstLogSeq = 0) : ILinkMessage;
 
 /// <summary>The artifact whose chunks preceded a Finished: its file name, size and SHA-256 (hex).</summary>
 [MemoryPackable]

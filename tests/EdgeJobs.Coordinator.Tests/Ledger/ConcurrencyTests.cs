@@ -146,4 +146,35 @@ public class ConcurrencyTests
         await Assert.That(all.Count).IsEqualTo(200);
         await Assert.That(all.Select(l => l.JobId).Distinct().Count()).IsEqualTo(200);
     }
+
+    [Test]
+    public async Task a_batch_of_relaxed_writes_commits_without_fsync_and_any_durable_write_restores_it()
+    {
+        await using var f = new LedgerFixture(new LedgerOptions { Durable = true });
+
+        var relaxed = await f.Ledger.WriteRelaxedAsync(Synchronous);
+        var durable = await f.Ledger.WriteAsync(Synchronous);
+        var relaxedAgain = await f.Ledger.WriteRelaxedAsync(Synchronous);
+
+        await Assert.That(relaxed).IsEqualTo(1); // NORMAL
+        await Assert.That(durable).IsEqualTo(2); // FULL
+        await Assert.That(relaxedAgain).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task a_ledger_that_is_not_durable_never_turns_fsync_on()
+    {
+        await using var f = new LedgerFixture(new LedgerOptions { Durable = false });
+
+        await Assert.That(await f.Ledger.WriteAsync(Synchronous)).IsEqualTo(1);
+        await Assert.That(await f.Ledger.WriteRelaxedAsync(Synchronous)).IsEqualTo(1);
+    }
+
+    /// <summary>The writer connection's <c>PRAGMA synchronous</c> while it runs an operation (1 NORMAL, 2 FULL).</summary>
+    private static long Synchronous(Microsoft.Data.Sqlite.SqliteConnection c)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return (long)command.ExecuteScalar()!;
+    }
 }

@@ -31,6 +31,31 @@ public class LogTests
     }
 
     [Test]
+    public async Task lines_resent_after_a_lost_acknowledgement_are_stored_once_and_a_new_attempt_numbers_afresh()
+    {
+        await using var f = new LedgerFixture();
+        var job = await f.SubmitAsync(maxAttempts: 2);
+        var first = await f.RunningAsync(job.Id);
+
+        await f.Ledger.AppendLogAsync(job.Id, first.Fence, ["a1", "a2", "a3"], firstAgentSeq: 1);
+        // The acknowledgement was lost: the agent resends 1..3 with two new lines.
+        await f.Ledger.AppendLogAsync(job.Id, first.Fence, ["a1", "a2", "a3", "a4", "a5"], firstAgentSeq: 1);
+        // Acknowledged up to 5; an older report arriving late changes nothing.
+        await f.Ledger.AppendLogAsync(job.Id, first.Fence, ["a4"], firstAgentSeq: 4);
+        // The final lines repeat the unacknowledged tail.
+        await f.Ledger.FinishWithLogAsync(job.Id, first.Fence, ["a5", "a6"], new FinishReport(FinishOutcome.RetryableFailure, "io", "x"), firstLogSeq: 5);
+        f.Clock.Advance(f.Ledger.Options.RetryMaxDelay);
+        var second = await f.RunningAsync(job.Id);
+        await f.Ledger.AppendLogAsync(job.Id, second.Fence, ["b1"], firstAgentSeq: 1);
+        // An agent that does not number its lines: stored as they come.
+        await f.Ledger.AppendLogAsync(job.Id, second.Fence, ["b2", "b2"]);
+
+        var log = await f.Ledger.ReadLogAsync(job.Id, 0);
+
+        await Assert.That(log!.Lines).IsEquivalentTo(new[] { "a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b2" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
     public async Task old_lines_beyond_the_kept_window_are_counted_as_truncated_from_tail()
     {
         await using var f = new LedgerFixture(new LedgerOptions { Durable = false, LogLinesKept = 5 });

@@ -19,10 +19,10 @@ public class LinkGoldenBytesTests
         yield return () => ("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000");
         yield return () => ("Accept", "12000000040207000000000000000300000000000000");
         yield return () => ("Reject", "1e000000050307000000000000000300000000000000fbffffff0400000062757379");
-        yield return () => ("Heartbeat", "4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000");
+        yield return () => ("Heartbeat", "4e00000006020100000007070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff010000006201090000000000000001000000");
         yield return () => ("Renewed", "18000000070101000000030700000000000000030000000000000002");
         yield return () => ("Stop", "12000000080207000000000000000300000000000000");
-        yield return () => ("Finished", "6800000009070700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff020000006162");
+        yield return () => ("Finished", "7000000009080700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff0200000061620500000000000000");
         yield return () => ("FinishAck", "130000000a030700000000000000030000000000000001");
         yield return () => ("Draining", "020000000b00");
         yield return () => ("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203");
@@ -65,6 +65,23 @@ public class LinkGoldenBytesTests
     }
 
     /// <summary>
+    /// Heartbeat and Finished as agents sent them before log lines were numbered: they still decode,
+    /// with FirstLogSeq 0 (lines stored as they come, as then).
+    /// </summary>
+    [Test]
+    public async Task messages_from_before_log_numbering_still_decode()
+    {
+        var heartbeat = (Heartbeat)DecodeFrame("4600000006020100000006070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620101000000");
+        var finished = (Finished)DecodeFrame("6800000009070700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff020000006162");
+
+        await Assert.That(heartbeat.Leases[0].FirstLogSeq).IsEqualTo(0);
+        await Assert.That(heartbeat.Leases[0].NewLogLines).IsEquivalentTo(new[] { "a", "b" });
+        await Assert.That(heartbeat.FreeSlots).IsEqualTo(1);
+        await Assert.That(finished.FirstLogSeq).IsEqualTo(0);
+        await Assert.That(finished.Artifact!.FileName).IsEqualTo("a.tif");
+    }
+
+    /// <summary>
     /// Finished as agents of protocol 1 sent it before the artifact member was appended: a newer
     /// coordinator still reads it, with no artifact.
     /// </summary>
@@ -78,5 +95,13 @@ public class LinkGoldenBytesTests
 
         await Assert.That(decoded with { FinalLogLines = [] }).IsEqualTo(new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", [], null));
         await Assert.That(decoded.FinalLogLines).IsEquivalentTo(new[] { "last" });
+    }
+
+    private static ILinkMessage DecodeFrame(string hex)
+    {
+        var frame = new System.Buffers.ReadOnlySequence<byte>(Convert.FromHexString(hex));
+        return LinkFrames.TryParseFrame(ref frame, LinkProtocol.MaxFrameBytes, out var payload)
+            ? LinkFrames.Decode(payload)
+            : throw new InvalidOperationException("not a whole frame");
     }
 }
