@@ -101,28 +101,73 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
         }
     }
 
+    /// <summary>Most messages of one connection whose ledger writes may be in flight at once.</summary>
+    private const int MaxInFlight = 256;
+
+    /// <summary>
+    /// Reads frames and handles them in order, pipelined: a handler's ledger write is queued at once (the
+    /// single writer keeps the connection's order) and the next frame is read without waiting for the
+    /// commit, so one agent's accepts and finishes share group commits instead of paying one each.
+    /// Messages that read the ledger or upload state first (artifact chunks and files, a Finished with an
+    /// artifact) wait for everything before them.
+    /// </summary>
     private async Task ReadLoopAsync(PipeReader input, AgentSession session, CancellationToken cancellation)
     {
-        while (true)
+        var inFlight = new Queue<Task>();
+        try
         {
-            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
-            var buffer = result.Buffer;
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
+                    {
+                        var message = LinkFrames.Decode(payload);
+                        // Artifact messages read the ledger or the uploads the previous ones set up.
+                        if (message is ArtifactChunk or ArtifactFile or Finished { Artifact: not null } || inFlight.Count >= MaxInFlight)
+                        {
+                            await DrainAsync(inFlight).ConfigureAwait(false);
+                        }
+
+                        inFlight.Enqueue(HandleAsync(session, message));
+                        while (inFlight.TryPeek(out var oldest) && oldest.IsCompleted)
+                        {
+                            await inFlight.Dequeue().ConfigureAwait(false); // a failure closes the link, as before
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        finally
+        {
+            // Let what was read finish (its writes are queued anyway) before the session goes away.
             try
             {
-                while (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
-                {
-                    await HandleAsync(session, LinkFrames.Decode(payload)).ConfigureAwait(false);
-                }
-
-                if (result.IsCompleted)
-                {
-                    return;
-                }
+                await DrainAsync(inFlight).ConfigureAwait(false);
             }
-            finally
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                _logger.LinkFailed(e, session.NodeId);
             }
+        }
+    }
+
+    private static async Task DrainAsync(Queue<Task> inFlight)
+    {
+        while (inFlight.TryDequeue(out var task))
+        {
+            await task.ConfigureAwait(false);
         }
     }
 
