@@ -65,11 +65,11 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         logger.JobStarted(grant.JobId, grant.Attempt, grant.Tool, grant.ToolVersion);
         var workDir = Path.Combine(options.WorkDir, "jobs", $"{grant.JobId}-{grant.Attempt}");
         Finished result;
+        ToolContext? context = null;
         try
         {
-            Directory.CreateDirectory(workDir);
             var lastReport = DateTime.UtcNow;
-            var context = new ToolContext(grant.JobId, grant.Attempt, grant.ParamsJson, workDir, options.DataRoot,
+            context = new ToolContext(grant.JobId, grant.Attempt, grant.ParamsJson, workDir, options.DataRoot,
                 (percent, phase) =>
                 {
                     // Progress is throttled to about once a second; a new phase is reported at once.
@@ -108,7 +108,10 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         }
         finally
         {
-            TryDelete(workDir);
+            if (context?.HasWorkDir == true)
+            {
+                TryDelete(workDir);
+            }
         }
 
         logger.JobEnded(grant.JobId, result.Outcome.ToString().ToLowerInvariant(), result.ErrorCode is null ? "" : $" ({result.ErrorCode}: {result.ErrorMessage})");

@@ -13,8 +13,25 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
     /// <summary>Canonical params JSON, valid for the tool's params type.</summary>
     public string ParamsJson { get; } = paramsJson;
 
-    /// <summary>A directory of this attempt's own, removed afterwards.</summary>
-    public string WorkDir { get; } = workDir;
+    private bool _workDirCreated;
+
+    /// <summary>A directory of this attempt's own, removed afterwards; created when first asked for (most diagnostics never need one).</summary>
+    public string WorkDir
+    {
+        get
+        {
+            if (!_workDirCreated)
+            {
+                Directory.CreateDirectory(workDir);
+                _workDirCreated = true;
+            }
+
+            return workDir;
+        }
+    }
+
+    /// <summary>Whether the tool asked for its work dir (so there is one to remove).</summary>
+    internal bool HasWorkDir => _workDirCreated;
 
     public string DataRoot { get; } = dataRoot;
 
