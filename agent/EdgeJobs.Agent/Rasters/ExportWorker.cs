@@ -26,7 +26,9 @@ internal sealed class ExportWorker : IDisposable
         _rows = [.. plan.ReadBands.Select(_ => new float[pixels])];
         _result = plan.Program is not null ? new float[pixels] : [];
         _scratch = plan.Program?.CreateScratch();
-        _bytes = plan.Stretch is not null ? [.. plan.ReadBands.Select(_ => new byte[pixels])] : [];
+        // One stretched plane per value band: the formula's result, or each band read.
+        var valueBands = plan.Program is not null ? 1 : plan.ReadBands.Count;
+        _bytes = plan.Stretch is not null ? [.. Enumerable.Range(0, valueBands).Select(_ => new byte[pixels])] : [];
         _colors = plan.ColorTable is not null ? [.. Enumerable.Range(0, plan.OutputBands).Select(_ => new byte[pixels])] : [];
     }
 
