@@ -15,6 +15,7 @@ internal static class AgentCli
 
         usage: edgejobs-agent --coordinator HOST:PORT --token-file FILE [--name NAME] [--slots N]
                               [--work-dir DIR] [--data-root DIR] [--label KEY=VALUE]... [--tls] [--tls-ca FILE]
+                              [--raster-threads N] [--gdal-cache-mb N]
                               [--drain-timeout DURATION] [--log-format text|json] [--log-level LEVEL]
 
           --coordinator HOST:PORT  the coordinator's agent link (its --link), e.g. 10.0.0.5:8081
@@ -27,6 +28,8 @@ internal static class AgentCli
           --label KEY=VALUE        describes the node; repeatable
           --tls                    speak TLS to the coordinator (its --link-tls-cert)
           --tls-ca FILE            also trust this PEM CA for the coordinator's certificate (implies --tls)
+          --raster-threads N       threads one raster job computes and compresses on (default: one per core)
+          --gdal-cache-mb N        GDAL's block cache (default 256, or GDAL_CACHEMAX from the environment)
           --drain-timeout D        on SIGTERM, how long running jobs may finish before they are
                                    handed back (default 30s)
           --log-format FORMAT      text (default) or json
@@ -135,6 +138,8 @@ internal static class AgentCli
             Tls = args.Has("tls") || args.Get("tls-ca") is not null,
             TlsCaFile = args.Get("tls-ca") is { } ca ? (File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist")) : null,
             DrainTimeout = args.Get("drain-timeout") is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(30),
+            RasterThreads = args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
+            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", 256, 16, 1 << 20) : null,
         };
         var json = (args.Get("log-format") ?? "text") switch
         {

@@ -33,6 +33,12 @@ public sealed record AgentOptions
     /// <summary>Log lines buffered per job while the coordinator is unreachable; older ones are dropped.</summary>
     public int MaxBufferedLogLines { get; init; } = 10_000;
 
+    /// <summary>Threads a raster tool computes and compresses on (default: every core).</summary>
+    public int RasterThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>GDAL's block cache in MB; null: 256 MB unless GDAL_CACHEMAX is set in the environment.</summary>
+    public int? GdalCacheMegabytes { get; init; }
+
     /// <summary>
     /// Set only for the agent embedded in <c>edgejobs up</c>: the coordinator's co-location secret, which
     /// lets artifacts be handed over by renaming the file instead of streaming it through the link.

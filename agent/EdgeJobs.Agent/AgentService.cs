@@ -30,6 +30,12 @@ public sealed class AgentService
         {
             Directory.Delete(outbox, recursive: true);
         }
+        if (options.GdalCacheMegabytes is { } cache)
+        {
+            // Applied when GDAL loads (lazily, with the first raster job); nothing loads it here.
+            Interop.Gdal.GdalLibrary.SetCacheMegabytes(cache);
+        }
+
         var registry = (tools ?? BuiltInTools()).ToDictionary(t => t.Id, StringComparer.Ordinal);
         _runner = new JobRunner(options, registry, _logger);
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);

@@ -18,6 +18,25 @@ public static class GdalLibrary
     /// <summary>GDAL's block cache unless GDAL_CACHEMAX says otherwise: enough for a row of output tiles of a very wide raster.</summary>
     public const int DefaultCacheMegabytes = 256;
 
+    /// <summary>
+    /// Sets GDAL's block cache (MB), now if GDAL is loaded, else when it loads. Wins over GDAL_CACHEMAX:
+    /// it comes from the operator's own flag.
+    /// </summary>
+    public static void SetCacheMegabytes(int megabytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(megabytes);
+        lock (s_gate)
+        {
+            s_cacheMegabytes = megabytes;
+            if (s_library != IntPtr.Zero)
+            {
+                Interop.Cpl.CPLSetConfigOption("GDAL_CACHEMAX", megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private static int? s_cacheMegabytes;
+
     /// <summary>Loads GDAL if needed. Thread-safe; cheap after the first call.</summary>
     /// <exception cref="GdalUnavailableException">No libgdal on this host.</exception>
     public static void EnsureLoaded()
@@ -57,9 +76,9 @@ public static class GdalLibrary
 
                     // GDAL's block cache defaults to 5% of RAM; an edge node shares its memory, so bound it
                     // unless the operator chose (GDAL_CACHEMAX in the environment wins).
-                    if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null)
+                    if (s_cacheMegabytes is not null || Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null)
                     {
-                        Interop.Cpl.CPLSetConfigOption("GDAL_CACHEMAX", DefaultCacheMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        Interop.Cpl.CPLSetConfigOption("GDAL_CACHEMAX", (s_cacheMegabytes ?? DefaultCacheMegabytes).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     }
 
                     Interop.Gdal.GDALAllRegister();
@@ -80,6 +99,13 @@ public static class GdalLibrary
     {
         EnsureLoaded();
         Interop.Cpl.CPLSetConfigOption(key, value);
+    }
+
+    /// <summary>A process-wide GDAL configuration option, or null when unset.</summary>
+    public static string? GetConfigOption(string key)
+    {
+        EnsureLoaded();
+        return Marshal.PtrToStringUTF8(Interop.Cpl.CPLGetConfigOption(key, null));
     }
 
     /// <summary>"3.6.2", for logs and the tool catalog.</summary>

@@ -215,6 +215,13 @@ public class AgentBinaryTests
         await Assert.That(help.Stdout).Contains("usage: edgejobs-agent");
         await Assert.That(usage.Exit).IsEqualTo(2);
         await Assert.That(usage.Stderr).Contains("--coordinator");
+        await Assert.That(help.Stdout).Contains("--raster-threads N");
+        var threads = await Binary.RunAsync(Binary.EdgeJobsAgent, ["--coordinator", "127.0.0.1:1", "--token-file", "/dev/null", "--raster-threads", "0"]);
+        await Assert.That(threads.Exit).IsEqualTo(2);
+        await Assert.That(threads.Stderr).Contains("--raster-threads must be an integer from 1 to 1024, not '0'");
+        var cache = await Binary.RunAsync(Binary.EdgeJobsAgent, ["--coordinator", "127.0.0.1:1", "--token-file", "/dev/null", "--gdal-cache-mb", "lots"]);
+        await Assert.That(cache.Exit).IsEqualTo(2);
+        await Assert.That(cache.Stderr).Contains("--gdal-cache-mb must be an integer from 16");
 
         await using var coordinator = new CoordinatorProcess(s_fastLeases);
         await coordinator.StartAsync();

@@ -10,7 +10,7 @@ internal static class GeoTiffOptions
     /// for floats, horizontal differencing for integers; ZSTD at its fastest level), BigTIFF when needed.
     /// Three or four Byte bands are marked RGB(A).
     /// </summary>
-    public static IReadOnlyCollection<string> Tiled(GdalDataType type, int bands, string compression = "zstd")
+    public static IReadOnlyCollection<string> Tiled(GdalDataType type, int bands, string compression, int threads)
     {
         if (compression == "auto")
         {
@@ -23,7 +23,7 @@ internal static class GeoTiffOptions
         if (compression != "none")
         {
             options.Add("COMPRESS=" + compression.ToUpperInvariant());
-            options.Add("NUM_THREADS=ALL_CPUS");
+            options.Add("NUM_THREADS=" + threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
             options.Add(type is GdalDataType.Float32 or GdalDataType.Float64 ? "PREDICTOR=3" : "PREDICTOR=2");
             if (compression == "zstd")
             {

@@ -81,7 +81,10 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                     }
                 },
                 job.AddLine,
-                job.Cancellation.Token);
+                job.Cancellation.Token)
+            {
+                RasterThreads = options.RasterThreads,
+            };
             await tool.RunAsync(context).ConfigureAwait(false);
             if (context.Artifact is { } artifact)
             {

@@ -75,7 +75,7 @@ public sealed class AlignRasterRunner : IAgentTool
             var te = new[] { g[0], g[3] + (g[5] * reference.Height), g[0] + (g[1] * reference.Width), g[3] }.Select(v => v.ToString("R", CultureInfo.InvariantCulture));
             using var aligned = GdalUtilities.Warp(Path.Combine(context.WorkDir, "aligned.tif"), [moved],
                 ["-of", "GTiff", "-co", "TILED=YES", "-r", "cubic", "-te", .. te, "-ts", reference.Width.ToString(CultureInfo.InvariantCulture), reference.Height.ToString(CultureInfo.InvariantCulture),
-                 "-multi", "-wo", "NUM_THREADS=ALL_CPUS"],
+                 "-multi", "-wo", "NUM_THREADS=" + context.RasterThreads.ToString(CultureInfo.InvariantCulture)],
                 f => context.ReportProgress(40 + (40 * f), "warping"), context.Cancellation);
             foreach (var (key, value) in new (string, double)[]
             {
@@ -86,7 +86,7 @@ public sealed class AlignRasterRunner : IAgentTool
             }
 
             aligned.SetMetadataItem("EDGEJOBS_ALIGN_MODE", p.Mode);
-            using var cog = GdalDataset.CreateCopy("COG", file, aligned, BuildRunner.DefaultOptions, f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
+            using var cog = GdalDataset.CreateCopy("COG", file, aligned, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
         }
 
         OutputFiles.Deliver(context, file, AlignRasterTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.SourcePath) + ".aligned.tif");

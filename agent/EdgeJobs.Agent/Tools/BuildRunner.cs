@@ -26,7 +26,7 @@ public sealed class BuildRunner : IAgentTool
         var file = Path.Combine(context.WorkDir, "result.tif");
         using (var source = GdalDataset.OpenRead(input))
         {
-            using var cog = GdalDataset.CreateCopy("COG", file, source, Options(p), f => context.ReportProgress(100 * f, "building"), context.Cancellation);
+            using var cog = GdalDataset.CreateCopy("COG", file, source, Options(p, context.RasterThreads), f => context.ReportProgress(100 * f, "building"), context.Cancellation);
             context.Log($"built a COG of {source.Width}x{source.Height}, {source.BandCount} band(s), {p.Compression}");
         }
 
@@ -34,17 +34,17 @@ public sealed class BuildRunner : IAgentTool
     }
 
     /// <summary>The COG creation options the other tools use: build's defaults.</summary>
-    public static IReadOnlyCollection<string> DefaultOptions { get; } = Options(new BuildParams { Path = "" });
+    public static IReadOnlyCollection<string> DefaultOptions(int threads) => Options(new BuildParams { Path = "" }, threads);
 
     /// <summary>The COG driver's creation options for the params.</summary>
-    public static IReadOnlyCollection<string> Options(BuildParams p)
+    public static IReadOnlyCollection<string> Options(BuildParams p, int threads)
     {
         List<string> options =
         [
             "COMPRESS=" + p.Compression.ToUpperInvariant(),
             "BLOCKSIZE=" + p.BlockSize.ToString(CultureInfo.InvariantCulture),
             "RESAMPLING=" + p.Resampling.ToUpperInvariant(),
-            "NUM_THREADS=ALL_CPUS",
+            "NUM_THREADS=" + threads.ToString(CultureInfo.InvariantCulture),
             "BIGTIFF=IF_SAFER",
         ];
         if (p.Compression is "zstd" or "deflate" or "lzw")

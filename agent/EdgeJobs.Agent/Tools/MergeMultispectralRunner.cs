@@ -26,7 +26,7 @@ public sealed class MergeMultispectralRunner : IAgentTool
         try
         {
             using var stack = GdalUtilities.BuildVrt(Path.Combine(context.WorkDir, "stack.vrt"), sources, ["-separate"]);
-            using var cog = GdalDataset.CreateCopy("COG", file, stack, BuildRunner.DefaultOptions, f => context.ReportProgress(100 * f, "merging"), context.Cancellation);
+            using var cog = GdalDataset.CreateCopy("COG", file, stack, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(100 * f, "merging"), context.Cancellation);
         }
         finally
         {

@@ -43,11 +43,11 @@ public sealed class MergeTerrainRunner : IAgentTool
                 var derived = Path.Combine(context.WorkDir, processing + ".tif");
                 using var dem = GdalUtilities.DemProcessing(derived, mosaic, processing, ["-of", "GTiff", "-co", "TILED=YES", .. args],
                     f => context.ReportProgress(70 * f, processing), context.Cancellation);
-                using var cog = GdalDataset.CreateCopy("COG", file, dem, BuildRunner.DefaultOptions, f => context.ReportProgress(70 + (30 * f), "writing"), context.Cancellation);
+                using var cog = GdalDataset.CreateCopy("COG", file, dem, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(70 + (30 * f), "writing"), context.Cancellation);
             }
             else
             {
-                using var cog = GdalDataset.CreateCopy("COG", file, mosaic, BuildRunner.DefaultOptions, f => context.ReportProgress(100 * f, "mosaicking"), context.Cancellation);
+                using var cog = GdalDataset.CreateCopy("COG", file, mosaic, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(100 * f, "mosaicking"), context.Cancellation);
             }
         }
         finally

@@ -33,7 +33,7 @@ public sealed class NcToGeoTiffRunner : IAgentTool
 
         using (source)
         {
-            List<string> args = ["-of", "GTiff", .. GeoTiffOptions.Tiled(GdalDataType.Float32, 1).SelectMany(o => new[] { "-co", o })];
+            List<string> args = ["-of", "GTiff", .. GeoTiffOptions.Tiled(GdalDataType.Float32, 1, "zstd", context.RasterThreads).SelectMany(o => new[] { "-co", o })];
             if (p.TimeIndex is { } t)
             {
                 if (t >= source.BandCount)

@@ -28,7 +28,7 @@ public sealed class RasterExportRunner : IAgentTool
             var plan = ExportPlan.Create(p, source);
             if (plan.IsPlainCopy)
             {
-                using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression),
+                using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads),
                     f => context.ReportProgress(100 * f, "copying"), context.Cancellation);
             }
             else
@@ -44,7 +44,7 @@ public sealed class RasterExportRunner : IAgentTool
     private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file)
     {
         var (width, height) = (source.Width, source.Height);
-        using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression)))
+        using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads)))
         {
             if (source.GeoTransform is { } transform)
             {
@@ -66,7 +66,7 @@ public sealed class RasterExportRunner : IAgentTool
             }
 
             var gate = new Lock();
-            StripPipeline.Run(height, plan.RowsPerStrip(width), Environment.ProcessorCount,
+            StripPipeline.Run(height, plan.RowsPerStrip(width), context.RasterThreads,
                 () => new ExportWorker(input, plan, width),
                 (worker, y, rows) => worker.Process(y, rows, output, gate),
                 fraction => context.ReportProgress(95 * fraction, "computing"),

@@ -39,9 +39,9 @@ public sealed class ReprojectRunner : IAgentTool
         {
             // Warp to a plain tiled GeoTIFF, then lay it out as a COG with overviews.
             using var temp = GdalUtilities.Warp(warped, [source],
-                [.. WarpArguments(p), "-of", "GTiff", "-co", "TILED=YES", "-multi", "-wo", "NUM_THREADS=ALL_CPUS"],
+                [.. WarpArguments(p), "-of", "GTiff", "-co", "TILED=YES", "-multi", "-wo", "NUM_THREADS=" + context.RasterThreads.ToString(CultureInfo.InvariantCulture)],
                 f => context.ReportProgress(80 * f, "warping"), context.Cancellation);
-            using var cog = GdalDataset.CreateCopy("COG", file, temp, BuildRunner.DefaultOptions, f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
+            using var cog = GdalDataset.CreateCopy("COG", file, temp, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
             context.Log($"warped {p.Path} to {p.Crs.Trim()}: {cog.Width}x{cog.Height}");
         }
 

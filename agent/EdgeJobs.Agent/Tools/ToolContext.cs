@@ -35,6 +35,9 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
 
     public string DataRoot { get; } = dataRoot;
 
+    /// <summary>Threads a raster tool may compute and compress on (the agent's --raster-threads).</summary>
+    public int RasterThreads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Fires on a stop request or a lost lease; tools check it at least once per block.</summary>
     public CancellationToken Cancellation { get; } = cancellation;
 

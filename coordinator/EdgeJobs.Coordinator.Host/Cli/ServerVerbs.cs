@@ -46,6 +46,8 @@ internal static class ServerVerbs
             ArtifactTtl = args.Get("artifact-ttl") is { } artifactTtl ? Positive(Durations.Parse(artifactTtl), "artifact-ttl") : TimeSpan.FromHours(24),
             IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
+        var raster = (Threads: args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
+            CacheMb: args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", 256, 16, 1 << 20) : (int?)null);
         args.RejectUnknown();
 
         // The embedded agent hands its artifacts over by renaming them; they are on the same disk.
@@ -77,7 +79,7 @@ internal static class ServerVerbs
         {
             using var systemd = new SystemdNotifier();
             using var agentStop = new CancellationTokenSource();
-            var agent = StartLocalAgent(server, agentStop.Token);
+            var agent = StartLocalAgent(server, raster, agentStop.Token);
             if (up)
             {
                 PrintWelcome(server);
@@ -98,7 +100,7 @@ internal static class ServerVerbs
     }
 
     /// <summary>The agent embedded in this process (one machine, one binary), when --local-agent-slots is above 0.</summary>
-    private static Task StartLocalAgent(CoordinatorServer server, CancellationToken stop)
+    private static Task StartLocalAgent(CoordinatorServer server, (int Threads, int? CacheMb) raster, CancellationToken stop)
     {
         var options = server.Options;
         if (options.LocalAgentSlots == 0)
@@ -125,6 +127,8 @@ internal static class ServerVerbs
             Tls = options.LinkTlsCertificate is not null,
             TlsCaFile = options.LinkTlsCertificate,
             ColocationSecret = server.ColocationSecret,
+            RasterThreads = raster.Threads,
+            GdalCacheMegabytes = raster.CacheMb,
         }, server.LoggerFactory);
         return agent.RunAsync(stop);
     }
