@@ -103,11 +103,15 @@ public partial class AlignRasterToolTests
         Samples.CopyTo("L7_ETMs.tif", cluster.Api.DataRoot, "a.tif");
         await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "100", "100", "-bands", "1", "-burn", "3", Path.Combine(cluster.Api.DataRoot, "plain.tif"));
 
+        await GdalTool.RunAsync("gdal_translate", "-q", "-tr", "60", "60", Samples.Path("L7_ETMs.tif"), Path.Combine(cluster.Api.DataRoot, "coarse.tif"));
+
         var band = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"a.tif\",\"reference_path\":\"a.tif\",\"band\":9}"));
         var plain = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"a.tif\",\"reference_path\":\"plain.tif\"}"));
+        var coarse = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"coarse.tif\",\"reference_path\":\"a.tif\"}"));
 
         await Assert.That(band.Error!.Message).Contains("band 9 does not exist: a.tif has 6");
         await Assert.That(plain.Error!.Message).Contains("plain.tif needs a north-up georeferencing");
-        await Assert.That(new[] { band.Error.Code, plain.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params" });
+        await Assert.That(coarse.Error!.Message).Contains("the pixel sizes differ too much to align in pixel space (60 vs 28.5): reproject coarse.tif");
+        await Assert.That(new[] { band.Error.Code, plain.Error.Code, coarse.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params", "bad_params" });
     }
 }

@@ -40,6 +40,18 @@ public sealed class AlignRasterRunner : IAgentTool
             var g = reference.GeoTransform is { } t && t[2] == 0 && t[4] == 0
                 ? t
                 : throw new ToolFailure("bad_params", $"{p.ReferencePath} needs a north-up georeferencing (a geotransform without rotation) to align to", retryable: false);
+            // The estimate is made in pixels: rasters of very different resolution would need a reprojection first.
+            if (source.GeoTransform is { } sg && Math.Abs((Math.Abs(sg[1]) / Math.Abs(g[1])) - 1) > 0.25)
+            {
+                throw new ToolFailure("bad_params", string.Create(CultureInfo.InvariantCulture,
+                    $"the pixel sizes differ too much to align in pixel space ({Math.Abs(sg[1]):G6} vs {Math.Abs(g[1]):G6}): reproject {p.SourcePath} to the reference's resolution first"), retryable: false);
+            }
+
+            if (source.ProjectionWkt is { Length: > 0 } sourceWkt && reference.ProjectionWkt is { Length: > 0 } referenceWkt && sourceWkt != referenceWkt)
+            {
+                context.Log("the rasters' CRS definitions differ; the result takes the reference's CRS and grid");
+            }
+
             foreach (var (dataset, name) in new[] { (reference, p.ReferencePath), (source, p.SourcePath) })
             {
                 if (p.Band > dataset.BandCount)
