@@ -207,8 +207,22 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         Directory.CreateDirectory(outbox);
         var kept = Path.Combine(outbox, $"{job.JobId}-{job.Fence}");
         File.Move(path, kept, overwrite: true);
-        var (length, hash) = await Task.Run(() => Sha256Of(kept, job.Cancellation.Token), job.Cancellation.Token).ConfigureAwait(false);
+        var hashing = Task.Run(() => Sha256Of(kept, job.Cancellation.Token), job.Cancellation.Token);
+        if (options.ColocationSecret is not null)
+        {
+            // Handed over by rename, the file must be on disk before the coordinator records it: sync it
+            // here while it is being hashed rather than after, in the coordinator.
+            await Task.Run(() => SyncToDisk(kept), job.Cancellation.Token).ConfigureAwait(false);
+        }
+
+        var (length, hash) = await hashing.ConfigureAwait(false);
         return (new ArtifactInfo(fileName, length, hash), kept);
+    }
+
+    private static void SyncToDisk(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>

@@ -80,16 +80,12 @@ internal sealed class ArtifactStore
             Length = length;
         }
 
-        /// <summary>A file already whole in the incoming dir (renamed there by the agent in this process).</summary>
-        public static Upload Adopt(string path)
-        {
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
-            {
-                file.Flush(flushToDisk: true);
-            }
-
-            return new Upload(path, new FileInfo(path).Length);
-        }
+        /// <summary>
+        /// A file already whole in the incoming dir, renamed there by the agent in this process, which synced
+        /// its contents to disk while hashing them. As with streamed uploads the renames are not synced: a
+        /// power loss can lose the file, not corrupt it.
+        /// </summary>
+        public static Upload Adopt(string path) => new(path, new FileInfo(path).Length);
 
         public string Path { get; }
 
