@@ -7,7 +7,7 @@ namespace EdgeJobs.Agent.Tests;
 
 /// <summary>align-raster end to end on the Landsat scene, moved by a known transform with GDAL (cubic warp).</summary>
 [Category("gdal")]
-public partial class AlignRasterToolTests
+public class AlignRasterToolTests
 {
     private static string Submit(string paramsJson) => "{\"tool\":\"align-raster\",\"force\":true,\"params\":" + paramsJson + "}";
 
@@ -104,14 +104,17 @@ public partial class AlignRasterToolTests
         await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "100", "100", "-bands", "1", "-burn", "3", Path.Combine(cluster.Api.DataRoot, "plain.tif"));
 
         await GdalTool.RunAsync("gdal_translate", "-q", "-tr", "60", "60", Samples.Path("L7_ETMs.tif"), Path.Combine(cluster.Api.DataRoot, "coarse.tif"));
+        await GdalTool.RunAsync("gdal_translate", "-q", "-srcwin", "0", "0", "60", "60", Samples.Path("L7_ETMs.tif"), Path.Combine(cluster.Api.DataRoot, "tiny.tif"));
 
         var band = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"a.tif\",\"reference_path\":\"a.tif\",\"band\":9}"));
         var plain = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"a.tif\",\"reference_path\":\"plain.tif\"}"));
         var coarse = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"coarse.tif\",\"reference_path\":\"a.tif\"}"));
+        var tiny = await cluster.SubmitAndWaitAsync(Submit("{\"source_path\":\"tiny.tif\",\"reference_path\":\"a.tif\"}"));
 
         await Assert.That(band.Error!.Message).Contains("band 9 does not exist: a.tif has 6");
         await Assert.That(plain.Error!.Message).Contains("plain.tif needs a north-up georeferencing");
         await Assert.That(coarse.Error!.Message).Contains("the pixel sizes differ too much to align in pixel space (60 vs 28.5): reproject coarse.tif");
-        await Assert.That(new[] { band.Error.Code, plain.Error.Code, coarse.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params", "bad_params" });
+        await Assert.That(tiny.Error!.Message).Contains("the rasters overlap in 60x60 pixels; alignment needs at least 72x72");
+        await Assert.That(new[] { band.Error.Code, plain.Error.Code, coarse.Error.Code, tiny.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params", "bad_params", "bad_params" });
     }
 }

@@ -1,26 +1,12 @@
-using System.Text.RegularExpressions;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests;
 
 /// <summary><c>build</c> end to end, against GDAL's COG validator and <c>gdalinfo -checksum</c>.</summary>
 [Category("gdal")]
-public partial class BuildToolTests
+public class BuildToolTests
 {
     private static string Submit(string paramsJson) => "{\"tool\":\"build\",\"force\":true,\"params\":" + paramsJson + "}";
-
-    private static async Task<string> ValidateAsync(string path)
-    {
-        var (exit, stdout, stderr) = await GdalTool.TryRunAsync(GdalTool.Python, Path.Combine(GdalTool.PythonSamples, "validate_cloud_optimized_geotiff.py"), path);
-        return exit == 0 ? stdout : throw new InvalidOperationException($"not a valid COG: {stdout}{stderr}");
-    }
-
-    /// <summary>Full-resolution band checksums (gdalinfo lists overview checksums on other lines).</summary>
-    private static async Task<string[]> ChecksumsAsync(string path) =>
-        [.. BandChecksum().Matches(await GdalTool.RunAsync("gdalinfo", "-checksum", path)).Select(m => m.Groups[1].Value)];
-
-    [GeneratedRegex(@"^Band \d+ Block=.*\n\s+Checksum=(\d+)", RegexOptions.Multiline)]
-    private static partial Regex BandChecksum();
 
     [Test]
     public async Task a_striped_raster_becomes_a_valid_cog_with_the_requested_overviews_and_the_same_pixels()
@@ -35,12 +21,12 @@ public partial class BuildToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var cog = await RasterOracles.DownloadAsync(cluster, job, dir, "ms.cog.tif", offeredAs: "ms.cog.tif");
-        await Assert.That(await ValidateAsync(cog)).Contains("is a valid cloud optimized GeoTIFF");
+        await Assert.That(await RasterOracles.ValidateCogAsync(cog)).Contains("is a valid cloud optimized GeoTIFF");
         var info = await GdalTool.RunAsync("gdalinfo", cog);
         await Assert.That(info).Contains("Overviews: 750x550, 375x275, 187x137");
         await Assert.That(info).Contains("COMPRESSION=DEFLATE");
         await Assert.That(info).Contains("Block=256x256");
-        await Assert.That(await ChecksumsAsync(cog)).IsEquivalentTo(await ChecksumsAsync(input), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(cog)).IsEquivalentTo(await RasterOracles.ChecksumsAsync(input), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -54,11 +40,11 @@ public partial class BuildToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var cog = Path.Combine(cluster.Api.DataRoot, "cogs", "L7.tif");
-        await Assert.That(await ValidateAsync(cog)).Contains("is a valid cloud optimized GeoTIFF");
+        await Assert.That(await RasterOracles.ValidateCogAsync(cog)).Contains("is a valid cloud optimized GeoTIFF");
         var info = await GdalTool.RunAsync("gdalinfo", cog);
         await Assert.That(info).Contains("COMPRESSION=ZSTD");
         await Assert.That(info).Contains("PREDICTOR=2");
-        await Assert.That(await ChecksumsAsync(cog)).IsEquivalentTo(await ChecksumsAsync(Samples.Path("L7_ETMs.tif")), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(cog)).IsEquivalentTo(await RasterOracles.ChecksumsAsync(Samples.Path("L7_ETMs.tif")), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

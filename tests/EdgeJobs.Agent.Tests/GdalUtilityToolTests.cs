@@ -8,22 +8,9 @@ namespace EdgeJobs.Agent.Tests;
 /// against the GDAL utility its users run today (gdal_merge.py, gdalwarp, gdal_translate, gdaldem).
 /// </summary>
 [Category("gdal")]
-public partial class GdalUtilityToolTests
+public class GdalUtilityToolTests
 {
     private static string Submit(string tool, string paramsJson) => "{\"tool\":\"" + tool + "\",\"force\":true,\"params\":" + paramsJson + "}";
-
-    /// <summary>Full-resolution band checksums, in band order.</summary>
-    private static async Task<string[]> ChecksumsAsync(string path) =>
-        [.. BandChecksum().Matches(await GdalTool.RunAsync("gdalinfo", "-checksum", path)).Select(m => m.Groups[1].Value)];
-
-    [GeneratedRegex(@"^Band \d+ Block=.*\n(?:\s+(?!Checksum)\S.*\n)*?\s+Checksum=(\d+)", RegexOptions.Multiline)]
-    private static partial Regex BandChecksum();
-
-    private static async Task<string> IsValidCogAsync(string path)
-    {
-        var (exit, stdout, stderr) = await GdalTool.TryRunAsync(GdalTool.Python, Path.Combine(GdalTool.PythonSamples, "validate_cloud_optimized_geotiff.py"), path);
-        return exit == 0 ? stdout : throw new InvalidOperationException($"not a valid COG: {stdout}{stderr}");
-    }
 
     [Test]
     public async Task merge_multispectral_equals_gdal_merge_separate_band_for_band()
@@ -47,10 +34,10 @@ public partial class GdalUtilityToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var stack = await RasterOracles.DownloadAsync(cluster, job, dir, "stack.tif", offeredAs: "b4.stack.tif");
-        await Assert.That(await IsValidCogAsync(stack)).Contains("is a valid cloud optimized GeoTIFF");
-        var theirs = await ChecksumsAsync(reference);
+        await Assert.That(await RasterOracles.ValidateCogAsync(stack)).Contains("is a valid cloud optimized GeoTIFF");
+        var theirs = await RasterOracles.ChecksumsAsync(reference);
         await Assert.That(theirs.Length).IsEqualTo(3);
-        await Assert.That(await ChecksumsAsync(stack)).IsEquivalentTo(theirs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(stack)).IsEquivalentTo(theirs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await GdalTool.RunAsync("gdalinfo", stack)).Contains("UTM zone 25S");
     }
 
@@ -68,13 +55,13 @@ public partial class GdalUtilityToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var warped = await RasterOracles.DownloadAsync(cluster, job, dir, "warped.tif", offeredAs: "L7_ETMs.warped.tif");
-        await Assert.That(await IsValidCogAsync(warped)).Contains("is a valid cloud optimized GeoTIFF");
+        await Assert.That(await RasterOracles.ValidateCogAsync(warped)).Contains("is a valid cloud optimized GeoTIFF");
         var info = await GdalTool.RunAsync("gdalinfo", warped);
         var oracle = await GdalTool.RunAsync("gdalinfo", reference);
         await Assert.That(info).Contains("ID[\"EPSG\",4326]");
         await Assert.That(Regex.Match(info, @"Size is .*").Value).IsEqualTo(Regex.Match(oracle, @"Size is .*").Value);
         await Assert.That(Regex.Match(info, @"Origin = .*").Value).IsEqualTo(Regex.Match(oracle, @"Origin = .*").Value);
-        await Assert.That(await ChecksumsAsync(warped)).IsEquivalentTo(await ChecksumsAsync(reference), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(warped)).IsEquivalentTo(await RasterOracles.ChecksumsAsync(reference), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -95,9 +82,9 @@ public partial class GdalUtilityToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var tif = await RasterOracles.DownloadAsync(cluster, job, dir, "out.tif", offeredAs: timeIndex is null ? "bcsd.tas.tif" : "bcsd.tas.2.tif");
-        var theirs = await ChecksumsAsync(reference);
+        var theirs = await RasterOracles.ChecksumsAsync(reference);
         await Assert.That(theirs.Length).IsEqualTo(timeIndex is null ? 12 : 1);
-        await Assert.That(await ChecksumsAsync(tif)).IsEquivalentTo(theirs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(tif)).IsEquivalentTo(theirs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var info = await GdalTool.RunAsync("gdalinfo", tif);
         await Assert.That(Regex.Match(info, @"Origin = .*").Value).IsEqualTo(Regex.Match(await GdalTool.RunAsync("gdalinfo", reference), @"Origin = .*").Value);
         await Assert.That(info).Contains("ID[\"EPSG\",4326]");
@@ -127,9 +114,9 @@ public partial class GdalUtilityToolTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var result = await RasterOracles.DownloadAsync(cluster, job, dir, "out.tif", offeredAs: hillshade ? "west.hillshade.tif" : "west.mosaic.tif");
-        await Assert.That(await IsValidCogAsync(result)).Contains("is a valid cloud optimized GeoTIFF");
+        await Assert.That(await RasterOracles.ValidateCogAsync(result)).Contains("is a valid cloud optimized GeoTIFF");
         // The two overlapping halves put back together are the original DEM; its hillshade is gdaldem's.
-        await Assert.That(await ChecksumsAsync(result)).IsEquivalentTo(await ChecksumsAsync(hillshade ? reference : dem), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await RasterOracles.ChecksumsAsync(result)).IsEquivalentTo(await RasterOracles.ChecksumsAsync(hillshade ? reference : dem), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -141,6 +128,7 @@ public partial class GdalUtilityToolTests
     [Arguments("reproject", "{\"path\":\"L7_ETMs.tif\",\"crs\":\"EPSG:4326\",\"resolution\":0}", "$.params.resolution", "must be between")]
     [Arguments("reproject", "{\"path\":\"L7_ETMs.tif\",\"crs\":\"EPSG:4326\",\"resampling\":\"best\"}", "$.params.resampling", "must be one of")]
     [Arguments("nc-to-geotiff", "{\"path\":\"L7_ETMs.tif\",\"variable\":\"tas\\\":x\"}", "$.params.variable", "must be a NetCDF variable name")]
+    [Arguments("nc-to-geotiff", "{\"path\":\"a\\\"b.nc\",\"variable\":\"tas\"}", "$.params.path", "must not contain '\"' or ':'")]
     [Arguments("nc-to-geotiff", "{\"path\":\"L7_ETMs.tif\",\"variable\":\"tas\",\"time_index\":-1}", "$.params.time_index", "must be between 0")]
     [Arguments("merge-terrain", "{\"paths\":[],\"hillshade\":true}", "$.params.paths", "must name 1 to 256 rasters")]
     [Arguments("merge-terrain", "{\"paths\":[\"L7_ETMs.tif\"],\"hillshade\":true,\"slope\":true}", "$.params.slope", "one product per job")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using EdgeJobs.Protocol.Rest;
@@ -10,20 +9,6 @@ namespace EdgeJobs.Agent.Tests;
 [Category("gdal")]
 public class InfoToolTests
 {
-    private static async Task<string> RunAsync(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{tool} failed: {await process.StandardError.ReadToEndAsync()}");
-    }
-
     private static Task<JobDto> SubmitAndWaitAsync(Cluster cluster, string path) =>
         cluster.SubmitAndWaitAsync("{\"tool\":\"info\",\"force\":true,\"params\":{\"path\":" + JsonSerializer.Serialize(path, RestJsonContext.Default.String) + "}}");
 
@@ -34,11 +19,11 @@ public class InfoToolTests
         await cluster.AddAgentAsync("a");
         var raster = Path.Combine(cluster.Api.DataRoot, "scenes", "dem.tif");
         Directory.CreateDirectory(Path.GetDirectoryName(raster)!);
-        await RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "50", "40", "-bands", "2", "-ot", "Int16", "-burn", "12", "-burn", "-5",
+        await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "50", "40", "-bands", "2", "-ot", "Int16", "-burn", "12", "-burn", "-5",
             "-a_srs", "EPSG:32633", "-a_ullr", "500000", "4100000", "500500", "4099600", "-a_nodata", "-9999", raster);
         var copy = Path.Combine(Path.GetTempPath(), $"oracle-{Guid.NewGuid():N}.tif");
         File.Copy(raster, copy);
-        using var oracle = JsonDocument.Parse(await RunAsync("gdalinfo", "-json", "-stats", copy));
+        using var oracle = JsonDocument.Parse(await GdalTool.RunAsync("gdalinfo", "-json", "-stats", copy));
 
         var job = await SubmitAndWaitAsync(cluster, "scenes/dem.tif");
 

@@ -4,7 +4,7 @@ using EdgeJobs.Testing;
 namespace EdgeJobs.Agent.Tests;
 
 /// <summary>Test rasters made with numpy through GDAL's Python bindings, and pixel reads for comparisons.</summary>
-internal static class RasterOracles
+internal static partial class RasterOracles
 {
     /// <summary>
     /// A 4-band UInt16 GeoTIFF (blue, green, red, nir-like values) with nodata 0 scattered in, width not a
@@ -27,6 +27,20 @@ internal static class RasterOracles
                 band.WriteArray(a)
             ds = None
             """, path, width.ToString(), height.ToString(), seed.ToString());
+
+    /// <summary>Full-resolution band checksums in band order (gdalinfo lists overview checksums on other lines).</summary>
+    public static async Task<string[]> ChecksumsAsync(string path) =>
+        [.. BandChecksum().Matches(await GdalTool.RunAsync("gdalinfo", "-checksum", path)).Select(m => m.Groups[1].Value)];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Band \d+ Block=.*\n(?:\s+(?!Checksum)\S.*\n)*?\s+Checksum=(\d+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex BandChecksum();
+
+    /// <summary>GDAL's COG validator's verdict; throws with its reasons when the file is not a valid COG.</summary>
+    public static async Task<string> ValidateCogAsync(string path)
+    {
+        var (exit, stdout, stderr) = await GdalTool.TryRunAsync(GdalTool.Python, Path.Combine(GdalTool.PythonSamples, "validate_cloud_optimized_geotiff.py"), path);
+        return exit == 0 ? stdout : throw new InvalidOperationException($"not a valid COG: {stdout}{stderr}");
+    }
 
     /// <summary>All pixels of a band as float32 (GDAL converts), with the band's nodata.</summary>
     public static (float[] Pixels, double? NoData, int Width, int Height) ReadBand(string path, int band = 1)

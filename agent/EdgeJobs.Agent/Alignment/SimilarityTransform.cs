@@ -23,5 +23,13 @@ public readonly record struct SimilarityTransform(double AngleRadians, double Sc
                 sin, cos, CenterY + Dy - (sin * CenterX) - (cos * CenterY));
     }
 
+    /// <summary>Where a source pixel q comes from in the reference: M⁻¹ q.</summary>
+    public (double X, double Y) Invert(double x, double y)
+    {
+        var (cos, sin) = (Math.Cos(AngleRadians) / Scale, Math.Sin(AngleRadians) / Scale);
+        var (u, v) = (x - CenterX - Dx, y - CenterY - Dy);
+        return ((cos * u) + (sin * v) + CenterX, (-sin * u) + (cos * v) + CenterY);
+    }
+
     public double AngleDegrees => AngleRadians * 180 / Math.PI;
 }

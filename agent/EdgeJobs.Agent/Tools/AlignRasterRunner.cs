@@ -128,10 +128,11 @@ public sealed class AlignRasterRunner : IAgentTool
     /// <summary>The geotransform G ∘ M⁻¹ (pixel q → world), for G a geotransform and M a similarity in pixel space.</summary>
     public static double[] ComposeWithInverse(double[] g, SimilarityTransform m)
     {
-        var (a, b, c, d, e, f) = m.Affine();
-        var det = (a * e) - (b * d);
-        var (ia, ib, ic) = (e / det, -b / det, ((b * f) - (e * c)) / det);
-        var (id, ie, @if) = (-d / det, a / det, ((d * c) - (a * f)) / det);
+        // M⁻¹ is affine: its translation is where the origin goes, its columns where the unit steps go.
+        var (cx, cy) = m.Invert(0, 0);
+        var (ax, ay) = m.Invert(1, 0);
+        var (bx, by) = m.Invert(0, 1);
+        var (ia, ib, ic, id, ie, @if) = (ax - cx, bx - cx, cx, ay - cy, by - cy, cy);
         return
         [
             g[0] + (g[1] * ic) + (g[2] * @if), (g[1] * ia) + (g[2] * id), (g[1] * ib) + (g[2] * ie),

@@ -52,5 +52,5 @@ public sealed class AlignRasterTool : TypedToolDescriptor<AlignRasterParams>
         [new("$.params.source_path", parameters.SourcePath), new("$.params.reference_path", parameters.ReferencePath)];
 
     protected override OutputPath? OutputPath(AlignRasterParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 }

@@ -88,7 +88,7 @@ public sealed class BuildTool : TypedToolDescriptor<BuildParams>
     protected override IReadOnlyList<InputPath> InputPaths(BuildParams parameters) => [new("$.params.path", parameters.Path)];
 
     protected override OutputPath? OutputPath(BuildParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 
     /// <summary>Overviews add a third; compression usually takes more than that back. ~100 MB/s of input.</summary>
     protected override ToolEstimate Estimate(BuildParams parameters, IReadOnlyList<InputFile> inputs)

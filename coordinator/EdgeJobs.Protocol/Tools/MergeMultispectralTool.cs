@@ -52,5 +52,5 @@ public sealed class MergeMultispectralTool : TypedToolDescriptor<MergeMultispect
         [.. parameters.Paths.Select((path, i) => new InputPath($"$.params.paths[{i}]", path))];
 
     protected override OutputPath? OutputPath(MergeMultispectralParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 }

@@ -68,5 +68,5 @@ public sealed class MergeTerrainTool : TypedToolDescriptor<MergeTerrainParams>
         [.. parameters.Paths.Select((path, i) => new InputPath($"$.params.paths[{i}]", path))];
 
     protected override OutputPath? OutputPath(MergeTerrainParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 }

@@ -66,5 +66,5 @@ public sealed partial class NcToGeoTiffTool : TypedToolDescriptor<NcToGeoTiffPar
     protected override IReadOnlyList<InputPath> InputPaths(NcToGeoTiffParams parameters) => [new("$.params.path", parameters.Path)];
 
     protected override OutputPath? OutputPath(NcToGeoTiffParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 }

@@ -131,7 +131,7 @@ public sealed class RasterExportTool : TypedToolDescriptor<RasterExportParams>
     protected override IReadOnlyList<InputPath> InputPaths(RasterExportParams parameters) => [new("$.params.path", parameters.Path)];
 
     protected override OutputPath? OutputPath(RasterExportParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 
     /// <summary>Float32 is 4 bytes a pixel, the input is usually 1-2 per pixel per band: about twice the input; ~200 MB/s.</summary>
     protected override ToolEstimate Estimate(RasterExportParams parameters, IReadOnlyList<InputFile> inputs)

@@ -62,5 +62,5 @@ public sealed partial class ReprojectTool : TypedToolDescriptor<ReprojectParams>
     protected override IReadOnlyList<InputPath> InputPaths(ReprojectParams parameters) => [new("$.params.path", parameters.Path)];
 
     protected override OutputPath? OutputPath(ReprojectParams parameters) =>
-        parameters.Output is { } output ? new("$.params.output", output, parameters.Overwrite, [".tif", ".tiff"]) : null;
+        TiffOutput(parameters.Output, parameters.Overwrite);
 }

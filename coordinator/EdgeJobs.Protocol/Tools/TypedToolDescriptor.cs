@@ -71,6 +71,10 @@ public abstract class TypedToolDescriptor<TParams> : ToolDescriptor where TParam
     /// <summary>The output the params ask for; none by default.</summary>
     protected virtual OutputPath? OutputPath(TParams parameters) => null;
 
+    /// <summary>The usual raster output: <c>$.params.output</c>, a GeoTIFF, replaced only with <c>overwrite</c>.</summary>
+    protected static OutputPath? TiffOutput(string? output, bool overwrite) =>
+        output is null ? null : new("$.params.output", output, overwrite, [".tif", ".tiff"]);
+
     public override ToolEstimate Estimate(string canonicalJson, IReadOnlyList<InputFile> inputs) => Estimate(Read(canonicalJson), inputs);
 
     /// <summary>Input files in the params; none by default.</summary>

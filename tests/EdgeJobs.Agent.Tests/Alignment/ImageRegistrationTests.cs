@@ -17,15 +17,13 @@ public class ImageRegistrationTests
     /// <summary>source(q) = reference(M⁻¹ q): the reference pixel p appears at M p in the source.</summary>
     private static Image Warp(Image reference, SimilarityTransform m)
     {
-        var (a, b, c, d, e, f) = m.Affine();
-        var det = (a * e) - (b * d);
         var pixels = new float[reference.Width * reference.Height];
         for (var y = 0; y < reference.Height; y++)
         {
             for (var x = 0; x < reference.Width; x++)
             {
-                var (u, v) = (x - c, y - f);
-                pixels[(y * reference.Width) + x] = (float)reference.Sample(((e * u) - (b * v)) / det, ((a * v) - (d * u)) / det);
+                var (px, py) = m.Invert(x, y);
+                pixels[(y * reference.Width) + x] = (float)reference.Sample(px, py);
             }
         }
 
@@ -56,6 +54,15 @@ public class ImageRegistrationTests
         var (sx, sy) = ImageRegistration.PhaseCorrelation(a, b, n);
         await Assert.That(Math.Abs(sx - -3)).IsLessThan(0.01);
         await Assert.That(Math.Abs(sy - 5)).IsLessThan(0.01);
+    }
+
+    [Test]
+    public async Task invert_undoes_apply()
+    {
+        var m = new SimilarityTransform(0.3, 1.2, 4.5, -2.25, 100, 80);
+        var (x, y) = m.Invert(m.Apply(17.25, 203.5).X, m.Apply(17.25, 203.5).Y);
+
+        await Assert.That(Math.Abs(x - 17.25) + Math.Abs(y - 203.5)).IsLessThan(1e-9);
     }
 
     [Test]
