@@ -92,6 +92,23 @@ public class GdalUtilityToolTests
     }
 
     [Test]
+    public async Task nc_to_geotiff_keeps_an_integer_variable_s_type()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a");
+        using var dir = new TempDir();
+        var nc = Path.Combine(cluster.Api.DataRoot, "dem.nc");
+        await GdalTool.RunAsync("gdal_translate", "-q", "-of", "netCDF", "-ot", "Int16", Samples.Path("olinda_dem_utm25s.tif"), nc);
+
+        var job = await cluster.SubmitAndWaitAsync(Submit("nc-to-geotiff", "{\"path\":\"dem.nc\",\"variable\":\"Band1\"}"));
+
+        await Assert.That(job.Status).IsEqualTo("completed").Because(job.Error?.Message ?? "");
+        var tif = await RasterOracles.DownloadAsync(cluster, job, dir, "out.tif", offeredAs: "dem.Band1.tif");
+        await Assert.That(await GdalTool.RunAsync("gdalinfo", tif)).Contains("Type=Int16");
+        await Assert.That(await RasterOracles.ChecksumsAsync(tif)).IsEquivalentTo(await RasterOracles.ChecksumsAsync($"NETCDF:\"{nc}\":Band1"), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
     [Arguments(false)]
     [Arguments(true)]
     public async Task merge_terrain_mosaics_overlapping_tiles_and_its_hillshade_matches_gdaldem(bool hillshade)

@@ -24,7 +24,11 @@ internal static class GeoTiffOptions
         {
             options.Add("COMPRESS=" + compression.ToUpperInvariant());
             options.Add("NUM_THREADS=" + threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            options.Add(type is GdalDataType.Float32 or GdalDataType.Float64 ? "PREDICTOR=3" : "PREDICTOR=2");
+            if (Predictor(type) is { } predictor)
+            {
+                options.Add("PREDICTOR=" + predictor);
+            }
+
             if (compression == "zstd")
             {
                 options.Add("ZSTD_LEVEL=1");
@@ -42,4 +46,15 @@ internal static class GeoTiffOptions
 
         return options;
     }
+
+    /// <summary>
+    /// Floating-point differencing for floats, horizontal for the integer types GDAL's TIFF writer supports
+    /// it on, none otherwise (complex and 64-bit integer data, which the predictors refuse).
+    /// </summary>
+    private static string? Predictor(GdalDataType type) => type switch
+    {
+        GdalDataType.Float32 or GdalDataType.Float64 => "3",
+        >= GdalDataType.Byte and <= GdalDataType.Int32 => "2",
+        _ => null,
+    };
 }

@@ -33,7 +33,14 @@ public sealed class NcToGeoTiffRunner : IAgentTool
 
         using (source)
         {
-            List<string> args = ["-of", "GTiff", .. GeoTiffOptions.Tiled(GdalDataType.Float32, 1, "zstd", context.RasterThreads).SelectMany(o => new[] { "-co", o })];
+            GdalDataType type;
+            using (var band = source.GetBand(1))
+            {
+                type = band.Type;
+            }
+
+            // The variable's own type: CF data is often packed into integers (scale_factor/add_offset kept as metadata).
+            List<string> args = ["-of", "GTiff", .. GeoTiffOptions.Tiled(type, 1, "zstd", context.RasterThreads).SelectMany(o => new[] { "-co", o })];
             if (p.TimeIndex is { } t)
             {
                 if (t >= source.BandCount)
