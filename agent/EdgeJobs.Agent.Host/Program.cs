@@ -29,7 +29,7 @@ internal static class AgentCli
           --tls                    speak TLS to the coordinator (its --link-tls-cert)
           --tls-ca FILE            also trust this PEM CA for the coordinator's certificate (implies --tls)
           --raster-threads N       threads one raster job computes and compresses on (default: one per core)
-          --gdal-cache-mb N        GDAL's block cache (default 256, or GDAL_CACHEMAX from the environment)
+          --gdal-cache-mb N        GDAL's block cache (default 64, or GDAL_CACHEMAX from the environment)
           --drain-timeout D        on SIGTERM, how long running jobs may finish before they are
                                    handed back (default 30s)
           --log-format FORMAT      text (default) or json
@@ -139,7 +139,7 @@ internal static class AgentCli
             TlsCaFile = args.Get("tls-ca") is { } ca ? (File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist")) : null,
             DrainTimeout = args.Get("drain-timeout") is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(30),
             RasterThreads = args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
-            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", 256, 16, 1 << 20) : null,
+            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", EdgeJobs.Interop.Gdal.GdalLibrary.DefaultCacheMegabytes, 16, 1 << 20) : null,
         };
         var json = (args.Get("log-format") ?? "text") switch
         {

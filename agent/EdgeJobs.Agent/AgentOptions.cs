@@ -36,7 +36,7 @@ public sealed record AgentOptions
     /// <summary>Threads a raster tool computes and compresses on (default: every core).</summary>
     public int RasterThreads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>GDAL's block cache in MB; null: 256 MB unless GDAL_CACHEMAX is set in the environment.</summary>
+    /// <summary>GDAL's block cache in MB; null: 64 MB unless GDAL_CACHEMAX is set in the environment.</summary>
     public int? GdalCacheMegabytes { get; init; }
 
     /// <summary>

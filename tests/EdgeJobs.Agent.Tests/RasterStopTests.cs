@@ -15,6 +15,10 @@ public class RasterStopTests
     [Arguments("raster-export", "computing")]
     [Arguments("build", "building")]
     [Arguments("reproject", "warping")]
+    [Arguments("merge-multispectral", "merging")]
+    [Arguments("nc-to-geotiff", "converting")]
+    [Arguments("merge-terrain", "hillshade")]
+    [Arguments("align-raster", "warping")]
     public async Task a_tool_stopped_mid_run_ends_stopped_and_leaves_no_partial_output(string tool, string phase)
     {
         await using var cluster = await Cluster.StartAsync();
@@ -22,10 +26,22 @@ public class RasterStopTests
         var input = Path.Combine(cluster.Api.DataRoot, "big.tif");
         await GdalTool.RunAsync("gdal_create", "-q", "-of", "GTiff", "-outsize", "16000", "16000", "-bands", "1", "-ot", "Byte", "-burn", "7",
             "-a_srs", "EPSG:32633", "-a_ullr", "500000", "4200000", "660000", "4040000", input);
+        string[] inputs = [input];
+        if (tool == "nc-to-geotiff")
+        {
+            inputs = [Path.Combine(cluster.Api.DataRoot, "big.nc")];
+            await GdalTool.RunAsync("gdal_translate", "-q", "-of", "netCDF", "-co", "FORMAT=NC4", "-co", "COMPRESS=DEFLATE", input, inputs[0]);
+            File.Delete(input);
+        }
+
         var paramsJson = tool switch
         {
             "build" => "{\"path\":\"big.tif\",\"compression\":\"deflate\",\"level\":9,\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}",
             "reproject" => "{\"path\":\"big.tif\",\"crs\":\"EPSG:3857\",\"resampling\":\"lanczos\",\"output\":\"out/big.tif\"}",
+            "merge-multispectral" => "{\"paths\":[\"big.tif\",\"big.tif\",\"big.tif\"],\"output\":\"out/big.tif\"}",
+            "nc-to-geotiff" => "{\"path\":\"big.nc\",\"variable\":\"Band1\",\"output\":\"out/big.tif\"}",
+            "merge-terrain" => "{\"paths\":[\"big.tif\",\"big.tif\"],\"hillshade\":true,\"output\":\"out/big.tif\"}",
+            "align-raster" => "{\"source_path\":\"big.tif\",\"reference_path\":\"big.tif\",\"mode\":\"translation\",\"output\":\"out/big.tif\"}",
             _ => "{\"path\":\"big.tif\",\"formula\":\"" + s_slowFormula + "\",\"output\":\"out/big.tif\"}",
         };
         using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, "{\"tool\":\"" + tool + "\",\"params\":" + paramsJson + "}");
@@ -42,7 +58,7 @@ public class RasterStopTests
 
         await Assert.That(stopped.JobState).IsEqualTo(JobState.Stopped);
         await Assert.That(Directory.Exists(Path.Combine(cluster.Api.DataRoot, "out"))).IsFalse();
-        await Assert.That(Directory.GetFiles(cluster.Api.DataRoot, "*", SearchOption.AllDirectories)).IsEquivalentTo(new[] { input });
+        await Assert.That(Directory.GetFiles(cluster.Api.DataRoot, "*", SearchOption.AllDirectories)).IsEquivalentTo(inputs);
         using var artifact = await cluster.Api.GetAsync($"v1/jobs/{id}/artifact", cluster.Api.Bob);
         await Assert.That((int)artifact.StatusCode).IsEqualTo(404);
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 
 namespace EdgeJobs.Smoke.Tests;
@@ -13,46 +12,8 @@ public class UpBinaryTests
     {
         var dir = Path.Combine(Path.GetTempPath(), "edgejobs-smoke", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var http = Binary.FreePort();
-        var up = new Proc(Binary.EdgeJobs, "up", "--data-dir", Path.Combine(dir, "data"), "--http", $"127.0.0.1:{http}",
-            "--link", $"127.0.0.1:{Binary.FreePort()}", "--local-agent-slots", "2");
-        var env = new Dictionary<string, string> { ["EDGEJOBS_URL"] = $"http://127.0.0.1:{http}", ["EDGEJOBS_TOKEN_FILE"] = Path.Combine(dir, "data", "admin.token") };
-        using var client = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var ready = await client.GetAsync($"http://127.0.0.1:{http}/readyz");
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return (dir, up, env);
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    [Test]
-    public async Task a_20000_square_raster_is_processed_in_a_few_hundred_megabytes()
-    {
-        var (dir, up, env) = await StartUpAsync();
-        await using var _ = up;
-        var raster = Path.Combine(dir, "data", "data", "big.tif");
-        var created = await Binary.RunAsync("gdal_create", ["-q", "-of", "GTiff", "-outsize", "20000", "20000", "-bands", "1", "-ot", "Byte", "-burn", "9", raster]);
-        await Assert.That(created.Exit).IsEqualTo(0);
-
-        // 400 Mpixel in, 1.6 GB of float32 computed (compressed to little: the input is constant).
-        var export = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "raster-export", "--params-json", """{"path":"big.tif","formula":"b1 * 2 + 1","compression":"zstd"}""", "--wait"], env);
-
-        await Assert.That(export.Exit).IsEqualTo(0).Because(export.Stderr);
-        var peak = up.PeakResidentBytes;
-        await Assert.That(peak).IsLessThan(700L << 20).Because($"edgejobs up peaked at {peak >> 20} MiB");
-        await Assert.That(await up.TerminateAsync(TimeSpan.FromSeconds(20))).IsEqualTo(0);
-        Directory.Delete(dir, recursive: true);
+        var (up, env) = await UpProcess.StartAsync(Path.Combine(dir, "data"));
+        return (dir, up, env);
     }
 
     [Test]

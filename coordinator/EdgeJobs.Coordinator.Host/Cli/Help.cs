@@ -41,7 +41,7 @@ internal static class Help
           --link-tls-key FILE     its PEM private key; agents then need --tls
           --local-agent-slots N   run an embedded agent with N slots (default 0; `up`: one per core)
           --raster-threads N      the embedded agent: threads per raster job (default: one per core)
-          --gdal-cache-mb N       the embedded agent: GDAL's block cache (default 256, or GDAL_CACHEMAX)
+          --gdal-cache-mb N       the embedded agent: GDAL's block cache (default 64, or GDAL_CACHEMAX)
           --data-root DIR         where tool input paths resolve (default DATA_DIR/data)
           --log-format FORMAT     text (default) or json lines for journald and log shippers
           --log-level LEVEL       trace, debug, information (default), warning, error
