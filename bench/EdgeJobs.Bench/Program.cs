@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
-// the end-to-end rate with and without durable commits, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
@@ -12,7 +12,7 @@ if (args is ["latency", ..])
 
 if (args is ["throughput", ..])
 {
-    await EdgeJobs.Bench.EndToEnd.ThroughputProbe.RunAsync();
+    await EdgeJobs.Bench.EndToEnd.ThroughputProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
     return;
 }
 

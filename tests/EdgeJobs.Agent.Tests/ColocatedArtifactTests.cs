@@ -41,6 +41,22 @@ public class ColocatedArtifactTests
     }
 
     [Test]
+    public async Task the_right_secret_with_a_file_outside_the_colocated_work_dir_is_refused()
+    {
+        using var agentDir = new TempDir();
+        await using var cluster = await Cluster.StartAsync(colocatedAgentWorkDir: agentDir.File("agent"));
+        var elsewhere = agentDir.File("elsewhere");
+        await cluster.AddAgentAsync("local", workDir: elsewhere, colocationSecret: cluster.Api.Server.ColocationSecret);
+
+        var job = await cluster.SubmitAndWaitAsync("{\"tool\":\"random-artifact\",\"force\":true,\"max_attempts\":1,\"params\":{\"bytes\":1000,\"seed\":5}}");
+
+        await Assert.That(job.Status).IsEqualTo("failed");
+        await Assert.That(job.Error!.Code).IsEqualTo("artifact_missing");
+        var artifacts = Path.Combine(cluster.Api.Server.Options.DataDir, "artifacts");
+        await Assert.That(Directory.Exists(artifacts) ? Directory.EnumerateFiles(artifacts, "*", SearchOption.AllDirectories) : []).IsEmpty();
+    }
+
+    [Test]
     public async Task a_coordinator_without_a_colocated_agent_refuses_any_artifact_file()
     {
         await using var cluster = await Cluster.StartAsync();

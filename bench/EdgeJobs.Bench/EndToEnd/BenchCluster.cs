@@ -16,11 +16,12 @@ namespace EdgeJobs.Bench.EndToEnd;
 /// </summary>
 internal sealed class BenchCluster : IAsyncDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
+    private readonly string _dir;
     private readonly List<(Task Run, CancellationTokenSource Stop)> _agents = [];
 
-    private BenchCluster(CoordinatorServer server, HttpClient http)
+    private BenchCluster(string dir, CoordinatorServer server, HttpClient http)
     {
+        _dir = dir;
         Server = server;
         Http = http;
     }
@@ -46,28 +47,34 @@ internal sealed class BenchCluster : IAsyncDisposable
         });
         var http = new HttpClient { BaseAddress = server.HttpAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(server.Options.AdminTokenPath)).Trim());
-        var cluster = new BenchCluster(server, http);
-        var token = (await File.ReadAllTextAsync(server.Options.AgentTokenPath)).Trim();
-        for (var i = 0; i < agents; i++)
+        var cluster = new BenchCluster(dir, server, http);
+        await cluster.AddAgentsAsync(agents, slots);
+        return cluster;
+    }
+
+    /// <summary>Connects <paramref name="count"/> more in-process agents and waits until each is linked.</summary>
+    public async Task AddAgentsAsync(int count, int slots)
+    {
+        var token = (await File.ReadAllTextAsync(Server.Options.AgentTokenPath)).Trim();
+        for (var i = 0; i < count; i++)
         {
+            var name = $"bench-{_agents.Count}";
             var agent = new AgentService(new AgentOptions
             {
-                Coordinator = server.LinkAddress.ToString(),
+                Coordinator = Server.LinkAddress.ToString(),
                 Token = token,
-                Name = $"bench-{i}",
+                Name = name,
                 Slots = slots,
-                WorkDir = Path.Combine(dir, $"agent-{i}"),
-                DataRoot = server.Options.ResolvedDataRoot,
-            }, NullLoggerFactory.Instance, [new StampingTool(cluster.Started)]);
+                WorkDir = Path.Combine(_dir, name),
+                DataRoot = Server.Options.ResolvedDataRoot,
+            }, NullLoggerFactory.Instance, [new StampingTool(Started)]);
             var stop = new CancellationTokenSource();
-            cluster._agents.Add((agent.RunAsync(stop.Token), stop));
+            _agents.Add((agent.RunAsync(stop.Token), stop));
             while (!agent.Connected)
             {
                 await Task.Delay(5);
             }
         }
-
-        return cluster;
     }
 
     public async Task<long> SubmitAsync(double seconds)

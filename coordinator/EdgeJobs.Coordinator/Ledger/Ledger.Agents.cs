@@ -94,11 +94,13 @@ public sealed partial class Ledger
         return c.QuerySingleOrDefault<NodeRow>("SELECT * FROM nodes WHERE id = @Id", new { Id = nodeId });
     }
 
+    internal const string LeasesOfNodeSql = "SELECT * FROM jobs WHERE lease_node_id = @Node";
+
     /// <summary>Jobs a node holds a lease or offer on, by node (for the nodes view and reconnects).</summary>
     public async Task<IReadOnlyList<JobRow>> LeasesOfNodeAsync(long nodeId)
     {
         await using var c = OpenReader();
-        return c.Query<JobRow>("SELECT * FROM jobs WHERE lease_node_id = @Node", new { Node = nodeId }).ToRowList();
+        return c.Query<JobRow>(LeasesOfNodeSql, new { Node = nodeId }).ToRowList();
     }
 
     /// <summary>How many leases (running or stopping) each node holds.</summary>

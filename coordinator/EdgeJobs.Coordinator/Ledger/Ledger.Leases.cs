@@ -16,8 +16,10 @@ namespace EdgeJobs.Coordinator.Ledger;
 // that was cut off can never overwrite the result of the agent that replaced it.
 public sealed partial class Ledger
 {
-    private const string NextReadySql = """
-        SELECT * FROM jobs
+    // INDEXED BY: left to itself the planner picks jobs_state and sorts every scheduled job for each grant,
+    // which made granting slower the longer the queue (546 jobs/s drained from a queue of 15,000).
+    internal const string NextReadySql = """
+        SELECT * FROM jobs INDEXED BY jobs_ready
         WHERE state = 1 AND lease_node_id IS NULL AND not_before <= @Now
           AND tool IN (SELECT value FROM json_each(@Tools))
         ORDER BY priority DESC, id
@@ -220,6 +222,8 @@ public sealed partial class Ledger
         return Transition.Ok(after);
     }
 
+    internal const string ExpiredLeasesSql = "SELECT * FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max";
+
     /// <summary>
     /// Ends every lease and offer whose time has passed: offers are withdrawn; running jobs go back to
     /// scheduled (attempts left) or fail; stops in flight end stopped. Driven periodically by the sweeper.
@@ -228,9 +232,7 @@ public sealed partial class Ledger
     public Task<int> ExpireLeasesAsync(int max = 1000) => WriteAsync(c =>
     {
         var now = Now();
-        var rows = c.Query<JobRow>(
-            "SELECT * FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max",
-            new { Now = now, Max = max }).ToRowList();
+        var rows = c.Query<JobRow>(ExpiredLeasesSql, new { Now = now, Max = max }).ToRowList();
         var changed = 0;
         foreach (var before in rows)
         {

@@ -1,0 +1,55 @@
+using Dapper;
+using EdgeJobs.Testing;
+
+namespace EdgeJobs.Coordinator.Tests.Ledger;
+
+/// <summary>
+/// The hot queries read an index rather than scan or sort the jobs table: a queue of thousands, or a
+/// history of millions, must not make each grant or reconnect slower.
+/// </summary>
+public class QueryPlanTests
+{
+    [Test]
+    public async Task granting_walks_the_ready_index_in_order_without_sorting_the_queue()
+    {
+        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.NextReadySql, new { Now = 0L, Tools = "[\"sleep\"]" });
+
+        await Assert.That(plan).Contains("USING INDEX jobs_ready");
+        await Assert.That(plan).DoesNotContain("TEMP B-TREE");
+    }
+
+    [Test]
+    public async Task a_node_s_leases_are_found_through_an_index()
+    {
+        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.LeasesOfNodeSql, new { Node = 1L });
+
+        await Assert.That(plan).Contains("USING INDEX jobs_lease_node");
+    }
+
+    [Test]
+    public async Task expiring_leases_reads_only_the_jobs_that_hold_one()
+    {
+        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.ExpiredLeasesSql, new { Now = 0L, Max = 1000 });
+
+        await Assert.That(plan).Contains("USING INDEX jobs_lease_expiry");
+        await Assert.That(plan).DoesNotContain("TEMP B-TREE");
+    }
+
+    /// <summary>SQLite's plan for <paramref name="sql"/> on a freshly migrated ledger, one line per step.</summary>
+    private static async Task<string> PlanAsync(string sql, object parameters)
+    {
+        await using var f = new LedgerFixture();
+        return await f.Ledger.WriteAsync(c => string.Join('\n', c.Query<PlanRow>("EXPLAIN QUERY PLAN " + sql, parameters).Select(r => r.Detail)));
+    }
+
+    private sealed class PlanRow
+    {
+        public long Id { get; set; }
+
+        public long Parent { get; set; }
+
+        public long Notused { get; set; }
+
+        public string Detail { get; set; } = "";
+    }
+}
