@@ -45,11 +45,27 @@ internal static class Binary
         }
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768+): the tests restart binaries on the same
+    /// ports, and in the meantime an outgoing connection from any process could be given a port from
+    /// that range and make the restart fail with "address in use".
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
     }
 
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workDir = null)

@@ -143,6 +143,10 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
             {
                 await Task.Delay(10);
             }
+            catch (HttpRequestException e) when (Process.HasExited)
+            {
+                throw new InvalidOperationException($"the coordinator exited ({Process.ExitCode}) before it was ready:\n{Process.Output}", e);
+            }
         }
 
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(DataDir, "admin.token"))).Trim());

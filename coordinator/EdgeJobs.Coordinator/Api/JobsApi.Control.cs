@@ -74,7 +74,7 @@ internal sealed partial class JobsApi
 
         var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
         {
-            var deleted = EdgeJobs.Coordinator.Ledger.Ledger.Delete(c, id);
+            var deleted = ledger.Delete(c, id);
             if (deleted.IsOk)
             {
                 artifacts.Delete(id);

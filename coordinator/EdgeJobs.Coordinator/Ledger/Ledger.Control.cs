@@ -35,7 +35,7 @@ public sealed partial class Ledger
     /// <summary>Deletes a terminal job with its events and logs. Active jobs are a conflict; absent ones NotFound.</summary>
     public Task<Transition> DeleteAsync(long id) => WriteAsync(c => Delete(c, id));
 
-    internal static Transition Delete(SqliteConnection c, long id)
+    internal Transition Delete(SqliteConnection c, long id)
     {
         var job = ReadJob(c, id);
         if (job is null)

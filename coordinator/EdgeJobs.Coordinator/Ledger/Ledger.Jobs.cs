@@ -6,19 +6,6 @@ namespace EdgeJobs.Coordinator.Ledger;
 
 public sealed partial class Ledger
 {
-    private const string InsertJobSql = """
-        INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
-                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key)
-        VALUES (@Tool, @ToolVersion, 1, @Params, @Priority, @Owner, @MaxAttempts, @TimeoutMs,
-                1, @Now, @Now, @CampaignId, @ParentId, @DedupKey)
-        RETURNING *
-        """;
-
-    private const string InsertEventSql = """
-        INSERT INTO job_events (job_id, seq, at, from_state, to_state, reason, node_id, attempt, fence, error_code, error_message)
-        VALUES (@JobId, @Seq, @At, @FromState, @ToState, @Reason, @NodeId, @Attempt, @Fence, @ErrorCode, @ErrorMessage)
-        """;
-
     /// <summary>Inserts a job in <c>scheduled</c> with its first event, in one transaction. No dedup, no quotas.</summary>
     public Task<JobRow> SubmitAsync(NewJob job) => WriteAsync(c => Insert(c, job, Now()));
 
@@ -96,39 +83,13 @@ public sealed partial class Ledger
 
     private JobRow Insert(SqliteConnection c, NewJob job, long now)
     {
-        var row = c.QuerySingle<JobRow>(InsertJobSql, new
-        {
-            job.Tool,
-            job.ToolVersion,
-            job.Params,
-            job.Priority,
-            job.Owner,
-            MaxAttempts = job.MaxAttempts ?? Options.DefaultMaxAttempts,
-            job.TimeoutMs,
-            Now = now,
-            job.CampaignId,
-            job.ParentId,
-            job.DedupKey,
-        });
+        var row = Statements(c).Insert(job, job.MaxAttempts ?? Options.DefaultMaxAttempts, now);
         InsertEvent(c, row, null, new StateChange(JobState.Scheduled, EventReason.Submitted), now);
         return row;
     }
 
-    private static void InsertEvent(SqliteConnection c, JobRow after, JobState? from, StateChange change, long now) =>
-        c.Execute(InsertEventSql, new
-        {
-            JobId = after.Id,
-            Seq = after.EventSeq,
-            At = now,
-            FromState = (int?)from,
-            ToState = (int)change.To,
-            Reason = (int)change.Reason,
-            NodeId = after.LeaseNodeId ?? after.NodeId,
-            after.Attempt,
-            after.Fence,
-            after.ErrorCode,
-            after.ErrorMessage,
-        });
+    private void InsertEvent(SqliteConnection c, JobRow after, JobState? from, StateChange change, long now) =>
+        Statements(c).InsertEvent(after, from, change, now);
 
     public async Task<JobRow?> GetJobAsync(long id)
     {

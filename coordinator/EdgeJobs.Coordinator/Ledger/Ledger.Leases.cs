@@ -16,16 +16,6 @@ namespace EdgeJobs.Coordinator.Ledger;
 // that was cut off can never overwrite the result of the agent that replaced it.
 public sealed partial class Ledger
 {
-    // INDEXED BY: left to itself the planner picks jobs_state and sorts every scheduled job for each grant,
-    // which made granting slower the longer the queue (546 jobs/s drained from a queue of 15,000).
-    internal const string NextReadySql = """
-        SELECT * FROM jobs INDEXED BY jobs_ready
-        WHERE state = 1 AND lease_node_id IS NULL AND not_before <= @Now
-          AND tool IN (SELECT value FROM json_each(@Tools))
-        ORDER BY priority DESC, id
-        LIMIT 1
-        """;
-
     /// <summary>Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest first.</summary>
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)
     {
@@ -36,7 +26,7 @@ public sealed partial class Ledger
             var leases = new List<Lease>(count);
             while (leases.Count < count)
             {
-                var before = c.QuerySingleOrDefault<JobRow>(NextReadySql, new { Now = now, Tools = toolsJson });
+                var before = Statements(c).NextReady(now, toolsJson);
                 if (before is null)
                 {
                     break;

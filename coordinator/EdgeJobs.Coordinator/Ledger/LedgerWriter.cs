@@ -22,6 +22,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly bool _durable;
     private readonly Task _loop;
+    private readonly Dictionary<string, SqliteCommand> _control = [];
     private bool _syncFull;
 
     /// <param name="durable">Whether commits fsync at all (<c>PRAGMA synchronous = FULL</c>); the connection is set up so.</param>
@@ -117,10 +118,16 @@ internal sealed class LedgerWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one of the writer's few transaction-control statements, each prepared once and kept.</summary>
     private void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_control.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _control[sql] = command;
+        }
+
         command.ExecuteNonQuery();
     }
 
@@ -140,6 +147,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        foreach (var command in _control.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 

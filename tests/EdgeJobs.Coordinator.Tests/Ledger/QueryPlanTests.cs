@@ -1,4 +1,4 @@
-using Dapper;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Ledger;
@@ -12,7 +12,7 @@ public class QueryPlanTests
     [Test]
     public async Task granting_walks_the_ready_index_in_order_without_sorting_the_queue()
     {
-        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.NextReadySql, new { Now = 0L, Tools = "[\"sleep\"]" });
+        var plan = await PlanAsync(HotStatements.NextReadySql, ("$1", (object)0L), ("$2", "[\"sleep\"]"));
 
         await Assert.That(plan).Contains("USING INDEX jobs_ready");
         await Assert.That(plan).DoesNotContain("TEMP B-TREE");
@@ -21,7 +21,7 @@ public class QueryPlanTests
     [Test]
     public async Task a_node_s_leases_are_found_through_an_index()
     {
-        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.LeasesOfNodeSql, new { Node = 1L });
+        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.LeasesOfNodeSql, ("@Node", (object)1L));
 
         await Assert.That(plan).Contains("USING INDEX jobs_lease_node");
     }
@@ -29,27 +29,33 @@ public class QueryPlanTests
     [Test]
     public async Task expiring_leases_reads_only_the_jobs_that_hold_one()
     {
-        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.ExpiredLeasesSql, new { Now = 0L, Max = 1000 });
+        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.ExpiredLeasesSql, ("@Now", (object)0L), ("@Max", 1000));
 
         await Assert.That(plan).Contains("USING INDEX jobs_lease_expiry");
         await Assert.That(plan).DoesNotContain("TEMP B-TREE");
     }
 
-    /// <summary>SQLite's plan for <paramref name="sql"/> on a freshly migrated ledger, one line per step.</summary>
-    private static async Task<string> PlanAsync(string sql, object parameters)
+    /// <summary>SQLite's plan for <paramref name="sql"/> on a freshly migrated ledger, one line per step (column 3 of EXPLAIN QUERY PLAN).</summary>
+    private static async Task<string> PlanAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var f = new LedgerFixture();
-        return await f.Ledger.WriteAsync(c => string.Join('\n', c.Query<PlanRow>("EXPLAIN QUERY PLAN " + sql, parameters).Select(r => r.Detail)));
-    }
+        return await f.Ledger.WriteAsync(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
 
-    private sealed class PlanRow
-    {
-        public long Id { get; set; }
+            using var reader = command.ExecuteReader();
+            var steps = new List<string>();
+            while (reader.Read())
+            {
+                steps.Add(reader.GetString(3));
+            }
 
-        public long Parent { get; set; }
-
-        public long Notused { get; set; }
-
-        public string Detail { get; set; } = "";
+            return string.Join('\n', steps);
+        });
     }
 }
