@@ -41,6 +41,7 @@ internal static class AgentCli
 
     public static async Task<int> RunAsync(string[] argv)
     {
+        MallocThresholds.Raise();
         AgentOptions options;
         bool json;
         LogLevel level;

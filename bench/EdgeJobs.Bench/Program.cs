@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
-// the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
+// `throughput-binary [JOBS] [SLOTS]` for the same through the published dist/edgejobs up, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
@@ -13,6 +14,14 @@ if (args is ["latency", ..])
 if (args is ["throughput", ..])
 {
     await EdgeJobs.Bench.EndToEnd.ThroughputProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
+    return;
+}
+
+if (args is ["throughput-binary", ..])
+{
+    await EdgeJobs.Bench.EndToEnd.BinaryThroughputProbe.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32);
     return;
 }
 

@@ -11,6 +11,7 @@ internal static class ServerVerbs
 {
     public static async Task<int> RunAsync(CliArgs args, bool up)
     {
+        EdgeJobs.Protocol.Hosting.MallocThresholds.Raise();
         var dataDir = args.Get("data-dir") ?? (up ? "edgejobs-data" : throw new UsageException("--data-dir is required (or EDGEJOBS_DATA_DIR)"));
         var defaults = new QuotaOptions();
         var options = new CoordinatorOptions
