@@ -12,7 +12,7 @@ public class QueryPlanTests
     [Test]
     public async Task granting_walks_the_ready_index_in_order_without_sorting_the_queue()
     {
-        var plan = await PlanAsync(HotStatements.NextReadySql, ("$1", (object)0L), ("$2", "[\"sleep\"]"));
+        var plan = await PlanAsync(HotStatements.NextReadySql, ("?1", (object)0L), ("?2", "[\"sleep\"]"));
 
         await Assert.That(plan).Contains("USING INDEX jobs_ready");
         await Assert.That(plan).DoesNotContain("TEMP B-TREE");
