@@ -49,19 +49,19 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             Quotas = options.Quotas,
         };
         SubmitOutcome? outcome = null;
-        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
+        IdempotencyResult result;
+        StoredAnswer? answer;
+        if (idempotency is null)
         {
-            outcome = ledger.Submit(c, prepared.Job, policy);
-            return outcome.Result switch
-            {
-                SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false),
-                SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true),
-                _ => new StoredAnswer(429, null, JsonSerializer.Serialize(
-                    Problems.Dto(429, "quota_exceeded", "Quota exceeded",
-                        $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
-                    RestJson.Wire.ProblemDto)),
-            };
-        }).ConfigureAwait(false);
+            // No key, nothing to store: the answer is serialised here rather than on the ledger's writer thread.
+            outcome = await ledger.SubmitAsync(prepared.Job, policy).ConfigureAwait(false);
+            (result, answer) = (IdempotencyResult.Fresh, SubmitAnswer(outcome));
+        }
+        else
+        {
+            // The answer is stored with the job, in the same transaction.
+            (result, answer) = await ledger.IdempotentAsync(idempotency, c => SubmitAnswer(outcome = ledger.Submit(c, prepared.Job, policy))).ConfigureAwait(false);
+        }
 
         if (outcome is { Result: SubmitResult.Created, Job: { } created })
         {
@@ -71,6 +71,16 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
 
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
     }
+
+    private static StoredAnswer SubmitAnswer(SubmitOutcome outcome) => outcome.Result switch
+    {
+        SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false),
+        SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true),
+        _ => new StoredAnswer(429, null, JsonSerializer.Serialize(
+            Problems.Dto(429, "quota_exceeded", "Quota exceeded",
+                $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
+            RestJson.Wire.ProblemDto)),
+    };
 
     /// <summary><c>POST /v1/jobs/validate</c>: every check of a submit, no side effects; 204 or the problem.</summary>
     public async Task<IResult> ValidateAsync(HttpContext http)

@@ -39,17 +39,18 @@ public sealed partial class Ledger
 
         if (policy.Quotas is { } quotas)
         {
-            if (Active(c, "all", "") >= quotas.MaxActiveJobs)
+            var statements = Statements(c);
+            if (statements.Active("all", "") >= quotas.MaxActiveJobs)
             {
                 return SubmitOutcome.Refused("active_jobs", quotas.MaxActiveJobs);
             }
 
-            if (Active(c, "owner", job.Owner) >= quotas.MaxActivePerOwner)
+            if (statements.Active("owner", job.Owner) >= quotas.MaxActivePerOwner)
             {
                 return SubmitOutcome.Refused("active_jobs_per_owner", quotas.MaxActivePerOwner);
             }
 
-            if (Active(c, "tool", job.Tool) >= quotas.MaxActivePerTool)
+            if (statements.Active("tool", job.Tool) >= quotas.MaxActivePerTool)
             {
                 return SubmitOutcome.Refused("active_jobs_per_tool", quotas.MaxActivePerTool);
             }

@@ -41,7 +41,7 @@ public sealed partial class Ledger
             var last = firstAgentSeq + lines.Count - 1;
             if (last > stored)
             {
-                c.Execute("UPDATE jobs SET log_agent_fence = @Fence, log_agent_seq = @Last WHERE id = @JobId", new { Fence = fence, Last = last, JobId = jobId });
+                Statements(c).SetLogAgentSeq(jobId, fence, last);
                 before.LogAgentFence = fence;
                 before.LogAgentSeq = last;
             }
@@ -55,12 +55,11 @@ public sealed partial class Ledger
 
         var now = Now();
         var seq = before.LogSeq;
+        var statements = Statements(c);
         foreach (var line in lines)
         {
             seq++;
-            c.Execute(
-                "INSERT INTO job_logs (job_id, seq, attempt, at, line) VALUES (@JobId, @Seq, @Attempt, @At, @Line)",
-                new { JobId = jobId, Seq = seq, before.Attempt, At = now, Line = line });
+            statements.InsertLogLine(jobId, seq, before.Attempt, now, line);
         }
 
         var firstKept = Math.Max(before.LogFirstSeq, seq - Options.LogLinesKept + 1);
@@ -69,9 +68,7 @@ public sealed partial class Ledger
             c.Execute("DELETE FROM job_logs WHERE job_id = @JobId AND seq < @FirstKept", new { JobId = jobId, FirstKept = firstKept });
         }
 
-        c.Execute(
-            "UPDATE jobs SET log_seq = @Seq, log_first_seq = @FirstKept, updated_at = @Now WHERE id = @JobId",
-            new { Seq = seq, FirstKept = firstKept, Now = now, JobId = jobId });
+        statements.SetLogSeq(jobId, seq, firstKept, now);
         before.LogSeq = seq;
         before.LogFirstSeq = firstKept;
         return Transition.Ok(before);
