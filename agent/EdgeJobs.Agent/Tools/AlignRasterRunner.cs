@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Agent.Alignment;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
@@ -13,7 +12,7 @@ namespace EdgeJobs.Agent.Tools;
 /// and warps it onto the reference grid (cubic), as a COG. The estimate goes into the log and the COG's
 /// metadata (EDGEJOBS_ALIGN_*): reference pixel p is at scale·R(angle)·(p − center) + center + (dx, dy) in the source.
 /// </summary>
-public sealed class AlignRasterRunner : IAgentTool
+public sealed class AlignRasterRunner() : GdalAgentTool<AlignRasterParams>(AlignRasterTool.Instance)
 {
     /// <summary>At most this many pixels a side are read from each raster to estimate the alignment.</summary>
     private const int MaxRegion = 2048;
@@ -21,15 +20,8 @@ public sealed class AlignRasterRunner : IAgentTool
     /// <summary>Largest phase-correlation window.</summary>
     private const int MaxWindow = 512;
 
-    public string Id => AlignRasterTool.Instance.Id;
-
-    public string Version => AlignRasterTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, AlignRasterParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.AlignRasterParams)!;
         var sourcePath = InputFiles.Resolve(context, "$.params.source_path", p.SourcePath);
         var referencePath = InputFiles.Resolve(context, "$.params.reference_path", p.ReferencePath);
         context.ReportProgress(0, "reading");

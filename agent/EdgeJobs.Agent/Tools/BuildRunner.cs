@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -10,17 +9,10 @@ namespace EdgeJobs.Agent.Tools;
 /// <c>build</c>: a Cloud Optimized GeoTIFF through GDAL's COG driver (tiles, overviews, the IFD layout
 /// the COG validator checks), with compression on every core and progress/stop through GDAL's callback.
 /// </summary>
-public sealed class BuildRunner : IAgentTool
+public sealed class BuildRunner() : GdalAgentTool<BuildParams>(BuildTool.Instance)
 {
-    public string Id => BuildTool.Instance.Id;
-
-    public string Version => BuildTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, BuildParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.BuildParams)!;
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");

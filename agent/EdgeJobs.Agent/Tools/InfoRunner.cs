@@ -5,17 +5,10 @@ using EdgeJobs.Protocol.Tools;
 namespace EdgeJobs.Agent.Tools;
 
 /// <summary><c>info</c>: reads a raster's metadata and exact per-band statistics through GDAL into <c>info.json</c>.</summary>
-public sealed class InfoRunner : IAgentTool
+public sealed class InfoRunner() : GdalAgentTool<InfoParams>(InfoTool.Instance)
 {
-    public string Id => InfoTool.Instance.Id;
-
-    public string Version => InfoTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, InfoParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.InfoParams)!;
         var path = InputFiles.Resolve(context, "$.params.path", p.Path);
         var output = Path.Combine(context.WorkDir, "info.json");
         context.ReportProgress(0, "opening");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -9,17 +8,10 @@ namespace EdgeJobs.Agent.Tools;
 /// <c>merge-multispectral</c>: a separate-bands virtual raster over the inputs (gdalbuildvrt -separate,
 /// no pixels copied), written once as a COG. The first input's pixel type wins, as in gdal_merge.py.
 /// </summary>
-public sealed class MergeMultispectralRunner : IAgentTool
+public sealed class MergeMultispectralRunner() : GdalAgentTool<MergeMultispectralParams>(MergeMultispectralTool.Instance)
 {
-    public string Id => MergeMultispectralTool.Instance.Id;
-
-    public string Version => MergeMultispectralTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, MergeMultispectralParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.MergeMultispectralParams)!;
         context.ReportProgress(0, "opening");
         var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-multispectral takes single-band rasters");
         var file = Path.Combine(context.WorkDir, "result.tif");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -10,14 +9,8 @@ namespace EdgeJobs.Agent.Tools;
 /// <c>merge-terrain</c>: a mosaic of the DEMs (gdalbuildvrt, later inputs on top), written as a COG, or
 /// its hillshade or slope through gdaldem first.
 /// </summary>
-public sealed class MergeTerrainRunner : IAgentTool
+public sealed class MergeTerrainRunner() : GdalAgentTool<MergeTerrainParams>(MergeTerrainTool.Instance)
 {
-    public string Id => MergeTerrainTool.Instance.Id;
-
-    public string Version => MergeTerrainTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
     /// <summary>gdaldem's processing and arguments for the params; null for the plain mosaic.</summary>
     public static (string Processing, List<string> Args)? DemArguments(MergeTerrainParams p)
     {
@@ -27,9 +20,8 @@ public sealed class MergeTerrainRunner : IAgentTool
             : null;
     }
 
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, MergeTerrainParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.MergeTerrainParams)!;
         context.ReportProgress(0, "opening");
         var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-terrain takes single-band elevation rasters");
         var file = Path.Combine(context.WorkDir, "result.tif");

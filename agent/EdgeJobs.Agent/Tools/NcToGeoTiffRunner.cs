@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -7,17 +6,10 @@ using EdgeJobs.Protocol.Tools;
 namespace EdgeJobs.Agent.Tools;
 
 /// <summary><c>nc-to-geotiff</c>: gdal_translate of a NetCDF variable's subdataset (one time step with -b) to a tiled GeoTIFF.</summary>
-public sealed class NcToGeoTiffRunner : IAgentTool
+public sealed class NcToGeoTiffRunner() : GdalAgentTool<NcToGeoTiffParams>(NcToGeoTiffTool.Instance)
 {
-    public string Id => NcToGeoTiffTool.Instance.Id;
-
-    public string Version => NcToGeoTiffTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, NcToGeoTiffParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.NcToGeoTiffParams)!;
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
@@ -14,7 +13,7 @@ public sealed class RandomArtifactRunner : IAgentTool
 
     public async Task RunAsync(ToolContext context)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.RandomArtifactParams)!;
+        var p = RandomArtifactTool.Instance.Read(context.ParamsJson);
         var path = Path.Combine(context.WorkDir, "random.bin");
         var random = new Random(p.Seed);
         var block = new byte[BlockBytes];

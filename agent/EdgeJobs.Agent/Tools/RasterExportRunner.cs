@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -9,17 +8,10 @@ namespace EdgeJobs.Agent.Tools;
 /// <c>raster-export</c>: band math, rescale and colour maps to a tiled GeoTIFF, strip by strip on every
 /// core. Without any of them it is a plain copy to a tiled, compressed GeoTIFF.
 /// </summary>
-public sealed class RasterExportRunner : IAgentTool
+public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(RasterExportTool.Instance)
 {
-    public string Id => RasterExportTool.Instance.Id;
-
-    public string Version => RasterExportTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, RasterExportParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.RasterExportParams)!;
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");

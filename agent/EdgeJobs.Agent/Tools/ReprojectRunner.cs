@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Interop.Gdal;
 using EdgeJobs.Protocol.Tools;
@@ -7,14 +6,8 @@ using EdgeJobs.Protocol.Tools;
 namespace EdgeJobs.Agent.Tools;
 
 /// <summary><c>reproject</c>: gdalwarp to the target CRS and resolution on every core, written as a COG.</summary>
-public sealed class ReprojectRunner : IAgentTool
+public sealed class ReprojectRunner() : GdalAgentTool<ReprojectParams>(ReprojectTool.Instance)
 {
-    public string Id => ReprojectTool.Instance.Id;
-
-    public string Version => ReprojectTool.Instance.Version;
-
-    public Task RunAsync(ToolContext context) => GdalToolRun.RunAsync(context, () => Run(context));
-
     /// <summary>gdalwarp's arguments for the params; the warp itself, without the output format.</summary>
     public static List<string> WarpArguments(ReprojectParams p)
     {
@@ -28,9 +21,8 @@ public sealed class ReprojectRunner : IAgentTool
         return args;
     }
 
-    private static void Run(ToolContext context)
+    protected override void Run(ToolContext context, ReprojectParams p)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.ReprojectParams)!;
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var warped = Path.Combine(context.WorkDir, "warped.tif");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
@@ -13,7 +12,7 @@ public sealed class SleepRunner : IAgentTool
 
     public async Task RunAsync(ToolContext context)
     {
-        var p = JsonSerializer.Deserialize(context.ParamsJson, ToolParamsJsonContext.Default.SleepParams)!;
+        var p = SleepTool.Instance.Read(context.ParamsJson);
         var total = TimeSpan.FromSeconds(p.Seconds);
         var started = DateTime.UtcNow;
         context.ReportProgress(0, "sleeping");

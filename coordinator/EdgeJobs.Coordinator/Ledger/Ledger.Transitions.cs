@@ -7,19 +7,10 @@ namespace EdgeJobs.Coordinator.Ledger;
 // with a compare-and-set on (state, fence, event_seq), and append the event in the same transaction.
 public sealed partial class Ledger
 {
-    private HotStatements? _statements;
-
-    /// <summary>The prepared hot statements of the writer's connection (made on first use, on the writer's thread).</summary>
-    private HotStatements Statements(SqliteConnection c)
-    {
-        if (_statements?.Connection != c)
-        {
-            _statements?.Dispose();
-            _statements = new HotStatements(c);
-        }
-
-        return _statements;
-    }
+    /// <summary>The writer's prepared per-job statements; <paramref name="c"/> is the connection the operation was given.</summary>
+    private HotStatements Statements(SqliteConnection c) =>
+        _writer.Statements.Connection == c ? _writer.Statements
+            : throw new InvalidOperationException("ledger writes run on the writer's connection only");
 
     private JobRow? ReadJob(SqliteConnection c, long id) => Statements(c).Read(id);
 

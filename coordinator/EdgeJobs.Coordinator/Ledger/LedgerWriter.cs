@@ -29,10 +29,14 @@ internal sealed class LedgerWriter : IAsyncDisposable
     public LedgerWriter(SqliteConnection connection, bool durable)
     {
         _connection = connection;
+        Statements = new HotStatements(connection);
         _durable = durable;
         _syncFull = durable;
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
+
+    /// <summary>The per-job statements, prepared on this writer's connection; for its operations only.</summary>
+    public HotStatements Statements { get; }
 
     /// <param name="relaxed">True when losing this write to a power failure (not a crash) is harmless.</param>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation, bool relaxed = false)
@@ -147,6 +151,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        Statements.Dispose();
         foreach (var command in _control.Values)
         {
             await command.DisposeAsync().ConfigureAwait(false);

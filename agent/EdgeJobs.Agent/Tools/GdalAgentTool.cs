@@ -1,0 +1,37 @@
+using EdgeJobs.Interop.Gdal;
+using EdgeJobs.Protocol.Tools;
+
+namespace EdgeJobs.Agent.Tools;
+
+/// <summary>
+/// A tool that runs GDAL: its id, version and params are its catalog descriptor's, and its blocking body
+/// runs off the runner's thread with GDAL's failures turned into job errors.
+/// </summary>
+public abstract class GdalAgentTool<TParams>(TypedToolDescriptor<TParams> descriptor) : IAgentTool
+    where TParams : class
+{
+    public string Id => descriptor.Id;
+
+    public string Version => descriptor.Version;
+
+    public Task RunAsync(ToolContext context) =>
+        Task.Run(() =>
+        {
+            try
+            {
+                Run(context, descriptor.Read(context.ParamsJson));
+            }
+            catch (GdalUnavailableException e)
+            {
+                // Another agent may have GDAL: retryable, with the reason in the job's error.
+                throw new ToolFailure("gdal_unavailable", e.Message, retryable: true);
+            }
+            catch (GdalException e)
+            {
+                throw new ToolFailure("gdal_error", e.Message, retryable: false);
+            }
+        }, context.Cancellation);
+
+    /// <summary>The tool's work, blocking; honours <see cref="ToolContext.Cancellation"/> through GDAL's progress callback.</summary>
+    protected abstract void Run(ToolContext context, TParams p);
+}
