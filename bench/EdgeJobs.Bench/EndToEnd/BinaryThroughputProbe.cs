@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 
 namespace EdgeJobs.Bench.EndToEnd;
@@ -10,51 +8,59 @@ namespace EdgeJobs.Bench.EndToEnd;
 /// <summary>
 /// The no-op workload through the product itself: the published Native-AOT `dist/edgejobs up` (durable
 /// commits, its embedded agent) in its own process, jobs submitted over REST by 32 concurrent clients from
-/// this one, timed from the first submit until no job is active. No JIT warm-up in the measured process,
-/// unlike the in-process probes. `dotnet run -c Release --project bench/EdgeJobs.Bench -- throughput-binary [JOBS] [SLOTS]`.
+/// this one, timed from the first submit until no job is active; then the two halves apart (submits with no
+/// agent attached, then a separate `dist/edgejobs-agent` draining the queue they left), each with the CPU
+/// the coordinator and the clients spent per job. No JIT warm-up in the measured process, unlike the
+/// in-process probes. `dotnet run -c Release --project bench/EdgeJobs.Bench -- throughput-binary [JOBS] [SLOTS]`.
 /// </summary>
 internal static class BinaryThroughputProbe
 {
     public static async Task RunAsync(int jobs, int slots)
     {
-        var binary = Path.Combine(RepositoryRoot(), "dist", "edgejobs");
-        if (!File.Exists(binary))
+        var root = RepositoryRoot();
+        var binary = Path.Combine(root, "dist", "edgejobs");
+        var agentBinary = Path.Combine(root, "dist", "edgejobs-agent");
+        if (!File.Exists(binary) || !File.Exists(agentBinary))
         {
-            throw new FileNotFoundException($"{binary} is missing: run scripts/publish first");
+            throw new FileNotFoundException($"{binary} or {agentBinary} is missing: run scripts/publish first");
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
-        var port = FreePort();
-        using var up = Process.Start(new ProcessStartInfo(binary)
+        // End to end: submits and the embedded agent's work overlap, as in production.
+        await using (var up = await UpProcess.StartAsync(binary, slots))
         {
-            ArgumentList = { "up", "--data-dir", Path.Combine(dir, "data"), "--http", $"127.0.0.1:{port}", "--link", $"127.0.0.1:{FreePort()}",
-                "--local-agent-slots", slots.ToString(CultureInfo.InvariantCulture), "--log-level", "warning" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await WaitReadyAsync(http);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(dir, "data", "admin.token"))).Trim());
-
-            await RunOnceAsync(http, 500);
+            await SubmitAsync(up.Http, 500);
+            await WaitIdleAsync(up.Http);
+            var cpu = up.CpuSnapshot();
             var clock = Stopwatch.StartNew();
-            await RunOnceAsync(http, jobs);
+            await SubmitAsync(up.Http, jobs);
+            await WaitIdleAsync(up.Http);
             var seconds = clock.Elapsed.TotalSeconds;
-            up.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"no-op jobs end to end through dist/edgejobs up (AOT, durable, {slots} local slots): {jobs / seconds:0} jobs/s ({jobs} in {seconds:0.00} s)"));
+                $"no-op jobs end to end through dist/edgejobs up (AOT, durable, {slots} local slots): {jobs / seconds:0} jobs/s ({jobs} in {seconds:0.00} s); {cpu.PerJob(jobs)}"));
         }
-        finally
+
+        // The halves apart: submits with no agent attached (the whole run queued at once, so a quota that
+        // fits it), then an edgejobs-agent process draining that queue.
+        var quota = jobs.ToString(CultureInfo.InvariantCulture);
+        await using (var up = await UpProcess.StartAsync(binary, slots: 0, "--max-active-per-owner", quota, "--max-active-per-tool", quota, "--max-active-jobs", quota))
         {
-            up.Kill();
-            await up.WaitForExitAsync();
-            Directory.Delete(dir, recursive: true);
+            var cpu = up.CpuSnapshot();
+            var clock = Stopwatch.StartNew();
+            await SubmitAsync(up.Http, jobs);
+            var submitSeconds = clock.Elapsed.TotalSeconds;
+            var submitCpu = cpu.PerJob(jobs);
+            cpu = up.CpuSnapshot();
+            clock.Restart();
+            using var agent = up.StartAgent(agentBinary, slots);
+            await WaitIdleAsync(up.Http);
+            var drainSeconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  of which: submit alone {jobs / submitSeconds:0} jobs/s ({submitCpu}); grant → finish alone (queue full, dist/edgejobs-agent connects) {jobs / drainSeconds:0} jobs/s ({cpu.PerJob(jobs)})"));
+            agent.Kill();
         }
     }
 
-    private static async Task RunOnceAsync(HttpClient http, int jobs)
+    private static async Task SubmitAsync(HttpClient http, int jobs)
     {
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
@@ -80,7 +86,10 @@ internal static class BinaryThroughputProbe
                 }
             }
         })));
+    }
 
+    private static async Task WaitIdleAsync(HttpClient http)
+    {
         // Idle when the list of active jobs (the default filter) is empty.
         while (true)
         {
@@ -92,34 +101,6 @@ internal static class BinaryThroughputProbe
 
             await Task.Delay(5);
         }
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var ready = await http.GetAsync("readyz");
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RepositoryRoot()

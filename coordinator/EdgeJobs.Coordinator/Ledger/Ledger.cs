@@ -61,6 +61,10 @@ public sealed partial class Ledger : IAsyncDisposable
             writeConnection.Execute(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             writeConnection.Execute("PRAGMA foreign_keys = ON");
             writeConnection.Execute("PRAGMA busy_timeout = 30000");
+            // The writer's per-operation savepoints copy each page they touch into a statement journal;
+            // kept in memory it costs a memcpy, spilled to a temp file (the default past 64 KiB) two
+            // write(2) calls per page on the writer thread.
+            writeConnection.Execute("PRAGMA temp_store = MEMORY");
             Migrator.Migrate(writeConnection);
         }
         catch
