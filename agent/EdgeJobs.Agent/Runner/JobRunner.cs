@@ -16,6 +16,9 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
     private readonly ConcurrentDictionary<long, RunningJob> _jobs = new();
 
+    /// <summary>Jobs whose tool has not ended: what occupies slots (an ended job waiting for its FinishAck does not).</summary>
+    private int _running;
+
     /// <summary>A job ended (its result is in <see cref="RunningJob.Result"/>) — send it.</summary>
     public event Action<RunningJob>? Ended;
 
@@ -26,7 +29,12 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
     public int Slots => options.Slots;
 
-    public int FreeSlots => Math.Max(0, options.Slots - _jobs.Count);
+    /// <summary>
+    /// Slots not running a tool. A job whose tool ended frees its slot at once, before the coordinator has
+    /// acknowledged its result: the coordinator frees the slot when the Finished arrives and may grant the
+    /// next job while it is still recording this one.
+    /// </summary>
+    public int FreeSlots => Math.Max(0, options.Slots - Volatile.Read(ref _running));
 
     public int RunningCount => _jobs.Values.Count(j => j.IsRunning);
 
@@ -55,6 +63,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
         var job = new RunningJob(grant, options.MaxBufferedLogLines);
         _jobs[grant.JobId] = job;
+        Interlocked.Increment(ref _running);
         sendNow(new Accept(grant.JobId, grant.Fence));
         _ = Task.Run(() => ExecuteAsync(job, tools[grant.Tool]));
     }
@@ -118,6 +127,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         }
 
         logger.JobEnded(grant.JobId, result.Outcome.ToString().ToLowerInvariant(), result.ErrorCode is null ? "" : $" ({result.ErrorCode}: {result.ErrorMessage})");
+        Interlocked.Decrement(ref _running); // before the Finished goes out: its arrival frees the slot
         if (job.Lost)
         {
             _jobs.TryRemove(job.JobId, out _);

@@ -15,6 +15,8 @@ namespace EdgeJobs.Bench.EndToEnd;
 /// </summary>
 internal static class BinaryThroughputProbe
 {
+    private static readonly int Clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "32");
+
     public static async Task RunAsync(int jobs, int slots)
     {
         var root = RepositoryRoot();
@@ -33,8 +35,10 @@ internal static class BinaryThroughputProbe
             var cpu = up.CpuSnapshot();
             var clock = Stopwatch.StartNew();
             await SubmitAsync(up.Http, jobs);
+            var submitted = clock.Elapsed.TotalSeconds;
             await WaitIdleAsync(up.Http);
             var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"submits done at {submitted:0.00} s, idle at {seconds:0.00} s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"no-op jobs end to end through dist/edgejobs up (AOT, durable, {slots} local slots): {jobs / seconds:0} jobs/s ({jobs} in {seconds:0.00} s); {cpu.PerJob(jobs)}"));
         }
@@ -63,7 +67,7 @@ internal static class BinaryThroughputProbe
     private static async Task SubmitAsync(HttpClient http, int jobs)
     {
         var next = 0;
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= jobs)
             {

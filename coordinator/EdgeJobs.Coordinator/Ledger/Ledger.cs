@@ -58,7 +58,9 @@ public sealed partial class Ledger : IAsyncDisposable
         {
             writeConnection.Open();
             writeConnection.Execute("PRAGMA journal_mode = WAL");
-            writeConnection.Execute(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            // Commits write the WAL without syncing it; with Durable the writer's CommitSyncer syncs it
+            // before any caller hears of the commit (FULL would make the writer thread wait for the disk).
+            writeConnection.Execute("PRAGMA synchronous = NORMAL");
             writeConnection.Execute("PRAGMA foreign_keys = ON");
             writeConnection.Execute("PRAGMA busy_timeout = 30000");
             // The writer's per-operation savepoints copy each page they touch into a statement journal;
@@ -80,7 +82,7 @@ public sealed partial class Ledger : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new Ledger(full, new LedgerWriter(writeConnection, options.Durable), read, options, time ?? TimeProvider.System);
+        return new Ledger(full, new LedgerWriter(writeConnection, options.Durable ? full + "-wal" : null), read, options, time ?? TimeProvider.System);
     }
 
     /// <summary>The current time as the ledger stores it (Unix milliseconds).</summary>
@@ -95,6 +97,9 @@ public sealed partial class Ledger : IAsyncDisposable
 
     internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation) => _writer.WriteAsync(operation);
 
+    /// <summary>How many times commits were synced to disk so far.</summary>
+    internal long Syncs => _writer.Syncs;
+
     /// <summary>
     /// A write whose loss on power failure is harmless (not on a crash: WAL keeps it). Offers are so: an
     /// agent's accept of a lost offer is fenced, and its tool is stopped at the next heartbeat.
@@ -108,9 +113,14 @@ public sealed partial class Ledger : IAsyncDisposable
         return string.Join("; ", connection.Query<string>("PRAGMA integrity_check"));
     }
 
-    /// <summary>Ready when a reader can query the migrated schema.</summary>
+    /// <summary>Ready when a reader can query the migrated schema and commits are still being made durable.</summary>
     public async Task<bool> IsReadyAsync()
     {
+        if (_writer.Failure is not null)
+        {
+            return false;
+        }
+
         try
         {
             await using var connection = OpenReader();

@@ -18,8 +18,9 @@ public sealed record LedgerOptions
     public int LogLinesKept { get; init; } = 10_000;
 
     /// <summary>
-    /// <c>PRAGMA synchronous</c>: FULL makes every commit durable across power loss; group commit keeps
-    /// it cheap. NORMAL is still safe across process crashes in WAL mode.
+    /// Whether every commit is synced to disk (the write-ahead log, fdatasync) before its caller hears of it,
+    /// so it survives power loss; group commit keeps it cheap. Without it the ledger is still safe across
+    /// process crashes (WAL mode), not across power loss.
     /// </summary>
     public bool Durable { get; init; } = true;
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
@@ -7,42 +6,54 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// The ledger's single writer: one connection, one loop, group commit. Callers enqueue an operation and
 /// await its result; the loop drains whatever is queued (up to <see cref="MaxBatch"/>) into one
 /// transaction, runs each operation inside its own savepoint so one failure cannot undo its neighbours,
-/// commits once, and only then completes the callers. So a caller never sees a result that is not
-/// durable, and "database is locked" cannot happen between our own writers.
+/// commits once, and hands the batch to the <see cref="CommitSyncer"/>, which completes the callers once
+/// the commit is on disk while this loop already runs the next batch. So a caller never sees a result
+/// that is not durable, and "database is locked" cannot happen between our own writers.
 /// Operations whose loss on power failure is harmless (offers, rejections) may ask for a relaxed commit:
-/// a batch made only of them commits with <c>synchronous = NORMAL</c> (no fsync). WAL frames reach the
-/// disk in order, so the next durable commit makes them durable too.
+/// a batch made only of them is not synced. WAL frames reach the disk in order, so the next durable
+/// commit makes them durable too.
 /// </summary>
 internal sealed class LedgerWriter : IAsyncDisposable
 {
     public const int MaxBatch = 512;
 
-    private readonly Channel<WriteItem> _queue =
-        Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ThreadQueue<WriteItem> _queue = new();
     private readonly SqliteConnection _connection;
     private readonly bool _durable;
+    private readonly CommitSyncer _syncer;
     private readonly Task _loop;
     private readonly Dictionary<string, SqliteCommand> _control = [];
-    private bool _syncFull;
 
-    /// <param name="durable">Whether commits fsync at all (<c>PRAGMA synchronous = FULL</c>); the connection is set up so.</param>
-    public LedgerWriter(SqliteConnection connection, bool durable)
+    /// <param name="connection">Open, migrated, in WAL mode with <c>synchronous = NORMAL</c>: the syncer makes commits durable.</param>
+    /// <param name="walPath">The connection's write-ahead log, synced after each durable batch; null when commits need not survive power loss.</param>
+    public LedgerWriter(SqliteConnection connection, string? walPath)
     {
         _connection = connection;
         Statements = new HotStatements(connection);
-        _durable = durable;
-        _syncFull = durable;
+        _durable = walPath is not null;
+        _syncer = new CommitSyncer(walPath);
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The per-job statements, prepared on this writer's connection; for its operations only.</summary>
     public HotStatements Statements { get; }
 
+    /// <summary>WAL syncs so far (see <see cref="CommitSyncer.Syncs"/>).</summary>
+    public long Syncs => _syncer.Syncs;
+
+    /// <summary>Set when a commit could not be made durable; the ledger refuses writes from then on.</summary>
+    public Exception? Failure => _syncer.Failure;
+
     /// <param name="relaxed">True when losing this write to a power failure (not a crash) is harmless.</param>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, T> operation, bool relaxed = false)
     {
+        if (_syncer.Failure is { } failure)
+        {
+            return Task.FromException<T>(failure);
+        }
+
         var item = new WriteItem<T>(operation) { Relaxed = relaxed };
-        if (!_queue.Writer.TryWrite(item))
+        if (!_queue.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(LedgerWriter), "the ledger is closed");
         }
@@ -53,30 +64,24 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private void Run()
     {
         var batch = new List<WriteItem>(MaxBatch);
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (_queue.WaitToRead())
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var item))
+            while (batch.Count < MaxBatch && _queue.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
-            Commit(batch);
+            var committed = Commit(batch);
+            _syncer.Enqueue([.. batch], committed && _durable && batch.Exists(item => !item.Relaxed));
             batch.Clear();
         }
     }
 
-    private void Commit(List<WriteItem> batch)
+    /// <summary>Runs the batch in one transaction; true when it committed something.</summary>
+    private bool Commit(List<WriteItem> batch)
     {
         try
         {
-            var full = _durable && batch.Exists(item => !item.Relaxed);
-            if (full != _syncFull)
-            {
-                Execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-                _syncFull = full;
-            }
-
             Execute("BEGIN IMMEDIATE");
             if (batch.Count == 1)
             {
@@ -85,8 +90,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
                 if (batch[0].Failed)
                 {
                     Execute("ROLLBACK");
-                    batch[0].Publish();
-                    return;
+                    return false;
                 }
             }
             else
@@ -105,6 +109,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             }
 
             Execute("COMMIT");
+            return true;
         }
         catch (Exception e)
         {
@@ -114,11 +119,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
             {
                 item.Fail(e);
             }
-        }
 
-        foreach (var item in batch)
-        {
-            item.Publish();
+            return false;
         }
     }
 
@@ -149,8 +151,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop.ConfigureAwait(false);
+        _queue.Dispose();
+        await _syncer.CompleteAsync().ConfigureAwait(false);
+        _syncer.Dispose();
         Statements.Dispose();
         foreach (var command in _control.Values)
         {
@@ -158,57 +163,5 @@ internal sealed class LedgerWriter : IAsyncDisposable
         }
 
         await _connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private abstract class WriteItem
-    {
-        public bool Failed { get; protected set; }
-
-        public bool Relaxed { get; init; }
-
-        public abstract void Run(SqliteConnection connection);
-
-        public abstract void Fail(Exception error);
-
-        public abstract void Publish();
-    }
-
-    private sealed class WriteItem<T>(Func<SqliteConnection, T> operation) : WriteItem
-    {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _completion.Task;
-
-        public override void Run(SqliteConnection connection)
-        {
-            try
-            {
-                _result = operation(connection);
-            }
-            catch (Exception e)
-            {
-                Fail(e);
-            }
-        }
-
-        public override void Fail(Exception error)
-        {
-            _error ??= error;
-            Failed = true;
-        }
-
-        public override void Publish()
-        {
-            if (_error is not null)
-            {
-                _completion.TrySetException(_error);
-            }
-            else
-            {
-                _completion.TrySetResult(_result!);
-            }
-        }
     }
 }

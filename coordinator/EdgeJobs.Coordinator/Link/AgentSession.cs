@@ -56,17 +56,6 @@ internal sealed class AgentSession
         }
     }
 
-    public int HeldCount
-    {
-        get
-        {
-            lock (_held)
-            {
-                return _held.Count;
-            }
-        }
-    }
-
     public void Hold(long jobId)
     {
         lock (_held)
@@ -80,14 +69,6 @@ internal sealed class AgentSession
         lock (_held)
         {
             _held.Remove(jobId);
-        }
-    }
-
-    public bool Holds(long jobId)
-    {
-        lock (_held)
-        {
-            return _held.Contains(jobId);
         }
     }
 

@@ -202,6 +202,10 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
                 await ReceiveFileAsync(session, file).ConfigureAwait(false);
                 break;
             case Finished finished:
+                // The agent's tool has ended: its slot is free now, not once the result is recorded, so the
+                // next grant can share this finish's commit instead of waiting for it.
+                session.Release(finished.JobId);
+                dispatcher.Kick();
                 var (report, artifact) = CompleteArtifact(session, finished);
                 var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq).ConfigureAwait(false);
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
@@ -216,9 +220,7 @@ internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dis
                     _logger.StaleAgentWrite(session.Name, session.NodeId, "Finished", finished.JobId, Describe(applied));
                 }
 
-                session.Release(finished.JobId);
                 session.Send(new FinishAck(finished.JobId, finished.Fence, ok));
-                dispatcher.Kick();
                 break;
             case Draining:
                 session.Draining = true;

@@ -148,33 +148,70 @@ public class ConcurrencyTests
     }
 
     [Test]
-    public async Task a_batch_of_relaxed_writes_commits_without_fsync_and_any_durable_write_restores_it()
+    public async Task a_batch_of_relaxed_writes_is_not_synced_and_a_durable_write_is()
     {
         await using var f = new LedgerFixture(new LedgerOptions { Durable = true });
+        await f.Ledger.WriteAsync(_ => 0);
+        var before = f.Ledger.Syncs;
 
-        var relaxed = await f.Ledger.WriteRelaxedAsync(Synchronous);
-        var durable = await f.Ledger.WriteAsync(Synchronous);
-        var relaxedAgain = await f.Ledger.WriteRelaxedAsync(Synchronous);
+        await f.Ledger.WriteRelaxedAsync(_ => 0);
+        await Assert.That(f.Ledger.Syncs).IsEqualTo(before);
 
-        await Assert.That(relaxed).IsEqualTo(1); // NORMAL
-        await Assert.That(durable).IsEqualTo(2); // FULL
-        await Assert.That(relaxedAgain).IsEqualTo(1);
+        await f.Ledger.WriteAsync(_ => 0);
+        await Assert.That(f.Ledger.Syncs).IsEqualTo(before + 1);
     }
 
     [Test]
-    public async Task a_ledger_that_is_not_durable_never_turns_fsync_on()
+    public async Task a_ledger_that_is_not_durable_never_syncs()
     {
         await using var f = new LedgerFixture(new LedgerOptions { Durable = false });
 
-        await Assert.That(await f.Ledger.WriteAsync(Synchronous)).IsEqualTo(1);
-        await Assert.That(await f.Ledger.WriteRelaxedAsync(Synchronous)).IsEqualTo(1);
+        await f.Ledger.WriteAsync(_ => 0);
+        await f.Ledger.WriteRelaxedAsync(_ => 0);
+
+        await Assert.That(f.Ledger.Syncs).IsEqualTo(0);
     }
 
-    /// <summary>The writer connection's <c>PRAGMA synchronous</c> while it runs an operation (1 NORMAL, 2 FULL).</summary>
-    private static long Synchronous(Microsoft.Data.Sqlite.SqliteConnection c)
+    [Test]
+    public async Task the_writer_runs_the_next_batch_before_the_last_is_published_and_publishes_in_commit_order()
     {
-        using var command = c.CreateCommand();
-        command.CommandText = "PRAGMA synchronous";
-        return (long)command.ExecuteScalar()!;
+        await using var f = new LedgerFixture(new LedgerOptions { Durable = true });
+        using var firstRunning = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = f.Ledger.WriteAsync(_ =>
+        {
+            firstRunning.Set();
+            release.Wait();
+            return 1;
+        });
+        firstRunning.Wait();
+        // Queued while the first batch runs: the second batch, relaxed (it needs no sync of its own).
+        var second = f.Ledger.WriteRelaxedAsync(_ => 2);
+        var firstDoneWhenSecondWas = second.ContinueWith(_ => first.IsCompleted, TaskScheduler.Default);
+        release.Set();
+
+        await Assert.That(await second).IsEqualTo(2);
+        await Assert.That(await firstDoneWhenSecondWas).IsTrue();
+        await Assert.That(await first).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task a_failed_sync_fails_its_callers_and_refuses_every_later_write()
+    {
+        // fdatasync of /dev/null fails (EINVAL): as a dying disk would, without one.
+        using var syncer = new CommitSyncer("/dev/null");
+        var durable = new WriteItem<int>(_ => 1);
+        durable.Run(null!);
+        var relaxedAfter = new WriteItem<int>(_ => 2);
+        relaxedAfter.Run(null!);
+
+        syncer.Enqueue([durable], needsSync: true);
+        syncer.Enqueue([relaxedAfter], needsSync: false);
+        await syncer.CompleteAsync();
+
+        var error = await Assert.ThrowsAsync<IOException>(() => durable.Task);
+        await Assert.That(error!.Message).Contains("could not be synced to disk");
+        await Assert.ThrowsAsync<IOException>(() => relaxedAfter.Task);
+        await Assert.That(syncer.Failure).IsNotNull();
     }
 }
