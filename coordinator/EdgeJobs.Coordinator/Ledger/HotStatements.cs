@@ -97,7 +97,7 @@ internal sealed class HotStatements : IDisposable
     }
 
     /// <summary>Runs <paramref name="statement"/> and maps its first row (the job columns in <see cref="Columns"/> order).</summary>
-    private static JobRow? ReadOne(RawStatement statement, params ReadOnlySpan<object?> values)
+    private static JobRow? ReadOne(RawStatement statement, params ReadOnlySpan<SqlValue> values)
     {
         try
         {
@@ -197,7 +197,7 @@ internal sealed class HotStatements : IDisposable
         _active.Dispose();
     }
 
-    private static void Execute(RawStatement statement, params ReadOnlySpan<object?> values)
+    private static void Execute(RawStatement statement, params ReadOnlySpan<SqlValue> values)
     {
         try
         {

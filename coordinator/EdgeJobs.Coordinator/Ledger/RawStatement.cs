@@ -1,5 +1,7 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
+using static EdgeJobs.Coordinator.Ledger.SqliteNative;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -7,89 +9,133 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// One prepared SQLite statement on a connection's native handle, bound and read by position. For the
 /// writer's hottest statements only: Microsoft.Data.Sqlite looks every parameter up by name and wraps each
 /// execution in command and reader objects, which under load cost more than the statement itself.
-/// Not thread-safe; used on the writer's thread like its connection.
+/// Not thread-safe; used on the writer's thread like its connection, and disposed before it closes.
 /// </summary>
-internal sealed class RawStatement : IDisposable
+internal sealed unsafe class RawStatement : IDisposable
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
+    private const int StackTextBytes = 512;
+
+    private readonly SqliteConnection _connection;
+    private IntPtr _statement;
 
     public RawStatement(SqliteConnection connection, string sql)
     {
-        _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
-        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _connection = connection;
+        var utf8 = Encoding.UTF8.GetBytes(sql);
+        fixed (byte* text = utf8)
+        {
+            Check(Prepare(Db, text, utf8.Length, out _statement, IntPtr.Zero));
+        }
     }
 
-    /// <summary>Binds the parameters in order (1-based in SQL: $1, $2, …) and runs the statement to its first row.</summary>
+    /// <summary>The connection's sqlite3*, alive while the connection is open.</summary>
+    private IntPtr Db => (_connection.Handle ?? throw new InvalidOperationException("the connection is not open")).DangerousGetHandle();
+
+    /// <summary>Binds the parameters in order (?1, ?2, … in SQL) and runs the statement to its first row.</summary>
     /// <returns>True when a row is there to read; call <see cref="Reset"/> when done.</returns>
-    public bool Run(params ReadOnlySpan<object?> values)
+    public bool Run(params ReadOnlySpan<SqlValue> values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            var index = i + 1;
-            Check(values[i] switch
+            var value = values[i];
+            Check(value.Kind switch
             {
-                null => raw.sqlite3_bind_null(_statement, index),
-                long v => raw.sqlite3_bind_int64(_statement, index, v),
-                int v => raw.sqlite3_bind_int64(_statement, index, v),
-                double v => raw.sqlite3_bind_double(_statement, index, v),
-                string v => raw.sqlite3_bind_text(_statement, index, v),
-                var other => throw new ArgumentException($"no binding for {other.GetType().Name}"),
+                SqlValueKind.Null => BindNull(_statement, i + 1),
+                SqlValueKind.Integer => BindInt64(_statement, i + 1, value.Integer),
+                SqlValueKind.Real => BindDouble(_statement, i + 1, value.Real),
+                _ => Bind(i + 1, value.Text!),
             });
         }
 
         return Step();
     }
 
+    private int Bind(int index, string text)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = null;
+        var buffer = max <= StackTextBytes ? stackalloc byte[StackTextBytes] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            fixed (byte* utf8 = buffer)
+            {
+                // Transient: SQLite copies the text before returning, so the buffer can go.
+                return BindText(_statement, index, utf8, length, Transient);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>The next row; false at the end.</summary>
     public bool Step()
     {
-        var rc = raw.sqlite3_step(_statement);
-        if (rc == raw.SQLITE_ROW)
+        var rc = SqliteNative.Step(_statement);
+        if (rc == Row)
         {
             return true;
         }
 
-        if (rc == raw.SQLITE_DONE)
+        if (rc == Done)
         {
             return false;
         }
 
         var error = Error(rc);
-        raw.sqlite3_reset(_statement);
+        SqliteNative.Reset(_statement);
         throw error;
     }
 
     /// <summary>Ready for the next run (bindings are overwritten by it).</summary>
-    public void Reset() => raw.sqlite3_reset(_statement);
+    public void Reset() => SqliteNative.Reset(_statement);
 
     /// <summary>Rows changed by the last INSERT, UPDATE or DELETE on this connection.</summary>
-    public int Changes => raw.sqlite3_changes(_db);
+    public int Changes => SqliteNative.Changes(Db);
 
-    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column) => ColumnType(_statement, column) == Null;
 
-    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+    public long Int64(int column) => ColumnInt64(_statement, column);
 
-    public int Int32(int column) => (int)raw.sqlite3_column_int64(_statement, column);
+    public int Int32(int column) => (int)ColumnInt64(_statement, column);
 
-    public double Double(int column) => raw.sqlite3_column_double(_statement, column);
+    public double Double(int column) => ColumnDouble(_statement, column);
 
-    public string String(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string() ?? "";
+    public string String(int column)
+    {
+        var text = ColumnText(_statement, column); // before ColumnBytes, as SQLite asks
+        return text is null ? "" : Encoding.UTF8.GetString(text, ColumnBytes(_statement, column));
+    }
 
     public long? Int64OrNull(int column) => IsNull(column) ? null : Int64(column);
 
     public string? StringOrNull(int column) => IsNull(column) ? null : String(column);
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        if (_statement != IntPtr.Zero)
+        {
+            FinalizeStatement(_statement);
+            _statement = IntPtr.Zero;
+        }
+    }
 
     private void Check(int rc)
     {
-        if (rc != raw.SQLITE_OK)
+        if (rc != Ok)
         {
             throw Error(rc);
         }
     }
 
-    private SqliteException Error(int rc) =>
-        new(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc, raw.sqlite3_extended_errcode(_db));
+    private SqliteException Error(int rc)
+    {
+        var message = ErrorMessage(Db);
+        return new SqliteException(message is null ? $"SQLite error {rc}" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)message), rc, ExtendedErrorCode(Db));
+    }
 }
