@@ -4,7 +4,7 @@ using EdgeJobs.Coordinator.Ledger;
 namespace EdgeJobs.Bench;
 
 /// <summary>
-/// The ledger on a real file with durable commits (synchronous=FULL, the product default):
+/// The ledger on a real file with durable commits (each synced to disk before it is answered, the product default):
 /// submit, and grant + accept + finish, one per transaction (each awaited before the next) versus
 /// batched (many in flight, folded into group commits by the single writer).
 /// </summary>
