@@ -35,23 +35,10 @@ internal sealed class HotStatements : IDisposable
     public HotStatements(SqliteConnection connection)
     {
         Connection = connection;
-        _insert = new RawStatement(connection, $"""
-            INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
-                              event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key)
-            VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)
-            RETURNING {Columns}
-            """);
+        _insert = new RawStatement(connection, InsertSql);
         _nextReady = new RawStatement(connection, NextReadySql);
         _read = new RawStatement(connection, $"SELECT {Columns} FROM jobs WHERE id = ?1");
-        _update = new RawStatement(connection, """
-            UPDATE jobs SET
-              state = ?1, attempt = ?2, fence = ?3, timed_out = ?4,
-              lease_node_id = ?5, lease_expires_at = ?6, not_before = ?7, node_id = ?8,
-              progress_percent = ?9, progress_phase = ?10,
-              error_code = ?11, error_message = ?12, error_retryable = ?13,
-              event_seq = ?14, started_at = ?15, attempt_started_at = ?16, finished_at = ?17, updated_at = ?18
-            WHERE id = ?19 AND state = ?20 AND fence = ?21 AND event_seq = ?22
-            """);
+        _update = new RawStatement(connection, CompareAndSetSql);
         _event = new RawStatement(connection, """
             INSERT INTO job_events (job_id, seq, at, from_state, to_state, reason, node_id, attempt, fence, error_code, error_message)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -61,6 +48,27 @@ internal sealed class HotStatements : IDisposable
         _logAgentSeq = new RawStatement(connection, "UPDATE jobs SET log_agent_fence = ?1, log_agent_seq = ?2 WHERE id = ?3");
         _active = new RawStatement(connection, "SELECT coalesce((SELECT active FROM active_counts WHERE scope = ?1 AND name = ?2), 0)");
     }
+
+    /// <summary>
+    /// A new job, read back by its rowid afterwards: RETURNING would collect the row in a temporary B-tree,
+    /// built and dropped on every submit, which costs more than reading the row by its key.
+    /// </summary>
+    internal const string InsertSql = """
+        INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
+                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key)
+        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)
+        """;
+
+    /// <summary>Every transition of a job: its mutable columns, if it is still the row the transition read.</summary>
+    internal const string CompareAndSetSql = """
+        UPDATE jobs SET
+          state = ?1, attempt = ?2, fence = ?3, timed_out = ?4,
+          lease_node_id = ?5, lease_expires_at = ?6, not_before = ?7, node_id = ?8,
+          progress_percent = ?9, progress_phase = ?10,
+          error_code = ?11, error_message = ?12, error_retryable = ?13,
+          event_seq = ?14, started_at = ?15, attempt_started_at = ?16, finished_at = ?17, updated_at = ?18
+        WHERE id = ?19 AND state = ?20 AND fence = ?21 AND event_seq = ?22
+        """;
 
     /// <summary>
     /// Scheduled, not offered, due, for one of the tools (?2, a JSON array), best first. INDEXED BY: left to
@@ -80,9 +88,9 @@ internal sealed class HotStatements : IDisposable
     /// <summary>Inserts a job in <c>scheduled</c> (event 1) and returns its row.</summary>
     public JobRow Insert(NewJob job, int maxAttempts, long now)
     {
-        var row = ReadOne(_insert, job.Tool, job.ToolVersion, job.Params, job.Priority, job.Owner, maxAttempts, job.TimeoutMs, now,
+        Execute(_insert, job.Tool, job.ToolVersion, job.Params, job.Priority, job.Owner, maxAttempts, job.TimeoutMs, now,
             job.CampaignId, job.ParentId, job.DedupKey);
-        return row ?? throw new InvalidOperationException("INSERT … RETURNING returned no row");
+        return Read(_insert.LastInsertRowId) ?? throw new InvalidOperationException("the job just inserted is not there");
     }
 
     /// <summary>The next job to offer among <paramref name="toolsJson"/>, or null.</summary>

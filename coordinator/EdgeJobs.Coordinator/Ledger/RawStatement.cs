@@ -98,6 +98,9 @@ internal sealed unsafe class RawStatement : IDisposable
     /// <summary>Rows changed by the last INSERT, UPDATE or DELETE on this connection.</summary>
     public int Changes => SqliteNative.Changes(Db);
 
+    /// <summary>The rowid of the last row this connection inserted.</summary>
+    public long LastInsertRowId => SqliteNative.LastInsertRowId(Db);
+
     public bool IsNull(int column) => ColumnType(_statement, column) == Null;
 
     public long Int64(int column) => ColumnInt64(_statement, column);

@@ -62,6 +62,9 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Library, EntryPoint = "sqlite3_changes")]
     public static partial int Changes(IntPtr db);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_last_insert_rowid")]
+    public static partial long LastInsertRowId(IntPtr db);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_errmsg")]
     public static partial byte* ErrorMessage(IntPtr db);
 
