@@ -51,6 +51,11 @@ public class RasterStopTests
         {
             using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", cluster.Api.Bob);
             var job = (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
+            if (JobStates.TryParse(job.Status, out var state) && state.IsTerminal())
+            {
+                throw new InvalidOperationException($"{tool} ended {job.Status} in phase {job.Progress?.Phase} ({job.Error?.Code}) before it was seen in {phase}");
+            }
+
             // In the phase at all: progress within a phase is reported about once a second, so a phase that
             // lasts less than that may never show a percent above its start.
             return job.Progress is { } p && p.Phase == phase;

@@ -31,13 +31,16 @@ internal static class OutputFiles
             throw new ToolFailure("bad_output", $"{output.RelativePath}: {violation.Reason}", retryable: false);
         }
 
+        var created = MissingDirectories(Path.GetDirectoryName(target)!);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = $"{target}.edgejobs-{context.JobId}-{context.Attempt}.partial";
+        var published = false;
         try
         {
             File.Copy(file, partial, overwrite: true);
             context.Cancellation.ThrowIfCancellationRequested();
             File.Move(partial, target!, output.Overwrite);
+            published = true;
         }
         catch (IOException) when (!output.Overwrite && File.Exists(target))
         {
@@ -46,8 +49,46 @@ internal static class OutputFiles
         finally
         {
             File.Delete(partial);
+            if (!published)
+            {
+                RemoveIfEmpty(created);
+            }
         }
 
         context.Log($"wrote {output.RelativePath}");
+    }
+
+    /// <summary>The directories that creating <paramref name="dir"/> would make, deepest first.</summary>
+    private static List<string> MissingDirectories(string dir)
+    {
+        var missing = new List<string>();
+        for (var d = dir; !Directory.Exists(d); d = Path.GetDirectoryName(d)!)
+        {
+            missing.Add(d);
+        }
+
+        return missing;
+    }
+
+    /// <summary>
+    /// A stopped or failed publish leaves nothing behind, not even the directories it made for the output;
+    /// one another writer has put something in since is kept.
+    /// </summary>
+    private static void RemoveIfEmpty(List<string> createdDeepestFirst)
+    {
+        foreach (var dir in createdDeepestFirst)
+        {
+            try
+            {
+                if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    Directory.Delete(dir);
+                }
+            }
+            catch (IOException)
+            {
+                return; // filled meanwhile: keep it and its parents
+            }
+        }
     }
 }

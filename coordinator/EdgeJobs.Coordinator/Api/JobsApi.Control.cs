@@ -72,14 +72,13 @@ internal sealed partial class JobsApi
             return keyProblem;
         }
 
+        var removed = false;
         var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
         {
+            // Only the ledger in here: a write operation may run twice (the first run rolled back), and
+            // the artifact file must outlive a commit that fails.
             var deleted = ledger.Delete(c, id);
-            if (deleted.IsOk)
-            {
-                artifacts.Delete(id);
-            }
-
+            removed = deleted.IsOk;
             return deleted.Outcome == TransitionOutcome.Conflict
                 ? new StoredAnswer(409, null, JsonSerializer.Serialize(
                     Problems.Dto(409, "job_active", "The job is still active",
@@ -87,6 +86,11 @@ internal sealed partial class JobsApi
                     RestJson.Wire.ProblemDto))
                 : new StoredAnswer(204, null, "");
         }).ConfigureAwait(false);
+        if (removed)
+        {
+            artifacts.Delete(id);
+        }
+
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
     }
 

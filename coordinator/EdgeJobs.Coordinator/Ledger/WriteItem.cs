@@ -17,6 +17,9 @@ internal abstract class WriteItem
 
     public abstract void Fail(Exception error);
 
+    /// <summary>Forgets the outcome of a run that was rolled back, before the operation runs again.</summary>
+    public abstract void Reset();
+
     public abstract void Publish();
 }
 
@@ -44,6 +47,13 @@ internal sealed class WriteItem<T>(Func<SqliteConnection, T> operation) : WriteI
     {
         _error ??= error;
         Failed = true;
+    }
+
+    public override void Reset()
+    {
+        _result = default;
+        _error = null;
+        Failed = false;
     }
 
     public override void Publish()

@@ -214,4 +214,46 @@ public class ConcurrencyTests
         await Assert.ThrowsAsync<IOException>(() => relaxedAfter.Task);
         await Assert.That(syncer.Failure).IsNotNull();
     }
+
+    [Test]
+    public async Task a_failing_operation_undoes_only_its_own_writes_not_its_batch_neighbours()
+    {
+        await using var f = new LedgerFixture();
+        using var release = new ManualResetEventSlim();
+        var blocker = f.Ledger.WriteAsync(_ => release.Wait(TimeSpan.FromSeconds(10)));
+        // Queued behind the blocker, so the three share the next batch.
+        var before = f.Ledger.WriteAsync(c => Count(c, "before"));
+        var failing = f.Ledger.WriteAsync<long>(c =>
+        {
+            Count(c, "failing");
+            throw new InvalidOperationException("halfway");
+        });
+        var after = f.Ledger.WriteAsync(c => Count(c, "after"));
+        release.Set();
+        await blocker;
+
+        await Assert.That(await before).IsEqualTo(1);
+        await Assert.That(await after).IsEqualTo(1);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await Assert.That(error!.Message).IsEqualTo("halfway");
+        var kept = await f.Ledger.WriteAsync(c => (Read(c, "before"), Read(c, "failing"), Read(c, "after")));
+        await Assert.That(kept).IsEqualTo((1L, 0L, 1L));
+    }
+
+    /// <summary>Adds one to a named counter (a row of active_counts under a scope of its own) and returns it.</summary>
+    private static long Count(Microsoft.Data.Sqlite.SqliteConnection c, string name)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "INSERT INTO active_counts VALUES ('test', $name, 1) ON CONFLICT DO UPDATE SET active = active + 1 RETURNING active";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static long Read(Microsoft.Data.Sqlite.SqliteConnection c, string name)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT coalesce((SELECT active FROM active_counts WHERE scope = 'test' AND name = $name), 0)";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()!;
+    }
 }
