@@ -27,9 +27,9 @@ internal static class ApiRoutes
         var anyJobs = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.JobsWrite);
 
         app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJson.Wire.HealthDto));
-        app.MapGet("/readyz", async () => await ledger.IsReadyAsync().ConfigureAwait(false)
-            ? Results.Json(new HealthDto("ready"), RestJson.Wire.HealthDto)
-            : Problems.Of(503, "not_ready", "Not ready", "the ledger is not open"));
+        app.MapGet("/readyz", async () => await ledger.NotReadyReasonAsync().ConfigureAwait(false) is { } reason
+            ? Problems.Of(503, "not_ready", "Not ready", reason)
+            : Results.Json(new HealthDto("ready"), RestJson.Wire.HealthDto));
 
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/tools", catalogApi.Tools).AddEndpointFilter(anyJobs);

@@ -114,21 +114,24 @@ public sealed partial class Ledger : IAsyncDisposable
     }
 
     /// <summary>Ready when a reader can query the migrated schema and commits are still being made durable.</summary>
-    public async Task<bool> IsReadyAsync()
+    public async Task<bool> IsReadyAsync() => await NotReadyReasonAsync().ConfigureAwait(false) is null;
+
+    /// <summary>Why the ledger is not ready (for <c>/readyz</c>), or null when it is.</summary>
+    public async Task<string?> NotReadyReasonAsync()
     {
-        if (_writer.Failure is not null)
+        if (_writer.Failure is { } failure)
         {
-            return false;
+            return failure.Message;
         }
 
         try
         {
             await using var connection = OpenReader();
-            return connection.ExecuteScalar<long>("PRAGMA user_version") == Migrator.LatestVersion;
+            return connection.ExecuteScalar<long>("PRAGMA user_version") == Migrator.LatestVersion ? null : "the ledger is not migrated yet";
         }
-        catch (SqliteException)
+        catch (SqliteException e)
         {
-            return false;
+            return "the ledger cannot be read: " + e.Message;
         }
     }
 
