@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
-// `throughput-binary [JOBS] [SLOTS]` for the same through the published dist/edgejobs up, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
@@ -20,8 +20,9 @@ if (args is ["throughput", ..])
 if (args is ["throughput-binary", ..])
 {
     await EdgeJobs.Bench.EndToEnd.BinaryThroughputProbe.RunAsync(
-        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20000,
-        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32);
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32);
     return;
 }
 

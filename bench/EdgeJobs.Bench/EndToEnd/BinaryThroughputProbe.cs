@@ -7,17 +7,18 @@ namespace EdgeJobs.Bench.EndToEnd;
 
 /// <summary>
 /// The no-op workload through the product itself: the published Native-AOT `dist/edgejobs up` (durable
-/// commits, its embedded agent) in its own process, jobs submitted over REST by 32 concurrent clients from
+/// commits, its embedded agent) in its own process, jobs submitted over REST by concurrent clients (32 by default) from
 /// this one, timed from the first submit until no job is active; then the two halves apart (submits with no
 /// agent attached, then a separate `dist/edgejobs-agent` draining the queue they left), each with the CPU
 /// the coordinator and the clients spent per job. No JIT warm-up in the measured process, unlike the
-/// in-process probes. `dotnet run -c Release --project bench/EdgeJobs.Bench -- throughput-binary [JOBS] [SLOTS]`.
+/// in-process probes. `dotnet run -c Release --project bench/EdgeJobs.Bench -- throughput-binary [JOBS] [SLOTS] [CLIENTS]`.
 /// </summary>
 internal static class BinaryThroughputProbe
 {
-    private static readonly int Clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "32");
-
-    public static async Task RunAsync(int jobs, int slots)
+    /// <param name="jobs">Jobs per measured run.</param>
+    /// <param name="slots">The embedded agent's slots (and the separate agent's).</param>
+    /// <param name="clients">Concurrent REST clients, each with one submit in flight.</param>
+    public static async Task RunAsync(int jobs, int slots, int clients)
     {
         var root = RepositoryRoot();
         var binary = Path.Combine(root, "dist", "edgejobs");
@@ -30,17 +31,17 @@ internal static class BinaryThroughputProbe
         // End to end: submits and the embedded agent's work overlap, as in production.
         await using (var up = await UpProcess.StartAsync(binary, slots))
         {
-            await SubmitAsync(up.Http, 500);
+            // Warm-up: the clients here run JIT-compiled code, and a cold HttpClient costs the shared CPUs more.
+            await SubmitAsync(up.Http, Math.Min(jobs, 5000), clients);
             await WaitIdleAsync(up.Http);
             var cpu = up.CpuSnapshot();
             var clock = Stopwatch.StartNew();
-            await SubmitAsync(up.Http, jobs);
+            await SubmitAsync(up.Http, jobs, clients);
             var submitted = clock.Elapsed.TotalSeconds;
             await WaitIdleAsync(up.Http);
             var seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"submits done at {submitted:0.00} s, idle at {seconds:0.00} s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"no-op jobs end to end through dist/edgejobs up (AOT, durable, {slots} local slots): {jobs / seconds:0} jobs/s ({jobs} in {seconds:0.00} s); {cpu.PerJob(jobs)}"));
+                $"no-op jobs end to end through dist/edgejobs up (AOT, durable, {slots} local slots, {clients} clients): {jobs / seconds:0} jobs/s ({jobs} in {seconds:0.00} s, the last submit answered at {submitted:0.00} s); {cpu.PerJob(jobs)}"));
         }
 
         // The halves apart: submits with no agent attached (the whole run queued at once, so a quota that
@@ -50,7 +51,7 @@ internal static class BinaryThroughputProbe
         {
             var cpu = up.CpuSnapshot();
             var clock = Stopwatch.StartNew();
-            await SubmitAsync(up.Http, jobs);
+            await SubmitAsync(up.Http, jobs, clients);
             var submitSeconds = clock.Elapsed.TotalSeconds;
             var submitCpu = cpu.PerJob(jobs);
             cpu = up.CpuSnapshot();
@@ -64,10 +65,10 @@ internal static class BinaryThroughputProbe
         }
     }
 
-    private static async Task SubmitAsync(HttpClient http, int jobs)
+    private static async Task SubmitAsync(HttpClient http, int jobs, int clients)
     {
         var next = 0;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= jobs)
             {
