@@ -137,6 +137,17 @@ public class CoordinatorBinaryTests
                 await Assert.That(after.Stdout).Contains($"\"id\": {retried.Stdout.Trim()}");
             }
 
+            // The scrape an operator's Prometheus makes, under AOT (its ledger reads are source-generated).
+            using (var scrape = new HttpRequestMessage(HttpMethod.Get, "metrics"))
+            {
+                scrape.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
+                using var metrics = await http.SendAsync(scrape);
+                var text = await metrics.Content.ReadAsStringAsync();
+                await Assert.That(metrics.StatusCode).IsEqualTo(HttpStatusCode.OK);
+                await Assert.That(text).Contains("edgejobs_jobs_active{state=\"scheduled\"} 1\n");
+                await Assert.That(text).Contains("edgejobs_jobs_active_by_tool{tool=\"sleep\"} 1\n");
+            }
+
             var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard"]);
             await Assert.That(token.Exit).IsEqualTo(0);
             var readerEnv = new Dictionary<string, string> { ["EDGEJOBS_URL"] = url, ["EDGEJOBS_TOKEN"] = token.Stdout.Trim() };

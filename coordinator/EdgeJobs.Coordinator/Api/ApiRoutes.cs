@@ -20,6 +20,7 @@ internal static class ApiRoutes
         var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
+        var metrics = new MetricsApi(ledger, dispatcher);
         var tokens = new TokenCache(ledger, options.Time);
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
@@ -30,6 +31,8 @@ internal static class ApiRoutes
         app.MapGet("/readyz", async () => await ledger.NotReadyReasonAsync().ConfigureAwait(false) is { } reason
             ? Problems.Of(503, "not_ready", "Not ready", reason)
             : Results.Json(new HealthDto("ready"), RestJson.Wire.HealthDto));
+        // Operators' view (other owners' counts, the nodes): jobs:admin, like /v1/nodes.
+        app.MapGet("/metrics", metrics.ScrapeAsync).AddEndpointFilter(admin);
 
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/tools", catalogApi.Tools).AddEndpointFilter(anyJobs);

@@ -26,6 +26,7 @@ public class AuthMatrixTests
         yield return () => ("DELETE", "v1/jobs?status=terminal", null, Needs.Admin);
         yield return () => ("POST", "v1/jobs/cleanup", """{"older_than_s":0}""", Needs.Admin);
         yield return () => ("GET", "v1/nodes", null, Needs.Admin);
+        yield return () => ("GET", "metrics", null, Needs.Admin);
         yield return () => ("POST", "v1/jobs/validate", """{"tool":"sleep","params":{"seconds":1}}""", Needs.Write);
         yield return () => ("POST", "v1/jobs/estimate", """{"tool":"sleep","params":{"seconds":1}}""", Needs.Write);
     }
