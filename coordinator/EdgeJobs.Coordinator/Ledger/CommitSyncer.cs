@@ -55,9 +55,8 @@ internal sealed partial class CommitSyncer : IDisposable
 
             if (sync && _failure is null)
             {
-                if (Fdatasync((int)_wal!.DangerousGetHandle()) != 0)
+                if (SyncWal() is { } errno)
                 {
-                    var errno = Marshal.GetLastPInvokeError();
                     _failure = new IOException($"the ledger's write-ahead log could not be synced to disk (errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)}); restart edgejobs once the disk is healthy");
                 }
 
@@ -92,6 +91,25 @@ internal sealed partial class CommitSyncer : IDisposable
     {
         _wal?.Dispose();
         _queue.Dispose();
+    }
+
+    /// <summary>fdatasync of the WAL, again if a signal interrupted it; the errno when it failed.</summary>
+    private int? SyncWal()
+    {
+        const int interrupted = 4; // EINTR
+        while (true)
+        {
+            if (Fdatasync((int)_wal!.DangerousGetHandle()) == 0)
+            {
+                return null;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != interrupted)
+            {
+                return errno;
+            }
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
