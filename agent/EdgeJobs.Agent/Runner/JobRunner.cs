@@ -34,9 +34,9 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
     /// acknowledged its result: the coordinator frees the slot when the Finished arrives and may grant the
     /// next job while it is still recording this one.
     /// </summary>
-    public int FreeSlots => Math.Max(0, options.Slots - Volatile.Read(ref _running));
+    public int FreeSlots => Math.Max(0, options.Slots - RunningCount);
 
-    public int RunningCount => _jobs.Values.Count(j => j.IsRunning);
+    public int RunningCount => Volatile.Read(ref _running);
 
     public IReadOnlyCollection<RunningJob> Jobs => [.. _jobs.Values];
 

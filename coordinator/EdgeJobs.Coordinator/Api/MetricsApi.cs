@@ -41,17 +41,17 @@ internal sealed class MetricsApi(Ledger.Ledger ledger, Dispatcher dispatcher)
         Header(text, "edgejobs_ledger_syncs_total", "counter", "Times the ledger's write-ahead log was synced to disk (one per group commit with a durable write).");
         Sample(text, "edgejobs_ledger_syncs_total", null, ledger.Syncs);
 
-        var sessions = dispatcher.Sessions;
+        var sessions = dispatcher.Sessions.OrderBy(s => s.NodeId).ToList();
         Header(text, "edgejobs_agents_connected", "gauge", "Agents connected over the link.");
         Sample(text, "edgejobs_agents_connected", null, sessions.Count);
         Header(text, "edgejobs_agent_slots", "gauge", "Slots of each connected agent.");
-        foreach (var session in sessions.OrderBy(s => s.NodeId))
+        foreach (var session in sessions)
         {
             Sample(text, "edgejobs_agent_slots", ("node", session.Name), session.Slots);
         }
 
         Header(text, "edgejobs_agent_slots_free", "gauge", "Slots of each connected agent not holding a job.");
-        foreach (var session in sessions.OrderBy(s => s.NodeId))
+        foreach (var session in sessions)
         {
             Sample(text, "edgejobs_agent_slots_free", ("node", session.Name), session.FreeSlots);
         }

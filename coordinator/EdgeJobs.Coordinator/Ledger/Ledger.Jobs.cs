@@ -17,20 +17,26 @@ public sealed partial class Ledger
     /// </summary>
     public Task<SubmitOutcome> SubmitAsync(NewJob job, SubmitPolicy policy) => WriteAsync(c => Submit(c, job, policy));
 
+    /// <summary>
+    /// The job a submit would repeat: active (states 1-4, a range test: an IN list built a temporary
+    /// B-tree on every submit), or completed within the lookback with its artifact, if that is asked for.
+    /// </summary>
+    internal const string DedupSql = """
+        SELECT * FROM jobs
+        WHERE dedup_key = @Key
+          AND (state BETWEEN 1 AND 4
+               OR (state = 6 AND finished_at >= @Since
+                   AND (@RequiresArtifact = 0 OR EXISTS (SELECT 1 FROM artifacts a WHERE a.job_id = jobs.id AND a.expires_at > @Now))))
+        ORDER BY id DESC
+        LIMIT 1
+        """;
+
     internal SubmitOutcome Submit(SqliteConnection c, NewJob job, SubmitPolicy policy)
     {
         var now = Now();
         if (job.DedupKey is { } key && !policy.Force)
         {
-            var existing = c.QuerySingleOrDefault<JobRow>("""
-                SELECT * FROM jobs
-                WHERE dedup_key = @Key
-                  AND (state IN (1, 2, 3, 4)
-                       OR (state = 6 AND finished_at >= @Since
-                           AND (@RequiresArtifact = 0 OR EXISTS (SELECT 1 FROM artifacts a WHERE a.job_id = jobs.id AND a.expires_at > @Now))))
-                ORDER BY id DESC
-                LIMIT 1
-                """, new { Key = key, Since = now - (long)policy.Lookback.TotalMilliseconds, RequiresArtifact = policy.RequiresArtifact ? 1 : 0, Now = now });
+            var existing = c.QuerySingleOrDefault<JobRow>(DedupSql, new { Key = key, Since = now - (long)policy.Lookback.TotalMilliseconds, RequiresArtifact = policy.RequiresArtifact ? 1 : 0, Now = now });
             if (existing is not null)
             {
                 return SubmitOutcome.Deduplicated(existing);

@@ -63,9 +63,9 @@ public sealed partial class Ledger : IAsyncDisposable
             writeConnection.Execute("PRAGMA synchronous = NORMAL");
             writeConnection.Execute("PRAGMA foreign_keys = ON");
             writeConnection.Execute("PRAGMA busy_timeout = 30000");
-            // The writer's per-operation savepoints copy each page they touch into a statement journal;
-            // kept in memory it costs a memcpy, spilled to a temp file (the default past 64 KiB) two
-            // write(2) calls per page on the writer thread.
+            // Savepoints (the writer's rerun of a batch in which an operation failed) copy each page they
+            // touch into a statement journal; kept in memory it costs a memcpy, spilled to a temp file (the
+            // default past 64 KiB) two write(2) calls per page on the writer thread.
             writeConnection.Execute("PRAGMA temp_store = MEMORY");
             Migrator.Migrate(writeConnection);
         }

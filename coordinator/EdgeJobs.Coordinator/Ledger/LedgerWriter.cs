@@ -19,7 +19,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private readonly ThreadQueue<WriteItem> _queue = new();
     private readonly SqliteConnection _connection;
-    private readonly bool _durable;
     private readonly CommitSyncer _syncer;
     private readonly Task _loop;
     private readonly Dictionary<string, RawStatement> _control = [];
@@ -30,7 +29,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         _connection = connection;
         Statements = new HotStatements(connection);
-        _durable = walPath is not null;
         _syncer = new CommitSyncer(walPath);
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -72,7 +70,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             }
 
             var committed = Commit(batch);
-            _syncer.Enqueue([.. batch], committed && _durable && batch.Exists(item => !item.Relaxed));
+            _syncer.Enqueue([.. batch], committed && batch.Exists(item => !item.Relaxed)); // the syncer knows whether to sync at all
             batch.Clear();
         }
     }

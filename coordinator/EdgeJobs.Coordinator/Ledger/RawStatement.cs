@@ -15,21 +15,19 @@ internal sealed unsafe class RawStatement : IDisposable
 {
     private const int StackTextBytes = 512;
 
-    private readonly SqliteConnection _connection;
+    /// <summary>The connection's sqlite3*, alive while the connection is open (it outlives its statements).</summary>
+    private readonly IntPtr _db;
     private IntPtr _statement;
 
     public RawStatement(SqliteConnection connection, string sql)
     {
-        _connection = connection;
+        _db = (connection.Handle ?? throw new InvalidOperationException("the connection is not open")).DangerousGetHandle();
         var utf8 = Encoding.UTF8.GetBytes(sql);
         fixed (byte* text = utf8)
         {
-            Check(Prepare(Db, text, utf8.Length, out _statement, IntPtr.Zero));
+            Check(Prepare(_db, text, utf8.Length, out _statement, IntPtr.Zero));
         }
     }
-
-    /// <summary>The connection's sqlite3*, alive while the connection is open.</summary>
-    private IntPtr Db => (_connection.Handle ?? throw new InvalidOperationException("the connection is not open")).DangerousGetHandle();
 
     /// <summary>Binds the parameters in order (?1, ?2, … in SQL) and runs the statement to its first row.</summary>
     /// <returns>True when a row is there to read; call <see cref="Reset"/> when done.</returns>
@@ -96,10 +94,10 @@ internal sealed unsafe class RawStatement : IDisposable
     public void Reset() => SqliteNative.Reset(_statement);
 
     /// <summary>Rows changed by the last INSERT, UPDATE or DELETE on this connection.</summary>
-    public int Changes => SqliteNative.Changes(Db);
+    public int Changes => SqliteNative.Changes(_db);
 
     /// <summary>The rowid of the last row this connection inserted.</summary>
-    public long LastInsertRowId => SqliteNative.LastInsertRowId(Db);
+    public long LastInsertRowId => SqliteNative.LastInsertRowId(_db);
 
     public bool IsNull(int column) => ColumnType(_statement, column) == Null;
 
@@ -138,7 +136,7 @@ internal sealed unsafe class RawStatement : IDisposable
 
     private SqliteException Error(int rc)
     {
-        var message = ErrorMessage(Db);
-        return new SqliteException(message is null ? $"SQLite error {rc}" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)message), rc, ExtendedErrorCode(Db));
+        var message = ErrorMessage(_db);
+        return new SqliteException(message is null ? $"SQLite error {rc}" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)message), rc, ExtendedErrorCode(_db));
     }
 }

@@ -50,14 +50,28 @@ public class QueryPlanTests
         await Assert.That(opcodes).DoesNotContain("OpenEphemeral");
     }
 
+    [Test]
+    public async Task a_submit_s_duplicate_lookup_builds_no_temporary_b_tree()
+    {
+        var opcodes = await OpcodesAsync(EdgeJobs.Coordinator.Ledger.Ledger.DedupSql,
+            ("@Key", (object)"k"), ("@Since", 0L), ("@RequiresArtifact", 1), ("@Now", 0L));
+
+        await Assert.That(opcodes).DoesNotContain("OpenEphemeral");
+    }
+
     /// <summary>The opcodes SQLite compiles <paramref name="sql"/> to, trigger programs included (column 1 of EXPLAIN).</summary>
-    private static async Task<List<string>> OpcodesAsync(string sql)
+    private static async Task<List<string>> OpcodesAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var f = new LedgerFixture();
         return await f.Ledger.WriteAsync(c =>
         {
             using var command = c.CreateCommand();
             command.CommandText = "EXPLAIN " + sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
             using var reader = command.ExecuteReader();
             var opcodes = new List<string>();
             while (reader.Read())
