@@ -1,8 +1,11 @@
 using System.Runtime.InteropServices;
 using EdgeJobs.Agent;
+using EdgeJobs.Hosting;
+using EdgeJobs.Hosting.CommandLine;
+using EdgeJobs.Hosting.Logging;
+using EdgeJobs.Hosting.Net;
+using EdgeJobs.Hosting.Systemd;
 using EdgeJobs.Protocol;
-using EdgeJobs.Protocol.CommandLine;
-using EdgeJobs.Protocol.Hosting;
 using Microsoft.Extensions.Logging;
 
 // edgejobs-agent: runs jobs for a coordinator until SIGTERM, then drains and exits.
@@ -69,7 +72,7 @@ internal static class AgentCli
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(logging => AgentLogging.Configure(logging, json, level));
+        using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, json, level));
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -98,8 +101,7 @@ internal static class AgentCli
     private static (AgentOptions, bool, LogLevel) Parse(CliArgs args)
     {
         var coordinator = args.Get("coordinator") ?? throw new UsageException("--coordinator HOST:PORT is required");
-        var colon = coordinator.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(coordinator.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+        if (!HostPort.TryParse(coordinator, out _, out _))
         {
             throw new UsageException($"--coordinator '{coordinator}' is not host:port");
         }
@@ -148,7 +150,7 @@ internal static class AgentCli
             "json" => true,
             var other => throw new UsageException($"--log-format must be text or json, not '{other}'"),
         };
-        var level = AgentLogging.ParseLevel(args.Get("log-level") ?? "information");
+        var level = HostLogging.ParseLevel(args.Get("log-level") ?? "information");
         args.RejectUnknown();
         return (options, json, level);
     }

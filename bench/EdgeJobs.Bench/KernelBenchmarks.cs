@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using EdgeJobs.Agent.Kernels;
-using EdgeJobs.Protocol.Rasters;
+using EdgeJobs.Catalog.Expressions;
+using EdgeJobs.Catalog.Rasters;
 
 namespace EdgeJobs.Bench;
 

@@ -1,5 +1,5 @@
-using EdgeJobs.Protocol.CommandLine;
 using EdgeJobs.Coordinator.Host.Cli;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol;
 
 // The edgejobs binary: a shim that picks the verb. The coordinator itself lives in the library.

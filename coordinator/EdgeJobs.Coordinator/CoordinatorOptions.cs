@@ -1,5 +1,5 @@
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Protocol.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator;

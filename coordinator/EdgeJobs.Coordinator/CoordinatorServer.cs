@@ -1,16 +1,17 @@
 using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using EdgeJobs.Coordinator.Api;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Coordinator.Scheduling;
+using EdgeJobs.Hosting.Net;
 using EdgeJobs.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using EdgeJobs.Coordinator.Link;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,12 +63,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
     public static async Task<CoordinatorServer> StartAsync(CoordinatorOptions options, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        if (!Endpoints.TryParse(options.Http, out var httpEndpoint))
+        if (!HostPort.TryParseListener(options.Http, out var httpEndpoint))
         {
             throw new ArgumentException($"--http '{options.Http}' is not host:port (e.g. 127.0.0.1:8080)", nameof(options));
         }
 
-        if (!Endpoints.TryParse(options.Link, out var linkEndpoint))
+        if (!HostPort.TryParseListener(options.Link, out var linkEndpoint))
         {
             throw new ArgumentException($"--link '{options.Link}' is not host:port (e.g. 127.0.0.1:8081)", nameof(options));
         }

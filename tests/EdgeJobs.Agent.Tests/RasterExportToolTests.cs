@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using EdgeJobs.Protocol.Rasters;
+using EdgeJobs.Catalog.Rasters;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests;

@@ -1,9 +1,9 @@
-using EdgeJobs.Coordinator;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using EdgeJobs.Coordinator;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
@@ -68,7 +68,7 @@ public sealed class ApiServer : IAsyncDisposable
             LogLevel = LogLevel.Warning,
             Ledger = new EdgeJobs.Coordinator.Ledger.LedgerOptions { Durable = false },
             Time = time ?? TimeProvider.System,
-            Catalog = new EdgeJobs.Protocol.Tools.ToolCatalog([.. EdgeJobs.Protocol.Tools.ToolCatalog.BuiltIn.Tools, new CopyTool()]),
+            Catalog = new EdgeJobs.Catalog.Tools.ToolCatalog([.. EdgeJobs.Catalog.Tools.ToolCatalog.BuiltIn.Tools, new CopyTool()]),
         };
         var server = await CoordinatorServer.StartAsync(configure is null ? options : configure(options));
         var api = new ApiServer(dir, server)

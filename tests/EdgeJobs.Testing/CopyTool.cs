@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using EdgeJobs.Catalog.Params;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Protocol.Jobs;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Testing;
 

@@ -1,4 +1,4 @@
-using EdgeJobs.Protocol.Rasters;
+using EdgeJobs.Catalog.Expressions;
 
 namespace EdgeJobs.Agent.Kernels;
 

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using EdgeJobs.Agent.Runner;
+using EdgeJobs.Hosting;
+using EdgeJobs.Hosting.Net;
 using EdgeJobs.Protocol.Link;
 using Microsoft.Extensions.Logging;
 
@@ -56,7 +58,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 reason = e.Message;
             }
 
-            var delay = Backoff(++failures);
+            var delay = RedialDelay(++failures);
             if (NodeId == 0 || failures > 1)
             {
                 logger.ConnectFailed(options.Coordinator, reason, (long)delay.TotalMilliseconds);
@@ -77,12 +79,9 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         }
     }
 
-    /// <summary>Capped exponential backoff with full jitter, so a fleet of agents does not redial in lockstep.</summary>
-    private TimeSpan Backoff(int failures)
-    {
-        var cap = Math.Min(options.ReconnectMaxDelay.TotalMilliseconds, options.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
-        return TimeSpan.FromMilliseconds(cap * (0.5 + (Random.Shared.NextDouble() * 0.5)));
-    }
+    /// <summary>Redial delay: the shared capped exponential backoff with jitter, so a fleet of agents does not redial in lockstep.</summary>
+    private TimeSpan RedialDelay(int failures) =>
+        Backoff.Delay(failures, options.ReconnectBaseDelay, options.ReconnectMaxDelay, Random.Shared.NextDouble());
 
     private async Task RunConnectionAsync(CancellationToken cancellation, Action onWelcome)
     {
@@ -358,13 +357,8 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     /// <summary>Sends at once when connected; otherwise the message waits in the runner and goes out after the next Welcome.</summary>
     private void SendOrKeep(ILinkMessage message) => _outgoing?.Writer.TryWrite(message);
 
-    private static (string Host, int Port) ParseCoordinator(string value)
-    {
-        var colon = value.LastIndexOf(':');
-        return colon > 0 && int.TryParse(value.AsSpan(colon + 1), out var port) && port is > 0 and < 65536
-            ? (value[..colon].Trim('[', ']'), port)
-            : throw new ArgumentException($"--coordinator '{value}' is not host:port");
-    }
+    private static (string Host, int Port) ParseCoordinator(string value) =>
+        HostPort.TryParse(value, out var host, out var port) ? (host, port) : throw new ArgumentException($"--coordinator '{value}' is not host:port");
 }
 
 /// <summary>The coordinator refused this agent for good (wrong token, incompatible protocol).</summary>

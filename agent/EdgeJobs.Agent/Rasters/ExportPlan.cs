@@ -1,8 +1,9 @@
 using EdgeJobs.Agent.Kernels;
 using EdgeJobs.Agent.Tools;
+using EdgeJobs.Catalog.Expressions;
+using EdgeJobs.Catalog.Rasters;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Rasters;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Rasters;
 

@@ -1,5 +1,6 @@
 using EdgeJobs.Agent.Tools;
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Paths;
+using EdgeJobs.Catalog.Tools;
 
 namespace EdgeJobs.Agent.Rasters;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using EdgeJobs.Agent.Alignment;
 using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

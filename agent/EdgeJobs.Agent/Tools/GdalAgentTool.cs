@@ -1,5 +1,5 @@
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

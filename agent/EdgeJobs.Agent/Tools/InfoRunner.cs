@@ -1,6 +1,6 @@
 using System.Text.Json;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

@@ -1,4 +1,5 @@
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Paths;
+using EdgeJobs.Catalog.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

@@ -1,6 +1,6 @@
 using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

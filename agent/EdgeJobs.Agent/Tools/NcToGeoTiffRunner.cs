@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

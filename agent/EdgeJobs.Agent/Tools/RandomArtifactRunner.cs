@@ -1,4 +1,4 @@
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

@@ -1,6 +1,7 @@
 using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Catalog.Rasters;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 
@@ -71,5 +72,5 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
 
     /// <summary>A formula as a file name part: "ndvi" stays, an expression becomes "formula".</summary>
     private static string FileNamePart(string formula) =>
-        Protocol.Rasters.SpectralIndices.IsIndex(formula) ? formula.Trim().ToLowerInvariant() : "formula";
+        SpectralIndices.IsIndex(formula) ? formula.Trim().ToLowerInvariant() : "formula";
 }

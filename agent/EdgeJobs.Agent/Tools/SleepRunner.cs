@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Tools;
 
 namespace EdgeJobs.Agent.Tools;
 

@@ -35,7 +35,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true)
     {
-        EdgeJobs.Protocol.Hosting.MallocThresholds.Raise(); // as the edgejobs binaries do at start
+        EdgeJobs.Hosting.MallocThresholds.Raise(); // as the edgejobs binaries do at start
         var dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
         var server = await CoordinatorServer.StartAsync(new CoordinatorOptions
         {

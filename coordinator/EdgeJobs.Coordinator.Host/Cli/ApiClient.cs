@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Rest;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary>The client verbs' view of REST API v1: <c>--url</c> and <c>--token-file</c> (or <c>EDGEJOBS_TOKEN</c>).</summary>

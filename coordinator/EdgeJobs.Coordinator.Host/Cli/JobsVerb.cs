@@ -1,8 +1,8 @@
 using System.Globalization;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs jobs ls|get|logs|stop|rm|cleanup</c></summary>

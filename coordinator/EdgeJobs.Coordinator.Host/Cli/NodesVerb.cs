@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeJobs.Protocol.CommandLine;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Rest;
 
 namespace EdgeJobs.Coordinator.Host.Cli;

@@ -1,9 +1,11 @@
-using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Agent;
-using EdgeJobs.Protocol.Hosting;
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Tools;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Hosting.CommandLine;
+using EdgeJobs.Hosting.Logging;
+using EdgeJobs.Hosting.Net;
+using EdgeJobs.Hosting.Systemd;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs coordinator</c> and <c>edgejobs up</c>: run the coordinator in the foreground until SIGTERM / Ctrl+C.</summary>
@@ -11,7 +13,7 @@ internal static class ServerVerbs
 {
     public static async Task<int> RunAsync(CliArgs args, bool up)
     {
-        EdgeJobs.Protocol.Hosting.MallocThresholds.Raise();
+        EdgeJobs.Hosting.MallocThresholds.Raise();
         var dataDir = args.Get("data-dir") ?? (up ? "edgejobs-data" : throw new UsageException("--data-dir is required (or EDGEJOBS_DATA_DIR)"));
         var defaults = new QuotaOptions();
         var options = new CoordinatorOptions
@@ -29,7 +31,7 @@ internal static class ServerVerbs
                 "json" => true,
                 var other => throw new UsageException($"--log-format must be text or json, not '{other}'"),
             },
-            LogLevel = AgentLogging.ParseLevel(args.Get("log-level") ?? "information"),
+            LogLevel = HostLogging.ParseLevel(args.Get("log-level") ?? "information"),
             Catalog = ToolCatalog.BuiltIn,
             Quotas = new QuotaOptions
             {
@@ -145,7 +147,7 @@ internal static class ServerVerbs
     private static string CheckEndpoint(CliArgs args, string flag, string fallback)
     {
         var value = args.Get(flag) ?? fallback;
-        return Endpoints.TryParse(value, out _) ? value : throw new UsageException($"--{flag} '{value}' is not host:port (e.g. {fallback})");
+        return HostPort.TryParseListener(value, out _) ? value : throw new UsageException($"--{flag} '{value}' is not host:port (e.g. {fallback})");
     }
 
     private static void PrintWelcome(CoordinatorServer server)

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs submit TOOL --param k=v ... [--wait]</c></summary>

@@ -1,7 +1,7 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Jobs;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs token create</c>: mints a token straight into the ledger and prints the secret alone on stdout.</summary>

@@ -1,6 +1,6 @@
+using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Rest;
 
-using EdgeJobs.Protocol.CommandLine;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs tools [ID]</c>: the catalog, or one tool with its params schema.</summary>

@@ -1,7 +1,7 @@
+using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Scheduling;
-using EdgeJobs.Protocol.Tools;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;

@@ -1,6 +1,6 @@
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeJobs.Coordinator.Api;

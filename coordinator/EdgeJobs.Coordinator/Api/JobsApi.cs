@@ -1,12 +1,13 @@
+using System.Text.Json;
+using EdgeJobs.Catalog.Paths;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
-using System.Text.Json;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

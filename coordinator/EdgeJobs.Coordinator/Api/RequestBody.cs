@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EdgeJobs.Catalog.Params;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Dapper;
+using EdgeJobs.Hosting;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.Data.Sqlite;
 
@@ -281,7 +282,7 @@ public sealed partial class Ledger
                 }
 
                 SetError(after, errorCode ?? "failed", errorMessage, retryable: true);
-                after.NotBefore = now + (long)RetryBackoff.Delay(after.Attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Random.Shared.NextDouble()).TotalMilliseconds;
+                after.NotBefore = now + (long)Backoff.Delay(after.Attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Random.Shared.NextDouble()).TotalMilliseconds;
                 break;
             case JobState.Failed when change.Reason == EventReason.TimedOut:
                 SetError(after, "timeout", "the job ran past its timeout", retryable: false);

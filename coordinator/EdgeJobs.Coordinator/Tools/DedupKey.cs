@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
 
 namespace EdgeJobs.Coordinator.Tools;
 

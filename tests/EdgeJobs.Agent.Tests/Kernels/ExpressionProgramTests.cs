@@ -1,5 +1,6 @@
 using EdgeJobs.Agent.Kernels;
-using EdgeJobs.Protocol.Rasters;
+using EdgeJobs.Catalog.Expressions;
+using EdgeJobs.Catalog.Rasters;
 
 namespace EdgeJobs.Agent.Tests.Kernels;
 

@@ -1,6 +1,6 @@
 using EdgeJobs.Agent.Rasters;
 using EdgeJobs.Agent.Tools;
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests.Rasters;

@@ -1,9 +1,9 @@
 using System.Net;
-using EdgeJobs.Testing;
+using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Protocol.Tools;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Guarantees;
 

@@ -1,6 +1,7 @@
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Testing;
+using EdgeJobs.Hosting;
 using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Ledger;
 
@@ -139,10 +140,10 @@ public class LeaseTests
     {
         var b = TimeSpan.FromSeconds(2);
         var max = TimeSpan.FromMinutes(5);
-        await Assert.That(RetryBackoff.Delay(1, b, max, 1.0)).IsEqualTo(TimeSpan.FromSeconds(2));
-        await Assert.That(RetryBackoff.Delay(3, b, max, 1.0)).IsEqualTo(TimeSpan.FromSeconds(8));
-        await Assert.That(RetryBackoff.Delay(3, b, max, 0.0)).IsEqualTo(TimeSpan.FromSeconds(4));
-        await Assert.That(RetryBackoff.Delay(40, b, max, 1.0)).IsEqualTo(max);
+        await Assert.That(Backoff.Delay(1, b, max, 1.0)).IsEqualTo(TimeSpan.FromSeconds(2));
+        await Assert.That(Backoff.Delay(3, b, max, 1.0)).IsEqualTo(TimeSpan.FromSeconds(8));
+        await Assert.That(Backoff.Delay(3, b, max, 0.0)).IsEqualTo(TimeSpan.FromSeconds(4));
+        await Assert.That(Backoff.Delay(40, b, max, 1.0)).IsEqualTo(max);
     }
 
     [Test]
