@@ -5,8 +5,10 @@ using System.Runtime.Intrinsics;
 namespace EdgeJobs.Agent.Kernels;
 
 /// <summary>
-/// Drives per-pixel operators over whole rows: Vector512 where the hardware has it, Vector256 next,
-/// scalar for the remainder. Nodata in either input propagates to the output. No allocation.
+/// Drives per-pixel operators over whole rows: Vector512 where the hardware has it, Vector256 next, then
+/// Vector128 (SSE2 and NEON, in every x64 and ARM64 baseline, and the widest that the published Native AOT
+/// binaries compile for), scalar for the remainder; each width's loop picks up where the wider one stopped.
+/// Nodata in either input propagates to the output. No allocation.
 /// </summary>
 public static class PixelKernel
 {
@@ -71,6 +73,26 @@ public static class PixelKernel
             }
         }
 
+        if (Vector128.IsHardwareAccelerated && n - i >= (nuint)Vector128<float>.Count)
+        {
+            var ndA = Vector128.Create(noDataA);
+            var ndB = Vector128.Create(noDataB);
+            var ndOut = Vector128.Create(outputNoData);
+            for (; i + (nuint)Vector128<float>.Count <= n; i += (nuint)Vector128<float>.Count)
+            {
+                var va = Vector128.LoadUnsafe(ref ra, i);
+                var vb = Vector128.LoadUnsafe(ref rb, i);
+                var result = TOp.Invoke(va, vb);
+                if (checkA | checkB)
+                {
+                    var mask = (checkA ? Vector128.Equals(va, ndA) : Vector128<float>.Zero) | (checkB ? Vector128.Equals(vb, ndB) : Vector128<float>.Zero);
+                    result = Vector128.ConditionalSelect(mask, ndOut, result);
+                }
+
+                result.StoreUnsafe(ref rd, i);
+            }
+        }
+
         for (; i < n; i++)
         {
             var va = Unsafe.Add(ref ra, i);
@@ -105,6 +127,14 @@ public static class PixelKernel
             for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
             {
                 TOp.Invoke(Vector256.LoadUnsafe(ref rs, i)).StoreUnsafe(ref rd, i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + (nuint)Vector128<float>.Count <= n; i += (nuint)Vector128<float>.Count)
+            {
+                TOp.Invoke(Vector128.LoadUnsafe(ref rs, i)).StoreUnsafe(ref rd, i);
             }
         }
 
@@ -146,6 +176,15 @@ public static class PixelKernel
             }
         }
 
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + (nuint)Vector128<float>.Count <= n; i += (nuint)Vector128<float>.Count)
+            {
+                var isFalse = Vector128.Equals(Vector128.LoadUnsafe(ref rc, i), Vector128<float>.Zero);
+                Vector128.ConditionalSelect(isFalse, Vector128.LoadUnsafe(ref rf, i), Vector128.LoadUnsafe(ref rt, i)).StoreUnsafe(ref rd, i);
+            }
+        }
+
         for (; i < n; i++)
         {
             Unsafe.Add(ref rd, i) = Unsafe.Add(ref rc, i) != 0 ? Unsafe.Add(ref rt, i) : Unsafe.Add(ref rf, i);
@@ -177,6 +216,18 @@ public static class PixelKernel
                 var v = Vector256.LoadUnsafe(ref rb, i);
                 var hit = isNaN ? ~Vector256.Equals(v, v) : Vector256.Equals(v, nd);
                 Vector256.ConditionalSelect(hit, output, Vector256.LoadUnsafe(ref rd, i)).StoreUnsafe(ref rd, i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var nd = Vector128.Create(noData);
+            var output = Vector128.Create(outputNoData);
+            for (; i + (nuint)Vector128<float>.Count <= n; i += (nuint)Vector128<float>.Count)
+            {
+                var v = Vector128.LoadUnsafe(ref rb, i);
+                var hit = isNaN ? ~Vector128.Equals(v, v) : Vector128.Equals(v, nd);
+                Vector128.ConditionalSelect(hit, output, Vector128.LoadUnsafe(ref rd, i)).StoreUnsafe(ref rd, i);
             }
         }
 
@@ -239,6 +290,39 @@ public static class PixelKernel
                 }
 
                 return Vector256.ConvertToInt32(scaled);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var vRatio = Vector128.Create(ratio);
+            var vOffset = Vector128.Create(offset + 0.5f);
+            var upper = Vector128.Create(255.5f);
+            var nd = Vector128.Create(resultNoData);
+            var ndByte = Vector128.Create((float)noDataByte);
+            var step = (nuint)Vector128<byte>.Count;
+            for (; i + step <= n; i += step)
+            {
+                var w0 = Stretch128(Vector128.LoadUnsafe(ref rs, i));
+                var w1 = Stretch128(Vector128.LoadUnsafe(ref rs, i + 4));
+                var w2 = Stretch128(Vector128.LoadUnsafe(ref rs, i + 8));
+                var w3 = Stretch128(Vector128.LoadUnsafe(ref rs, i + 12));
+                var low = Vector128.Narrow(w0.AsUInt32(), w1.AsUInt32());
+                var high = Vector128.Narrow(w2.AsUInt32(), w3.AsUInt32());
+                Vector128.Narrow(low, high).StoreUnsafe(ref rd, i);
+            }
+
+            // (v * ratio + offset + 0.5) clamped to [0, 255.5) then truncated = rounded half up in 0..255.
+            Vector128<int> Stretch128(Vector128<float> v)
+            {
+                var scaled = Vector128.Min(Vector128.Max(Vector128.FusedMultiplyAdd(v, vRatio, vOffset), Vector128<float>.Zero), upper);
+                scaled = Vector128.ConditionalSelect(Vector128.Equals(v, v), scaled, Vector128<float>.Zero);
+                if (checkNoData)
+                {
+                    scaled = Vector128.ConditionalSelect(Vector128.Equals(v, nd), ndByte, scaled);
+                }
+
+                return Vector128.ConvertToInt32(scaled);
             }
         }
 
@@ -321,6 +405,16 @@ public static class PixelKernel
                 var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref rs, i));
                 Vector256.ConvertToSingle(lower.AsInt32()).StoreUnsafe(ref rd, i);
                 Vector256.ConvertToSingle(upper.AsInt32()).StoreUnsafe(ref rd, i + (nuint)Vector256<float>.Count);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + (nuint)Vector128<ushort>.Count <= n; i += (nuint)Vector128<ushort>.Count)
+            {
+                var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref rs, i));
+                Vector128.ConvertToSingle(lower.AsInt32()).StoreUnsafe(ref rd, i);
+                Vector128.ConvertToSingle(upper.AsInt32()).StoreUnsafe(ref rd, i + (nuint)Vector128<float>.Count);
             }
         }
 

@@ -7,6 +7,8 @@ public interface IUnaryPixelOperator
 {
     static abstract float Invoke(float a);
 
+    static abstract Vector128<float> Invoke(Vector128<float> a);
+
     static abstract Vector256<float> Invoke(Vector256<float> a);
 
     static abstract Vector512<float> Invoke(Vector512<float> a);
@@ -19,6 +21,8 @@ public readonly struct AddOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a + b;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a + b;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a + b;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => a + b;
@@ -27,6 +31,8 @@ public readonly struct AddOperator : IBinaryPixelOperator
 public readonly struct SubtractOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a - b;
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a - b;
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a - b;
 
@@ -37,6 +43,8 @@ public readonly struct MultiplyOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a * b;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a * b;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a * b;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => a * b;
@@ -45,6 +53,8 @@ public readonly struct MultiplyOperator : IBinaryPixelOperator
 public readonly struct DivideOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a / b;
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a / b;
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a / b;
 
@@ -55,6 +65,8 @@ public readonly struct MinOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => MathF.Min(a, b);
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
@@ -63,6 +75,8 @@ public readonly struct MinOperator : IBinaryPixelOperator
 public readonly struct MaxOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => MathF.Max(a, b);
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
@@ -73,6 +87,8 @@ public readonly struct LessOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a < b ? 1 : 0;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b) & Vector128<float>.One;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b) & Vector256<float>.One;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b) & Vector512<float>.One;
@@ -81,6 +97,8 @@ public readonly struct LessOperator : IBinaryPixelOperator
 public readonly struct LessOrEqualOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a <= b ? 1 : 0;
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.LessThanOrEqual(a, b) & Vector128<float>.One;
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqual(a, b) & Vector256<float>.One;
 
@@ -91,6 +109,8 @@ public readonly struct GreaterOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a > b ? 1 : 0;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b) & Vector128<float>.One;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b) & Vector256<float>.One;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b) & Vector512<float>.One;
@@ -99,6 +119,8 @@ public readonly struct GreaterOperator : IBinaryPixelOperator
 public readonly struct GreaterOrEqualOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a >= b ? 1 : 0;
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanOrEqual(a, b) & Vector128<float>.One;
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThanOrEqual(a, b) & Vector256<float>.One;
 
@@ -109,6 +131,8 @@ public readonly struct EqualOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a == b ? 1 : 0;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b) & Vector128<float>.One;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b) & Vector256<float>.One;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b) & Vector512<float>.One;
@@ -118,6 +142,8 @@ public readonly struct NotEqualOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a != b ? 1 : 0;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => ~Vector128.Equals(a, b) & Vector128<float>.One;
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => ~Vector256.Equals(a, b) & Vector256<float>.One;
 
     public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => ~Vector512.Equals(a, b) & Vector512<float>.One;
@@ -126,6 +152,9 @@ public readonly struct NotEqualOperator : IBinaryPixelOperator
 public readonly struct AndOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a != 0 && b != 0 ? 1 : 0;
+
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) =>
+        Vector128.AndNot(Vector128<float>.One, Vector128.Equals(a, Vector128<float>.Zero) | Vector128.Equals(b, Vector128<float>.Zero));
 
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) =>
         Vector256.AndNot(Vector256<float>.One, Vector256.Equals(a, Vector256<float>.Zero) | Vector256.Equals(b, Vector256<float>.Zero));
@@ -138,6 +167,9 @@ public readonly struct OrOperator : IBinaryPixelOperator
 {
     public static float Invoke(float a, float b) => a != 0 || b != 0 ? 1 : 0;
 
+    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) =>
+        Vector128.AndNot(Vector128<float>.One, Vector128.Equals(a, Vector128<float>.Zero) & Vector128.Equals(b, Vector128<float>.Zero));
+
     public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) =>
         Vector256.AndNot(Vector256<float>.One, Vector256.Equals(a, Vector256<float>.Zero) & Vector256.Equals(b, Vector256<float>.Zero));
 
@@ -149,6 +181,8 @@ public readonly struct NegateOperator : IUnaryPixelOperator
 {
     public static float Invoke(float a) => -a;
 
+    public static Vector128<float> Invoke(Vector128<float> a) => -a;
+
     public static Vector256<float> Invoke(Vector256<float> a) => -a;
 
     public static Vector512<float> Invoke(Vector512<float> a) => -a;
@@ -157,6 +191,8 @@ public readonly struct NegateOperator : IUnaryPixelOperator
 public readonly struct NotOperator : IUnaryPixelOperator
 {
     public static float Invoke(float a) => a == 0 ? 1 : 0;
+
+    public static Vector128<float> Invoke(Vector128<float> a) => Vector128.Equals(a, Vector128<float>.Zero) & Vector128<float>.One;
 
     public static Vector256<float> Invoke(Vector256<float> a) => Vector256.Equals(a, Vector256<float>.Zero) & Vector256<float>.One;
 
@@ -167,6 +203,8 @@ public readonly struct AbsOperator : IUnaryPixelOperator
 {
     public static float Invoke(float a) => MathF.Abs(a);
 
+    public static Vector128<float> Invoke(Vector128<float> a) => Vector128.Abs(a);
+
     public static Vector256<float> Invoke(Vector256<float> a) => Vector256.Abs(a);
 
     public static Vector512<float> Invoke(Vector512<float> a) => Vector512.Abs(a);
@@ -175,6 +213,8 @@ public readonly struct AbsOperator : IUnaryPixelOperator
 public readonly struct SqrtOperator : IUnaryPixelOperator
 {
     public static float Invoke(float a) => MathF.Sqrt(a);
+
+    public static Vector128<float> Invoke(Vector128<float> a) => Vector128.Sqrt(a);
 
     public static Vector256<float> Invoke(Vector256<float> a) => Vector256.Sqrt(a);
 

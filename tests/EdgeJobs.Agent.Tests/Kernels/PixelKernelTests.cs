@@ -68,19 +68,50 @@ public class PixelKernelTests
             source[i] = (ushort)(i * 2654435761u >> 16);
         }
 
-        source.AsSpan().Fill(ushort.MaxValue);
         if (length > 3)
         {
+            source[2] = ushort.MaxValue;
             source[3] = 0;
         }
 
         var widened = new float[length];
         PixelKernel.Widen(source, widened);
 
-        for (var i = 0; i < length; i++)
+        await Assert.That(FirstMismatch(source, widened)).IsEqualTo(-1);
+    }
+
+    [Test]
+    [Arguments(0)]
+    [Arguments(3)]
+    [Arguments(13)]
+    public async Task widening_is_exact_for_every_uint16_value_at_any_alignment(int offset)
+    {
+        // Every value 0..65535 once, descending, starting `offset` elements into the span, so each vector
+        // width's loop and the scalar remainder all see both ends of the range.
+        var buffer = new ushort[offset + 65536 + 5];
+        for (var v = 0; v <= ushort.MaxValue; v++)
         {
-            await Assert.That(widened[i]).IsEqualTo((float)source[i]);
+            buffer[offset + v] = (ushort)(ushort.MaxValue - v);
         }
+
+        var source = buffer.AsSpan(offset);
+        var widened = new float[source.Length];
+        PixelKernel.Widen(source, widened);
+
+        await Assert.That(FirstMismatch(source.ToArray(), widened)).IsEqualTo(-1);
+    }
+
+    private static int FirstMismatch(ushort[] source, float[] widened)
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            if (widened[i] != source[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     [Test]
