@@ -1,6 +1,6 @@
 namespace EdgeJobs.Agent;
 
-/// <summary>What an agent is started with (the operator contract's agent flags, design §1).</summary>
+/// <summary>What an agent is started with (the flags of README "More machines").</summary>
 public sealed record AgentOptions
 {
     /// <summary>The coordinator's link address, <c>host:port</c>.</summary>

@@ -16,13 +16,13 @@ public class LedgerBenchmarks
     private static readonly string[] s_tools = ["sleep"];
 
     private string _dir = "";
-    private Ledger _ledger = null!;
+    private JobLedger _ledger = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
-        _ledger = Ledger.Open(Path.Combine(_dir, "ledger.db"));
+        _ledger = JobLedger.Open(Path.Combine(_dir, "ledger.db"));
     }
 
     [GlobalCleanup]

@@ -22,14 +22,14 @@ public class SubmitGuaranteeBenchmarks
     private static readonly SubmitPolicy s_all = s_quotasOnly with { Force = false };
 
     private string _dir = "";
-    private Ledger _ledger = null!;
+    private JobLedger _ledger = null!;
     private long _sequence;
 
     [GlobalSetup]
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
-        _ledger = Ledger.Open(Path.Combine(_dir, "ledger.db"));
+        _ledger = JobLedger.Open(Path.Combine(_dir, "ledger.db"));
     }
 
     [GlobalCleanup]

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator;
 
-/// <summary>Everything the coordinator is started with (the operator contract's flags, design §1).</summary>
+/// <summary>Everything the coordinator is started with (the flags of README "Running the coordinator").</summary>
 public sealed record CoordinatorOptions
 {
     public required string DataDir { get; init; }

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeJobs.Coordinator.Api;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Hosting.Net;
@@ -32,7 +33,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _dispatcher;
 
-    private CoordinatorServer(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
+    private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
         Dispatcher dispatcher, LeaseSweeper sweeper)
     {
         _app = app;
@@ -53,7 +54,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
     /// <summary>The bound agent link address (the real port when 0 was asked).</summary>
     public IPEndPoint LinkAddress { get; }
 
-    public Ledger.Ledger Ledger { get; }
+    public JobLedger Ledger { get; }
 
     public CoordinatorOptions Options { get; }
 
@@ -81,7 +82,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var linkCertificate = options.LinkTlsCertificate is { } cert ? LoadCertificate(cert, options.LinkTlsKey!) : null;
         options = options with { DataDir = Path.GetFullPath(options.DataDir) };
         CreatePrivateDirectory(options.DataDir);
-        var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(options.LedgerPath, options.Ledger, options.Time);
+        var ledger = JobLedger.Open(options.LedgerPath, options.Ledger, options.Time);
 
         // No configuration reload: it watches the content root recursively, and the data dir (ledger WAL,
         // artifacts, the embedded agent's work dirs) changes with every job — measured at ~7% of the

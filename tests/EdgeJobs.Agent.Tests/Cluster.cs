@@ -1,7 +1,7 @@
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +16,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     public ApiServer Api { get; }
 
-    public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Api.Ledger;
+    public JobLedger Ledger => Api.Ledger;
 
     public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null,
         string? colocatedAgentWorkDir = null)

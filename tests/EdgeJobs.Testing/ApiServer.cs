@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using EdgeJobs.Coordinator;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.Data.Sqlite;
@@ -29,7 +30,7 @@ public sealed class ApiServer : IAsyncDisposable
 
     public CoordinatorServer Server { get; }
 
-    public EdgeJobs.Coordinator.Ledger.Ledger Ledger => Server.Ledger;
+    public JobLedger Ledger => Server.Ledger;
 
     public HttpClient Http { get; }
 

@@ -8,7 +8,7 @@ public static class JobWalker
 {
     public const long Node = 1;
 
-    public static async Task<JobRow> IntoStateAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, JobState state)
+    public static async Task<JobRow> IntoStateAsync(JobLedger ledger, long jobId, JobState state)
     {
         switch (state)
         {
@@ -30,14 +30,14 @@ public static class JobWalker
         };
     }
 
-    public static async Task<JobRow> RunAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, long node)
+    public static async Task<JobRow> RunAsync(JobLedger ledger, long jobId, long node)
     {
         var (granted, lease) = await ledger.GrantJobAsync(jobId, node);
         Expect(granted);
         return Expect(await ledger.AcceptAsync(jobId, lease!.Fence, node));
     }
 
-    private static async Task<JobRow> StoppingAsync(EdgeJobs.Coordinator.Ledger.Ledger ledger, long jobId, long fence)
+    private static async Task<JobRow> StoppingAsync(JobLedger ledger, long jobId, long fence)
     {
         Expect(await ledger.StopAsync(jobId));
         return Expect(await ledger.AcknowledgeStopAsync(jobId, fence));

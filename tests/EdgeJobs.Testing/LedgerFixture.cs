@@ -13,12 +13,12 @@ public sealed class LedgerFixture : IAsyncDisposable
 
     public LedgerFixture(LedgerOptions? options = null)
     {
-        Ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(_dir.File("ledger.db"), options ?? new LedgerOptions { Durable = false }, Clock);
+        Ledger = JobLedger.Open(_dir.File("ledger.db"), options ?? new LedgerOptions { Durable = false }, Clock);
     }
 
     public ManualClock Clock { get; } = new();
 
-    public EdgeJobs.Coordinator.Ledger.Ledger Ledger { get; }
+    public JobLedger Ledger { get; }
 
     public string Directory => _dir.Path;
 

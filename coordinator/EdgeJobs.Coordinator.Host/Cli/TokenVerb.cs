@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Protocol.Jobs;
 
@@ -43,7 +44,7 @@ internal static class TokenVerb
             throw new CliException($"no ledger at {ledgerPath}; start the coordinator once with --data-dir {dataDir} first");
         }
 
-        await using var ledger = Ledger.Ledger.Open(ledgerPath);
+        await using var ledger = JobLedger.Open(ledgerPath);
         var secret = TokenSecrets.Generate();
         var row = await ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret)).ConfigureAwait(false)
             ?? throw new CliException($"a token named '{name}' already exists; choose another --name");

@@ -1,6 +1,7 @@
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Jobs;
@@ -11,10 +12,10 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator.Api;
 
-/// <summary>The route table of REST API v1 (design §5) with the scope each route needs.</summary>
+/// <summary>The route table of REST API v1 (README "REST API v1" lists the same routes and scopes) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, Ledger.Ledger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
+    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
     {
         var catalog = options.Catalog;
         var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, logger);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace EdgeJobs.Coordinator.Api;
 
-// Stop, delete, bulk delete and cleanup: the state rules of design §3 as HTTP answers.
+// Stop, delete, bulk delete and cleanup: the state rules (README "Jobs and their states"; Ledger/JobRules.cs) as HTTP answers.
 internal sealed partial class JobsApi
 {
     /// <summary>Always 200 with the job (unless 400/403/404): stopping a finished job is not an error.</summary>
@@ -94,7 +94,8 @@ internal sealed partial class JobsApi
         return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
     }
 
-    /// <summary><c>DELETE /v1/jobs?status=terminal|completed|stopped|failed</c>: one atomic statement.</summary>
+    /// <summary><c>DELETE /v1/jobs?status=terminal|completed|stopped|failed|error</c>: one atomic statement
+    /// (<c>error</c> is amp's name for failed, kept so amp's clients work unchanged).</summary>
     public async Task<IResult> DeleteManyAsync(HttpContext http)
     {
         var query = http.Request.Query;
@@ -112,13 +113,13 @@ internal sealed partial class JobsApi
             "terminal" => JobStates.Terminal,
             "completed" => [JobState.Completed],
             "stopped" => [JobState.Stopped],
-            "failed" => [JobState.Failed],
+            "failed" or "error" => [JobState.Failed],
             _ => null,
         };
         if (states is null)
         {
             return Problems.InvalidQuery("status",
-                status.Length == 0 ? "status is required: terminal, completed, stopped or failed" : $"'{Problems.Truncate(status)}' is not deletable; use terminal, completed, stopped or failed");
+                status.Length == 0 ? "status is required: terminal, completed, stopped, failed or error" : $"'{Problems.Truncate(status)}' is not deletable; use terminal, completed, stopped, failed or error");
         }
 
         var deleted = await ledger.DeleteByStateAsync(states).ConfigureAwait(false);

@@ -14,10 +14,10 @@ using Microsoft.Extensions.Logging;
 namespace EdgeJobs.Coordinator.Api;
 
 /// <summary>
-/// The job-control endpoints of REST API v1 (design §5). Split by concern: this file submits and reads;
+/// The job-control endpoints of REST API v1 (README "REST API v1"). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
+internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -329,10 +329,10 @@ internal sealed partial class JobsApi(Ledger.Ledger ledger, ToolCatalog catalog,
             return Problems.InvalidQuery("since", "since must be a cursor from a previous answer (an integer ≥ 0)");
         }
 
-        var limit = Ledger.Ledger.MaxLogPage;
-        if (Single(http.Request.Query, "limit") is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > Ledger.Ledger.MaxLogPage))
+        var limit = JobLedger.MaxLogPage;
+        if (Single(http.Request.Query, "limit") is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > JobLedger.MaxLogPage))
         {
-            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {Ledger.Ledger.MaxLogPage}");
+            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {JobLedger.MaxLogPage}");
         }
 
         var page = await ledger.ReadLogAsync(job.Id, since, limit).ConfigureAwait(false);

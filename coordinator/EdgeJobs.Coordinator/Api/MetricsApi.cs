@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Jobs;
@@ -13,7 +14,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// (the state counts from the state index, the rest from the quota counters and the dispatcher), so a
 /// scrape costs no more than listing the active jobs' states.
 /// </summary>
-internal sealed class MetricsApi(Ledger.Ledger ledger, Dispatcher dispatcher)
+internal sealed class MetricsApi(JobLedger ledger, Dispatcher dispatcher)
 {
     public async Task<IResult> ScrapeAsync()
     {

@@ -11,7 +11,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// it or its agent is shutting down, <c>down</c> when it is not connected or missed three heartbeats,
 /// else <c>ready</c>.
 /// </summary>
-internal sealed class NodesApi(Ledger.Ledger ledger, Dispatcher dispatcher, CoordinatorOptions options)
+internal sealed class NodesApi(JobLedger ledger, Dispatcher dispatcher, CoordinatorOptions options)
 {
     public async Task<IResult> ListAsync()
     {

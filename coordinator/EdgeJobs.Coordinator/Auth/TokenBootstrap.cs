@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -12,13 +13,13 @@ internal static class TokenBootstrap
     public static readonly string[] AdminScopes = [Scopes.JobsRead, Scopes.JobsWrite, Scopes.JobsAdmin];
     public static readonly string[] AgentScopes = [Scopes.Agent];
 
-    public static async Task EnsureAsync(Ledger.Ledger ledger, CoordinatorOptions options, ILogger logger)
+    public static async Task EnsureAsync(JobLedger ledger, CoordinatorOptions options, ILogger logger)
     {
         await EnsureOneAsync(ledger, options, "admin", AdminScopes, options.AdminTokenPath, logger).ConfigureAwait(false);
         await EnsureOneAsync(ledger, options, "agent", AgentScopes, options.AgentTokenPath, logger).ConfigureAwait(false);
     }
 
-    private static async Task EnsureOneAsync(Ledger.Ledger ledger, CoordinatorOptions options, string name, string[] scopes, string path, ILogger logger)
+    private static async Task EnsureOneAsync(JobLedger ledger, CoordinatorOptions options, string name, string[] scopes, string path, ILogger logger)
     {
         if (await ledger.TokenNameExistsAsync(name).ConfigureAwait(false))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeJobs.Coordinator.Ledger;
 
 namespace EdgeJobs.Coordinator.Auth;
 
@@ -7,7 +8,7 @@ namespace EdgeJobs.Coordinator.Auth;
 /// successful lookups are kept (a token minted a moment ago is found at once); a revoked or deleted
 /// token stops working within <see cref="Lifetime"/>.
 /// </summary>
-internal sealed class TokenCache(Ledger.Ledger ledger, TimeProvider time)
+internal sealed class TokenCache(JobLedger ledger, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
     private const int MaxEntries = 10_000;

@@ -16,7 +16,7 @@ public enum FinishOutcome
 public readonly record struct StateChange(JobState To, EventReason Reason);
 
 /// <summary>
-/// The state table of design §3 as pure functions of (state, event). The ledger applies the answer
+/// The state table (README "Jobs and their states") as pure functions of (state, event). The ledger applies the answer
 /// with a compare-and-set; keeping the rules here, free of SQL, lets a test walk every state × event.
 /// A null answer means "refused in this state" (a conflict); <see cref="Unchanged"/> means the
 /// desired outcome already holds.

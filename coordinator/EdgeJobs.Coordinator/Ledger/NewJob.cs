@@ -16,7 +16,7 @@ public sealed record NewJob
     public string? DedupKey { get; init; }
 }
 
-/// <summary>A page request for <see cref="Ledger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>
+/// <summary>A page request for <see cref="JobLedger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>
 public sealed record JobQuery
 {
     public required IReadOnlyList<EdgeJobs.Protocol.Jobs.JobState> States { get; init; }

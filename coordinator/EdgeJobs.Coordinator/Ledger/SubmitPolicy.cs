@@ -1,6 +1,6 @@
 namespace EdgeJobs.Coordinator.Ledger;
 
-/// <summary>Limits on active jobs, checked in the same transaction as the insert (design §5).</summary>
+/// <summary>Limits on active jobs, checked in the same transaction as the insert (README "Safe to retry, safe to share").</summary>
 public sealed record QuotaOptions
 {
     public long MaxActiveJobs { get; init; } = 100_000;

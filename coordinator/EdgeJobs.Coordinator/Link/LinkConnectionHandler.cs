@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Security.Cryptography;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
@@ -18,7 +18,7 @@ namespace EdgeJobs.Coordinator.Link;
 /// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
 /// connection, with a log line.
 /// </summary>
-internal sealed class LinkConnectionHandler(Ledger.Ledger ledger, Dispatcher dispatcher, ArtifactStore artifacts, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
+internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
 

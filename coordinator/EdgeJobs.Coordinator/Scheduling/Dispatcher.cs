@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Protocol.Link;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace EdgeJobs.Coordinator.Scheduling;
 /// with free slots for the tools it runs. A one-second tick is the safety net for anything no kick
 /// covers (a retry backoff running out, a lost message).
 /// </summary>
-internal sealed class Dispatcher(Ledger.Ledger ledger, ILogger logger)
+internal sealed class Dispatcher(JobLedger ledger, ILogger logger)
 {
     private readonly ConcurrentDictionary<long, AgentSession> _sessions = new();
     private readonly SemaphoreSlim _kick = new(0, 1);

@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Artifacts;
+using EdgeJobs.Coordinator.Ledger;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator.Scheduling;
@@ -8,7 +9,7 @@ namespace EdgeJobs.Coordinator.Scheduling;
 /// forgets expired idempotency keys and artifacts. Driven by the ledger, so nothing is lost on restart. Driven by the ledger's own columns, so a
 /// restart loses nothing: the next sweep finds whatever expired while the coordinator was down.
 /// </summary>
-internal sealed class LeaseSweeper(Ledger.Ledger ledger, Dispatcher dispatcher, ArtifactStore artifacts, TimeSpan interval, TimeProvider time, ILogger logger)
+internal sealed class LeaseSweeper(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellation)
     {

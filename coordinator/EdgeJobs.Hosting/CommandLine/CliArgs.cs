@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeJobs.Hosting.CommandLine;
 
 /// <summary>
-/// The command line of both binaries (the operator contract, design §1), after the verb: <c>--flag value</c>, <c>--flag=value</c>, boolean switches, repeated
+/// The command line of both binaries (README "Running the coordinator" and "More machines"), after the verb: <c>--flag value</c>, <c>--flag=value</c>, boolean switches, repeated
 /// flags, and positionals. Every flag falls back to its <c>EDGEJOBS_*</c> environment variable
 /// (<c>--data-dir</c> → <c>EDGEJOBS_DATA_DIR</c>).
 /// </summary>

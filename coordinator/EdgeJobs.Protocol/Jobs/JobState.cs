@@ -1,7 +1,7 @@
 namespace EdgeJobs.Protocol.Jobs;
 
-// The job lifecycle (design §3). The integers are stored in the ledger and must never change meaning;
-// JobStatePinningTests fails if one does. Add new states with new numbers only.
+// The job lifecycle (README "Jobs and their states"). The integers are stored in the ledger and must never change meaning;
+// PersistedNumbersTests (tests/EdgeJobs.Coordinator.Tests/Ledger) fails if one does. Add new states with new numbers only.
 //
 //   submit ─▶ scheduled ──agent accepts──▶ running ──success──────────▶ completed
 //               │   ▲                      │  │  └─fatal / exhausted──▶ failed

@@ -1,6 +1,6 @@
 namespace EdgeJobs.Protocol.Jobs;
 
-/// <summary>Token scopes (design §5). <c>jobs:admin</c> implies read and write on everyone's jobs.</summary>
+/// <summary>Token scopes (README "REST API v1"). <c>jobs:admin</c> implies read and write on everyone's jobs.</summary>
 public static class Scopes
 {
     public const string JobsRead = "jobs:read";

@@ -2,7 +2,7 @@ using MemoryPack;
 
 namespace EdgeJobs.Protocol.Link;
 
-// The agent link conversation (design §4). Frames are [u32 little-endian length][MemoryPack ILinkMessage].
+// The agent link conversation (README "More machines"; the coordinator's ARCHITECTURE.md). Frames are [u32 little-endian length][MemoryPack ILinkMessage].
 //
 //   agent                                   coordinator
 //   Hello(version, token, node key, tools,  ──▶  authenticate, register node, check presented leases

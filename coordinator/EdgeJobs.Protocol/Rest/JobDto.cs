@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace EdgeJobs.Protocol.Rest;
 
-/// <summary>A job as <c>GET /v1/jobs/{id}</c> answers it (design §5). Absent values are written as null.</summary>
+/// <summary>A job as <c>GET /v1/jobs/{id}</c> answers it (README "REST API v1"). Absent values are written as null.</summary>
 public sealed record JobDto
 {
     public required long Id { get; init; }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Api;
 
@@ -131,6 +131,7 @@ public class JobsApiTests
     [Arguments("stopped", 1)]
     [Arguments("failed", 1)]
     [Arguments("FAILED", 1)]
+    [Arguments("error", 1)]
     public async Task bulk_delete_through_rest_removes_only_the_named_terminal_jobs(string status, int expected)
     {
         await using var api = await ApiServer.StartAsync();
@@ -145,6 +146,28 @@ public class JobsApiTests
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That((await ApiServer.ReadAsync(response, RestJsonContext.Default.DeletedDto))!.Deleted).IsEqualTo(expected);
         await Assert.That(await api.Ledger.CountJobsAsync()).IsEqualTo(7 - expected);
+    }
+
+    [Test]
+    public async Task bulk_delete_with_amp_s_error_status_removes_the_failed_job_and_no_other()
+    {
+        await using var api = await ApiServer.StartAsync();
+        var ids = new Dictionary<JobState, long>();
+        foreach (var state in JobStates.All)
+        {
+            var job = await api.SubmitAsync(api.Bob);
+            await JobWalker.IntoStateAsync(api.Ledger, job.Id, state);
+            ids[state] = job.Id;
+        }
+
+        using var response = await api.SendAsync(HttpMethod.Delete, "v1/jobs?status=error", api.Admin);
+
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
+        foreach (var (state, id) in ids)
+        {
+            using var get = await api.SendAsync(HttpMethod.Get, $"v1/jobs/{id}", api.Admin);
+            await Assert.That(get.StatusCode).IsEqualTo(state == JobState.Failed ? HttpStatusCode.NotFound : HttpStatusCode.OK).Because(state.ToString());
+        }
     }
 
     [Test]

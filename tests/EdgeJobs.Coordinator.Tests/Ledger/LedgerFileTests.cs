@@ -23,14 +23,14 @@ public class LedgerFileTests
     {
         using var dir = new TempDir();
         var path = dir.File("ledger.db");
-        await (await Task.FromResult(EdgeJobs.Coordinator.Ledger.Ledger.Open(path))).DisposeAsync();
+        await (await Task.FromResult(JobLedger.Open(path))).DisposeAsync();
         using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             c.Open();
             c.Execute($"PRAGMA user_version = {Migrator.LatestVersion + 1}");
         }
 
-        var error = await Assert.That(() => EdgeJobs.Coordinator.Ledger.Ledger.Open(path)).Throws<LedgerVersionException>();
+        var error = await Assert.That(() => JobLedger.Open(path)).Throws<LedgerVersionException>();
         await Assert.That(error!.Message).Contains("newer edgejobs");
     }
 
@@ -40,12 +40,12 @@ public class LedgerFileTests
         using var dir = new TempDir();
         var path = dir.File("ledger.db");
         long id;
-        await using (var ledger = EdgeJobs.Coordinator.Ledger.Ledger.Open(path))
+        await using (var ledger = JobLedger.Open(path))
         {
             id = (await ledger.SubmitAsync(LedgerFixture.Job())).Id;
         }
 
-        await using var reopened = EdgeJobs.Coordinator.Ledger.Ledger.Open(path);
+        await using var reopened = JobLedger.Open(path);
         await Assert.That(await reopened.GetJobAsync(id)).IsNotNull();
         await Assert.That((await reopened.SubmitAsync(LedgerFixture.Job())).Id).IsGreaterThan(id);
     }

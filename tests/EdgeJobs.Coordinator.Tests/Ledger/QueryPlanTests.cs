@@ -21,7 +21,7 @@ public class QueryPlanTests
     [Test]
     public async Task a_node_s_leases_are_found_through_an_index()
     {
-        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.LeasesOfNodeSql, ("@Node", (object)1L));
+        var plan = await PlanAsync(JobLedger.LeasesOfNodeSql, ("@Node", (object)1L));
 
         await Assert.That(plan).Contains("USING INDEX jobs_lease_node");
     }
@@ -29,7 +29,7 @@ public class QueryPlanTests
     [Test]
     public async Task expiring_leases_reads_only_the_jobs_that_hold_one()
     {
-        var plan = await PlanAsync(EdgeJobs.Coordinator.Ledger.Ledger.ExpiredLeasesSql, ("@Now", (object)0L), ("@Max", 1000));
+        var plan = await PlanAsync(JobLedger.ExpiredLeasesSql, ("@Now", (object)0L), ("@Max", 1000));
 
         await Assert.That(plan).Contains("USING INDEX jobs_lease_expiry");
         await Assert.That(plan).DoesNotContain("TEMP B-TREE");
@@ -53,7 +53,7 @@ public class QueryPlanTests
     [Test]
     public async Task a_submit_s_duplicate_lookup_builds_no_temporary_b_tree()
     {
-        var opcodes = await OpcodesAsync(EdgeJobs.Coordinator.Ledger.Ledger.DedupSql,
+        var opcodes = await OpcodesAsync(JobLedger.DedupSql,
             ("@Key", (object)"k"), ("@Since", 0L), ("@RequiresArtifact", 1), ("@Now", 0L));
 
         await Assert.That(opcodes).DoesNotContain("OpenEphemeral");

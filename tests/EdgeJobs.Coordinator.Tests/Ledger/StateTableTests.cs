@@ -1,11 +1,11 @@
 using EdgeJobs.Coordinator.Ledger;
-using EdgeJobs.Testing;
 using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Coordinator.Tests.Ledger;
 
 /// <summary>
-/// Every state × every operation through a real ledger file: the transition or refusal of design §3.
+/// Every state × every operation through a real ledger file: the transition or refusal that README "Jobs and their states" and Ledger/JobRules.cs give.
 /// Each case starts from a job walked into the state by the ledger's own operations.
 /// </summary>
 public class StateTableTests

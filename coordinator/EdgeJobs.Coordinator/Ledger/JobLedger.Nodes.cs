@@ -2,7 +2,7 @@ using Dapper;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Registers a node by the key it persists, or refreshes its description; returns its row.</summary>
     public Task<NodeRow> RegisterNodeAsync(string nodeKey, string name, string toolsJson, int slots, string labelsJson = "{}") =>

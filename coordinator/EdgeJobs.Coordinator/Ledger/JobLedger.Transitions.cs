@@ -5,7 +5,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 
 // The mechanics every transition shares: read the row, let JobRules decide, write the new row back
 // with a compare-and-set on (state, fence, event_seq), and append the event in the same transaction.
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>The writer's prepared per-job statements; <paramref name="c"/> is the connection the operation was given.</summary>
     private HotStatements Statements(SqliteConnection c) =>

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Inserts a job in <c>scheduled</c> with its first event, in one transaction. No dedup, no quotas.</summary>
     public Task<JobRow> SubmitAsync(NewJob job) => WriteAsync(c => Insert(c, job, Now()));

@@ -17,7 +17,7 @@ public sealed class ArtifactRow
 /// <summary>A verified artifact to record with its job's end.</summary>
 public sealed record ArtifactRecord(string Path, long SizeBytes, string Sha256, DateTimeOffset ExpiresAt);
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Records (or replaces) the artifact of a job, kept until <paramref name="expiresAt"/>.</summary>
     public Task RecordArtifactAsync(long jobId, string path, long sizeBytes, string sha256, DateTimeOffset expiresAt) => WriteAsync(c => c.Execute("""

@@ -19,7 +19,7 @@ public enum IdempotencyResult
     KeyReused,
 }
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>
     /// Runs <paramref name="operation"/> at most once per idempotency key. The lookup, the operation and

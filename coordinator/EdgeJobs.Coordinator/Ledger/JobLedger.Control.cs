@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace EdgeJobs.Coordinator.Ledger;
 
 // Operations upstream systems drive through REST: stop, delete, bulk delete, cleanup.
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>
     /// Stops a job: scheduled → stopped at once; running → stop_requested; anything else is left as it is

@@ -1,14 +1,13 @@
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
 
-
 namespace EdgeJobs.Coordinator.Ledger;
 
 /// <summary>One held lease as an agent's heartbeat reports it.</summary>
 public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged, long FirstLogSeq = 0);
 
 // What agents drive in bulk: a whole heartbeat in one transaction, timeouts, and node bookkeeping.
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>
     /// Applies a heartbeat: renews every lease still held under its fence, stores progress and log

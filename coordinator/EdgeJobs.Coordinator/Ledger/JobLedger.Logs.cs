@@ -8,7 +8,7 @@ public sealed record LogPage(long Cursor, IReadOnlyList<string> Lines, long Trun
 
 // Log lines are numbered per job (jobs.log_seq), across attempts, so a cursor never goes backwards
 // when a job is retried. Only the newest LogLinesKept lines are kept.
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     public const int MaxLogPage = 1000;
 

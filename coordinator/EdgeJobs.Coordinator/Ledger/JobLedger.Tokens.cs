@@ -2,7 +2,7 @@ using Dapper;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Stores a token by the hash of its secret. Null when the name is taken.</summary>
     public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, string hash) => WriteAsync(c =>

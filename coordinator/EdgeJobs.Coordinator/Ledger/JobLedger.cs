@@ -12,12 +12,12 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// <summary>
 /// The job ledger: one SQLite file in WAL mode, the single source of truth. All writes go through one
 /// <see cref="LedgerWriter"/> (group commit); reads use pooled read-only connections and never block it.
-/// Split by concern: <c>Ledger.Jobs</c> (submit with dedup and quotas, read), <c>Ledger.Control</c> (stop,
-/// delete, cleanup), <c>Ledger.Leases</c> (grant, accept, renew, finish, expire), <c>Ledger.Agents</c>
-/// (heartbeats, timeouts, nodes), <c>Ledger.Logs</c>, <c>Ledger.Artifacts</c>, <c>Ledger.Idempotency</c>,
-/// <c>Ledger.Tokens</c>, <c>Ledger.Nodes</c>; <c>Ledger.Transitions</c> holds the shared compare-and-set.
+/// Split by concern: <c>JobLedger.Jobs</c> (submit with dedup and quotas, read), <c>JobLedger.Control</c> (stop,
+/// delete, cleanup), <c>JobLedger.Leases</c> (grant, accept, renew, finish, expire), <c>JobLedger.Agents</c>
+/// (heartbeats, timeouts, nodes), <c>JobLedger.Logs</c>, <c>JobLedger.Artifacts</c>, <c>JobLedger.Idempotency</c>,
+/// <c>JobLedger.Tokens</c>, <c>JobLedger.Nodes</c>; <c>JobLedger.Transitions</c> holds the shared compare-and-set.
 /// </summary>
-public sealed partial class Ledger : IAsyncDisposable
+public sealed partial class JobLedger : IAsyncDisposable
 {
     private static int s_providerSet;
 
@@ -25,7 +25,7 @@ public sealed partial class Ledger : IAsyncDisposable
     private readonly string _readConnectionString;
     private readonly TimeProvider _time;
 
-    private Ledger(string path, LedgerWriter writer, string readConnectionString, LedgerOptions options, TimeProvider time)
+    private JobLedger(string path, LedgerWriter writer, string readConnectionString, LedgerOptions options, TimeProvider time)
     {
         Path = path;
         _writer = writer;
@@ -40,7 +40,7 @@ public sealed partial class Ledger : IAsyncDisposable
 
     /// <summary>Opens (creating if needed) and migrates the ledger at <paramref name="path"/>.</summary>
     /// <exception cref="LedgerVersionException">The file was written by a newer edgejobs.</exception>
-    public static Ledger Open(string path, LedgerOptions? options = null, TimeProvider? time = null)
+    public static JobLedger Open(string path, LedgerOptions? options = null, TimeProvider? time = null)
     {
         EnsureProvider();
         options ??= new LedgerOptions();
@@ -82,7 +82,7 @@ public sealed partial class Ledger : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new Ledger(full, new LedgerWriter(writeConnection, options.Durable ? full + "-wal" : null), read, options, time ?? TimeProvider.System);
+        return new JobLedger(full, new LedgerWriter(writeConnection, options.Durable ? full + "-wal" : null), read, options, time ?? TimeProvider.System);
     }
 
     /// <summary>The current time as the ledger stores it (Unix milliseconds).</summary>

@@ -15,7 +15,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 //
 // Every agent write carries the fence it was granted; a stale one is refused (Fenced), so an agent
 // that was cut off can never overwrite the result of the agent that replaced it.
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest first.</summary>
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)

@@ -2,7 +2,7 @@ using Dapper;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
-public sealed partial class Ledger
+public sealed partial class JobLedger
 {
     /// <summary>Active jobs per state (scheduled … stopping), read from the state index.</summary>
     public async Task<IReadOnlyDictionary<int, long>> ActiveByStateAsync()
