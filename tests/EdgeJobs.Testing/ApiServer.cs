@@ -116,10 +116,14 @@ public sealed class ApiServer : IAsyncDisposable
         return relativePath;
     }
 
-    public async Task<string> MintAsync(string name, params string[] scopes)
+    /// <summary>A token of the default org (where every job made before orgs existed lives).</summary>
+    public Task<string> MintAsync(string name, params string[] scopes) => MintInOrgAsync(name, Orgs.Default, scopes);
+
+    /// <summary>A token of <paramref name="org"/>; null mints a global one, as the admin token minted at first start is.</summary>
+    public async Task<string> MintInOrgAsync(string name, string? org, params string[] scopes)
     {
         var secret = TokenSecrets.Generate();
-        await Ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret));
+        await Ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret), org);
         return secret;
     }
 

@@ -68,11 +68,14 @@ internal static class Help
         """;
 
     public const string Token = """
-        usage: edgejobs token create --data-dir DIR --scopes SCOPES [--name NAME]
+        usage: edgejobs token create --data-dir DIR --scopes SCOPES [--name NAME] [--org ORG]
 
           --scopes SCOPES   comma list of jobs:read, jobs:write, jobs:admin, agent
           --name NAME       the token's name, recorded as the owner of the jobs it submits
                             (default: a random name)
+          --org ORG         the org (tenant) the token acts in (default: default); it sees only that
+                            org's jobs, and jobs:admin acts on all of them. The admin and agent tokens
+                            minted at first start belong to no org and see every one.
 
         Prints the secret alone on stdout (for scripts); only its hash is stored.
         """;

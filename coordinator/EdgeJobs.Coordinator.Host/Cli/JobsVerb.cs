@@ -100,6 +100,7 @@ internal static class JobsVerb
             new[] { "progress", j.Progress is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.Percent:0.0}% {p.Phase}") : "-" },
             new[] { "node", j.NodeId?.ToString(CultureInfo.InvariantCulture) ?? "-" },
             new[] { "owner", j.Owner },
+            new[] { "org", j.Org },
             new[] { "created", Output.Time(j.CreatedAt) },
             new[] { "started", Output.Time(j.StartedAt) },
             new[] { "finished", Output.Time(j.FinishedAt) },

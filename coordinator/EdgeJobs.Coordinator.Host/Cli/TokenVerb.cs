@@ -12,7 +12,7 @@ internal static class TokenVerb
     {
         if (args.Positionals.Count != 1 || args.Positionals[0] != "create")
         {
-            throw new UsageException("usage: edgejobs token create --data-dir DIR --scopes jobs:read,jobs:write [--name NAME]");
+            throw new UsageException("usage: edgejobs token create --data-dir DIR --scopes jobs:read,jobs:write [--name NAME] [--org ORG]");
         }
 
         var dataDir = args.Get("data-dir") ?? throw new UsageException("--data-dir is required (or EDGEJOBS_DATA_DIR)");
@@ -37,6 +37,12 @@ internal static class TokenVerb
             throw new UsageException("--name must be 1-64 characters of letters, digits, '-', '_', '.', '@'");
         }
 
+        var org = args.Get("org") ?? Orgs.Default;
+        if (!Orgs.IsValid(org))
+        {
+            throw new UsageException($"--org '{org}' is not an org name: 1-63 of a-z, 0-9 and '-', not starting with '-'");
+        }
+
         args.RejectUnknown();
         var ledgerPath = Path.Combine(dataDir, "ledger.db");
         if (!File.Exists(ledgerPath))
@@ -46,9 +52,9 @@ internal static class TokenVerb
 
         await using var ledger = JobLedger.Open(ledgerPath);
         var secret = TokenSecrets.Generate();
-        var row = await ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret)).ConfigureAwait(false)
+        var row = await ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret), org).ConfigureAwait(false)
             ?? throw new CliException($"a token named '{name}' already exists; choose another --name");
-        Console.Error.WriteLine($"created token '{row.Name}' with scopes {row.Scopes}; the secret follows on stdout and is not stored");
+        Console.Error.WriteLine($"created token '{row.Name}' in org '{row.Org}' with scopes {row.Scopes}; the secret follows on stdout and is not stored");
         Console.Out.WriteLine(secret);
         return 0;
     }

@@ -34,6 +34,7 @@ internal static class JobMapper
             LogTail = logTail,
             Artifact = artifact is null ? null : new ArtifactDto(artifact.SizeBytes, artifact.Sha256, $"/v1/jobs/{row.Id}/artifact", Time(artifact.ExpiresAt)),
             Owner = row.Owner,
+            Org = row.Org,
             CampaignId = row.CampaignId,
             ParentId = row.ParentId,
             Deduplicated = deduplicated,

@@ -61,7 +61,14 @@ internal sealed partial class JobsApi
             return Results.NoContent();
         }
 
-        if (!ScopeFilter.Current(http).MayActOn(job.Owner))
+        var principal = ScopeFilter.Current(http);
+        if (!principal.Sees(job))
+        {
+            // Another org's job does not exist for this caller: the same answer as an absent one.
+            return Results.NoContent();
+        }
+
+        if (!principal.MayActOn(job))
         {
             return Problems.NotYours(id);
         }
@@ -122,7 +129,7 @@ internal sealed partial class JobsApi
                 status.Length == 0 ? "status is required: terminal, completed, stopped, failed or error" : $"'{Problems.Truncate(status)}' is not deletable; use terminal, completed, stopped, failed or error");
         }
 
-        var deleted = await ledger.DeleteByStateAsync(states).ConfigureAwait(false);
+        var deleted = await ledger.DeleteByStateAsync(states, ScopeFilter.Current(http).Org).ConfigureAwait(false);
         DeleteArtifacts(deleted);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, "status=" + status);
         return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
@@ -171,7 +178,7 @@ internal sealed partial class JobsApi
             return Problems.InvalidBody(violations);
         }
 
-        var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray()).ConfigureAwait(false);
+        var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray(), ScopeFilter.Current(http).Org).ConfigureAwait(false);
         DeleteArtifacts(deleted);
         logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
         return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);

@@ -164,6 +164,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             ToolVersion = tool.Version,
             Params = check.CanonicalJson!,
             Owner = principal.Name,
+            Org = principal.HomeOrg,
             Priority = request.Priority ?? 0,
             MaxAttempts = request.MaxAttempts,
             TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
@@ -283,6 +284,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             NodeId = node,
             CampaignId = campaign,
             Owner = owner,
+            Org = principal.Org,
             Cursor = cursor,
             Limit = limit,
         }).ConfigureAwait(false);
@@ -355,7 +357,14 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return (null, Problems.JobNotFound(id));
         }
 
-        return ScopeFilter.Current(http).MayActOn(job.Owner) ? (job, null) : (null, Problems.NotYours(id));
+        var principal = ScopeFilter.Current(http);
+        if (!principal.Sees(job))
+        {
+            // Another org's job does not exist for this caller: never a hint that it does.
+            return (null, Problems.JobNotFound(id));
+        }
+
+        return principal.MayActOn(job) ? (job, null) : (null, Problems.NotYours(id));
     }
 
     private static string? Single(IQueryCollection query, string key) =>

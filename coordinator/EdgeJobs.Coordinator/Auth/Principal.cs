@@ -1,16 +1,31 @@
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Jobs;
+
 namespace EdgeJobs.Coordinator.Auth;
 
-/// <summary>The caller a bearer token identifies. The token's name is the owner recorded on its jobs.</summary>
-public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> Scopes)
+/// <summary>
+/// The caller a bearer token identifies. The token's name is the owner recorded on its jobs; its
+/// <see cref="Org"/> is the tenant it acts in, or null for a global token (the admin and agent tokens
+/// minted at first start), which sees every org.
+/// </summary>
+public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> Scopes, string? Org)
 {
     public bool IsAdmin => Scopes.Contains(EdgeJobs.Protocol.Jobs.Scopes.JobsAdmin);
+
+    public bool IsGlobal => Org is null;
+
+    /// <summary>The org this caller's new jobs go into.</summary>
+    public string HomeOrg => Org ?? Orgs.Default;
 
     /// <summary><c>jobs:admin</c> implies read and write; nothing implies <c>agent</c>.</summary>
     public bool Has(string scope) =>
         Scopes.Contains(scope) || (IsAdmin && scope is EdgeJobs.Protocol.Jobs.Scopes.JobsRead or EdgeJobs.Protocol.Jobs.Scopes.JobsWrite);
 
-    /// <summary>Admins act on every job; everyone else on their own.</summary>
-    public bool MayActOn(string owner) => IsAdmin || string.Equals(owner, Name, StringComparison.Ordinal);
+    /// <summary>Whether the job exists for this caller at all: another org's job is answered as absent (404).</summary>
+    public bool Sees(JobRow job) => Org is null || string.Equals(job.Org, Org, StringComparison.Ordinal);
+
+    /// <summary>Admins act on every job of their org (a global admin on every job); everyone else on their own.</summary>
+    public bool MayActOn(JobRow job) => Sees(job) && (IsAdmin || string.Equals(job.Owner, Name, StringComparison.Ordinal));
 
     public static IReadOnlySet<string> ParseScopes(string commaList) =>
         new HashSet<string>(commaList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);

@@ -6,7 +6,7 @@ namespace EdgeJobs.Coordinator.Auth;
 
 /// <summary>
 /// On first start, mints <c>admin.token</c> (all job scopes) and <c>agent.token</c> (scope <c>agent</c>)
-/// into the data dir, mode 0600. Logs the paths, never the secrets.
+/// into the data dir, mode 0600. Both are global: they belong to no org and see every org. Logs the paths, never the secrets.
 /// </summary>
 internal static class TokenBootstrap
 {
@@ -33,7 +33,7 @@ internal static class TokenBootstrap
 
         var secret = TokenSecrets.Generate();
         await WriteSecretFileAsync(path, secret).ConfigureAwait(false);
-        await ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret)).ConfigureAwait(false);
+        await ledger.CreateTokenAsync(name, scopes, TokenSecrets.Hash(secret), org: null).ConfigureAwait(false);
         logger.TokenFileCreated(path, string.Join(',', scopes));
     }
 

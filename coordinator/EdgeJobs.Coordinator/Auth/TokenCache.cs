@@ -36,7 +36,7 @@ internal sealed class TokenCache(JobLedger ledger, TimeProvider time)
             _entries.Clear();
         }
 
-        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes));
+        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes), row.Org);
         _entries[hash] = (principal, now + Lifetime);
         return principal;
     }

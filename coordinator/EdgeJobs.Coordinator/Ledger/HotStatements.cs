@@ -14,14 +14,6 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// </summary>
 internal sealed class HotStatements : IDisposable
 {
-    // Column order is JobRow's; Map below reads by these positions. Parameters are ?N: bound by number.
-    private const string Columns = """
-        id, tool, tool_version, state, params, priority, owner, attempt, max_attempts, timeout_ms, timed_out, fence,
-        lease_node_id, lease_expires_at, not_before, node_id, progress_percent, progress_phase,
-        error_code, error_message, error_retryable, event_seq, log_seq, log_first_seq, log_agent_fence, log_agent_seq,
-        created_at, updated_at, started_at, attempt_started_at, finished_at, campaign_id, parent_id, dedup_key
-        """;
-
     private readonly RawStatement _insert;
     private readonly RawStatement _nextReady;
     private readonly RawStatement _read;
@@ -37,7 +29,7 @@ internal sealed class HotStatements : IDisposable
         Connection = connection;
         _insert = new RawStatement(connection, InsertSql);
         _nextReady = new RawStatement(connection, NextReadySql);
-        _read = new RawStatement(connection, $"SELECT {Columns} FROM jobs WHERE id = ?1");
+        _read = new RawStatement(connection, $"SELECT {JobColumns.List} FROM jobs WHERE id = ?1");
         _update = new RawStatement(connection, CompareAndSetSql);
         _event = new RawStatement(connection, """
             INSERT INTO job_events (job_id, seq, at, from_state, to_state, reason, node_id, attempt, fence, error_code, error_message)
@@ -55,8 +47,8 @@ internal sealed class HotStatements : IDisposable
     /// </summary>
     internal const string InsertSql = """
         INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
-                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key)
-        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)
+                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key, org)
+        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12)
         """;
 
     /// <summary>Every transition of a job: its mutable columns, if it is still the row the transition read.</summary>
@@ -76,7 +68,7 @@ internal sealed class HotStatements : IDisposable
     /// slower the longer the queue (546 jobs/s drained from a queue of 15,000). A test checks the plan.
     /// </summary>
     internal const string NextReadySql = $"""
-        SELECT {Columns} FROM jobs INDEXED BY jobs_ready
+        SELECT {JobColumns.List} FROM jobs INDEXED BY jobs_ready
         WHERE state = 1 AND lease_node_id IS NULL AND not_before <= ?1
           AND tool IN (SELECT value FROM json_each(?2))
         ORDER BY priority DESC, id
@@ -89,7 +81,7 @@ internal sealed class HotStatements : IDisposable
     public JobRow Insert(NewJob job, int maxAttempts, long now)
     {
         Execute(_insert, job.Tool, job.ToolVersion, job.Params, job.Priority, job.Owner, maxAttempts, job.TimeoutMs, now,
-            job.CampaignId, job.ParentId, job.DedupKey);
+            job.CampaignId, job.ParentId, job.DedupKey, job.Org);
         return Read(_insert.LastInsertRowId) ?? throw new InvalidOperationException("the job just inserted is not there");
     }
 
@@ -104,7 +96,7 @@ internal sealed class HotStatements : IDisposable
         return ReadOne(_read, id);
     }
 
-    /// <summary>Runs <paramref name="statement"/> and maps its first row (the job columns in <see cref="Columns"/> order).</summary>
+    /// <summary>Runs <paramref name="statement"/> and maps its first row (the columns of <see cref="JobColumns.List"/>, in order).</summary>
     private static JobRow? ReadOne(RawStatement statement, params ReadOnlySpan<SqlValue> values)
     {
         try
@@ -153,6 +145,7 @@ internal sealed class HotStatements : IDisposable
         CampaignId = r.Int64OrNull(31),
         ParentId = r.Int64OrNull(32),
         DedupKey = r.StringOrNull(33),
+        Org = r.String(34),
     };
 
     /// <summary>Writes the mutable columns of <paramref name="after"/> if the row is still <paramref name="before"/>; the rows changed (1, or 0 when it moved).</summary>

@@ -47,7 +47,7 @@ public sealed partial class JobLedger
     {
         var now = Now();
         var due = c.Query<JobRow>(
-            "SELECT * FROM jobs WHERE state = 2 AND timeout_ms IS NOT NULL AND attempt_started_at + timeout_ms <= @Now AND timed_out = 0 LIMIT 1000",
+            $"SELECT {JobColumns.List} FROM jobs WHERE state = 2 AND timeout_ms IS NOT NULL AND attempt_started_at + timeout_ms <= @Now AND timed_out = 0 LIMIT 1000",
             new { Now = now }).ToRowList();
         var timedOut = new List<JobRow>(due.Count);
         foreach (var before in due)
@@ -93,7 +93,7 @@ public sealed partial class JobLedger
         return c.QuerySingleOrDefault<NodeRow>("SELECT * FROM nodes WHERE id = @Id", new { Id = nodeId });
     }
 
-    internal const string LeasesOfNodeSql = "SELECT * FROM jobs WHERE lease_node_id = @Node";
+    internal const string LeasesOfNodeSql = $"SELECT {JobColumns.List} FROM jobs WHERE lease_node_id = @Node";
 
     /// <summary>Jobs a node holds a lease or offer on, by node (for the nodes view and reconnects).</summary>
     public async Task<IReadOnlyList<JobRow>> LeasesOfNodeAsync(long nodeId)
@@ -106,7 +106,7 @@ public sealed partial class JobLedger
     public async Task<IReadOnlyDictionary<long, int>> RunningCountsAsync()
     {
         await using var c = OpenReader();
-        return c.Query<NodeCount>("SELECT lease_node_id AS node_id, count(*) AS count FROM jobs WHERE state IN (2, 3, 4) AND lease_node_id IS NOT NULL GROUP BY lease_node_id")
+        return c.Query<NodeCount>("SELECT j.lease_node_id AS node_id, count(*) AS count FROM jobs j JOIN job_states s ON s.state = j.state WHERE s.leased AND j.lease_node_id IS NOT NULL GROUP BY j.lease_node_id")
             .ToDictionary(r => r.NodeId, r => r.Count);
     }
 

@@ -48,7 +48,7 @@ public sealed partial class JobLedger
             return Transition.Conflict(job);
         }
 
-        c.Execute("DELETE FROM jobs WHERE id = @Id AND state IN (5, 6, 7)", new { Id = id });
+        c.Execute("DELETE FROM jobs WHERE id = @Id AND (SELECT terminal FROM job_states s WHERE s.state = jobs.state)", new { Id = id });
         return Transition.Ok(job);
     }
 
@@ -57,22 +57,24 @@ public sealed partial class JobLedger
     /// before anything is touched; the statement itself also only ever matches terminal rows.
     /// </summary>
     /// <returns>The ids deleted.</returns>
-    public Task<IReadOnlyList<long>> DeleteByStateAsync(IReadOnlyCollection<JobState> states)
+    /// <param name="org">Only this org's jobs; null for every org.</param>
+    public Task<IReadOnlyList<long>> DeleteByStateAsync(IReadOnlyCollection<JobState> states, string? org)
     {
         var mask = TerminalMask(states);
         return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
-            "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 RETURNING id",
-            new { Mask = mask }).ToRowList());
+            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND (@Org IS NULL OR org = @Org) RETURNING id",
+            new { Mask = mask, Org = org }).ToRowList());
     }
 
     /// <summary>Deletes terminal jobs in <paramref name="states"/> that finished at least <paramref name="olderThan"/> ago.</summary>
     /// <returns>The ids deleted.</returns>
-    public Task<IReadOnlyList<long>> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states)
+    /// <param name="org">Only this org's jobs; null for every org.</param>
+    public Task<IReadOnlyList<long>> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org)
     {
         var mask = TerminalMask(states);
         return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
-            "DELETE FROM jobs WHERE state IN (5, 6, 7) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff RETURNING id",
-            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds }).ToRowList());
+            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff AND (@Org IS NULL OR org = @Org) RETURNING id",
+            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds, Org = org }).ToRowList());
     }
 
     private static long TerminalMask(IReadOnlyCollection<JobState> states)

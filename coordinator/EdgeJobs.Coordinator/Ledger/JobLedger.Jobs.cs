@@ -18,13 +18,13 @@ public sealed partial class JobLedger
     public Task<SubmitOutcome> SubmitAsync(NewJob job, SubmitPolicy policy) => WriteAsync(c => Submit(c, job, policy));
 
     /// <summary>
-    /// The job a submit would repeat: active (states 1-4, a range test: an IN list built a temporary
-    /// B-tree on every submit), or completed within the lookback with its artifact, if that is asked for.
+    /// The job a submit would repeat: active (the job_states flag, looked up by key: an IN list built a
+    /// temporary B-tree on every submit), or completed within the lookback with its artifact, if that is asked for.
     /// </summary>
-    internal const string DedupSql = """
-        SELECT * FROM jobs
+    internal const string DedupSql = $"""
+        SELECT {JobColumns.List} FROM jobs
         WHERE dedup_key = @Key
-          AND (state BETWEEN 1 AND 4
+          AND ((SELECT active FROM job_states s WHERE s.state = jobs.state)
                OR (state = 6 AND finished_at >= @Since
                    AND (@RequiresArtifact = 0 OR EXISTS (SELECT 1 FROM artifacts a WHERE a.job_id = jobs.id AND a.expires_at > @Now))))
         ORDER BY id DESC
@@ -101,7 +101,7 @@ public sealed partial class JobLedger
     public async Task<JobRow?> GetJobAsync(long id)
     {
         await using var c = OpenReader();
-        return c.QuerySingleOrDefault<JobRow>("SELECT * FROM jobs WHERE id = @Id", new { Id = id });
+        return c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE id = @Id", new { Id = id });
     }
 
     /// <summary>
@@ -117,14 +117,15 @@ public sealed partial class JobLedger
         }
 
         await using var c = OpenReader();
-        var rows = c.Query<JobRow>("""
-            SELECT * FROM jobs
+        var rows = c.Query<JobRow>($"""
+            SELECT {JobColumns.List} FROM jobs
             WHERE id < @Cursor
               AND ((@Mask >> state) & 1) = 1
               AND (@Tool IS NULL OR tool = @Tool)
               AND (@NodeId IS NULL OR node_id = @NodeId)
               AND (@CampaignId IS NULL OR campaign_id = @CampaignId)
               AND (@Owner IS NULL OR owner = @Owner)
+              AND (@Org IS NULL OR org = @Org)
             ORDER BY id DESC
             LIMIT @Take
             """, new
@@ -135,6 +136,7 @@ public sealed partial class JobLedger
             query.NodeId,
             query.CampaignId,
             query.Owner,
+            query.Org,
             Take = query.Limit + 1,
         }).ToRowList();
 

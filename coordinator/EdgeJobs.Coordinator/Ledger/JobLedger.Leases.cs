@@ -213,7 +213,7 @@ public sealed partial class JobLedger
         return Transition.Ok(after);
     }
 
-    internal const string ExpiredLeasesSql = "SELECT * FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max";
+    internal const string ExpiredLeasesSql = $"SELECT {JobColumns.List} FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max";
 
     /// <summary>
     /// Ends every lease and offer whose time has passed: offers are withdrawn; running jobs go back to

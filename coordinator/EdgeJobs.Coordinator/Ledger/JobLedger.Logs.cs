@@ -81,7 +81,7 @@ public sealed partial class JobLedger
     public async Task<LogPage?> ReadLogAsync(long jobId, long since, int limit = MaxLogPage)
     {
         await using var c = OpenReader();
-        var job = c.QuerySingleOrDefault<JobRow>("SELECT * FROM jobs WHERE id = @Id", new { Id = jobId });
+        var job = c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE id = @Id", new { Id = jobId });
         if (job is null)
         {
             return null;

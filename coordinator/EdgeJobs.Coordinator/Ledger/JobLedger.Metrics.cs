@@ -8,7 +8,7 @@ public sealed partial class JobLedger
     public async Task<IReadOnlyDictionary<int, long>> ActiveByStateAsync()
     {
         await using var c = OpenReader();
-        return c.Query<StateCount>("SELECT state, count(*) AS count FROM jobs WHERE state BETWEEN 1 AND 4 GROUP BY state")
+        return c.Query<StateCount>("SELECT j.state, count(*) AS count FROM jobs j JOIN job_states s ON s.state = j.state WHERE s.active GROUP BY j.state")
             .ToDictionary(r => r.State, r => r.Count);
     }
 

@@ -5,7 +5,8 @@ namespace EdgeJobs.Coordinator.Ledger;
 public sealed partial class JobLedger
 {
     /// <summary>Stores a token by the hash of its secret. Null when the name is taken.</summary>
-    public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, string hash) => WriteAsync(c =>
+    /// <param name="org">The token's org; null for a global token.</param>
+    public Task<TokenRow?> CreateTokenAsync(string name, IReadOnlyCollection<string> scopes, string hash, string? org) => WriteAsync(c =>
     {
         if (c.ExecuteScalar<long>("SELECT count(*) FROM tokens WHERE name = @Name", new { Name = name }) > 0)
         {
@@ -13,8 +14,8 @@ public sealed partial class JobLedger
         }
 
         return c.QuerySingle<TokenRow>(
-            "INSERT INTO tokens (name, hash, scopes, created_at) VALUES (@Name, @Hash, @Scopes, @Now) RETURNING id, name, scopes, created_at, revoked_at",
-            new { Name = name, Hash = hash, Scopes = string.Join(',', scopes), Now = Now() });
+            "INSERT INTO tokens (name, hash, scopes, org, created_at) VALUES (@Name, @Hash, @Scopes, @Org, @Now) RETURNING id, name, scopes, org, created_at, revoked_at",
+            new { Name = name, Hash = hash, Scopes = string.Join(',', scopes), Org = org, Now = Now() });
     });
 
     /// <summary>The live token with this hash, or null.</summary>
@@ -22,7 +23,7 @@ public sealed partial class JobLedger
     {
         await using var c = OpenReader();
         return c.QuerySingleOrDefault<TokenRow>(
-            "SELECT id, name, scopes, created_at, revoked_at FROM tokens WHERE hash = @Hash AND revoked_at IS NULL",
+            "SELECT id, name, scopes, org, created_at, revoked_at FROM tokens WHERE hash = @Hash AND revoked_at IS NULL",
             new { Hash = hash });
     }
 

@@ -8,6 +8,8 @@ public sealed record NewJob
     /// <summary>Canonical params JSON (validated by the tool's params type).</summary>
     public required string Params { get; init; }
     public required string Owner { get; init; }
+    /// <summary>The submitting token's org (a global token's jobs go into the default org).</summary>
+    public string Org { get; init; } = EdgeJobs.Protocol.Jobs.Orgs.Default;
     public int Priority { get; init; }
     public int? MaxAttempts { get; init; }
     public long? TimeoutMs { get; init; }
@@ -24,6 +26,8 @@ public sealed record JobQuery
     public long? NodeId { get; init; }
     public long? CampaignId { get; init; }
     public string? Owner { get; init; }
+    /// <summary>Only this org's jobs; null for every org (a global token).</summary>
+    public string? Org { get; init; }
     /// <summary>Id of the last job of the previous page; only older (smaller) ids follow.</summary>
     public long? Cursor { get; init; }
     public int Limit { get; init; } = 50;

@@ -1,3 +1,4 @@
+using EdgeJobs.Protocol.Jobs;
 namespace EdgeJobs.Coordinator.Ledger;
 
 // Rows as stored. Columns are snake_case; Dapper.AOT maps them to these properties by name,
@@ -41,6 +42,7 @@ public sealed class JobRow
     public long? CampaignId { get; set; }
     public long? ParentId { get; set; }
     public string? DedupKey { get; set; }
+    public string Org { get; set; } = Orgs.Default;
 
     public EdgeJobs.Protocol.Jobs.JobState JobState => (EdgeJobs.Protocol.Jobs.JobState)State;
 
@@ -73,6 +75,8 @@ public sealed class TokenRow
     public long Id { get; set; }
     public string Name { get; set; } = "";
     public string Scopes { get; set; } = "";
+    /// <summary>The token's org; null for a global token.</summary>
+    public string? Org { get; set; }
     public long CreatedAt { get; set; }
     public long? RevokedAt { get; set; }
 }

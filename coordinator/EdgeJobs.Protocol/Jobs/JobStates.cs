@@ -16,6 +16,9 @@ public static class JobStates
     public static readonly JobState[] Active =
         [JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping];
 
+    /// <summary>The states in which an agent holds the job under a lease.</summary>
+    public static readonly JobState[] Leased = [JobState.Running, JobState.StopRequested, JobState.Stopping];
+
     private static readonly FrozenDictionary<string, JobState> s_byName =
         All.ToFrozenDictionary(Name, StringComparer.OrdinalIgnoreCase);
 

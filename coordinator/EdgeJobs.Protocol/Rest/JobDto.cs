@@ -27,6 +27,8 @@ public sealed record JobDto
     public IReadOnlyList<string>? LogTail { get; init; }
     public ArtifactDto? Artifact { get; init; }
     public required string Owner { get; init; }
+    /// <summary>The org (tenant) the job belongs to.</summary>
+    public string Org { get; init; } = "default";
     public long? CampaignId { get; init; }
     public long? ParentId { get; init; }
 

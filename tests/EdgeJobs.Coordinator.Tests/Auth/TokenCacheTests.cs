@@ -14,7 +14,7 @@ public class TokenCacheTests
         var secret = TokenSecrets.Generate();
 
         var before = await cache.FindAsync(secret);
-        await f.Ledger.CreateTokenAsync("late", [Scopes.JobsRead], TokenSecrets.Hash(secret));
+        await f.Ledger.CreateTokenAsync("late", [Scopes.JobsRead], TokenSecrets.Hash(secret), Orgs.Default);
         var after = await cache.FindAsync(secret);
 
         await Assert.That(before).IsNull();
@@ -29,7 +29,7 @@ public class TokenCacheTests
         await using var f = new LedgerFixture();
         var cache = new TokenCache(f.Ledger, f.Clock);
         var secret = TokenSecrets.Generate();
-        await f.Ledger.CreateTokenAsync("ci", [Scopes.JobsWrite], TokenSecrets.Hash(secret));
+        await f.Ledger.CreateTokenAsync("ci", [Scopes.JobsWrite], TokenSecrets.Hash(secret), Orgs.Default);
 
         var first = await cache.FindAsync(secret);
         var second = await cache.FindAsync(secret);

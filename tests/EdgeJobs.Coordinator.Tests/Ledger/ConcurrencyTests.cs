@@ -65,8 +65,8 @@ public class ConcurrencyTests
         {
             for (var round = 0; round < 20; round++)
             {
-                await f.Ledger.DeleteByStateAsync(JobStates.Terminal);
-                await f.Ledger.CleanupAsync(TimeSpan.Zero, [JobState.Completed]);
+                await f.Ledger.DeleteByStateAsync(JobStates.Terminal, org: null);
+                await f.Ledger.CleanupAsync(TimeSpan.Zero, [JobState.Completed], org: null);
                 await Task.Yield();
             }
         });

@@ -19,6 +19,39 @@ public class LedgerFileTests
     }
 
     [Test]
+    public async Task a_ledger_from_before_orgs_puts_its_jobs_and_user_tokens_in_the_default_org_and_keeps_the_first_start_tokens_global()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("ledger.db");
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open();
+            foreach (var (version, _, sql) in Migrator.Scripts.Where(m => m.Version <= 7))
+            {
+                c.Execute(sql + $"\nPRAGMA user_version = {version};");
+            }
+
+            c.Execute("""
+                INSERT INTO jobs (tool, tool_version, state, params, owner, max_attempts, created_at, updated_at)
+                VALUES ('sleep', '1', 1, '{}', 'alice', 3, 0, 0), ('sleep', '1', 6, '{}', 'alice', 3, 0, 0);
+                INSERT INTO tokens (name, hash, scopes, created_at) VALUES
+                  ('admin', 'h1', 'jobs:read,jobs:write,jobs:admin', 0), ('agent', 'h2', 'agent', 0), ('alice', 'h3', 'jobs:write', 0);
+                """);
+        }
+
+        await using var ledger = JobLedger.Open(path);
+        await using var read = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        read.Open();
+        await Assert.That(read.Query<string>("SELECT DISTINCT org FROM jobs").ToArray()).IsEquivalentTo(["default"]);
+        await Assert.That((await ledger.FindTokenAsync("h1"))!.Org).IsNull();
+        await Assert.That((await ledger.FindTokenAsync("h2"))!.Org).IsNull();
+        await Assert.That((await ledger.FindTokenAsync("h3"))!.Org).IsEqualTo("default");
+        // The active count the triggers keep still matches after the triggers were rewritten.
+        await Assert.That((await ledger.ActiveCountsAsync("alice", "sleep")).All).IsEqualTo(1);
+        await Assert.That(await ledger.IntegrityCheckAsync()).IsEqualTo("ok");
+    }
+
+    [Test]
     public async Task a_ledger_written_by_a_newer_edgejobs_is_refused_with_a_clear_error()
     {
         using var dir = new TempDir();

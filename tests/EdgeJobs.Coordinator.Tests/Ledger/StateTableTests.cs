@@ -86,7 +86,7 @@ public class StateTableTests
         }
 
         var targets = filter == "terminal" ? JobStates.Terminal : [JobStates.All.Single(s => s.Name() == filter)];
-        var deleted = await f.Ledger.DeleteByStateAsync(targets);
+        var deleted = await f.Ledger.DeleteByStateAsync(targets, org: null);
 
         await Assert.That(deleted.Count).IsEqualTo(targets.Length);
         foreach (var (state, id) in byState)
@@ -101,7 +101,7 @@ public class StateTableTests
     {
         await using var f = new LedgerFixture();
         var done = await f.InStateAsync(JobState.Completed);
-        await Assert.That(async () => { await f.Ledger.DeleteByStateAsync([JobState.Completed, JobState.Running]); }).Throws<ArgumentException>();
+        await Assert.That(async () => { await f.Ledger.DeleteByStateAsync([JobState.Completed, JobState.Running], org: null); }).Throws<ArgumentException>();
         await Assert.That(await f.Ledger.GetJobAsync(done.Id)).IsNotNull();
     }
 
@@ -118,7 +118,7 @@ public class StateTableTests
         f.Clock.Advance(TimeSpan.FromHours(2));
         var recent = await f.InStateAsync(JobState.Completed);
 
-        var deleted = await f.Ledger.CleanupAsync(TimeSpan.FromHours(1), JobStates.Terminal);
+        var deleted = await f.Ledger.CleanupAsync(TimeSpan.FromHours(1), JobStates.Terminal, org: null);
 
         await Assert.That(deleted.Count).IsEqualTo(3);
         await Assert.That(await f.Ledger.GetJobAsync(recent.Id)).IsNotNull();
