@@ -69,10 +69,11 @@ public static class GdalLibrary
                     s_loading = library;
                     NativeLibrary.SetDllImportResolver(typeof(GdalLibrary).Assembly, Resolve);
 
-                    // GDAL writes errors to stderr by default; capture them instead (GdalException).
-                    if (NativeLibrary.TryGetExport(library, "CPLQuietErrorHandler", out var quiet))
+                    // GDAL writes errors to stderr by default. Failures are captured after each call instead
+                    // (GdalException); warnings go to the job running GDAL on that thread (GdalWarnings).
+                    unsafe
                     {
-                        Interop.Cpl.CPLSetErrorHandler(quiet);
+                        Interop.Cpl.CPLSetErrorHandler((IntPtr)(delegate* unmanaged<int, int, IntPtr, void>)&GdalWarnings.Handle);
                     }
 
                     // Tools never write sidecar files (.aux.xml) next to inputs in the data root.

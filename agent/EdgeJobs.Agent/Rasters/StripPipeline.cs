@@ -1,3 +1,5 @@
+using EdgeJobs.Interop.Gdal;
+
 namespace EdgeJobs.Agent.Rasters;
 
 /// <summary>
@@ -43,11 +45,18 @@ internal static class StripPipeline
         }
 
         var errors = new Exception?[threads];
+        var sink = GdalWarnings.Current;
         var pool = new Thread[threads - 1];
         for (var t = 0; t < pool.Length; t++)
         {
             var index = t + 1;
-            pool[t] = new Thread(() => errors[index] = Capture(Work, failed)) { IsBackground = true, Name = $"raster-worker-{index}" };
+            pool[t] = new Thread(() =>
+            {
+                // GDAL warnings raised on this worker go to the same job log as the caller's.
+                using var warnings = GdalWarnings.RouteTo(sink);
+                errors[index] = Capture(Work, failed);
+            })
+            { IsBackground = true, Name = $"raster-worker-{index}" };
             pool[t].Start();
         }
 

@@ -14,12 +14,27 @@ public abstract class GdalAgentTool<TParams>(TypedToolDescriptor<TParams> descri
 
     public string Version => descriptor.Version;
 
+    /// <summary>GDAL warnings logged per job; past it they are counted, so a warning per pixel cannot flood the log.</summary>
+    internal const int MaxLoggedWarnings = 50;
+
     public Task RunAsync(ToolContext context) =>
         Task.Run(() =>
         {
+            var warnings = 0;
+            void Warn(string message)
+            {
+                if (Interlocked.Increment(ref warnings) <= MaxLoggedWarnings)
+                {
+                    context.Log("warning: GDAL: " + message);
+                }
+            }
+
             try
             {
-                Run(context, descriptor.Read(context.ParamsJson));
+                using (GdalWarnings.RouteTo(Warn))
+                {
+                    Run(context, descriptor.Read(context.ParamsJson));
+                }
             }
             catch (GdalUnavailableException e)
             {
@@ -29,6 +44,13 @@ public abstract class GdalAgentTool<TParams>(TypedToolDescriptor<TParams> descri
             catch (GdalException e)
             {
                 throw new ToolFailure("gdal_error", e.Message, retryable: false);
+            }
+            finally
+            {
+                if (Volatile.Read(ref warnings) > MaxLoggedWarnings)
+                {
+                    context.Log($"warning: GDAL: {warnings - MaxLoggedWarnings} more warnings not logged");
+                }
             }
         }, context.Cancellation);
 
