@@ -55,6 +55,9 @@ public sealed record CoordinatorOptions
     /// <summary>How often agents send a heartbeat; a node is down after three missed ones.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Messages that may wait for one agent that is not reading before its link is closed; 0 for the default.</summary>
+    public int LinkOutgoingQueueCapacity { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public string LedgerPath => Path.Combine(DataDir, "ledger.db");

@@ -91,7 +91,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(ledger);
         var colocation = options.ColocatedAgentWorkDir is { } workDir ? new Colocation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Path.GetFullPath(workDir)) : null;
-        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation));
+        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation, options.LinkOutgoingQueueCapacity));
         var artifacts = new ArtifactStore(options.DataDir);
         builder.Services.AddSingleton(artifacts);
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling")));

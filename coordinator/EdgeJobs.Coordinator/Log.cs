@@ -75,4 +75,7 @@ internal static partial class Log
 
     [ZLoggerMessage(5007, LogLevel.Warning, "agent {name} (node {nodeId}) handed over job {jobId}'s artifact by path, refused: {reason}")]
     public static partial void ArtifactFileRefused(this ILogger logger, string name, long nodeId, long jobId, string reason);
+
+    [ZLoggerMessage(5008, LogLevel.Warning, "agent {name} (node {nodeId}) is not reading its link ({queued} messages wait for it): closing the connection; it redials and presents its leases")]
+    public static partial void AgentNotReading(this ILogger logger, string name, long nodeId, int queued);
 }

@@ -9,16 +9,34 @@ namespace EdgeJobs.Coordinator.Link;
 /// <summary>
 /// One connected agent: who it is, which jobs it holds (offered or leased), and an outgoing queue
 /// drained by a single writer loop so pushes from any thread never interleave frames.
+/// The queue is bounded: an agent that stops reading (while its socket and Kestrel's output buffer are full)
+/// would otherwise grow the coordinator's memory by every answer and push meant for it. When the queue is
+/// full the connection is closed instead — senders never wait on an agent — and the agent redials and
+/// presents its leases, as after any broken link.
 /// </summary>
 internal sealed class AgentSession
 {
-    private readonly Channel<ILinkMessage> _outgoing = Channel.CreateUnbounded<ILinkMessage>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Queued messages allowed per agent, beyond a few per slot: grants, stops and acknowledgements in flight.</summary>
+    public const int DefaultOutgoingCapacity = 1024;
+
+    private readonly Channel<ILinkMessage> _outgoing;
     private readonly HashSet<long> _held = [];
     private readonly ConnectionContext _connection;
+    private readonly Action<AgentSession, int>? _overflowed;
+    private int _closing;
 
-    public AgentSession(ConnectionContext connection, long nodeId, Hello hello)
+    /// <param name="outgoingCapacity">Messages that may wait for the agent; 0 picks <see cref="DefaultOutgoingCapacity"/> plus four per slot.</param>
+    /// <param name="overflowed">Told (once) when the queue filled and the connection is being closed.</param>
+    public AgentSession(ConnectionContext connection, long nodeId, Hello hello, int outgoingCapacity = 0, Action<AgentSession, int>? overflowed = null)
     {
         _connection = connection;
+        _overflowed = overflowed;
+        OutgoingCapacity = outgoingCapacity > 0 ? outgoingCapacity : DefaultOutgoingCapacity + (4 * Math.Max(0, hello.Slots));
+        _outgoing = Channel.CreateBounded<ILinkMessage>(new BoundedChannelOptions(OutgoingCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         NodeId = nodeId;
         Name = hello.Name;
         Slots = hello.Slots;
@@ -38,6 +56,8 @@ internal sealed class AgentSession
     public IReadOnlyList<string> Tools { get; }
 
     public string Remote => _connection.RemoteEndPoint?.ToString() ?? "?";
+
+    public int OutgoingCapacity { get; }
 
     /// <summary>Artifact uploads in progress by (job, fence); null marks one refused (stale lease, too large).</summary>
     public Dictionary<(long JobId, long Fence), Artifacts.ArtifactStore.Upload?> Uploads { get; } = [];
@@ -72,7 +92,21 @@ internal sealed class AgentSession
         }
     }
 
-    public void Send(ILinkMessage message) => _outgoing.Writer.TryWrite(message);
+    /// <summary>Queues a message for the agent without waiting; a full queue closes the connection (see the type's remarks).</summary>
+    public void Send(ILinkMessage message)
+    {
+        if (_outgoing.Writer.TryWrite(message) || Volatile.Read(ref _closing) != 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _closing, 1) == 0)
+        {
+            _overflowed?.Invoke(this, OutgoingCapacity);
+            _outgoing.Writer.TryComplete();
+            _connection.Abort(new ConnectionAbortedException($"the agent is not reading its link: {OutgoingCapacity} messages wait for it"));
+        }
+    }
 
     /// <summary>Writes queued messages until the connection ends; flushes whenever the queue runs dry.</summary>
     public async Task WriteLoopAsync(PipeWriter output, CancellationToken cancellation)
@@ -102,6 +136,7 @@ internal sealed class AgentSession
 
     public void Complete()
     {
+        Volatile.Write(ref _closing, 1);
         _outgoing.Writer.TryComplete();
         foreach (var upload in Uploads.Values)
         {

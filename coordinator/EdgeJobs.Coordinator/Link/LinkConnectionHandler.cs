@@ -47,7 +47,8 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
             var node = await ledger.RegisterNodeAsync(hello.NodeKey, hello.Name, ToolsJson(hello.Tools), hello.Slots, LabelsJson(hello.Labels)).ConfigureAwait(false);
             dispatcher.SetOperatorDrained(node.Id, node.Draining != 0);
             var verdicts = await VerdictsAsync(node.Id, hello.Leases).ConfigureAwait(false);
-            session = new AgentSession(connection, node.Id, hello with { Leases = [.. hello.Leases.Where((_, i) => verdicts[i].State != LeaseState.Lost)] });
+            session = new AgentSession(connection, node.Id, hello with { Leases = [.. hello.Leases.Where((_, i) => verdicts[i].State != LeaseState.Lost)] },
+                settings.OutgoingQueueCapacity, (s, queued) => _logger.AgentNotReading(s.Name, s.NodeId, queued));
             session.Send(new Welcome(node.Id, (int)ledger.Options.LeaseTtl.TotalMilliseconds, (int)settings.HeartbeatInterval.TotalMilliseconds, verdicts));
             writer = session.WriteLoopAsync(connection.Transport.Output, closing.Token);
             dispatcher.Register(session);
@@ -372,12 +373,7 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
         for (var i = 0; i < states.Count; i++)
         {
             var (jobId, fence, state) = states[i];
-            var verdict = state switch
-            {
-                JobState.Running => LeaseState.Continue,
-                JobState.StopRequested or JobState.Stopping => LeaseState.Stop,
-                _ => LeaseState.Lost,
-            };
+            var verdict = VerdictFor(state);
             if (verdict == LeaseState.Lost)
             {
                 session.Release(jobId);
@@ -398,17 +394,20 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
             var job = await ledger.GetJobAsync(leases[i].JobId).ConfigureAwait(false);
             var state = job is null || job.Fence != leases[i].Fence || job.LeaseNodeId != nodeId
                 ? LeaseState.Lost
-                : job.JobState switch
-                {
-                    JobState.Running => LeaseState.Continue,
-                    JobState.StopRequested or JobState.Stopping => LeaseState.Stop,
-                    _ => LeaseState.Lost,
-                };
+                : VerdictFor(job.JobState);
             verdicts[i] = new LeaseVerdict(leases[i].JobId, leases[i].Fence, state);
         }
 
         return verdicts;
     }
+
+    /// <summary>What a held lease's job state tells its agent: go on, stop, or let go.</summary>
+    private static LeaseState VerdictFor(JobState? state) => state switch
+    {
+        JobState.Running => LeaseState.Continue,
+        JobState.StopRequested or JobState.Stopping => LeaseState.Stop,
+        _ => LeaseState.Lost,
+    };
 
     private async Task<Refused?> RefusalAsync(Hello hello)
     {
@@ -480,7 +479,8 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
 }
 
 /// <summary>Link settings: what the coordinator announces to agents, and what it accepts from them.</summary>
-internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl, Colocation? Colocation = null);
+/// <param name="OutgoingQueueCapacity">Messages that may wait for one agent before its link is closed; 0 for the default (<see cref="AgentSession"/>).</param>
+internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl, Colocation? Colocation = null, int OutgoingQueueCapacity = 0);
 
 /// <summary>The agent in this process: the secret it proves itself with, and the only dir its artifact files may be in.</summary>
 internal sealed record Colocation(string Secret, string WorkDir);
