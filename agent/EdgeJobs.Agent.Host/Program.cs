@@ -142,7 +142,7 @@ internal static class AgentCli
             TlsCaFile = args.Get("tls-ca") is { } ca ? (File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist")) : null,
             DrainTimeout = args.Get("drain-timeout") is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(30),
             RasterThreads = args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
-            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", EdgeJobs.Interop.Gdal.GdalLibrary.DefaultCacheMegabytes, 16, 1 << 20) : null,
+            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", AgentOptions.DefaultGdalCacheMegabytes, 16, 1 << 20) : null,
         };
         var json = (args.Get("log-format") ?? "text") switch
         {

@@ -39,6 +39,9 @@ public sealed record AgentOptions
     /// <summary>GDAL's block cache in MB; null: 64 MB unless GDAL_CACHEMAX is set in the environment.</summary>
     public int? GdalCacheMegabytes { get; init; }
 
+    /// <summary>GDAL's block cache when neither <c>--gdal-cache-mb</c> nor GDAL_CACHEMAX says otherwise (the hosts' help shows it).</summary>
+    public const int DefaultGdalCacheMegabytes = EdgeJobs.Interop.Gdal.GdalLibrary.DefaultCacheMegabytes;
+
     /// <summary>
     /// Set only for the agent embedded in <c>edgejobs up</c>: the coordinator's co-location secret, which
     /// lets artifacts be handed over by renaming the file instead of streaming it through the link.

@@ -50,7 +50,7 @@ internal static class ServerVerbs
             IdempotencyKeyLifetime = args.Get("idempotency-ttl") is { } ttl ? Durations.Parse(ttl) : TimeSpan.FromHours(24),
         };
         var raster = (Threads: args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
-            CacheMb: args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", EdgeJobs.Interop.Gdal.GdalLibrary.DefaultCacheMegabytes, 16, 1 << 20) : (int?)null);
+            CacheMb: args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", AgentOptions.DefaultGdalCacheMegabytes, 16, 1 << 20) : (int?)null);
         args.RejectUnknown();
 
         // The embedded agent hands its artifacts over by renaming them; they are on the same disk.
