@@ -68,7 +68,8 @@ internal static class Binary
         }
     }
 
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workDir = null)
+    /// <param name="timeout">How long the command may run (default 60 s); past it, it is killed and a TimeoutException names it.</param>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workDir = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workDir ?? "" };
         foreach (var a in args)
@@ -84,8 +85,18 @@ internal static class Binary
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        using var expiry = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(expiry.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not end within {limit.TotalSeconds} s (killed)");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 }

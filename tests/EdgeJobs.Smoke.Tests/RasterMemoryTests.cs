@@ -34,7 +34,8 @@ public class RasterMemoryTests
         var (up, env) = await UpProcess.StartAsync(DataDir);
         await using var _ = up;
 
-        var job = await Binary.RunAsync(Binary.EdgeJobs, ["submit", tool, "--params-json", paramsJson, "--force", "--wait"], env);
+        // Memory is what is measured, not time: a 20,000² job on a loaded 2-core machine may take minutes.
+        var job = await Binary.RunAsync(Binary.EdgeJobs, ["submit", tool, "--params-json", paramsJson, "--force", "--wait"], env, timeout: TimeSpan.FromMinutes(10));
 
         await Assert.That(job.Exit).IsEqualTo(0).Because(job.Stdout + job.Stderr);
         var peak = up.PeakResidentBytes;
@@ -80,7 +81,9 @@ public class RasterMemoryTests
 
     private static async Task RunGdalAsync(string tool, params string[] args)
     {
-        var (exit, stdout, stderr) = await Binary.RunAsync(tool, args);
+        // Writing 400 MB twice (GeoTIFF, then NetCDF) is slow when the other test projects load both cores:
+        // this is the fixture, not what the test measures, so it gets minutes rather than the default minute.
+        var (exit, stdout, stderr) = await Binary.RunAsync(tool, args, timeout: TimeSpan.FromMinutes(10));
         if (exit != 0)
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({exit}): {stdout}{stderr}");
