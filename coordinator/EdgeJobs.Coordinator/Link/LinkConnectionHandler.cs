@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
@@ -21,6 +20,7 @@ namespace EdgeJobs.Coordinator.Link;
 internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
+    private readonly ArtifactReceiver _artifacts = new(ledger, artifacts, settings, loggers.CreateLogger("EdgeJobs.Link"));
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -197,17 +197,17 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 await HeartbeatAsync(session, heartbeat).ConfigureAwait(false);
                 break;
             case ArtifactChunk chunk:
-                await ReceiveChunkAsync(session, chunk).ConfigureAwait(false);
+                await _artifacts.ReceiveChunkAsync(session, chunk).ConfigureAwait(false);
                 break;
             case ArtifactFile file:
-                await ReceiveFileAsync(session, file).ConfigureAwait(false);
+                await _artifacts.ReceiveFileAsync(session, file).ConfigureAwait(false);
                 break;
             case Finished finished:
                 // The agent's tool has ended: its slot is free now, not once the result is recorded, so the
                 // next grant can share this finish's commit instead of waiting for it.
                 session.Release(finished.JobId);
                 dispatcher.Kick();
-                var (report, artifact) = CompleteArtifact(session, finished);
+                var (report, artifact) = _artifacts.Complete(session, finished);
                 var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq).ConfigureAwait(false);
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
@@ -231,137 +231,6 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 throw new InvalidDataException($"an agent may not send {message.GetType().Name}");
         }
     }
-
-    /// <summary>
-    /// Appends a chunk to its upload. The first chunk (offset 0) checks the lease; chunks of a refused
-    /// upload are dropped; an out-of-order offset is a broken peer and closes the link.
-    /// </summary>
-    private async Task ReceiveChunkAsync(AgentSession session, ArtifactChunk chunk)
-    {
-        var key = (chunk.JobId, chunk.Fence);
-        if (chunk.Offset == 0)
-        {
-            if (session.Uploads.Remove(key, out var previous) && previous is not null)
-            {
-                previous.Dispose();
-            }
-
-            var job = await ledger.GetJobAsync(chunk.JobId).ConfigureAwait(false);
-            var valid = job is not null && job.Fence == chunk.Fence && job.LeaseNodeId == session.NodeId && JobRules.HoldsLease(job.JobState);
-            session.Uploads[key] = valid ? new ArtifactStore.Upload(artifacts.IncomingPath(chunk.JobId, chunk.Fence)) : null;
-            if (!valid)
-            {
-                _logger.StaleAgentWrite(session.Name, session.NodeId, "ArtifactChunk", chunk.JobId, job?.JobState.Name() ?? "not found");
-            }
-        }
-
-        if (!session.Uploads.TryGetValue(key, out var upload))
-        {
-            throw new InvalidDataException($"artifact chunk for job {chunk.JobId} at offset {chunk.Offset} without a start");
-        }
-
-        if (upload is null)
-        {
-            return;
-        }
-
-        if (chunk.Offset != upload.Length)
-        {
-            throw new InvalidDataException($"artifact chunk for job {chunk.JobId} at offset {chunk.Offset}, expected {upload.Length}");
-        }
-
-        if (upload.Length + chunk.Data.Length > settings.MaxArtifactBytes)
-        {
-            // Refuse it: the Finished then finds no upload and the attempt fails with artifact_too_large.
-            upload.Dispose();
-            File.Delete(upload.Path);
-            session.Uploads[key] = null;
-            return;
-        }
-
-        upload.Append(chunk.Data);
-    }
-
-    /// <summary>
-    /// Adopts an artifact file from the agent in this process by renaming it into the incoming dir: no copy,
-    /// no second hash. Anyone else (no or wrong secret, a path outside that agent's work dir, a link, a stale
-    /// lease) gets the upload refused, so its Finished fails with artifact_missing and the job is retried.
-    /// </summary>
-    private async Task ReceiveFileAsync(AgentSession session, ArtifactFile file)
-    {
-        var key = (file.JobId, file.Fence);
-        if (session.Uploads.Remove(key, out var previous))
-        {
-            previous?.Dispose();
-        }
-
-        session.Uploads[key] = null;
-        var colocation = settings.Colocation;
-        var secretOk = colocation is not null && CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(file.Secret), System.Text.Encoding.UTF8.GetBytes(colocation.Secret));
-        var info = new FileInfo(Path.GetFullPath(file.Path));
-        if (!secretOk || !info.FullName.StartsWith(colocation!.WorkDir + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || !info.Exists || info.LinkTarget is not null || info.Length > settings.MaxArtifactBytes)
-        {
-            _logger.ArtifactFileRefused(session.Name, session.NodeId, file.JobId, secretOk ? "not a file of its own work dir, or too large" : "not the agent in this process");
-            return;
-        }
-
-        var job = await ledger.GetJobAsync(file.JobId).ConfigureAwait(false);
-        if (job is null || job.Fence != file.Fence || job.LeaseNodeId != session.NodeId || !JobRules.HoldsLease(job.JobState))
-        {
-            _logger.StaleAgentWrite(session.Name, session.NodeId, "ArtifactFile", file.JobId, job?.JobState.Name() ?? "not found");
-            return;
-        }
-
-        var incoming = artifacts.IncomingPath(file.JobId, file.Fence);
-        try
-        {
-            File.Move(info.FullName, incoming, overwrite: true);
-        }
-        catch (IOException)
-        {
-            // Another file system after all: copy, as streaming would have.
-            File.Copy(info.FullName, incoming, overwrite: true);
-        }
-
-        session.Uploads[key] = ArtifactStore.Upload.Adopt(incoming);
-    }
-
-    /// <summary>
-    /// Verifies a finished job's upload against the size and SHA-256 the agent reports and moves it into
-    /// place. A success whose artifact is missing or does not match becomes a retryable failure.
-    /// </summary>
-    private (FinishReport Report, ArtifactRecord? Artifact) CompleteArtifact(AgentSession session, Finished finished)
-    {
-        var report = new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage);
-        var key = (finished.JobId, finished.Fence);
-        session.Uploads.Remove(key, out var upload);
-        if (finished.Artifact is not { } info)
-        {
-            upload?.Dispose();
-            return (report, null);
-        }
-
-        if (upload is null)
-        {
-            return (Corrupt(report, "artifact_missing", "the artifact was not received (too large, or sent under a stale lease)"), null);
-        }
-
-        // An adopted file was never in transit: its size is checked, its hash is the agent's own.
-        var sha = upload.Seal() ?? info.Sha256;
-        if (upload.Length != info.SizeBytes || sha != info.Sha256)
-        {
-            File.Delete(upload.Path);
-            return (Corrupt(report, "artifact_corrupt", $"received {upload.Length} bytes with SHA-256 {sha}; the agent sent {info.SizeBytes} bytes with {info.Sha256}"), null);
-        }
-
-        var path = artifacts.Publish(upload.Path, finished.JobId, info.FileName);
-        return (report, new ArtifactRecord(path, info.SizeBytes, info.Sha256, DateTimeOffset.FromUnixTimeMilliseconds(ledger.Now()) + settings.ArtifactTtl));
-    }
-
-    private static FinishReport Corrupt(FinishReport report, string code, string message) =>
-        report.Outcome == FinishOutcome.Succeeded ? new FinishReport(FinishOutcome.RetryableFailure, code, message) : report;
 
     private async Task HeartbeatAsync(AgentSession session, Heartbeat heartbeat)
     {
@@ -441,14 +310,6 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
         await output.FlushAsync().ConfigureAwait(false);
     }
 
-    private static FinishOutcome ToOutcome(AttemptOutcome outcome) => outcome switch
-    {
-        AttemptOutcome.Succeeded => FinishOutcome.Succeeded,
-        AttemptOutcome.RetryableFailure => FinishOutcome.RetryableFailure,
-        AttemptOutcome.FatalFailure => FinishOutcome.FatalFailure,
-        AttemptOutcome.Stopped => FinishOutcome.Stopped,
-        _ => throw new InvalidDataException($"unknown attempt outcome {(int)outcome}"),
-    };
 
     private static string Describe(Transition t) => t.State is { } s ? $"{t.Outcome} ({s.Name()})" : t.Outcome.ToString();
 
