@@ -79,7 +79,7 @@ public sealed class AlignRasterRunner() : GdalAgentTool<AlignRasterParams>(Align
             var te = new[] { g[0], g[3] + (g[5] * reference.Height), g[0] + (g[1] * reference.Width), g[3] }.Select(v => v.ToString("R", CultureInfo.InvariantCulture));
             using var aligned = GdalUtilities.Warp(Path.Combine(context.WorkDir, "aligned.tif"), [moved],
                 ["-of", "GTiff", "-co", "TILED=YES", "-r", "cubic", "-te", .. te, "-ts", reference.Width.ToString(CultureInfo.InvariantCulture), reference.Height.ToString(CultureInfo.InvariantCulture),
-                 "-multi", "-wo", "NUM_THREADS=" + context.RasterThreads.ToString(CultureInfo.InvariantCulture)],
+                 .. ReprojectRunner.WarpThreads(context.RasterThreads)],
                 f => context.ReportProgress(40 + (40 * f), "warping"), context.Cancellation);
             foreach (var (key, value) in new (string, double)[]
             {
