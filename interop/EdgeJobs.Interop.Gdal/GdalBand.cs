@@ -100,6 +100,18 @@ public sealed class GdalBand : IDisposable
         }
     }
 
+    /// <summary>Removes the band's nodata value; false when the driver refused (GDAL's error is reset).</summary>
+    public bool TryDeleteNoData()
+    {
+        if (Interop.Gdal.GDALDeleteRasterNoDataValue(Band) != 0)
+        {
+            Interop.Cpl.CPLErrorReset();
+            return false;
+        }
+
+        return true;
+    }
+
     private void CheckWindow(int x, int y, int width, int height, int bufferLength)
     {
         var (rasterWidth, rasterHeight) = RasterSize;

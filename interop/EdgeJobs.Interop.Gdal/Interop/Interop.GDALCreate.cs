@@ -25,5 +25,9 @@ internal static partial class Interop
         /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv425GDALSetRasterNoDataValue15GDALRasterBandHd</summary>
         [LibraryImport(Libraries.Gdal)]
         internal static partial int GDALSetRasterNoDataValue(IntPtr band, double value);
+
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv428GDALDeleteRasterNoDataValue15GDALRasterBandH</summary>
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial int GDALDeleteRasterNoDataValue(IntPtr band);
     }
 }
