@@ -40,7 +40,6 @@ public class SlowAgentTests
         }
 
         await Assert.That(closed).IsNotNull().Because($"the link stayed open after {sent} heartbeats ({sent * heartbeat.Length / 1024} KiB) that were never read");
-        await Assert.That(api.Server.LinkAddress).IsNotNull();
         using var health = await api.SendAsync(HttpMethod.Get, "healthz", token: null);
         await Assert.That(health.IsSuccessStatusCode).IsTrue();
     }
