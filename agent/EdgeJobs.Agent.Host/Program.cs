@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using EdgeJobs.Agent;
 using EdgeJobs.Hosting;
@@ -9,69 +10,71 @@ using EdgeJobs.Protocol;
 using Microsoft.Extensions.Logging;
 
 // edgejobs-agent: runs jobs for a coordinator until SIGTERM, then drains and exits.
-return await AgentCli.RunAsync(args).ConfigureAwait(false);
+return await CommandLineApp.RunAsync(AgentCommand.Create(), "edgejobs-agent", BuildInfo.Version, args).ConfigureAwait(false);
 
-internal static class AgentCli
+internal static class AgentCommand
 {
-    private const string Help = """
-        edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator
+    /// <summary>The coordinator refused this agent (its token): retrying would not help, so systemd should not restart it.</summary>
+    private const int Refused = 3;
 
-        usage: edgejobs-agent --coordinator HOST:PORT --token-file FILE [--name NAME] [--slots N]
-                              [--work-dir DIR] [--data-root DIR] [--label KEY=VALUE]... [--tls] [--tls-ca FILE]
-                              [--raster-threads N] [--gdal-cache-mb N]
-                              [--drain-timeout DURATION] [--log-format text|json] [--log-level LEVEL]
+    public static RootCommand Create()
+    {
+        var coordinator = Flags.RequiredText("--coordinator", "HOST:PORT", "the coordinator's agent link (its --link), e.g. 10.0.0.5:8081");
+        coordinator.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !HostPort.TryParse(value, out _, out _))
+            {
+                result.AddError($"--coordinator '{value}' is not host:port");
+            }
+        });
+        var tokenFile = Flags.Text("--token-file", "FILE", "a token with the 'agent' scope (the coordinator's DATA_DIR/agent.token); EDGEJOBS_TOKEN may hold the secret instead");
+        var name = Flags.Text("--name", "NAME", "shown in `edgejobs nodes` (default: the host name)");
+        var slots = Flags.Int("--slots", "N", "jobs at once", Environment.ProcessorCount, 1, 4096, shownDefault: "one per core");
+        var workDir = Flags.Text("--work-dir", "DIR", "scratch space and the node's identity", "edgejobs-agent");
+        var dataRoot = Flags.Text("--data-root", "DIR", "where tool input paths resolve (default WORK_DIR/data)");
+        var labels = Flags.Repeated("--label", "KEY=VALUE", "describes the node; repeatable");
+        var tls = Flags.Switch("--tls", "speak TLS to the coordinator (its --link-tls-cert)");
+        var tlsCa = Flags.Text("--tls-ca", "FILE", "also trust this PEM CA for the coordinator's certificate (implies --tls)");
+        var drain = Flags.Duration("--drain-timeout", "on SIGTERM, how long running jobs may finish before they are handed back", TimeSpan.FromSeconds(30));
+        var root = new RootCommand("edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator")
+        {
+            coordinator, tokenFile, name, slots, workDir, dataRoot, labels, tls, tlsCa,
+        };
+        var raster = RasterFlags.AddTo(root);
+        root.Options.Add(drain);
+        var log = LogFlags.AddTo(root);
+        root.Subcommands.Add(CompletionCommand.Create("edgejobs-agent"));
+        root.WithNotes($"""
+            Every flag also reads the environment variable named beside it: --coordinator is EDGEJOBS_COORDINATOR.
+            Exit codes: 0 after a clean drain, 2 bad usage, {Refused} refused by the coordinator.
+            """);
+        root.SetAction((parsed, _) =>
+        {
+            var work = Path.GetFullPath(parsed.GetValue(workDir)!);
+            var ca = parsed.GetValue(tlsCa);
+            var options = new AgentOptions
+            {
+                Coordinator = parsed.GetValue(coordinator)!,
+                Token = ReadToken(parsed.GetValue(tokenFile)),
+                Name = parsed.GetValue(name) ?? Environment.MachineName,
+                Slots = parsed.GetValue(slots),
+                WorkDir = work,
+                DataRoot = Path.GetFullPath(parsed.GetValue(dataRoot) ?? Path.Combine(work, "data")),
+                Labels = ParseLabels(parsed.GetValue(labels) ?? []),
+                Tls = parsed.GetValue(tls) || ca is not null,
+                TlsCaFile = ca is null || File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist"),
+                DrainTimeout = parsed.GetValue(drain),
+                RasterThreads = parsed.GetValue(raster.Threads),
+                GdalCacheMegabytes = parsed.GetValue(raster.GdalCacheMegabytes),
+            };
+            return RunAsync(options, log.Json(parsed), parsed.GetValue(log.Level));
+        });
+        return root;
+    }
 
-          --coordinator HOST:PORT  the coordinator's agent link (its --link), e.g. 10.0.0.5:8081
-          --token-file FILE        a token with the 'agent' scope (the coordinator's DATA_DIR/agent.token);
-                                   EDGEJOBS_TOKEN may hold the secret instead
-          --name NAME              shown in `edgejobs nodes` (default: the host name)
-          --slots N                jobs at once (default: one per core)
-          --work-dir DIR           scratch space and the node's identity (default ./edgejobs-agent)
-          --data-root DIR          where tool input paths resolve (default WORK_DIR/data)
-          --label KEY=VALUE        describes the node; repeatable
-          --tls                    speak TLS to the coordinator (its --link-tls-cert)
-          --tls-ca FILE            also trust this PEM CA for the coordinator's certificate (implies --tls)
-          --raster-threads N       threads one raster job computes and compresses on (default: one per core)
-          --gdal-cache-mb N        GDAL's block cache (default 64, or GDAL_CACHEMAX from the environment)
-          --drain-timeout D        on SIGTERM, how long running jobs may finish before they are
-                                   handed back (default 30s)
-          --log-format FORMAT      text (default) or json
-          --log-level LEVEL        trace, debug, information (default), warning, error
-
-        Every flag has an environment variable: --coordinator is EDGEJOBS_COORDINATOR, and so on.
-        Exit codes: 0 after a clean drain, 2 bad usage, 3 refused by the coordinator.
-        """;
-
-    public static async Task<int> RunAsync(string[] argv)
+    private static async Task<int> RunAsync(AgentOptions options, bool json, LogLevel level)
     {
         MallocThresholds.Raise();
-        AgentOptions options;
-        bool json;
-        LogLevel level;
-        try
-        {
-            var args = CliArgs.Parse(argv, "help", "h", "version", "tls");
-            if (args.WantsHelp)
-            {
-                Console.Out.Write(Help);
-                return 0;
-            }
-
-            if (args.Has("version"))
-            {
-                Console.Out.WriteLine($"edgejobs-agent {BuildInfo.Version}");
-                return 0;
-            }
-
-            (options, json, level) = Parse(args);
-        }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"edgejobs-agent: {e.Message}");
-            Console.Error.WriteLine("see: edgejobs-agent --help");
-            return 2;
-        }
-
         using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, json, level));
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -94,31 +97,26 @@ internal static class AgentCli
         }
         catch (EdgeJobs.Agent.Link.AgentRefusedException)
         {
-            return 3;
+            return Refused;
         }
     }
 
-    private static (AgentOptions, bool, LogLevel) Parse(CliArgs args)
+    private static string ReadToken(string? file)
     {
-        var coordinator = args.Get("coordinator") ?? throw new UsageException("--coordinator HOST:PORT is required");
-        if (!HostPort.TryParse(coordinator, out _, out _))
+        if (file is not null)
         {
-            throw new UsageException($"--coordinator '{coordinator}' is not host:port");
+            return File.Exists(file) ? File.ReadAllText(file).Trim() : throw new UsageException($"--token-file {file} does not exist");
         }
 
-        string token;
-        if (args.Get("token-file") is { } file)
-        {
-            token = File.Exists(file) ? File.ReadAllText(file).Trim() : throw new UsageException($"--token-file {file} does not exist");
-        }
-        else
-        {
-            token = Environment.GetEnvironmentVariable("EDGEJOBS_TOKEN")?.Trim() is { Length: > 0 } t ? t : throw new UsageException("--token-file is required (or EDGEJOBS_TOKEN)");
-        }
+        return Environment.GetEnvironmentVariable("EDGEJOBS_TOKEN")?.Trim() is { Length: > 0 } token
+            ? token
+            : throw new UsageException("--token-file is required (or EDGEJOBS_TOKEN)");
+    }
 
-        var workDir = Path.GetFullPath(args.Get("work-dir") ?? "edgejobs-agent");
+    private static Dictionary<string, string> ParseLabels(string[] pairs)
+    {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var label in args.GetAll("label"))
+        foreach (var label in pairs)
         {
             var eq = label.IndexOf('=');
             if (eq <= 0)
@@ -129,29 +127,6 @@ internal static class AgentCli
             labels[label[..eq]] = label[(eq + 1)..];
         }
 
-        var options = new AgentOptions
-        {
-            Coordinator = coordinator,
-            Token = token,
-            Name = args.Get("name") ?? Environment.MachineName,
-            Slots = args.GetInt("slots", Environment.ProcessorCount, 1, 4096),
-            WorkDir = workDir,
-            DataRoot = Path.GetFullPath(args.Get("data-root") ?? Path.Combine(workDir, "data")),
-            Labels = labels,
-            Tls = args.Has("tls") || args.Get("tls-ca") is not null,
-            TlsCaFile = args.Get("tls-ca") is { } ca ? (File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist")) : null,
-            DrainTimeout = args.Get("drain-timeout") is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(30),
-            RasterThreads = args.GetInt("raster-threads", Environment.ProcessorCount, 1, 1024),
-            GdalCacheMegabytes = args.Get("gdal-cache-mb") is not null ? args.GetInt("gdal-cache-mb", AgentOptions.DefaultGdalCacheMegabytes, 16, 1 << 20) : null,
-        };
-        var json = (args.Get("log-format") ?? "text") switch
-        {
-            "text" => false,
-            "json" => true,
-            var other => throw new UsageException($"--log-format must be text or json, not '{other}'"),
-        };
-        var level = HostLogging.ParseLevel(args.Get("log-level") ?? "information");
-        args.RejectUnknown();
-        return (options, json, level);
+        return labels;
     }
 }

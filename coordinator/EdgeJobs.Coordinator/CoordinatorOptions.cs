@@ -20,8 +20,6 @@ public sealed record CoordinatorOptions
 
     public string? LinkTlsKey { get; init; }
 
-    public int LocalAgentSlots { get; init; }
-
     /// <summary>
     /// The work dir of an agent running in this process (<c>edgejobs up</c>). Its artifacts are handed over
     /// by renaming the file (given <see cref="CoordinatorServer.ColocationSecret"/>) instead of streamed.

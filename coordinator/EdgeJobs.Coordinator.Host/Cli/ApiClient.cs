@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -15,16 +16,16 @@ internal sealed class ApiClient : IDisposable
 
     private ApiClient(HttpClient http) => _http = http;
 
-    public static ApiClient FromArgs(CliArgs args)
+    public static ApiClient From(ParseResult parsed, ClientFlags flags)
     {
-        var url = args.Get("url") ?? "http://127.0.0.1:8080";
+        var url = parsed.GetValue(flags.Url)!;
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
             throw new UsageException($"--url '{url}' is not an http(s) URL");
         }
 
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var token = ReadToken(args);
+        var token = ReadToken(parsed.GetValue(flags.TokenFile), parsed.GetValue(flags.DataDir)!);
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -33,9 +34,8 @@ internal sealed class ApiClient : IDisposable
         return new ApiClient(http);
     }
 
-    private static string? ReadToken(CliArgs args)
+    private static string? ReadToken(string? file, string dataDir)
     {
-        var file = args.Get("token-file");
         if (file is not null)
         {
             return File.Exists(file)
@@ -49,7 +49,6 @@ internal sealed class ApiClient : IDisposable
         }
 
         // The first-run default of `edgejobs up`, so a newcomer needs no flags on the same machine.
-        var dataDir = args.Get("data-dir") ?? "edgejobs-data";
         var admin = Path.Combine(dataDir, "admin.token");
         return File.Exists(admin) ? File.ReadAllText(admin).Trim() : null;
     }
@@ -93,7 +92,7 @@ internal sealed class ApiClient : IDisposable
 
                 return answer;
             }
-            catch (CliException) when (attempt < s_retryDelays.Length)
+            catch (CommandFailedException) when (attempt < s_retryDelays.Length)
             {
                 await Task.Delay(s_retryDelays[attempt], cancellation).ConfigureAwait(false);
             }
@@ -112,11 +111,11 @@ internal sealed class ApiClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new CliException($"cannot reach the coordinator at {_http.BaseAddress}: {e.Message} (is it running? see --url)");
+                throw new CommandFailedException($"cannot reach the coordinator at {_http.BaseAddress}: {e.Message} (is it running? see --url)");
             }
             catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                throw new CliException($"the coordinator at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
+                throw new CommandFailedException($"the coordinator at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
             }
         }
     }
@@ -158,18 +157,18 @@ internal sealed class ApiClient : IDisposable
         if (expected is not null && expected != actual)
         {
             File.Delete(temporary);
-            throw new CliException($"the download does not match its SHA-256 (expected {expected}, got {actual}); try again");
+            throw new CommandFailedException($"the download does not match its SHA-256 (expected {expected}, got {actual}); try again");
         }
 
         File.Move(temporary, target, overwrite: true);
         return (target, bytes);
     }
 
-    /// <summary>Deserializes a success answer, or throws a <see cref="CliException"/> carrying the problem.</summary>
+    /// <summary>Deserializes a success answer, or throws a <see cref="CommandFailedException"/> carrying the problem.</summary>
     public static T Read<T>((HttpStatusCode Status, string Body) answer, JsonTypeInfo<T> type)
     {
         EnsureSuccess(answer);
-        return JsonSerializer.Deserialize(answer.Body, type) ?? throw new CliException("the coordinator sent an empty answer");
+        return JsonSerializer.Deserialize(answer.Body, type) ?? throw new CommandFailedException("the coordinator sent an empty answer");
     }
 
     public static void EnsureSuccess((HttpStatusCode Status, string Body) answer)
@@ -190,17 +189,14 @@ internal sealed class ApiClient : IDisposable
 
         if (problem is null)
         {
-            throw new CliException($"the coordinator answered {(int)answer.Status}");
+            throw new CommandFailedException($"the coordinator answered {(int)answer.Status}");
         }
 
         var details = problem.Errors is { Count: > 0 } errors
             ? "\n" + string.Join("\n", errors.Select(e => $"  {e.Path} {e.Reason}"))
             : ": " + problem.Detail;
-        throw new CliException($"{problem.Title} ({(int)answer.Status} {problem.ErrorCode}){details}");
+        throw new CommandFailedException($"{problem.Title} ({(int)answer.Status} {problem.ErrorCode}){details}");
     }
 
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>A failure to report to the user without a stack trace; exit code 1.</summary>
-internal sealed class CliException(string message) : Exception(message);

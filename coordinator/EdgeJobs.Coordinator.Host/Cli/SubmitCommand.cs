@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,20 +10,41 @@ using EdgeJobs.Protocol.Rest;
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs submit TOOL --param k=v ... [--wait]</c></summary>
-internal static class SubmitVerb
+internal static class SubmitCommand
 {
-    public static async Task<int> RunAsync(CliArgs args)
-    {
-        if (args.Positionals.Count != 1)
-        {
-            throw new UsageException("usage: edgejobs submit TOOL [--param key=value]... [--wait]");
-        }
+    private static readonly Argument<string> s_tool = new("TOOL") { Description = "the tool's id (edgejobs tools lists them)" };
+    private static readonly Option<string[]> s_param = Flags.Repeated("--param", "KEY=VALUE", "one tool parameter; numbers, true/false and JSON values are sent as JSON; repeatable");
+    private static readonly Option<string?> s_paramsJson = Flags.Text("--params-json", "JSON", "all parameters as one JSON object instead of --param");
+    private static readonly Option<string?> s_version = Flags.Text("--version", "V", "the tool version to run (default: the catalog's)");
+    private static readonly Option<double?> s_priority = Flags.Number("--priority", "N", "-1000..1000, higher runs first (default 0)");
+    private static readonly Option<double?> s_maxAttempts = Flags.Number("--max-attempts", "N", "attempts before the job fails (default 3)");
+    private static readonly Option<double?> s_timeout = Flags.Number("--timeout", "SECONDS", "fail the job if it runs longer");
+    private static readonly Option<bool> s_force = Flags.Switch("--force", "make a new job even if an identical one is active or recently completed");
+    private static readonly Option<bool> s_wait = Flags.Switch("--wait", "wait for the job to end, with a progress bar; exit 0 only if it completed");
 
-        var body = BuildBody(args);
-        var wait = args.Has("wait");
-        var json = args.Has("json");
-        using var client = ApiClient.FromArgs(args);
-        args.RejectUnknown();
+    public static Command Create()
+    {
+        var command = new Command("submit", "submit a job")
+        {
+            s_tool, s_param, s_paramsJson, s_version, s_priority, s_maxAttempts, s_timeout, s_force, s_wait,
+        };
+        var client = ClientFlags.AddTo(command);
+        command.WithNotes("""
+            Prints the job's id on stdout: a new one, or an identical job's that is active or completed
+            recently (said on stderr). Retries reuse one Idempotency-Key, so a retry never makes a second job.
+            Exit codes: 0 submitted (with --wait: completed), 1 refused or the job did not complete, 2 bad usage.
+            Example: edgejobs submit sleep --param seconds=2.5 --wait
+            """);
+        command.SetAction((parsed, _) => RunAsync(parsed, client));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, ClientFlags flags)
+    {
+        var body = BuildBody(parsed);
+        var wait = parsed.GetValue(s_wait);
+        var json = parsed.GetValue(flags.Json);
+        using var client = ApiClient.From(parsed, flags);
 
         var answer = await client.PostAsync("v1/jobs", body).ConfigureAwait(false);
         var job = ApiClient.Read(answer, RestJson.Lenient.JobDto);
@@ -55,20 +77,20 @@ internal static class SubmitVerb
         return final.Status == JobState.Completed.Name() ? 0 : 1;
     }
 
-    private static string BuildBody(CliArgs args)
+    private static string BuildBody(ParseResult parsed)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("tool", args.Positionals[0]);
-            if (args.Get("version") is { } version)
+            writer.WriteString("tool", parsed.GetValue(s_tool));
+            if (parsed.GetValue(s_version) is { } version)
             {
                 writer.WriteString("version", version);
             }
 
             writer.WritePropertyName("params");
-            if (args.Get("params-json") is { } raw)
+            if (parsed.GetValue(s_paramsJson) is { } raw)
             {
                 try
                 {
@@ -83,7 +105,7 @@ internal static class SubmitVerb
             else
             {
                 writer.WriteStartObject();
-                foreach (var pair in args.GetAll("param"))
+                foreach (var pair in parsed.GetValue(s_param) ?? [])
                 {
                     var eq = pair.IndexOf('=');
                     if (eq <= 0)
@@ -98,14 +120,14 @@ internal static class SubmitVerb
                 writer.WriteEndObject();
             }
 
-            if (args.Has("force"))
+            if (parsed.GetValue(s_force))
             {
                 writer.WriteBoolean("force", true);
             }
 
-            WriteNumber(writer, args, "priority", "priority");
-            WriteNumber(writer, args, "max-attempts", "max_attempts");
-            WriteNumber(writer, args, "timeout", "timeout_s");
+            WriteNumber(writer, parsed.GetValue(s_priority), "priority");
+            WriteNumber(writer, parsed.GetValue(s_maxAttempts), "max_attempts");
+            WriteNumber(writer, parsed.GetValue(s_timeout), "timeout_s");
             writer.WriteEndObject();
         }
 
@@ -132,18 +154,11 @@ internal static class SubmitVerb
         writer.WriteStringValue(value);
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, CliArgs args, string flag, string field)
+    private static void WriteNumber(Utf8JsonWriter writer, double? number, string field)
     {
-        if (args.Get(flag) is not { } raw)
+        if (number is { } value)
         {
-            return;
+            writer.WriteNumber(field, value);
         }
-
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            throw new UsageException($"--{flag} must be a number, not '{raw}'");
-        }
-
-        writer.WriteNumber(field, number);
     }
 }

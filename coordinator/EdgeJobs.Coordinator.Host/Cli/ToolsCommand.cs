@@ -1,19 +1,27 @@
-using EdgeJobs.Hosting.CommandLine;
+using System.CommandLine;
 using EdgeJobs.Protocol.Rest;
 
 namespace EdgeJobs.Coordinator.Host.Cli;
 
 /// <summary><c>edgejobs tools [ID]</c>: the catalog, or one tool with its params schema.</summary>
-internal static class ToolsVerb
+internal static class ToolsCommand
 {
-    public static async Task<int> RunAsync(CliArgs args)
+    public static Command Create()
     {
-        var json = args.Has("json");
-        using var client = ApiClient.FromArgs(args);
-        args.RejectUnknown();
-        if (args.Positionals.Count == 1)
+        var id = new Argument<string?>("ID") { Description = "one tool: printed with its params JSON Schema", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("tools", "the tool catalog, or one tool with its params schema") { id };
+        var client = ClientFlags.AddTo(command);
+        command.SetAction((parsed, _) => RunAsync(parsed, client, parsed.GetValue(id)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, ClientFlags flags, string? id)
+    {
+        var json = parsed.GetValue(flags.Json);
+        using var client = ApiClient.From(parsed, flags);
+        if (id is not null)
         {
-            var one = await client.GetAsync($"v1/tools/{Uri.EscapeDataString(args.Positionals[0])}").ConfigureAwait(false);
+            var one = await client.GetAsync($"v1/tools/{Uri.EscapeDataString(id)}").ConfigureAwait(false);
             ApiClient.EnsureSuccess(one);
             Output.Json(one.Body);
             return 0;

@@ -1,0 +1,17 @@
+namespace EdgeJobs.Server;
+
+/// <summary>The agent that runs inside the coordinator's process (<c>--local-agent-slots</c>).</summary>
+public sealed record EmbeddedAgentOptions
+{
+    /// <summary>Jobs at once; 0 runs no embedded agent (the coordinator waits for remote ones).</summary>
+    public int Slots { get; init; }
+
+    /// <summary>Threads one raster job computes on; null: one per core.</summary>
+    public int? RasterThreads { get; init; }
+
+    /// <summary>GDAL's block cache; null: the agent's default (or GDAL_CACHEMAX).</summary>
+    public int? GdalCacheMegabytes { get; init; }
+
+    /// <summary>How long its running jobs may finish when the server stops before they are handed back.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
