@@ -57,11 +57,8 @@ public class SubmitGuaranteeBenchmarks
     private Task Idempotent(NewJob job, SubmitPolicy policy)
     {
         var key = new IdempotencyRequest("bench", Guid.NewGuid().ToString("N"), "fingerprint", TimeSpan.FromHours(24));
-        return _ledger.IdempotentAsync(key, c =>
-        {
-            var outcome = _ledger.Submit(c, job, policy);
-            return new StoredAnswer(202, $"/v1/jobs/{outcome.Job!.Id}", JsonSerializer.Serialize(JobMapper.ToDto(outcome.Job), RestJson.Wire.JobDto));
-        });
+        return _ledger.SubmitAsync(job, policy, key, outcome =>
+            new StoredAnswer(202, $"/v1/jobs/{outcome.Job!.Id}", JsonSerializer.Serialize(JobMapper.ToDto(outcome.Job), RestJson.Wire.JobDto)));
     }
 
     private static Task Many(Func<int, Task> submit)

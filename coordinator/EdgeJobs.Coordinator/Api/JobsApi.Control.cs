@@ -25,16 +25,8 @@ internal sealed partial class JobsApi
             return keyProblem;
         }
 
-        Transition? stopped = null;
-        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
-        {
-            var t = ledger.Stop(c, job.Id);
-            stopped = t;
-            return t.Outcome == TransitionOutcome.NotFound
-                ? new StoredAnswer(404, null, JsonSerializer.Serialize(Problems.Dto(404, "job_not_found", "No such job", $"job {job.Id} does not exist"), RestJson.Wire.ProblemDto))
-                : JobAnswer(200, t.Job!);
-        }).ConfigureAwait(false);
-        if (stopped is { IsOk: true, State: { } state, Job: { } row })
+        var stop = await ledger.StopAsync(job.Id, idempotency, t => StopAnswer(job.Id, t)).ConfigureAwait(false);
+        if (stop.RanNow(out var stopped) && stopped is { IsOk: true, State: { } state, Job: { } row })
         {
             // Only when it ran now, not on a replay: log it, and push the stop to the agent holding the lease.
             logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, state.Name());
@@ -44,8 +36,12 @@ internal sealed partial class JobsApi
             }
         }
 
-        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
+        return IdempotencyKeys.Answer(stop.Result, stop.Answer, options.Quotas.RetryAfter);
     }
+
+    private static StoredAnswer StopAnswer(long id, Transition stopped) => stopped.Outcome == TransitionOutcome.NotFound
+        ? new StoredAnswer(404, null, JsonSerializer.Serialize(Problems.Dto(404, "job_not_found", "No such job", $"job {id} does not exist"), RestJson.Wire.ProblemDto))
+        : JobAnswer(200, stopped.Job!);
 
     /// <summary>Terminal: removed, 204. Absent: 204 (the desired outcome holds). Active: 409.</summary>
     public async Task<IResult> DeleteAsync(HttpContext http, string rawId)
@@ -79,27 +75,22 @@ internal sealed partial class JobsApi
             return keyProblem;
         }
 
-        var removed = false;
-        var (result, answer) = await ledger.IdempotentAsync(idempotency, c =>
+        var delete = await ledger.DeleteAsync(id, idempotency, t => DeleteAnswer(id, t)).ConfigureAwait(false);
+        if (delete.RanNow(out var deleted) && deleted.IsOk)
         {
-            // Only the ledger in here: a write operation may run twice (the first run rolled back), and
-            // the artifact file must outlive a commit that fails.
-            var deleted = ledger.Delete(c, id);
-            removed = deleted.IsOk;
-            return deleted.Outcome == TransitionOutcome.Conflict
-                ? new StoredAnswer(409, null, JsonSerializer.Serialize(
-                    Problems.Dto(409, "job_active", "The job is still active",
-                        $"job {id} is {deleted.State!.Value.Name()}; stop it and delete it once it has ended", state: deleted.State!.Value.Name()),
-                    RestJson.Wire.ProblemDto))
-                : new StoredAnswer(204, null, "");
-        }).ConfigureAwait(false);
-        if (removed)
-        {
+            // Only once the delete has committed: the artifact file must outlive a commit that fails.
             artifacts.Delete(id);
         }
 
-        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
+        return IdempotencyKeys.Answer(delete.Result, delete.Answer, options.Quotas.RetryAfter);
     }
+
+    private static StoredAnswer DeleteAnswer(long id, Transition deleted) => deleted.Outcome == TransitionOutcome.Conflict
+        ? new StoredAnswer(409, null, JsonSerializer.Serialize(
+            Problems.Dto(409, "job_active", "The job is still active",
+                $"job {id} is {deleted.State!.Value.Name()}; stop it and delete it once it has ended", state: deleted.State!.Value.Name()),
+            RestJson.Wire.ProblemDto))
+        : new StoredAnswer(204, null, "");
 
     /// <summary><c>DELETE /v1/jobs?status=terminal|completed|stopped|failed|error</c>: one atomic statement
     /// (<c>error</c> is amp's name for failed, kept so amp's clients work unchanged).</summary>

@@ -49,30 +49,19 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             RequiresArtifact = prepared.Tool.ProducesArtifact,
             Quotas = options.Quotas,
         };
-        SubmitOutcome? outcome = null;
-        IdempotencyResult result;
-        StoredAnswer? answer;
-        if (idempotency is null)
-        {
-            // No key, nothing to store: the answer is serialised here rather than on the ledger's writer thread.
-            outcome = await ledger.SubmitAsync(prepared.Job, policy).ConfigureAwait(false);
-            (result, answer) = (IdempotencyResult.Fresh, SubmitAnswer(outcome));
-        }
-        else
-        {
-            // The answer is stored with the job, in the same transaction.
-            (result, answer) = await ledger.IdempotentAsync(idempotency, c => SubmitAnswer(outcome = ledger.Submit(c, prepared.Job, policy))).ConfigureAwait(false);
-        }
-
-        if (outcome is { Result: SubmitResult.Created, Job: { } created })
+        // With a key, the answer is stored with the job, in the same transaction.
+        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, SubmitAnswer).ConfigureAwait(false);
+        if (submitted.RanNow(out var outcome) && outcome is { Result: SubmitResult.Created, Job: { } created })
         {
             logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
             dispatcher.Kick();
         }
 
-        return IdempotencyKeys.Answer(result, answer, options.Quotas.RetryAfter);
+        return IdempotencyKeys.Answer(submitted.Result, submitted.Answer, options.Quotas.RetryAfter);
     }
 
+    // The answers of submit, stop and delete are shaped from the ledger's outcome alone: with a key they
+    // are stored in the ledger's transaction, which may run twice (the first run rolled back).
     private static StoredAnswer SubmitAnswer(SubmitOutcome outcome) => outcome.Result switch
     {
         SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false),

@@ -14,7 +14,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// A failed sync leaves the ledger's durability unknown (the kernel may have dropped the dirty pages): the
 /// waiting callers get the error and every later write is refused until the process restarts.
 /// </summary>
-internal sealed partial class CommitSyncer : IDisposable
+internal sealed class CommitSyncer : IDisposable
 {
     private readonly ThreadQueue<Batch> _queue = new();
     private readonly SafeFileHandle? _wal;
@@ -99,7 +99,7 @@ internal sealed partial class CommitSyncer : IDisposable
         const int interrupted = 4; // EINTR
         while (true)
         {
-            if (Fdatasync((int)_wal!.DangerousGetHandle()) == 0)
+            if (Interop.Libc.fdatasync((int)_wal!.DangerousGetHandle()) == 0)
             {
                 return null;
             }
@@ -111,9 +111,6 @@ internal sealed partial class CommitSyncer : IDisposable
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static partial int Fdatasync(int fd);
 
     private readonly record struct Batch(WriteItem[] Items, bool NeedsSync);
 }

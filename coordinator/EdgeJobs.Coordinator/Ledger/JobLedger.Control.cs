@@ -13,7 +13,11 @@ public sealed partial class JobLedger
     /// </summary>
     public Task<Transition> StopAsync(long id) => WriteAsync(c => Stop(c, id));
 
-    internal Transition Stop(SqliteConnection c, long id)
+    /// <summary>Stops a job (see <see cref="StopAsync(long)"/>) at most once per <paramref name="idempotency"/> key.</summary>
+    public Task<Idempotent<Transition>> StopAsync(long id, IdempotencyRequest? idempotency, Func<Transition, StoredAnswer> answer) =>
+        IdempotentAsync(idempotency, c => Stop(c, id), answer);
+
+    private Transition Stop(SqliteConnection c, long id)
     {
         var before = ReadJob(c, id);
         if (before is null)
@@ -35,7 +39,14 @@ public sealed partial class JobLedger
     /// <summary>Deletes a terminal job with its events and logs. Active jobs are a conflict; absent ones NotFound.</summary>
     public Task<Transition> DeleteAsync(long id) => WriteAsync(c => Delete(c, id));
 
-    internal Transition Delete(SqliteConnection c, long id)
+    /// <summary>
+    /// Deletes a terminal job (see <see cref="DeleteAsync(long)"/>) at most once per <paramref name="idempotency"/>
+    /// key. Only the ledger row goes: its artifact file is the caller's to remove, once this has committed.
+    /// </summary>
+    public Task<Idempotent<Transition>> DeleteAsync(long id, IdempotencyRequest? idempotency, Func<Transition, StoredAnswer> answer) =>
+        IdempotentAsync(idempotency, c => Delete(c, id), answer);
+
+    private Transition Delete(SqliteConnection c, long id)
     {
         var job = ReadJob(c, id);
         if (job is null)

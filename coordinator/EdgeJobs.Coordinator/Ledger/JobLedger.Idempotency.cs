@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -19,54 +20,96 @@ public enum IdempotencyResult
     KeyReused,
 }
 
+/// <summary>
+/// What an operation under an optional idempotency key came to: the answer to give, and what the
+/// operation did — only when it ran now, not when a stored answer was replayed or the key refused.
+/// </summary>
+public readonly struct Idempotent<T>
+{
+    private readonly T _outcome;
+
+    internal Idempotent(IdempotencyResult result, StoredAnswer? answer, T outcome)
+    {
+        Result = result;
+        Answer = answer;
+        _outcome = outcome;
+    }
+
+    public IdempotencyResult Result { get; }
+
+    /// <summary>The answer to give; null only for <see cref="IdempotencyResult.KeyReused"/>.</summary>
+    public StoredAnswer? Answer { get; }
+
+    /// <summary>
+    /// What the operation did, when it ran now. A replay ran nothing, so whatever follows an operation
+    /// (a log line, a kick, a push, a file removed) must not follow it again.
+    /// </summary>
+    public bool RanNow([MaybeNullWhen(false)] out T outcome)
+    {
+        outcome = _outcome;
+        return Result == IdempotencyResult.Fresh;
+    }
+}
+
 public sealed partial class JobLedger
 {
     /// <summary>
     /// Runs <paramref name="operation"/> at most once per idempotency key. The lookup, the operation and
     /// the stored answer share one transaction of the single writer, so concurrent replays of a key
     /// cannot both run it. Only successful (2xx) answers are stored: a refusal changed nothing, and
-    /// may succeed when retried.
+    /// may succeed when retried. <paramref name="answer"/> must be pure: like the operation, it may run
+    /// twice (the first run rolled back).
     /// </summary>
-    internal Task<(IdempotencyResult Result, StoredAnswer? Answer)> IdempotentAsync(
-        IdempotencyRequest? request, Func<SqliteConnection, StoredAnswer> operation) => WriteAsync(c =>
+    private Task<Idempotent<T>> IdempotentAsync<T>(IdempotencyRequest? request, Func<SqliteConnection, T> operation, Func<T, StoredAnswer> answer)
     {
         if (request is null)
         {
-            return (IdempotencyResult.Fresh, (StoredAnswer?)operation(c));
+            return WriteThenAnswerAsync(operation, answer);
         }
 
-        var now = Now();
-        var stored = c.QuerySingleOrDefault<StoredKeyRow>(
-            "SELECT fingerprint, status, location, body FROM idempotency_keys WHERE owner = @Owner AND key = @Key AND expires_at > @Now",
-            new { request.Owner, request.Key, Now = now });
-        if (stored is not null)
+        return WriteAsync(c =>
         {
-            return stored.Fingerprint == request.Fingerprint
-                ? (IdempotencyResult.Replayed, new StoredAnswer(stored.Status, stored.Location, stored.Body))
-                : (IdempotencyResult.KeyReused, null);
-        }
-
-        var answer = operation(c);
-        if (answer.Status is >= 200 and < 300)
-        {
-            c.Execute("""
-                INSERT OR REPLACE INTO idempotency_keys (owner, key, fingerprint, status, location, body, created_at, expires_at)
-                VALUES (@Owner, @Key, @Fingerprint, @Status, @Location, @Body, @Now, @ExpiresAt)
-                """, new
+            var now = Now();
+            var stored = c.QuerySingleOrDefault<StoredKeyRow>(
+                "SELECT fingerprint, status, location, body FROM idempotency_keys WHERE owner = @Owner AND key = @Key AND expires_at > @Now",
+                new { request.Owner, request.Key, Now = now });
+            if (stored is not null)
             {
-                request.Owner,
-                request.Key,
-                request.Fingerprint,
-                answer.Status,
-                answer.Location,
-                answer.Body,
-                Now = now,
-                ExpiresAt = now + (long)request.KeepFor.TotalMilliseconds,
-            });
-        }
+                return stored.Fingerprint == request.Fingerprint
+                    ? new Idempotent<T>(IdempotencyResult.Replayed, new StoredAnswer(stored.Status, stored.Location, stored.Body), default!)
+                    : new Idempotent<T>(IdempotencyResult.KeyReused, null, default!);
+            }
 
-        return (IdempotencyResult.Fresh, answer);
-    });
+            var outcome = operation(c);
+            var given = answer(outcome);
+            if (given.Status is >= 200 and < 300)
+            {
+                c.Execute("""
+                    INSERT OR REPLACE INTO idempotency_keys (owner, key, fingerprint, status, location, body, created_at, expires_at)
+                    VALUES (@Owner, @Key, @Fingerprint, @Status, @Location, @Body, @Now, @ExpiresAt)
+                    """, new
+                {
+                    request.Owner,
+                    request.Key,
+                    request.Fingerprint,
+                    given.Status,
+                    given.Location,
+                    given.Body,
+                    Now = now,
+                    ExpiresAt = now + (long)request.KeepFor.TotalMilliseconds,
+                });
+            }
+
+            return new Idempotent<T>(IdempotencyResult.Fresh, given, outcome);
+        });
+    }
+
+    /// <summary>No key, nothing to store: the answer is shaped once the write is done, off the writer's thread.</summary>
+    private async Task<Idempotent<T>> WriteThenAnswerAsync<T>(Func<SqliteConnection, T> operation, Func<T, StoredAnswer> answer)
+    {
+        var outcome = await WriteAsync(operation).ConfigureAwait(false);
+        return new Idempotent<T>(IdempotencyResult.Fresh, answer(outcome), outcome);
+    }
 
     /// <summary>Forgets idempotency keys past their lifetime.</summary>
     public Task<int> PurgeIdempotencyKeysAsync() =>

@@ -18,6 +18,14 @@ public sealed partial class JobLedger
     public Task<SubmitOutcome> SubmitAsync(NewJob job, SubmitPolicy policy) => WriteAsync(c => Submit(c, job, policy));
 
     /// <summary>
+    /// Submits under <paramref name="policy"/> (see <see cref="SubmitAsync(NewJob, SubmitPolicy)"/>), at most
+    /// once per <paramref name="idempotency"/> key; <paramref name="answer"/> shapes the answer that is
+    /// given, and stored with the job for replays.
+    /// </summary>
+    public Task<Idempotent<SubmitOutcome>> SubmitAsync(NewJob job, SubmitPolicy policy, IdempotencyRequest? idempotency, Func<SubmitOutcome, StoredAnswer> answer) =>
+        IdempotentAsync(idempotency, c => Submit(c, job, policy), answer);
+
+    /// <summary>
     /// The job a submit would repeat: active (the job_states flag, looked up by key: an IN list built a
     /// temporary B-tree on every submit), or completed within the lookback with its artifact, if that is asked for.
     /// </summary>
@@ -31,7 +39,7 @@ public sealed partial class JobLedger
         LIMIT 1
         """;
 
-    internal SubmitOutcome Submit(SqliteConnection c, NewJob job, SubmitPolicy policy)
+    private SubmitOutcome Submit(SqliteConnection c, NewJob job, SubmitPolicy policy)
     {
         var now = Now();
         if (job.DedupKey is { } key && !policy.Force)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using static EdgeJobs.Coordinator.Ledger.SqliteNative;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -25,7 +24,7 @@ internal sealed unsafe class RawStatement : IDisposable
         var utf8 = Encoding.UTF8.GetBytes(sql);
         fixed (byte* text = utf8)
         {
-            Check(Prepare(_db, text, utf8.Length, out _statement, IntPtr.Zero));
+            Check(Interop.Sqlite.sqlite3_prepare_v2(_db, text, utf8.Length, out _statement, IntPtr.Zero));
         }
     }
 
@@ -38,9 +37,9 @@ internal sealed unsafe class RawStatement : IDisposable
             var value = values[i];
             Check(value.Kind switch
             {
-                SqlValueKind.Null => BindNull(_statement, i + 1),
-                SqlValueKind.Integer => BindInt64(_statement, i + 1, value.Integer),
-                SqlValueKind.Real => BindDouble(_statement, i + 1, value.Real),
+                SqlValueKind.Null => Interop.Sqlite.sqlite3_bind_null(_statement, i + 1),
+                SqlValueKind.Integer => Interop.Sqlite.sqlite3_bind_int64(_statement, i + 1, value.Integer),
+                SqlValueKind.Real => Interop.Sqlite.sqlite3_bind_double(_statement, i + 1, value.Real),
                 _ => Bind(i + 1, value.Text!),
             });
         }
@@ -59,7 +58,7 @@ internal sealed unsafe class RawStatement : IDisposable
             fixed (byte* utf8 = buffer)
             {
                 // Transient: SQLite copies the text before returning, so the buffer can go.
-                return BindText(_statement, index, utf8, length, Transient);
+                return Interop.Sqlite.sqlite3_bind_text(_statement, index, utf8, length, Interop.Sqlite.SQLITE_TRANSIENT);
             }
         }
         finally
@@ -74,43 +73,43 @@ internal sealed unsafe class RawStatement : IDisposable
     /// <summary>The next row; false at the end.</summary>
     public bool Step()
     {
-        var rc = SqliteNative.Step(_statement);
-        if (rc == Row)
+        var rc = Interop.Sqlite.sqlite3_step(_statement);
+        if (rc == Interop.Sqlite.SQLITE_ROW)
         {
             return true;
         }
 
-        if (rc == Done)
+        if (rc == Interop.Sqlite.SQLITE_DONE)
         {
             return false;
         }
 
         var error = Error(rc);
-        SqliteNative.Reset(_statement);
+        Interop.Sqlite.sqlite3_reset(_statement);
         throw error;
     }
 
     /// <summary>Ready for the next run (bindings are overwritten by it).</summary>
-    public void Reset() => SqliteNative.Reset(_statement);
+    public void Reset() => Interop.Sqlite.sqlite3_reset(_statement);
 
     /// <summary>Rows changed by the last INSERT, UPDATE or DELETE on this connection.</summary>
-    public int Changes => SqliteNative.Changes(_db);
+    public int Changes => Interop.Sqlite.sqlite3_changes(_db);
 
     /// <summary>The rowid of the last row this connection inserted.</summary>
-    public long LastInsertRowId => SqliteNative.LastInsertRowId(_db);
+    public long LastInsertRowId => Interop.Sqlite.sqlite3_last_insert_rowid(_db);
 
-    public bool IsNull(int column) => ColumnType(_statement, column) == Null;
+    public bool IsNull(int column) => Interop.Sqlite.sqlite3_column_type(_statement, column) == Interop.Sqlite.SQLITE_NULL;
 
-    public long Int64(int column) => ColumnInt64(_statement, column);
+    public long Int64(int column) => Interop.Sqlite.sqlite3_column_int64(_statement, column);
 
-    public int Int32(int column) => (int)ColumnInt64(_statement, column);
+    public int Int32(int column) => (int)Interop.Sqlite.sqlite3_column_int64(_statement, column);
 
-    public double Double(int column) => ColumnDouble(_statement, column);
+    public double Double(int column) => Interop.Sqlite.sqlite3_column_double(_statement, column);
 
     public string String(int column)
     {
-        var text = ColumnText(_statement, column); // before ColumnBytes, as SQLite asks
-        return text is null ? "" : Encoding.UTF8.GetString(text, ColumnBytes(_statement, column));
+        var text = Interop.Sqlite.sqlite3_column_text(_statement, column); // before sqlite3_column_bytes, as SQLite asks
+        return text is null ? "" : Encoding.UTF8.GetString(text, Interop.Sqlite.sqlite3_column_bytes(_statement, column));
     }
 
     public long? Int64OrNull(int column) => IsNull(column) ? null : Int64(column);
@@ -121,14 +120,14 @@ internal sealed unsafe class RawStatement : IDisposable
     {
         if (_statement != IntPtr.Zero)
         {
-            FinalizeStatement(_statement);
+            Interop.Sqlite.sqlite3_finalize(_statement);
             _statement = IntPtr.Zero;
         }
     }
 
     private void Check(int rc)
     {
-        if (rc != Ok)
+        if (rc != Interop.Sqlite.SQLITE_OK)
         {
             throw Error(rc);
         }
@@ -136,7 +135,7 @@ internal sealed unsafe class RawStatement : IDisposable
 
     private SqliteException Error(int rc)
     {
-        var message = ErrorMessage(_db);
-        return new SqliteException(message is null ? $"SQLite error {rc}" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)message), rc, ExtendedErrorCode(_db));
+        var message = Interop.Sqlite.sqlite3_errmsg(_db);
+        return new SqliteException(message is null ? $"SQLite error {rc}" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)message), rc, Interop.Sqlite.sqlite3_extended_errcode(_db));
     }
 }
