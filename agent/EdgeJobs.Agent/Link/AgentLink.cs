@@ -279,7 +279,8 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         {
             while (outgoing.TryRead(out var message))
             {
-                if (message is Finished { Artifact: not null } finished && runner.ArtifactPathOf(finished.JobId, finished.Fence) is { } path)
+                var send = message;
+                if (message is Finished { Artifact: { } artifact } finished && runner.ArtifactPathOf(finished.JobId, finished.Fence) is { } path)
                 {
                     if (colocationSecret is not null)
                     {
@@ -287,11 +288,12 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                     }
                     else
                     {
-                        await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                        var sha256 = await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                        send = finished with { Artifact = artifact with { Sha256 = sha256 } };
                     }
                 }
 
-                LinkFrames.Write(output, message, scratch);
+                LinkFrames.Write(output, send, scratch);
             }
 
             await output.FlushAsync(cancellation).ConfigureAwait(false);
@@ -299,12 +301,15 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     }
 
     /// <summary>
-    /// Sends the artifact in chunks ahead of its Finished. Reading and flushing one chunk at a time
-    /// keeps memory bounded however large the file is; a slow link slows the reads, not the heap.
+    /// Sends the artifact in chunks ahead of its Finished, hashing what it sends: the SHA-256 (hex) that
+    /// the Finished carries, so the coordinator checks every byte it received against what was read here.
+    /// Reading and flushing one chunk at a time keeps memory bounded however large the file is; a slow
+    /// link slows the reads, not the heap.
     /// </summary>
-    private static async Task StreamArtifactAsync(PipeWriter output, Finished finished, string path, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
+    private static async Task<string> StreamArtifactAsync(PipeWriter output, Finished finished, string path, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var chunk = new byte[LinkProtocol.ArtifactChunkBytes];
         long offset = 0;
         do
@@ -315,11 +320,14 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 break;
             }
 
+            hash.AppendData(chunk, 0, read);
             LinkFrames.Write(output, new ArtifactChunk(finished.JobId, finished.Fence, offset, chunk[..read]), scratch);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
             offset += read;
         }
         while (offset < finished.Artifact!.SizeBytes);
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>A heartbeat every interval, or sooner (at most every 100 ms) when something noteworthy happened.</summary>

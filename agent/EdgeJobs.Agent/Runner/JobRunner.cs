@@ -209,7 +209,11 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
     /// <summary>
     /// Moves the artifact out of the work dir (which is removed now) into the outbox, where it waits
-    /// until acknowledged, and computes its SHA-256 for the coordinator to verify.
+    /// until acknowledged. Handed over by rename (the agent in the coordinator's process), it is hashed
+    /// and synced here, since the coordinator trusts that hash and owns no copy of its own. Streamed to a
+    /// remote coordinator, it is hashed by the link as it is sent (<see cref="ArtifactInfo.Sha256"/> is
+    /// empty until then) and synced only by the coordinator, whose copy is the durable one: one read of
+    /// the file and one durable write in all.
     /// </summary>
     private async Task<(ArtifactInfo, string)> KeepArtifactAsync(RunningJob job, string path, string fileName)
     {
@@ -217,14 +221,15 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
         Directory.CreateDirectory(outbox);
         var kept = Path.Combine(outbox, $"{job.JobId}-{job.Fence}");
         File.Move(path, kept, overwrite: true);
-        var hashing = Task.Run(() => Sha256Of(kept, job.Cancellation.Token), job.Cancellation.Token);
-        if (options.ColocationSecret is not null)
+        if (options.ColocationSecret is null)
         {
-            // Handed over by rename, the file must be on disk before the coordinator records it: sync it
-            // here while it is being hashed rather than after, in the coordinator.
-            await Task.Run(() => SyncToDisk(kept), job.Cancellation.Token).ConfigureAwait(false);
+            return (new ArtifactInfo(fileName, new FileInfo(kept).Length, ""), kept);
         }
 
+        var hashing = Task.Run(() => Sha256Of(kept, job.Cancellation.Token), job.Cancellation.Token);
+
+        // On disk before the coordinator records it: synced while it is being hashed rather than after.
+        await Task.Run(() => SyncToDisk(kept), job.Cancellation.Token).ConfigureAwait(false);
         var (length, hash) = await hashing.ConfigureAwait(false);
         return (new ArtifactInfo(fileName, length, hash), kept);
     }

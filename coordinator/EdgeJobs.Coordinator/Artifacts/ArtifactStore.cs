@@ -64,8 +64,17 @@ internal sealed class ArtifactStore
     /// <summary>One upload in progress: appended in order and hashed as it arrives — or a file adopted whole.</summary>
     public sealed class Upload : IDisposable
     {
+        /// <summary>
+        /// Every this many bytes, writeback of what arrived is started (not awaited): the disk writes while
+        /// the link still delivers, instead of all of it in the seal's fdatasync after the last chunk
+        /// (measured on a 268 MB NDVI from a remote agent: the seal took ~0.6 s of a 1.4 s upload).
+        /// </summary>
+        private const long WritebackBytes = 8 << 20;
+
         private readonly FileStream? _file;
         private readonly IncrementalHash? _hash;
+        private long _writebackFrom;
+        private bool _writebackUnsupported;
 
         public Upload(string path)
         {
@@ -101,6 +110,23 @@ internal sealed class ArtifactStore
             _file.Write(data);
             _hash!.AppendData(data);
             Length += data.Length;
+            if (Length - _writebackFrom >= WritebackBytes)
+            {
+                StartWriteback();
+            }
+        }
+
+        private void StartWriteback()
+        {
+            _file!.Flush();
+            if (!_writebackUnsupported && OperatingSystem.IsLinux()
+                && Interop.Libc.sync_file_range((int)_file.SafeFileHandle.DangerousGetHandle(), _writebackFrom, Length - _writebackFrom, Interop.Libc.SYNC_FILE_RANGE_WRITE) != 0)
+            {
+                // Only a hint (a file system without it, an interrupted call): the seal's fdatasync is what counts.
+                _writebackUnsupported = true;
+            }
+
+            _writebackFrom = Length;
         }
 
         /// <summary>Flushes to disk and closes; returns the SHA-256 (hex), or null for an adopted file (not hashed here).</summary>

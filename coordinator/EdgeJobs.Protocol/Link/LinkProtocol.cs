@@ -9,7 +9,7 @@ public static class LinkProtocol
     public const int MaxFrameBytes = 4 << 20;
 
     /// <summary>Artifact bytes per chunk frame: large enough to stream fast, far below the frame limit.</summary>
-    public const int ArtifactChunkBytes = 256 << 10;
+    public const int ArtifactChunkBytes = 64 << 10;
 
     /// <summary>How long a new connection has to send its Hello.</summary>
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
