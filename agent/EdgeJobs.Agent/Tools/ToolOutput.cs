@@ -49,7 +49,7 @@ public sealed class ToolOutput
                 Measure();
             }
 
-            return new OutputReport(Name, _bytes, _blocksDone, _blocksTotal, _files);
+            return new OutputReport(Name, _bytes, _blocksDone, _blocksTotal ?? OutputReport.UnknownTotal, _files);
         }
     }
 

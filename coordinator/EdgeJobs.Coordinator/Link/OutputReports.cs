@@ -4,8 +4,9 @@ using EdgeJobs.Protocol.Link;
 namespace EdgeJobs.Coordinator.Link;
 
 /// <summary>
-/// An agent's per-output progress as the ledger stores it. Bounded here, since the numbers come from another
-/// machine: a buggy agent cannot fill the ledger with names or make the API show negative sizes.
+/// An agent's per-output progress as the ledger stores it: a negative block total is unknown (null). Bounded
+/// here, since the numbers come from another machine: a buggy agent cannot fill the ledger with names or make
+/// the API show negative sizes.
 /// </summary>
 internal static class OutputReports
 {
@@ -24,5 +25,5 @@ internal static class OutputReports
                 .DistinctBy(r => r.Name, StringComparer.Ordinal)
                 .Take(MaxPerJob)
                 .Select(r => new OutputProgress(r.Name, Math.Max(0, r.BytesWritten), Math.Max(0, r.BlocksDone),
-                    r.BlocksTotal is { } total ? Math.Max(0, total) : null, Math.Max(0, r.Files)))];
+                    r.BlocksTotal >= 0 ? r.BlocksTotal : null, Math.Max(0, r.Files)))];
 }

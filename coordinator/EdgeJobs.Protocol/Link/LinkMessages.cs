@@ -115,12 +115,20 @@ public sealed partial record LeaseReport(
 /// <summary>
 /// Progress of one output a job writes, keyed by <see cref="Name"/> (the file name its artifact is offered
 /// under). <see cref="BytesWritten"/> is the output file's size on disk so far; <see cref="BlocksDone"/>
-/// counts the tool's units of work on it (strips, 1 MiB blocks) of <see cref="BlocksTotal"/>, null when
-/// the tool cannot tell (GDAL's CreateCopy and warp report only a fraction); <see cref="Files"/> the files
-/// it consists of so far. Null in messages from agents older than per-output progress.
+/// counts the tool's units of work on it (strips, 1 MiB blocks) of <see cref="BlocksTotal"/>, or
+/// <see cref="UnknownTotal"/> when the tool cannot tell (GDAL's CreateCopy and warp report only a fraction);
+/// <see cref="Files"/> the files it consists of so far. Null in messages from agents older than per-output progress.
 /// </summary>
+/// <remarks>
+/// Not a <c>long?</c>: MemoryPack copies a nullable struct's bytes as they lie in memory, padding included, so
+/// equal messages could encode to different bytes.
+/// </remarks>
 [MemoryPackable]
-public sealed partial record OutputReport(string Name, long BytesWritten, long BlocksDone, long? BlocksTotal, int Files);
+public sealed partial record OutputReport(string Name, long BytesWritten, long BlocksDone, long BlocksTotal, int Files)
+{
+    /// <summary>The <see cref="BlocksTotal"/> of an output whose tool cannot count its blocks.</summary>
+    public const long UnknownTotal = -1;
+}
 
 [MemoryPackable]
 public sealed partial record Renewed(LeaseVerdict[] Leases) : ILinkMessage;

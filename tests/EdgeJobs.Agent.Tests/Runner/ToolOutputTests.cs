@@ -13,7 +13,7 @@ public class ToolOutputTests
         var path = dir.File("out.tif");
         var output = outputs.Add("a.tif", path);
 
-        await Assert.That(outputs.Reports()![0]).IsEqualTo(new EdgeJobs.Protocol.Link.OutputReport("a.tif", 0, 0, null, 0));
+        await Assert.That(outputs.Reports()![0]).IsEqualTo(new EdgeJobs.Protocol.Link.OutputReport("a.tif", 0, 0, EdgeJobs.Protocol.Link.OutputReport.UnknownTotal, 0));
         await File.WriteAllBytesAsync(path, new byte[10]);
         output.SetBlocks(1, 3);
         await Assert.That(outputs.Reports()![0]).IsEqualTo(new EdgeJobs.Protocol.Link.OutputReport("a.tif", 10, 1, 3, 1));
