@@ -15,9 +15,9 @@ internal static class StripPipeline
     /// <param name="workers">Threads; at most one per strip.</param>
     /// <param name="createWorker">Makes one worker's state (its own datasets and buffers).</param>
     /// <param name="process">Processes rows [y, y + rows) with a worker's state.</param>
-    /// <param name="progress">The fraction of strips done, after each strip (called from the workers, one at a time).</param>
+    /// <param name="progress">Strips done and strips in all, after each strip (called from the workers, one at a time).</param>
     public static void Run<TWorker>(int height, int rowsPerStrip, int workers, Func<TWorker> createWorker, Action<TWorker, int, int> process,
-        Action<double> progress, CancellationToken cancellation)
+        Action<int, int> progress, CancellationToken cancellation)
         where TWorker : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerStrip);
@@ -36,10 +36,12 @@ internal static class StripPipeline
             {
                 var y = strip * rowsPerStrip;
                 process(worker, y, Math.Min(rowsPerStrip, height - y));
-                var finished = Interlocked.Increment(ref done);
+                Interlocked.Increment(ref done);
                 lock (progressGate)
                 {
-                    progress((double)finished / strips);
+                    // Read under the lock, not taken from the increment: a worker that increments first may
+                    // report last, and the count must never go back (the last report says every strip is done).
+                    progress(Volatile.Read(ref done), strips);
                 }
             }
         }

@@ -93,8 +93,18 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 job.Cancellation.Token)
             {
                 RasterThreads = options.RasterThreads,
+                Outputs = job.Outputs,
             };
-            await tool.RunAsync(context).ConfigureAwait(false);
+            try
+            {
+                await tool.RunAsync(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Sizes as the tool left them, before its artifact moves to the outbox and its work dir goes.
+                job.Outputs.Seal();
+            }
+
             if (context.Artifact is { } artifact)
             {
                 var (info, kept) = await KeepArtifactAsync(job, artifact.Path, artifact.FileName).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using EdgeJobs.Agent.Tools;
 using EdgeJobs.Protocol.Link;
 
 namespace EdgeJobs.Agent.Runner;
@@ -24,6 +25,9 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     public long Fence { get; } = grant.Fence;
 
     public Grant Grant { get; } = grant;
+
+    /// <summary>The outputs the tool declared, measured for each report.</summary>
+    public ToolOutputs Outputs { get; } = new();
 
     public CancellationTokenSource Cancellation { get; } = new();
 
@@ -76,6 +80,8 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     /// <summary>The report for the next heartbeat: everything unacknowledged is (re)sent.</summary>
     public LeaseReport TakeReport()
     {
+        // Measured outside the lock: a tool logging a line need not wait for a stat of its output.
+        var outputs = Outputs.Reports();
         lock (_gate)
         {
             if (_dropped > 0)
@@ -85,7 +91,7 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
             }
 
             _inFlight = _lines.Count;
-            return new LeaseReport(JobId, Fence, _percent, _phase, [.. _lines], StopRequested, _firstSeq);
+            return new LeaseReport(JobId, Fence, _percent, _phase, [.. _lines], StopRequested, _firstSeq, outputs);
         }
     }
 
@@ -118,13 +124,15 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     /// <summary>The artifact file waiting in the outbox until the coordinator acknowledges the result.</summary>
     public string? ArtifactPath { get; private set; }
 
-    /// <summary>Seals the result, with every line not yet acknowledged as its final lines.</summary>
+    /// <summary>Seals the result, with every line not yet acknowledged as its final lines and the outputs' final sizes.</summary>
     public Finished Finish(AttemptOutcome outcome, string? code, string? message, ArtifactInfo? artifact = null, string? artifactPath = null)
     {
+        Outputs.Seal();
+        var outputs = Outputs.Reports();
         lock (_gate)
         {
             ArtifactPath = artifactPath;
-            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact, _firstSeq);
+            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact, _firstSeq, outputs);
             _lines.Clear();
             _inFlight = 0;
             Result = result;

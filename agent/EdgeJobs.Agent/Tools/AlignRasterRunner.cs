@@ -26,6 +26,8 @@ public sealed class AlignRasterRunner() : GdalAgentTool<AlignRasterParams>(Align
         var referencePath = InputFiles.Resolve(context, "$.params.reference_path", p.ReferencePath);
         context.ReportProgress(0, "reading");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var artifactName = Path.GetFileNameWithoutExtension(p.SourcePath) + ".aligned.tif";
+        context.TrackOutput(file, artifactName);
         using (var reference = GdalDataset.OpenRead(referencePath))
         using (var source = GdalDataset.OpenRead(sourcePath))
         {
@@ -93,7 +95,7 @@ public sealed class AlignRasterRunner() : GdalAgentTool<AlignRasterParams>(Align
             using var cog = GdalDataset.CreateCopy("COG", file, aligned, BuildRunner.DefaultOptions(context.RasterThreads), f => context.ReportProgress(80 + (20 * f), "writing"), context.Cancellation);
         }
 
-        OutputFiles.Deliver(context, file, AlignRasterTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.SourcePath) + ".aligned.tif");
+        OutputFiles.Deliver(context, file, AlignRasterTool.Instance.OutputPath(context.ParamsJson), artifactName);
     }
 
     /// <summary>Band <paramref name="band"/> of a region as float, nodata as NaN.</summary>

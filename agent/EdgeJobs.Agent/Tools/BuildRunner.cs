@@ -16,13 +16,15 @@ public sealed class BuildRunner() : GdalAgentTool<BuildParams>(BuildTool.Instanc
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var name = Path.GetFileNameWithoutExtension(p.Path) + ".cog.tif";
+        context.TrackOutput(file, name);
         using (var source = GdalDataset.OpenRead(input))
         {
             using var cog = GdalDataset.CreateCopy("COG", file, source, Options(p, context.RasterThreads), f => context.ReportProgress(100 * f, "building"), context.Cancellation);
             context.Log($"built a COG of {source.Width}x{source.Height}, {source.BandCount} band(s), {p.Compression}");
         }
 
-        OutputFiles.Deliver(context, file, BuildTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Path) + ".cog.tif");
+        OutputFiles.Deliver(context, file, BuildTool.Instance.OutputPath(context.ParamsJson), name);
     }
 
     /// <summary>The COG creation options the other tools use: build's defaults.</summary>

@@ -11,6 +11,8 @@ public sealed class InfoRunner() : GdalAgentTool<InfoParams>(InfoTool.Instance)
     {
         var path = InputFiles.Resolve(context, "$.params.path", p.Path);
         var output = Path.Combine(context.WorkDir, "info.json");
+        var name = Path.GetFileNameWithoutExtension(p.Path) + ".info.json";
+        context.TrackOutput(output, name);
         context.ReportProgress(0, "opening");
         using (var dataset = GdalDataset.OpenRead(path))
         using (var file = File.Create(output))
@@ -20,7 +22,7 @@ public sealed class InfoRunner() : GdalAgentTool<InfoParams>(InfoTool.Instance)
         }
 
         context.Log($"read {p.Path}");
-        context.SetArtifact(output, Path.GetFileNameWithoutExtension(p.Path) + ".info.json");
+        context.SetArtifact(output, name);
     }
 
     private static void WriteInfo(Utf8JsonWriter json, string relativePath, GdalDataset dataset, ToolContext context)

@@ -15,6 +15,8 @@ public sealed class MergeMultispectralRunner() : GdalAgentTool<MergeMultispectra
         context.ReportProgress(0, "opening");
         var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-multispectral takes single-band rasters");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var name = Path.GetFileNameWithoutExtension(p.Paths[0]) + ".stack.tif";
+        context.TrackOutput(file, name);
         try
         {
             using var stack = GdalUtilities.BuildVrt(Path.Combine(context.WorkDir, "stack.vrt"), sources, ["-separate"]);
@@ -26,6 +28,6 @@ public sealed class MergeMultispectralRunner() : GdalAgentTool<MergeMultispectra
         }
 
         context.Log($"stacked {p.Paths.Length} bands");
-        OutputFiles.Deliver(context, file, MergeMultispectralTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Paths[0]) + ".stack.tif");
+        OutputFiles.Deliver(context, file, MergeMultispectralTool.Instance.OutputPath(context.ParamsJson), name);
     }
 }

@@ -25,13 +25,14 @@ public sealed class MergeTerrainRunner() : GdalAgentTool<MergeTerrainParams>(Mer
         context.ReportProgress(0, "opening");
         var sources = RasterInputs.OpenSingleBand(context, p.Paths, "merge-terrain takes single-band elevation rasters");
         var file = Path.Combine(context.WorkDir, "result.tif");
-        var product = "mosaic";
+        var product = DemArguments(p)?.Processing ?? "mosaic";
+        var name = $"{Path.GetFileNameWithoutExtension(p.Paths[0])}.{product}.tif";
+        context.TrackOutput(file, name);
         try
         {
             using var mosaic = GdalUtilities.BuildVrt(Path.Combine(context.WorkDir, "mosaic.vrt"), sources, []);
             if (DemArguments(p) is var (processing, args))
             {
-                product = processing;
                 var derived = Path.Combine(context.WorkDir, processing + ".tif");
                 using var dem = GdalUtilities.DemProcessing(derived, mosaic, processing, ["-of", "GTiff", "-co", "TILED=YES", .. args],
                     f => context.ReportProgress(70 * f, processing), context.Cancellation);
@@ -48,6 +49,6 @@ public sealed class MergeTerrainRunner() : GdalAgentTool<MergeTerrainParams>(Mer
         }
 
         context.Log($"{product} of {p.Paths.Length} DEM(s)");
-        OutputFiles.Deliver(context, file, MergeTerrainTool.Instance.OutputPath(context.ParamsJson), $"{Path.GetFileNameWithoutExtension(p.Paths[0])}.{product}.tif");
+        OutputFiles.Deliver(context, file, MergeTerrainTool.Instance.OutputPath(context.ParamsJson), name);
     }
 }

@@ -13,6 +13,8 @@ public sealed class NcToGeoTiffRunner() : GdalAgentTool<NcToGeoTiffParams>(NcToG
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var name = $"{Path.GetFileNameWithoutExtension(p.Path)}.{p.Variable}{(p.TimeIndex is { } i ? "." + i.ToString(CultureInfo.InvariantCulture) : "")}.tif";
+        context.TrackOutput(file, name);
         GdalDataset source;
         try
         {
@@ -55,7 +57,6 @@ public sealed class NcToGeoTiffRunner() : GdalAgentTool<NcToGeoTiffParams>(NcToG
             context.Log($"{p.Variable}: {output.BandCount} band(s) of {output.Width}x{output.Height}");
         }
 
-        var name = $"{Path.GetFileNameWithoutExtension(p.Path)}.{p.Variable}{(p.TimeIndex is { } i ? "." + i.ToString(CultureInfo.InvariantCulture) : "")}.tif";
         OutputFiles.Deliver(context, file, NcToGeoTiffTool.Instance.OutputPath(context.ParamsJson), name);
     }
 

@@ -17,6 +17,10 @@ public sealed class RandomArtifactRunner : IAgentTool
         var path = Path.Combine(context.WorkDir, "random.bin");
         var random = new Random(p.Seed);
         var block = new byte[BlockBytes];
+        var name = $"random-{p.Seed}-{p.Bytes}.bin";
+        var tracked = context.TrackOutput(path, name);
+        var blocks = (p.Bytes + BlockBytes - 1) / BlockBytes;
+        tracked.SetBlocks(0, blocks);
         context.ReportProgress(0, "writing");
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
         {
@@ -27,11 +31,12 @@ public sealed class RandomArtifactRunner : IAgentTool
                 random.NextBytes(block.AsSpan(0, count));
                 await file.WriteAsync(block.AsMemory(0, count), context.Cancellation).ConfigureAwait(false);
                 written += count;
+                tracked.SetBlocks((written + BlockBytes - 1) / BlockBytes, blocks);
                 context.ReportProgress(100.0 * written / p.Bytes, "writing");
             }
         }
 
         context.Log($"wrote {p.Bytes} bytes (seed {p.Seed})");
-        context.SetArtifact(path, $"random-{p.Seed}-{p.Bytes}.bin");
+        context.SetArtifact(path, name);
     }
 }

@@ -16,25 +16,27 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var name = Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif";
+        var tracked = context.TrackOutput(file, name);
         using (var source = GdalDataset.OpenRead(input))
         {
             var plan = ExportPlan.Create(p, source);
             if (plan.IsPlainCopy)
             {
+                // GDAL's copy reports a fraction only: the output's bytes are tracked, its blocks are not.
                 using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads),
                     f => context.ReportProgress(100 * f, "copying"), context.Cancellation);
             }
             else
             {
-                Compute(context, p, input, source, plan, file);
+                Compute(context, p, input, source, plan, file, tracked);
             }
         }
 
-        OutputFiles.Deliver(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson),
-            Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif");
+        OutputFiles.Deliver(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson), name);
     }
 
-    private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file)
+    private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file, ToolOutput tracked)
     {
         var (width, height) = (source.Width, source.Height);
         using (var output = GdalDataset.Create("GTiff", file, width, height, plan.OutputBands, plan.OutputType, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads)))
@@ -64,7 +66,11 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
                 StripPipeline.Run(height, plan.RowsPerStrip(width), context.RasterThreads,
                     () => new ExportWorker(input, plan, width),
                     (worker, y, rows) => worker.Process(y, rows, output, gate),
-                    fraction => context.ReportProgress(95 * fraction, "computing"),
+                    (done, strips) =>
+                    {
+                        tracked.SetBlocks(done, strips);
+                        context.ReportProgress(95.0 * done / strips, "computing");
+                    },
                     context.Cancellation);
             }
             catch (OperationCanceledException)

@@ -39,6 +39,8 @@ public sealed class ReprojectRunner() : GdalAgentTool<ReprojectParams>(Reproject
         context.ReportProgress(0, "opening");
         var warped = Path.Combine(context.WorkDir, "warped.tif");
         var file = Path.Combine(context.WorkDir, "result.tif");
+        var name = Path.GetFileNameWithoutExtension(p.Path) + ".warped.tif";
+        context.TrackOutput(file, name); // the warp's intermediate file is not the output: its bytes do not count
         using (var source = GdalDataset.OpenRead(input))
         {
             // Warp to a plain tiled GeoTIFF, then lay it out as a COG with overviews.
@@ -50,6 +52,6 @@ public sealed class ReprojectRunner() : GdalAgentTool<ReprojectParams>(Reproject
         }
 
         File.Delete(warped);
-        OutputFiles.Deliver(context, file, ReprojectTool.Instance.OutputPath(context.ParamsJson), Path.GetFileNameWithoutExtension(p.Path) + ".warped.tif");
+        OutputFiles.Deliver(context, file, ReprojectTool.Instance.OutputPath(context.ParamsJson), name);
     }
 }

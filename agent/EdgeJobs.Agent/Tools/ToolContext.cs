@@ -46,6 +46,16 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
 
     public void Log(string line) => log(line);
 
+    /// <summary>The outputs this attempt declared; the runner shares them with the lease's heartbeats.</summary>
+    internal ToolOutputs Outputs { get; init; } = new();
+
+    /// <summary>
+    /// Declares an output the tool writes at <paramref name="path"/>, reported as <paramref name="name"/> in the
+    /// job's progress from now on (its bytes and files read from the file at each heartbeat, and once more when
+    /// the tool ends). Name it as its artifact will be offered, so the key never changes during the run.
+    /// </summary>
+    public ToolOutput TrackOutput(string path, string name) => Outputs.Add(name, path);
+
     /// <summary>
     /// Makes a file in <see cref="WorkDir"/> the job's artifact. After the tool succeeds, it is streamed
     /// to the coordinator, verified there by SHA-256, and offered for download as <paramref name="fileName"/>.

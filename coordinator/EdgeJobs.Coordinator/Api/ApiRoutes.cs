@@ -50,6 +50,7 @@ internal static class ApiRoutes
         v1.MapGet("/jobs/{id}/events", (HttpContext http, string id) => jobs.EventsAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/artifact", (HttpContext http, string id) => jobs.ArtifactAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read);
+        v1.MapGet("/jobs/{id}/progress", (HttpContext http, string id) => jobs.ProgressAsync(http, id)).AddEndpointFilter(read);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write);
         v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);

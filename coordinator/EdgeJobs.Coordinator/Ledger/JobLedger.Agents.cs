@@ -3,15 +3,16 @@ using EdgeJobs.Protocol.Jobs;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
-/// <summary>One held lease as an agent's heartbeat reports it.</summary>
-public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged, long FirstLogSeq = 0);
+/// <summary>One held lease as an agent's heartbeat reports it; <see cref="Outputs"/> null from agents that do not report them.</summary>
+public sealed record LeaseHeartbeat(long JobId, long Fence, ProgressReport Progress, IReadOnlyList<string> NewLogLines, bool StopAcknowledged, long FirstLogSeq = 0,
+    IReadOnlyList<OutputProgress>? Outputs = null);
 
 // What agents drive in bulk: a whole heartbeat in one transaction, timeouts, and node bookkeeping.
 public sealed partial class JobLedger
 {
     /// <summary>
-    /// Applies a heartbeat: renews every lease still held under its fence, stores progress and log
-    /// lines, records acknowledged stops, and stamps the node's heartbeat — one transaction. Returns
+    /// Applies a heartbeat: renews every lease still held under its fence, stores progress (per output too)
+    /// and log lines, records acknowledged stops, and stamps the node's heartbeat — one transaction. Returns
     /// each lease's state afterwards (null when the lease is gone: fenced, finished or deleted).
     /// </summary>
     public Task<IReadOnlyList<(long JobId, long Fence, JobState? State)>> ApplyHeartbeatAsync(long nodeId, IReadOnlyList<LeaseHeartbeat> leases) =>
@@ -32,6 +33,11 @@ public sealed partial class JobLedger
                 }
 
                 var renewed = Renew(c, lease.JobId, lease.Fence, lease.Progress);
+                if (renewed.IsOk && lease.Outputs is { Count: > 0 } outputs)
+                {
+                    RecordOutputs(c, lease.JobId, renewed.Job!.Attempt, outputs);
+                }
+
                 verdicts.Add((lease.JobId, lease.Fence, renewed.IsOk ? renewed.State : null));
             }
 
@@ -62,8 +68,12 @@ public sealed partial class JobLedger
     });
 
     /// <summary>An attempt's end with its last log lines, in one transaction (so a retried report cannot duplicate lines).</summary>
-    /// <remarks>A verified <paramref name="artifact"/> is recorded in the same transaction, only if the job completed.</remarks>
-    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null, long firstLogSeq = 0) => WriteAsync(c =>
+    /// <remarks>
+    /// A verified <paramref name="artifact"/> is recorded in the same transaction, only if the job completed;
+    /// the attempt's final <paramref name="outputs"/> whenever the end is applied (a stopped job keeps what it had written).
+    /// </remarks>
+    public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null, long firstLogSeq = 0,
+        IReadOnlyList<OutputProgress>? outputs = null) => WriteAsync(c =>
     {
         if (finalLines.Count > 0)
         {
@@ -78,6 +88,11 @@ public sealed partial class JobLedger
         if (finished.IsOk && finished.State == JobState.Completed && artifact is not null)
         {
             RecordArtifact(c, jobId, artifact);
+        }
+
+        if (finished.IsOk && outputs is { Count: > 0 })
+        {
+            RecordOutputs(c, jobId, finished.Job!.Attempt, outputs);
         }
 
         return finished;

@@ -208,7 +208,8 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 session.Release(finished.JobId);
                 dispatcher.Kick();
                 var (report, artifact) = _artifacts.Complete(session, finished);
-                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq).ConfigureAwait(false);
+                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
+                    OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
                     artifacts.Delete(finished.JobId);
@@ -235,7 +236,8 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
     private async Task HeartbeatAsync(AgentSession session, Heartbeat heartbeat)
     {
         var reports = heartbeat.Leases
-            .Select(l => new LeaseHeartbeat(l.JobId, l.Fence, new ProgressReport(l.Percent, l.Phase), l.NewLogLines, l.StopAcknowledged, l.FirstLogSeq))
+            .Select(l => new LeaseHeartbeat(l.JobId, l.Fence, new ProgressReport(l.Percent, l.Phase), l.NewLogLines, l.StopAcknowledged, l.FirstLogSeq,
+                OutputReports.ToLedger(l.Outputs)))
             .ToList();
         var states = await ledger.ApplyHeartbeatAsync(session.NodeId, reports).ConfigureAwait(false);
         var verdicts = new LeaseVerdict[states.Count];

@@ -10,11 +10,13 @@ namespace EdgeJobs.Protocol.Link;
 //                                           ◀──  Grant(job, attempt, fence, tool, params, deadline)   (pushed)
 //   Accept(job, fence) | Reject(...)        ──▶  running only now
 //   Heartbeat(every lease: fence,           ──▶  renew leases, store progress and log lines
-//             progress, new log lines)      ◀──  Renewed(verdict per lease: continue | stop | lost)
+//             progress, new log lines,      ◀──  Renewed(verdict per lease: continue | stop | lost)
+//             progress per output)
 //                                           ◀──  Stop(job, fence)                                      (pushed)
 //   ArtifactChunk(job, fence, offset, bytes)──▶  appended to a part file, hashed as it arrives
 //   Finished(job, fence, outcome, error,    ──▶  apply under the fence; the artifact is verified
-//            artifact size + sha256)              (size, SHA-256) and renamed into place
+//            artifact size + sha256,              (size, SHA-256) and renamed into place
+//            final output sizes)
 //                                           ◀──  FinishAck(job, fence, applied)   (the agent may forget it now)
 //   ArtifactFile(job, fence, path, secret)  ──▶  instead of chunks, from the agent embedded in `edgejobs up`
 //                                                only: the file is renamed into place, not copied
@@ -22,7 +24,10 @@ namespace EdgeJobs.Protocol.Link;
 //
 // Union tags and member order are frozen: agents on the edge upgrade after the coordinator.
 // LinkGoldenBytesTests fails if either changes. Add new messages with new tags; add members only at
-// the end of a message.
+// the end of a message. A message with a member appended is read by a newer side with the member's
+// default when an older side sent it, but an older side refuses a message with more members than it
+// knows (MemoryPack's default layout): hence coordinators first, and the protocol version stays 1.
+// Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs.
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(Hello))]
 [MemoryPackUnion(1, typeof(Welcome))]
@@ -104,7 +109,26 @@ public sealed partial record LeaseReport(
     string? Phase,
     string[] NewLogLines,
     bool StopAcknowledged,
-    long FirstLogSeq = 0);
+    long FirstLogSeq = 0,
+    OutputReport[]? Outputs = null);
+
+/// <summary>
+/// Progress of one output a job writes, keyed by <see cref="Name"/> (the file name its artifact is offered
+/// under). <see cref="BytesWritten"/> is the output file's size on disk so far; <see cref="BlocksDone"/>
+/// counts the tool's units of work on it (strips, 1 MiB blocks) of <see cref="BlocksTotal"/>, or
+/// <see cref="UnknownTotal"/> when the tool cannot tell (GDAL's CreateCopy and warp report only a fraction);
+/// <see cref="Files"/> the files it consists of so far. Null in messages from agents older than per-output progress.
+/// </summary>
+/// <remarks>
+/// Not a <c>long?</c>: MemoryPack copies a nullable struct's bytes as they lie in memory, padding included, so
+/// equal messages could encode to different bytes.
+/// </remarks>
+[MemoryPackable]
+public sealed partial record OutputReport(string Name, long BytesWritten, long BlocksDone, long BlocksTotal, int Files)
+{
+    /// <summary>The <see cref="BlocksTotal"/> of an output whose tool cannot count its blocks.</summary>
+    public const long UnknownTotal = -1;
+}
 
 [MemoryPackable]
 public sealed partial record Renewed(LeaseVerdict[] Leases) : ILinkMessage;
@@ -135,7 +159,8 @@ public sealed partial record Finished(
     string? ErrorMessage,
     string[] FinalLogLines,
     ArtifactInfo? Artifact = null,
-    long FirstLogSeq = 0) : ILinkMessage;
+    long FirstLogSeq = 0,
+    OutputReport[]? Outputs = null) : ILinkMessage;
 
 /// <summary>The artifact whose chunks preceded a Finished: its file name, size and SHA-256 (hex).</summary>
 [MemoryPackable]

@@ -19,6 +19,7 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(JobListDto))]
 [JsonSerializable(typeof(JobEventListDto))]
 [JsonSerializable(typeof(JobLogDto))]
+[JsonSerializable(typeof(JobProgressDto))]
 [JsonSerializable(typeof(DeletedDto))]
 [JsonSerializable(typeof(ToolDto))]
 [JsonSerializable(typeof(ToolListDto))]

@@ -21,6 +21,7 @@ public class AuthMatrixTests
         yield return () => ("GET", "v1/jobs/{id}", null, Needs.Read);
         yield return () => ("GET", "v1/jobs/{id}/events", null, Needs.Read);
         yield return () => ("GET", "v1/jobs/{id}/log", null, Needs.Read);
+        yield return () => ("GET", "v1/jobs/{id}/progress", null, Needs.Read);
         yield return () => ("POST", "v1/jobs/{id}/stop", null, Needs.Write);
         yield return () => ("DELETE", "v1/jobs/{id}", null, Needs.Write);
         yield return () => ("DELETE", "v1/jobs?status=terminal", null, Needs.Admin);
@@ -110,7 +111,7 @@ public class AuthMatrixTests
         var job = await api.SubmitAsync(api.Bob);
         var before = await api.SnapshotAsync();
 
-        foreach (var (method, path) in new[] { ("GET", $"v1/jobs/{job.Id}"), ("GET", $"v1/jobs/{job.Id}/events"), ("GET", $"v1/jobs/{job.Id}/log"), ("POST", $"v1/jobs/{job.Id}/stop"), ("DELETE", $"v1/jobs/{job.Id}") })
+        foreach (var (method, path) in new[] { ("GET", $"v1/jobs/{job.Id}"), ("GET", $"v1/jobs/{job.Id}/events"), ("GET", $"v1/jobs/{job.Id}/log"), ("GET", $"v1/jobs/{job.Id}/progress"), ("POST", $"v1/jobs/{job.Id}/stop"), ("DELETE", $"v1/jobs/{job.Id}") })
         {
             using var response = await api.SendAsync(new HttpMethod(method), path, api.Carol);
             await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.Forbidden);

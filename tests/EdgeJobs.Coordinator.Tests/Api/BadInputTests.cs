@@ -14,6 +14,7 @@ public class BadInputTests
             yield return () => ("GET", $"v1/jobs/{id}");
             yield return () => ("GET", $"v1/jobs/{id}/events");
             yield return () => ("GET", $"v1/jobs/{id}/log");
+            yield return () => ("GET", $"v1/jobs/{id}/progress");
             yield return () => ("POST", $"v1/jobs/{id}/stop");
             yield return () => ("DELETE", $"v1/jobs/{id}");
         }

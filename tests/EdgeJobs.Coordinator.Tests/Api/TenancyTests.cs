@@ -35,6 +35,7 @@ public class TenancyTests
     [Arguments("GET", "")]
     [Arguments("GET", "/events")]
     [Arguments("GET", "/log")]
+    [Arguments("GET", "/progress")]
     [Arguments("GET", "/artifact")]
     [Arguments("POST", "/stop")]
     public async Task another_org_s_job_is_not_found_even_for_that_org_s_admin(string method, string suffix)

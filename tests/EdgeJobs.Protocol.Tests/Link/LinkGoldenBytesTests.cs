@@ -19,10 +19,10 @@ public class LinkGoldenBytesTests
         yield return () => ("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000");
         yield return () => ("Accept", "12000000040207000000000000000300000000000000");
         yield return () => ("Reject", "1e000000050307000000000000000300000000000000fbffffff0400000062757379");
-        yield return () => ("Heartbeat", "4e00000006020100000007070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff010000006201090000000000000001000000");
+        yield return () => ("Heartbeat", "7c00000006020100000008070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620109000000000000000100000005faffffff05000000612e7469660010000000000000020000000000000008000000000000000100000001000000");
         yield return () => ("Renewed", "18000000070101000000030700000000000000030000000000000002");
         yield return () => ("Stop", "12000000080207000000000000000300000000000000");
-        yield return () => ("Finished", "7000000009080700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff0200000061620500000000000000");
+        yield return () => ("Finished", "9e00000009090700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff02000000616205000000000000000100000005faffffff05000000612e7469660a000000000000000000000000000000ffffffffffffffff01000000");
         yield return () => ("FinishAck", "130000000a030700000000000000030000000000000001");
         yield return () => ("Draining", "020000000b00");
         yield return () => ("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203");
@@ -79,6 +79,38 @@ public class LinkGoldenBytesTests
         await Assert.That(heartbeat.FreeSlots).IsEqualTo(1);
         await Assert.That(finished.FirstLogSeq).IsEqualTo(0);
         await Assert.That(finished.Artifact!.FileName).IsEqualTo("a.tif");
+    }
+
+    /// <summary>
+    /// Heartbeat and Finished as agents sent them before per-output progress was appended: they still decode,
+    /// with no outputs (the coordinator then leaves the stored ones as they are).
+    /// </summary>
+    [Test]
+    public async Task messages_from_before_per_output_progress_still_decode()
+    {
+        var heartbeat = (Heartbeat)DecodeFrame("4e00000006020100000007070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff010000006201090000000000000001000000");
+        var finished = (Finished)DecodeFrame("7000000009080700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff0200000061620500000000000000");
+
+        await Assert.That(heartbeat.Leases[0].Outputs).IsNull();
+        await Assert.That(heartbeat.Leases[0].FirstLogSeq).IsEqualTo(9);
+        await Assert.That(heartbeat.Leases[0].StopAcknowledged).IsTrue();
+        await Assert.That(heartbeat.FreeSlots).IsEqualTo(1);
+        await Assert.That(finished.Outputs).IsNull();
+        await Assert.That(finished.FirstLogSeq).IsEqualTo(5);
+        await Assert.That(finished.Artifact!.SizeBytes).IsEqualTo(10);
+    }
+
+    /// <summary>Per-output progress round-trips with every value, an unknown block total included.</summary>
+    [Test]
+    public async Task per_output_progress_round_trips_in_heartbeats_and_finishes()
+    {
+        OutputReport[] outputs = [new("ms.ndvi.tif", 5_000_000_000, 12, 40, 1), new("b.cog.tif", 0, 0, OutputReport.UnknownTotal, 0)];
+        var heartbeat = (Heartbeat)DecodeFrame(Convert.ToHexString(LinkFrames.Encode(new Heartbeat([new LeaseReport(7, 3, 10, "computing", [], false, 1, outputs)], 2))));
+        var finished = (Finished)DecodeFrame(Convert.ToHexString(LinkFrames.Encode(new Finished(7, 3, AttemptOutcome.Succeeded, null, null, [], null, 1, outputs))));
+
+        await Assert.That(heartbeat.Leases[0].Outputs!).IsEquivalentTo(outputs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(finished.Outputs!).IsEquivalentTo(outputs, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(finished.Outputs![1].BlocksTotal).IsEqualTo(OutputReport.UnknownTotal);
     }
 
     /// <summary>
