@@ -288,7 +288,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                     }
                     else
                     {
-                        var sha256 = await StreamArtifactAsync(output, finished, path, scratch, cancellation).ConfigureAwait(false);
+                        var sha256 = await StreamArtifactAsync(output, finished, path, cancellation).ConfigureAwait(false);
                         send = finished with { Artifact = artifact with { Sha256 = sha256 } };
                     }
                 }
@@ -303,29 +303,34 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     /// <summary>
     /// Sends the artifact in chunks ahead of its Finished, hashing what it sends: the SHA-256 (hex) that
     /// the Finished carries, so the coordinator checks every byte it received against what was read here.
-    /// Reading and flushing one chunk at a time keeps memory bounded however large the file is; a slow
-    /// link slows the reads, not the heap.
+    /// Each chunk is read from the file straight into its frame in the link's buffer (no copy of its own)
+    /// and flushed before the next, which keeps memory bounded however large the file is: a slow link
+    /// slows the reads, not the heap.
     /// </summary>
-    private static async Task<string> StreamArtifactAsync(PipeWriter output, Finished finished, string path, ArrayBufferWriter<byte> scratch, CancellationToken cancellation)
+    private static async Task<string> StreamArtifactAsync(PipeWriter output, Finished finished, string path, CancellationToken cancellation)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var chunk = new byte[LinkProtocol.ArtifactChunkBytes];
+        var size = finished.Artifact!.SizeBytes;
         long offset = 0;
         do
         {
-            var read = await file.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellation).ConfigureAwait(false);
+            var frame = output.GetSpan(ArtifactChunkFrame.Overhead + LinkProtocol.ArtifactChunkBytes);
+            var room = (int)Math.Min(LinkProtocol.ArtifactChunkBytes, size - offset);
+            var data = frame.Slice(ArtifactChunkFrame.Overhead, room);
+            var read = room == 0 ? 0 : RandomAccess.Read(file, data, offset);
             if (read == 0 && offset > 0)
             {
-                break;
+                break; // the file shrank: the coordinator finds the size short and fails the attempt
             }
 
-            hash.AppendData(chunk, 0, read);
-            LinkFrames.Write(output, new ArtifactChunk(finished.JobId, finished.Fence, offset, chunk[..read]), scratch);
+            hash.AppendData(data[..read]);
+            ArtifactChunkFrame.WriteHeader(frame, finished.JobId, finished.Fence, offset, read);
+            output.Advance(ArtifactChunkFrame.Overhead + read);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
             offset += read;
         }
-        while (offset < finished.Artifact!.SizeBytes);
+        while (offset < size);
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

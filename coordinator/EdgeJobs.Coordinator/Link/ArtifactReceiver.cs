@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Ledger;
@@ -18,7 +19,7 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
     /// Appends a chunk to its upload. The first chunk (offset 0) checks the lease; chunks of a refused
     /// upload are dropped; an out-of-order offset is a broken peer and closes the link.
     /// </summary>
-    public async Task ReceiveChunkAsync(AgentSession session, ArtifactChunk chunk)
+    public async Task ReceiveChunkAsync(AgentSession session, ArtifactChunkHeader chunk, ReadOnlySequence<byte> data)
     {
         var key = (chunk.JobId, chunk.Fence);
         if (chunk.Offset == 0)
@@ -52,7 +53,7 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
             throw new InvalidDataException($"artifact chunk for job {chunk.JobId} at offset {chunk.Offset}, expected {upload.Length}");
         }
 
-        if (upload.Length + chunk.Data.Length > settings.MaxArtifactBytes)
+        if (upload.Length + data.Length > settings.MaxArtifactBytes)
         {
             // Refuse it: the Finished then finds no upload and the attempt fails with artifact_too_large.
             upload.Dispose();
@@ -61,7 +62,10 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
             return;
         }
 
-        upload.Append(chunk.Data);
+        foreach (var segment in data)
+        {
+            upload.Append(segment.Span);
+        }
     }
 
     /// <summary>

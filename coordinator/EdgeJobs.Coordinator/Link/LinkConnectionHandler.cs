@@ -125,9 +125,17 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 {
                     while (LinkFrames.TryParseFrame(ref buffer, LinkProtocol.MaxFrameBytes, out var payload))
                     {
+                        if (ArtifactChunkFrame.TryRead(payload, out var chunk, out var data))
+                        {
+                            // Appended straight from the receive buffer, before it is released below.
+                            await DrainAsync(inFlight).ConfigureAwait(false);
+                            await _artifacts.ReceiveChunkAsync(session, chunk, data).ConfigureAwait(false);
+                            continue;
+                        }
+
                         var message = LinkFrames.Decode(payload);
                         // Artifact messages read the ledger or the uploads the previous ones set up.
-                        if (message is ArtifactChunk or ArtifactFile or Finished { Artifact: not null } || inFlight.Count >= MaxInFlight)
+                        if (message is ArtifactFile or Finished { Artifact: not null } || inFlight.Count >= MaxInFlight)
                         {
                             await DrainAsync(inFlight).ConfigureAwait(false);
                         }
@@ -195,9 +203,6 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 break;
             case Heartbeat heartbeat:
                 await HeartbeatAsync(session, heartbeat).ConfigureAwait(false);
-                break;
-            case ArtifactChunk chunk:
-                await _artifacts.ReceiveChunkAsync(session, chunk).ConfigureAwait(false);
                 break;
             case ArtifactFile file:
                 await _artifacts.ReceiveFileAsync(session, file).ConfigureAwait(false);

@@ -168,7 +168,8 @@ public sealed partial record ArtifactInfo(string FileName, long SizeBytes, strin
 
 /// <summary>
 /// One piece of a job's artifact, sent before its Finished, in order from offset 0. An upload that
-/// starts again at offset 0 (after a reconnect) replaces the partial one.
+/// starts again at offset 0 (after a reconnect) replaces the partial one. Both sides read and write it
+/// in place through <see cref="ArtifactChunkFrame"/>; this record is its wire shape.
 /// </summary>
 [MemoryPackable]
 public sealed partial record ArtifactChunk(long JobId, long Fence, long Offset, byte[] Data) : ILinkMessage;

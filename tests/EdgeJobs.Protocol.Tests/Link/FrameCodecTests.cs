@@ -81,7 +81,7 @@ public class FrameCodecTests
         await Assert.That(await LinkFrames.ReadOneAsync(pipe.Reader, CancellationToken.None)).IsNull();
     }
 
-    private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
+    internal static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
     {
         Segment? first = null;
         Segment? last = null;
