@@ -288,8 +288,8 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                     }
                     else
                     {
-                        var sha256 = await StreamArtifactAsync(output, finished, path, cancellation).ConfigureAwait(false);
-                        send = finished with { Artifact = artifact with { Sha256 = sha256 } };
+                        var xxHash3 = await StreamArtifactAsync(output, finished, path, cancellation).ConfigureAwait(false);
+                        send = finished with { Artifact = artifact with { Sha256 = "", XxHash3 = xxHash3 } };
                     }
                 }
 
@@ -301,8 +301,9 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     }
 
     /// <summary>
-    /// Sends the artifact in chunks ahead of its Finished, hashing what it sends: the SHA-256 (hex) that
-    /// the Finished carries, so the coordinator checks every byte it received against what was read here.
+    /// Sends the artifact in chunks ahead of its Finished, checksumming what it sends: the XXH3 (hex) that
+    /// the Finished carries, so the coordinator checks every byte it received against what was read here
+    /// (at memory speed; the SHA-256 is the coordinator's to compute, once).
     /// Each chunk is read from the file straight into its frame in the link's buffer (no copy of its own)
     /// and flushed before the next, which keeps memory bounded however large the file is: a slow link
     /// slows the reads, not the heap.
@@ -310,7 +311,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
     private static async Task<string> StreamArtifactAsync(PipeWriter output, Finished finished, string path, CancellationToken cancellation)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var hash = new System.IO.Hashing.XxHash3();
         var size = finished.Artifact!.SizeBytes;
         long offset = 0;
         do
@@ -324,7 +325,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                 break; // the file shrank: the coordinator finds the size short and fails the attempt
             }
 
-            hash.AppendData(data[..read]);
+            hash.Append(data[..read]);
             ArtifactChunkFrame.WriteHeader(frame, finished.JobId, finished.Fence, offset, read);
             output.Advance(ArtifactChunkFrame.Overhead + read);
             await output.FlushAsync(cancellation).ConfigureAwait(false);

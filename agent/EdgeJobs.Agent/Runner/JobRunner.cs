@@ -221,9 +221,9 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
     /// Moves the artifact out of the work dir (which is removed now) into the outbox, where it waits
     /// until acknowledged. Handed over by rename (the agent in the coordinator's process), it is hashed
     /// and synced here, since the coordinator trusts that hash and owns no copy of its own. Streamed to a
-    /// remote coordinator, it is hashed by the link as it is sent (<see cref="ArtifactInfo.Sha256"/> is
-    /// empty until then) and synced only by the coordinator, whose copy is the durable one: one read of
-    /// the file and one durable write in all.
+    /// remote coordinator, the link checksums it as it is sent (<see cref="ArtifactInfo.XxHash3"/>) and
+    /// only the coordinator computes its SHA-256 and syncs it, its copy being the durable one: one read
+    /// of the file and one durable write in all.
     /// </summary>
     private async Task<(ArtifactInfo, string)> KeepArtifactAsync(RunningJob job, string path, string fileName)
     {

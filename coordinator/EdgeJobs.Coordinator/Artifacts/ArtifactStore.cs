@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace EdgeJobs.Coordinator.Artifacts;
@@ -73,6 +74,7 @@ internal sealed class ArtifactStore
 
         private readonly FileStream? _file;
         private readonly IncrementalHash? _hash;
+        private readonly XxHash3? _check;
         private long _writebackFrom;
         private bool _writebackUnsupported;
 
@@ -81,6 +83,7 @@ internal sealed class ArtifactStore
             Path = path;
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            _check = new XxHash3();
         }
 
         private Upload(string path, long length)
@@ -109,6 +112,7 @@ internal sealed class ArtifactStore
 
             _file.Write(data);
             _hash!.AppendData(data);
+            _check!.Append(data);
             Length += data.Length;
             if (Length - _writebackFrom >= WritebackBytes)
             {
@@ -129,17 +133,20 @@ internal sealed class ArtifactStore
             _writebackFrom = Length;
         }
 
-        /// <summary>Flushes to disk and closes; returns the SHA-256 (hex), or null for an adopted file (not hashed here).</summary>
-        public string? Seal()
+        /// <summary>
+        /// Flushes to disk and closes; returns the SHA-256 and the XXH3 (hex) of what was appended, or
+        /// nulls for an adopted file (not hashed here).
+        /// </summary>
+        public (string? Sha256, string? XxHash3) Seal()
         {
             if (_file is null)
             {
-                return null;
+                return (null, null);
             }
 
             _file.Flush(flushToDisk: true);
             _file.Dispose();
-            return Convert.ToHexStringLower(_hash!.GetHashAndReset());
+            return (Convert.ToHexStringLower(_hash!.GetHashAndReset()), Convert.ToHexStringLower(_check!.GetHashAndReset()));
         }
 
         public void Dispose()

@@ -134,16 +134,22 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
             return (Corrupt(report, "artifact_missing", "the artifact was not received (too large, or sent under a stale lease)"), null);
         }
 
-        // An adopted file was never in transit: its size is checked, its hash is the agent's own.
-        var sha = upload.Seal() ?? info.Sha256;
-        if (upload.Length != info.SizeBytes || sha != info.Sha256)
+        // An adopted file was never in transit: its size is checked, its hash is the agent's own. A streamed
+        // one is checked end to end by the agent's XXH3 (or, from an older agent, its SHA-256) and recorded
+        // with the SHA-256 computed here as it arrived.
+        var (sha256, xxHash3) = upload.Seal();
+        var intact = upload.Length == info.SizeBytes && (sha256 is null || (info.XxHash3 is { } expected ? xxHash3 == expected : sha256 == info.Sha256));
+        sha256 ??= info.Sha256;
+        if (!intact)
         {
             File.Delete(upload.Path);
-            return (Corrupt(report, "artifact_corrupt", $"received {upload.Length} bytes with SHA-256 {sha}; the agent sent {info.SizeBytes} bytes with {info.Sha256}"), null);
+            var received = info.XxHash3 is null ? $"SHA-256 {sha256}" : $"XXH3 {xxHash3}";
+            var sent = info.XxHash3 is null ? $"SHA-256 {info.Sha256}" : $"XXH3 {info.XxHash3}";
+            return (Corrupt(report, "artifact_corrupt", $"received {upload.Length} bytes with {received}; the agent sent {info.SizeBytes} bytes with {sent}"), null);
         }
 
         var path = artifacts.Publish(upload.Path, finished.JobId, info.FileName);
-        return (report, new ArtifactRecord(path, info.SizeBytes, info.Sha256, DateTimeOffset.FromUnixTimeMilliseconds(ledger.Now()) + settings.ArtifactTtl));
+        return (report, new ArtifactRecord(path, info.SizeBytes, sha256, DateTimeOffset.FromUnixTimeMilliseconds(ledger.Now()) + settings.ArtifactTtl));
     }
 
     private static FinishReport Corrupt(FinishReport report, string code, string message) =>

@@ -162,9 +162,17 @@ public sealed partial record Finished(
     long FirstLogSeq = 0,
     OutputReport[]? Outputs = null) : ILinkMessage;
 
-/// <summary>The artifact whose chunks preceded a Finished: its file name, size and SHA-256 (hex).</summary>
+/// <summary>
+/// The artifact whose chunks (or whose <see cref="ArtifactFile"/>) preceded a Finished: its file name,
+/// size and how to check it. Handed over by path, <see cref="Sha256"/> (hex) is the agent's and is
+/// recorded as the artifact's. Streamed, <see cref="Sha256"/> is empty and <see cref="XxHash3"/> (hex)
+/// covers the bytes as the agent read them: the coordinator hashes what it received both ways, checks
+/// XXH3 end to end and records its own SHA-256, so the cryptographic hash is computed once, where the
+/// durable copy is, instead of on both sides of the link. (Agents before this member send a SHA-256 and
+/// no XXH3; the coordinator checks that instead.)
+/// </summary>
 [MemoryPackable]
-public sealed partial record ArtifactInfo(string FileName, long SizeBytes, string Sha256);
+public sealed partial record ArtifactInfo(string FileName, long SizeBytes, string Sha256, string? XxHash3 = null);
 
 /// <summary>
 /// One piece of a job's artifact, sent before its Finished, in order from offset 0. An upload that
