@@ -90,6 +90,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = options.DataDir });
         ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(ledger);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, Transport.LargeBlockMemoryPoolFactory>();
         var colocation = options.ColocatedAgentWorkDir is { } workDir ? new Colocation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Path.GetFullPath(workDir)) : null;
         builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation, options.LinkOutgoingQueueCapacity));
         var artifacts = new ArtifactStore(options.DataDir);
@@ -186,6 +187,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
         cancellation.Register(() => stopping.TrySetCanceled(cancellation));
         return stopping.Task;
     }
+
+    /// <summary>Where Kestrel's receive buffers come from (<see cref="Transport.LargeBlockMemoryPool"/>).</summary>
+    internal Transport.LargeBlockMemoryPoolFactory ReceiveBuffers => (Transport.LargeBlockMemoryPoolFactory)_app.Services.GetRequiredService<IMemoryPoolFactory<byte>>();
 
     /// <summary>The server's loggers, for components hosted beside it (the embedded agent).</summary>
     public ILoggerFactory LoggerFactory => _app.Services.GetRequiredService<ILoggerFactory>();
