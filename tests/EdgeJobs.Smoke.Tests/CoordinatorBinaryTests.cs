@@ -148,8 +148,19 @@ public class CoordinatorBinaryTests
                 await Assert.That(text).Contains("edgejobs_jobs_active_by_tool{tool=\"sleep\"} 1\n");
             }
 
-            var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard"]);
+            // Refusals change nothing: the name stays free for the valid call below.
+            foreach (var bad in new[] { new[] { "--org", "Not An Org" }, ["--org", "-x"], ["--scopes", "jobs:everything"], ["--name", "a b"] })
+            {
+                string[] args = ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard", .. bad];
+                var refused = await Binary.RunAsync(Binary.EdgeJobs, args);
+                await Assert.That(refused.Exit).IsEqualTo(2).Because(string.Join(' ', bad));
+                await Assert.That(refused.Stdout).IsEmpty();
+                await Assert.That(refused.Stderr).Contains(bad[0]);
+            }
+
+            var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard", "--org", "acme"]);
             await Assert.That(token.Exit).IsEqualTo(0);
+            await Assert.That(token.Stderr).Contains("in org 'acme'");
             var readerEnv = new Dictionary<string, string> { ["EDGEJOBS_URL"] = url, ["EDGEJOBS_TOKEN"] = token.Stdout.Trim() };
             var readerList = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--status", "all"], readerEnv);
             await Assert.That(readerList.Exit).IsEqualTo(0);

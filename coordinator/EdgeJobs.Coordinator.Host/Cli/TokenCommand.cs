@@ -32,7 +32,7 @@ internal static class TokenCommand
         {
             if (!Scopes.IsKnown(scope))
             {
-                throw new UsageException($"unknown scope '{scope}'; scopes are {string.Join(", ", Scopes.All)}");
+                throw new UsageException($"--scopes: unknown scope '{scope}'; scopes are {string.Join(", ", Scopes.All)}");
             }
         }
 
