@@ -32,8 +32,12 @@ internal sealed class ExportWorker : IDisposable
         _colors = plan.ColorTable is not null ? [.. Enumerable.Range(0, plan.OutputBands).Select(_ => new byte[pixels])] : [];
     }
 
-    /// <summary>Reads, computes and writes rows [y, y + rows); the writes to the shared output go one thread at a time.</summary>
-    public void Process(int y, int rows, GdalDataset output, Lock gate)
+    /// <summary>
+    /// Reads, computes and writes rows [y, y + rows); the writes to the shared output go one thread at a
+    /// time. A stop is checked between the steps, not only between strips: under load one strip's read,
+    /// formula and turn at the writer's lock can each take a second.
+    /// </summary>
+    public void Process(int y, int rows, GdalDataset output, Lock gate, CancellationToken cancellation)
     {
         var n = rows * _width;
         for (var i = 0; i < _bands.Length; i++)
@@ -41,6 +45,7 @@ internal sealed class ExportWorker : IDisposable
             _bands[i].Read<float>(0, y, _width, rows, _rows[i]);
         }
 
+        cancellation.ThrowIfCancellationRequested();
         if (_plan.Program is { } program)
         {
             program.Evaluate(_rows, n, _result, _scratch!);
@@ -69,8 +74,10 @@ internal sealed class ExportWorker : IDisposable
             }
         }
 
+        cancellation.ThrowIfCancellationRequested();
         lock (gate)
         {
+            cancellation.ThrowIfCancellationRequested();
             var planes = _plan.ColorTable is not null ? _colors : _bytes;
             for (var b = 0; b < _plan.OutputBands; b++)
             {

@@ -38,6 +38,8 @@ internal static class OutputFiles
         var published = false;
         try
         {
+            // A stop that came while the tool finished must not cost a copy of its result first.
+            context.Cancellation.ThrowIfCancellationRequested();
             File.Copy(file, partial, overwrite: true);
             context.Cancellation.ThrowIfCancellationRequested();
             File.Move(partial, target!, output.Overwrite);

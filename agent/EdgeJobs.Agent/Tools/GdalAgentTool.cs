@@ -17,8 +17,13 @@ public abstract class GdalAgentTool<TParams>(TypedToolDescriptor<TParams> descri
     /// <summary>GDAL warnings logged per job; past it they are counted, so a warning per pixel cannot flood the log.</summary>
     internal const int MaxLoggedWarnings = 50;
 
+    /// <summary>
+    /// Runs the tool on a thread of its own, not the thread pool's: a GDAL call blocks for the whole run,
+    /// and a pool thread held per slot would leave the link's continuations (heartbeats, a pushed stop)
+    /// waiting for the pool to grow.
+    /// </summary>
     public Task RunAsync(ToolContext context) =>
-        Task.Run(() =>
+        Task.Factory.StartNew(() =>
         {
             var warnings = 0;
             void Warn(string message)
@@ -52,7 +57,7 @@ public abstract class GdalAgentTool<TParams>(TypedToolDescriptor<TParams> descri
                     context.Log($"warning: GDAL: {warnings - MaxLoggedWarnings} more warnings not logged");
                 }
             }
-        }, context.Cancellation);
+        }, context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The tool's work, blocking; honours <see cref="ToolContext.Cancellation"/> through GDAL's progress callback.</summary>
     protected abstract void Run(ToolContext context, TParams p);

@@ -65,7 +65,7 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
             {
                 StripPipeline.Run(height, plan.RowsPerStrip(width), context.RasterThreads,
                     () => new ExportWorker(input, plan, width),
-                    (worker, y, rows) => worker.Process(y, rows, output, gate),
+                    (worker, y, rows) => worker.Process(y, rows, output, gate, context.Cancellation),
                     (done, strips) =>
                     {
                         tracked.SetBlocks(done, strips);
