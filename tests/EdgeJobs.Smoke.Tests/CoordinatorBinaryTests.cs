@@ -44,6 +44,19 @@ public class CoordinatorBinaryTests
     }
 
     [Test]
+    public async Task shell_completion_is_answered_by_the_published_binaries()
+    {
+        var script = await Binary.RunAsync(Binary.EdgeJobs, ["completion", "bash"]);
+        await Assert.That(script.Exit).IsEqualTo(0);
+        await Assert.That(script.Stdout).Contains("complete -o default -F _edgejobs_complete edgejobs");
+
+        var verbs = await Binary.RunAsync(Binary.EdgeJobs, ["[suggest:11]", "edgejobs jo"]);
+        await Assert.That(verbs.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["jobs"]);
+        var values = await Binary.RunAsync(Binary.EdgeJobsAgent, ["[suggest:28]", "edgejobs-agent --log-format "]);
+        await Assert.That(values.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["json", "text"]);
+    }
+
+    [Test]
     public async Task an_unknown_verb_or_flag_is_a_usage_error()
     {
         var verb = await Binary.RunAsync(Binary.EdgeJobs, ["frobnicate"]);
@@ -149,13 +162,14 @@ public class CoordinatorBinaryTests
             }
 
             // Refusals change nothing: the name stays free for the valid call below.
-            foreach (var bad in new[] { new[] { "--org", "Not An Org" }, ["--org", "-x"], ["--scopes", "jobs:everything"], ["--name", "a b"] })
+            foreach (var (flag, value) in new[] { ("--org", "Not An Org"), ("--org", "-x"), ("--scopes", "jobs:everything"), ("--name", "a b") })
             {
-                string[] args = ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard", .. bad];
+                var valid = new Dictionary<string, string> { ["--scopes"] = "jobs:read", ["--name"] = "dashboard", ["--org"] = "acme", [flag] = value };
+                string[] args = ["token", "create", "--data-dir", data, .. valid.SelectMany(f => new[] { f.Key, f.Value })];
                 var refused = await Binary.RunAsync(Binary.EdgeJobs, args);
-                await Assert.That(refused.Exit).IsEqualTo(2).Because(string.Join(' ', bad));
+                await Assert.That(refused.Exit).IsEqualTo(2).Because($"{flag} {value}");
                 await Assert.That(refused.Stdout).IsEmpty();
-                await Assert.That(refused.Stderr).Contains(bad[0]);
+                await Assert.That(refused.Stderr).Contains(flag);
             }
 
             var token = await Binary.RunAsync(Binary.EdgeJobs, ["token", "create", "--data-dir", data, "--scopes", "jobs:read", "--name", "dashboard", "--org", "acme"]);
