@@ -81,10 +81,17 @@ public sealed class EdgeJobsServer : IAsyncDisposable
         await _agentRun.ConfigureAwait(false);
     }
 
+    /// <summary>Drains the embedded agent, then stops the coordinator, even when the agent had failed (its error is rethrown after).</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAgentAsync().ConfigureAwait(false);
-        await Coordinator.DisposeAsync().ConfigureAwait(false);
-        _agentStop.Dispose();
+        try
+        {
+            await StopAgentAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await Coordinator.DisposeAsync().ConfigureAwait(false);
+            _agentStop.Dispose();
+        }
     }
 }
