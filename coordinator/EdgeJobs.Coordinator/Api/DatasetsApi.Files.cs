@@ -76,7 +76,7 @@ internal sealed partial class DatasetsApi
             if ((range?.Total ?? http.Request.ContentLength) is { } declared && declared > allowance)
             {
                 // It could never complete: an earlier part goes too.
-                File.Delete(partial);
+                DatasetStore.DiscardPartial(partial);
                 return QuotaExceeded(org, ds, dataset);
             }
 
@@ -193,7 +193,7 @@ internal sealed partial class DatasetsApi
             var dataset = await ledger.GetDatasetAsync(org, ds).ConfigureAwait(false);
             if (dataset is null)
             {
-                File.Delete(partial);
+                DatasetStore.DiscardPartial(partial);
                 return DatasetNotFound(org, ds);
             }
 
@@ -201,19 +201,19 @@ internal sealed partial class DatasetsApi
             var size = PartialUpload.LengthOf(partial);
             if (createOnly && previous is not null)
             {
-                File.Delete(partial);
+                DatasetStore.DiscardPartial(partial);
                 return EntryExists(path);
             }
 
             if (size > Allowance(dataset, previous))
             {
-                File.Delete(partial);
+                DatasetStore.DiscardPartial(partial);
                 return QuotaExceeded(org, ds, dataset);
             }
 
             if (store.Obstacle(org, ds, path) is { } obstacle)
             {
-                File.Delete(partial);
+                DatasetStore.DiscardPartial(partial);
                 return PathConflict(obstacle);
             }
 

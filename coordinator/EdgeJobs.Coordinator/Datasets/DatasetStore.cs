@@ -67,6 +67,18 @@ internal sealed class DatasetStore
         }
     }
 
+    /// <summary>Removes a partial upload, if there is one (its folder may be gone too, with its dataset).</summary>
+    public static void DiscardPartial(string partialPath)
+    {
+        try
+        {
+            File.Delete(partialPath);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
     /// <summary>One upload per path at a time: a second one would interleave its bytes into the same partial.</summary>
     public bool TryBeginUpload(string partialPath) => _uploading.TryAdd(partialPath, 0);
 

@@ -6,8 +6,8 @@ namespace EdgeJobs.Protocol.Datasets;
 /// The rules for a path inside a dataset, the same for the client that sends it and the coordinator that
 /// stores it: relative, '/'-separated, every segment a real name. What a rule refuses is never repaired
 /// silently (a leading '/' is not stripped, "a//b" is not collapsed), because a path the client did not
-/// mean is worse than a 400 that says what is wrong. The one normalisation is Unicode NFC, so that the
-/// same name typed on two systems (macOS writes NFD) is one entry, not two.
+/// mean is worse than a 400 that says what is wrong. Names are kept as sent, with no Unicode normalisation:
+/// the binaries run with invariant globalization, which cannot compose non-ASCII text.
 /// </summary>
 public static class DatasetPaths
 {
@@ -17,7 +17,7 @@ public static class DatasetPaths
     /// <summary>A whole path, in UTF-8 bytes: room for deep trees, well under PATH_MAX with the data dir in front.</summary>
     public const int MaxPathBytes = 1024;
 
-    /// <summary>Checks and normalises an entry path.</summary>
+    /// <summary>Checks an entry path (<paramref name="normalized"/> is the path as it is stored).</summary>
     /// <returns>Null when <paramref name="normalized"/> is valid; otherwise why not, to put in a 400.</returns>
     public static string? Check(string? path, out string normalized) => CheckCore(path, allowTrailingSlash: false, out normalized);
 
@@ -66,11 +66,6 @@ public static class DatasetPaths
         if (path[0] == '/' || (path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0])))
         {
             return "must be relative to the dataset, not absolute";
-        }
-
-        if (!path.IsNormalized(NormalizationForm.FormC))
-        {
-            path = path.Normalize(NormalizationForm.FormC);
         }
 
         if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
