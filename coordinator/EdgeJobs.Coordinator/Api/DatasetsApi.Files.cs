@@ -19,7 +19,7 @@ internal sealed partial class DatasetsApi
 
     /// <summary>
     /// <c>PUT …/files/{path}</c>: the body is the file (201 new, 200 replaced), or with <c>Content-Range</c>
-    /// one part of it (202 until the last part). 413 past the dataset's quota, 412 with <c>If-None-Match: *</c>
+    /// one part of it (202 until the last part; <c>bytes */TOTAL</c> asks how much is held). 413 past the dataset's quota, 412 with <c>If-None-Match: *</c>
     /// when the entry exists, 409 when the part does not start where the partial upload ends.
     /// </summary>
     public async Task<IResult> UploadAsync(HttpContext http, string org, string ds, string? rawPath)
@@ -80,8 +80,14 @@ internal sealed partial class DatasetsApi
                 return QuotaExceeded(org, ds, dataset);
             }
 
-            var start = range?.Start ?? 0;
             var held = PartialUpload.LengthOf(partial);
+            if (range is { IsQuery: true } query)
+            {
+                http.Response.Headers[UploadOffsetHeader] = Invariant(held);
+                return Results.Json(new UploadProgressDto(path, held, query.Total), RestJson.Wire.UploadProgressDto, statusCode: 202);
+            }
+
+            var start = range?.Start ?? 0;
             if (start != 0 && start != held)
             {
                 http.Response.Headers[UploadOffsetHeader] = Invariant(held);
@@ -149,7 +155,10 @@ internal sealed partial class DatasetsApi
         {
             while (true)
             {
-                var result = await reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
+                // Not cancelled by RequestAborted: when the client goes away, that token fires at once and the
+                // bytes that did arrive would be lost. The reader hands them over, then throws; a client that
+                // stalls is ended by Kestrel's minimum data rate.
+                var result = await reader.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 foreach (var segment in buffer)
                 {

@@ -4,12 +4,16 @@ namespace EdgeJobs.Coordinator.Datasets;
 
 /// <summary>
 /// <c>Content-Range: bytes START-END/TOTAL</c> on an upload (RFC 9110 §14.4): this request's body is bytes
-/// START..END (inclusive) of a file of TOTAL bytes. The one form a resumable upload needs; <c>*</c> for an
-/// unknown total is refused, since the coordinator must know when the file is whole.
+/// START..END (inclusive) of a file of TOTAL bytes. <c>bytes */TOTAL</c> with an empty body asks how much
+/// of the upload the coordinator holds (as Google's resumable uploads do), for a client whose connection
+/// broke mid-part. <c>*</c> for an unknown total is refused, since the coordinator must know when the file is whole.
 /// </summary>
 internal readonly record struct ContentRange(long Start, long End, long Total)
 {
-    public long Length => End - Start + 1;
+    /// <summary>A <c>bytes */TOTAL</c> status query, not a part.</summary>
+    public bool IsQuery => Start < 0;
+
+    public long Length => IsQuery ? 0 : End - Start + 1;
 
     public bool IsLast => End + 1 == Total;
 
@@ -24,12 +28,18 @@ internal readonly record struct ContentRange(long Start, long End, long Total)
         }
 
         var spec = header.AsSpan(unit.Length).Trim();
+        if (spec.StartsWith("*/") && TryNumber(spec[2..], out var queried))
+        {
+            range = new ContentRange(-1, -1, queried);
+            return null;
+        }
+
         var slash = spec.IndexOf('/');
         var dash = spec.IndexOf('-');
         if (slash < 0 || dash < 0 || dash > slash
             || !TryNumber(spec[..dash], out var start) || !TryNumber(spec[(dash + 1)..slash], out var end) || !TryNumber(spec[(slash + 1)..], out var total))
         {
-            return "must be 'bytes START-END/TOTAL' with whole numbers (an unknown total '*' is not accepted)";
+            return "must be 'bytes START-END/TOTAL' (or 'bytes */TOTAL' to ask for the offset) with whole numbers; an unknown total '*' is not accepted";
         }
 
         if (end < start || end >= total)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
 
@@ -82,6 +84,50 @@ public class ResumableUploadTests
         await Assert.That(whole.StatusCode).IsEqualTo(HttpStatusCode.Created);
         await Assert.That((await ApiServer.ReadAsync(whole, RestJsonContext.Default.DatasetEntryDto))!.Sha256).IsEqualTo(DatasetHarness.Sha256(bytes));
         await Assert.That(h.Partials()).IsEmpty();
+    }
+
+    [Test]
+    public async Task a_connection_broken_mid_upload_leaves_what_arrived_and_the_client_continues_from_the_offset_it_asks_for()
+    {
+        await using var h = await DatasetHarness.StartAsync();
+        var bytes = DatasetHarness.Bytes(2_000_000, seed: 11);
+        const int sent = 700_000;
+        const int WriteBuffer = 128 * 1024;
+
+        // A client that dies mid-body: the headers promise 2 MB, 700 kB are sent, and once the coordinator has
+        // them on disk (short of its write buffer) the socket closes.
+        using (var socket = new TcpClient())
+        {
+            await socket.ConnectAsync(h.Api.Server.HttpAddress.Host, h.Api.Server.HttpAddress.Port);
+            var stream = socket.GetStream();
+            var head = $"PUT /{DatasetHarness.Base}/files/ortho.tif HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {h.Acme}\r\n" +
+                $"Content-Length: {bytes.Length}\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(bytes.AsMemory(0, sent));
+            await stream.FlushAsync();
+            for (var i = 0; i < 400 && h.Partials().Sum(p => new FileInfo(p).Length) < sent - WriteBuffer; i++)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        // The coordinator sees the close when it next reads; ask until it has let go of the upload.
+        UploadProgressDto? held = null;
+        for (var i = 0; i < 400 && held is null; i++)
+        {
+            using var status = await h.SendAsync(HttpMethod.Put, $"{DatasetHarness.Base}/files/ortho.tif", h.Acme, new ByteArrayContent([]),
+                r => r.Content!.Headers.TryAddWithoutValidation("Content-Range", $"bytes */{bytes.Length}"));
+            held = status.StatusCode == HttpStatusCode.Accepted ? await ApiServer.ReadAsync(status, RestJsonContext.Default.UploadProgressDto) : null;
+            await Task.Delay(held is null ? 25 : 0);
+        }
+
+        await Assert.That(held!.Received).IsBetween(sent - WriteBuffer, sent);
+        await Assert.That(held.Total).IsEqualTo(bytes.Length);
+        var offset = (int)held.Received;
+        using var rest = await h.PutFileAsync("ortho.tif", bytes[offset..], Range(offset, bytes.Length - 1, bytes.Length));
+
+        await Assert.That(rest.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        await Assert.That((await ApiServer.ReadAsync(rest, RestJsonContext.Default.DatasetEntryDto))!.Sha256).IsEqualTo(DatasetHarness.Sha256(bytes));
     }
 
     [Test]
