@@ -14,11 +14,12 @@ internal static class TokenCommand
         var dataDir = Flags.RequiredText("--data-dir", "DIR", "the coordinator's data dir (its ledger)");
         var scopes = Flags.RequiredText("--scopes", "SCOPES", $"comma list of {string.Join(", ", Scopes.All)}");
         var name = Flags.Text("--name", "NAME", "the token's name, recorded as the owner of the jobs it submits (default: a random name)");
-        var org = Flags.Text("--org", "ORG", "the org (tenant) the token acts in; it sees only that org's jobs, and jobs:admin acts on all of them", Orgs.Default);
+        var org = Flags.Text("--org", "ORG", "the org (tenant) the token acts in; it sees only that org's jobs and datasets, and jobs:admin acts on all of them", Orgs.Default);
         var create = new Command("create", "mint an API token into the ledger") { dataDir, scopes, name, org };
         create.WithNotes("""
             Prints the secret alone on stdout (for scripts); only its hash is stored.
             The admin and agent tokens minted at first start belong to no org and see every one.
+            datasets:read and datasets:write act on the org's datasets; jobs:admin implies both.
             """);
         create.SetAction((parsed, _) => CreateAsync(parsed.GetValue(dataDir)!, parsed.GetValue(scopes)!, parsed.GetValue(name), parsed.GetValue(org)!));
         return new Command("token", "API tokens") { create };
