@@ -72,7 +72,7 @@ internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store)
         // Another org's list is the list of an org without datasets: nothing says whether it has any.
         var rows = org is not null && !principal.SeesOrg(org) ? []
             : await ledger.ListDatasetsAsync(org ?? principal.Org).ConfigureAwait(false);
-        return Results.Json(new DatasetListDto([.. rows.Select(ToDto)]), RestJson.Wire.DatasetListDto);
+        return Results.Json(new DatasetListDto([.. rows.Where(d => principal.SeesDataset(d.Org, d.Name)).Select(ToDto)]), RestJson.Wire.DatasetListDto);
     }
 
     /// <summary><c>GET /v1/datasets/{org}/{ds}</c>.</summary>
@@ -132,7 +132,7 @@ internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store)
             return InvalidName("ds", ds);
         }
 
-        return ScopeFilter.Current(http).SeesOrg(org) ? null : DatasetNotFound(org, ds);
+        return ScopeFilter.Current(http).SeesDataset(org, ds) ? null : DatasetNotFound(org, ds);
     }
 
     private static IResult InvalidName(string parameter, string value) =>

@@ -14,6 +14,9 @@ public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> S
 
     public bool IsGlobal => Org is null;
 
+    /// <summary>The datasets of its org this token is narrowed to; null for all of them.</summary>
+    public IReadOnlySet<string>? Datasets { get; init; }
+
     /// <summary>The org this caller's new jobs go into.</summary>
     public string HomeOrg => Org ?? Orgs.Default;
 
@@ -27,6 +30,12 @@ public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> S
 
     /// <summary>Whether an org's datasets exist for this caller: another org's answer as absent (404).</summary>
     public bool SeesOrg(string org) => Org is null || string.Equals(org, Org, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a dataset exists for this caller: in an org it sees, and among the datasets it is narrowed to, if
+    /// it is. Any other answers as absent (404), like another org's.
+    /// </summary>
+    public bool SeesDataset(string org, string dataset) => SeesOrg(org) && (Datasets is null || Datasets.Contains(dataset));
 
     /// <summary>Whether the job exists for this caller at all: another org's job is answered as absent (404).</summary>
     public bool Sees(JobRow job) => Org is null || string.Equals(job.Org, Org, StringComparison.Ordinal);

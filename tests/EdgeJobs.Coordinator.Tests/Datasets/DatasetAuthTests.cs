@@ -97,4 +97,32 @@ public class DatasetAuthTests
         using var other = await h.GetFileAsync("by-admin.tif", token: zetaAdmin);
         await Assert.That(other.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
     }
+
+    [Test]
+    public async Task a_token_narrowed_to_named_datasets_sees_only_those_others_are_404()
+    {
+        await using var h = await DatasetHarness.StartAsync();
+        (await h.Api.SendAsync(HttpMethod.Put, "v1/datasets/acme/photos", h.Acme)).Dispose();
+        (await h.PutFileAsync("a.tif", [1])).Dispose();
+        var secret = EdgeJobs.Coordinator.Auth.TokenSecrets.Generate();
+        await h.Api.Ledger.CreateTokenAsync("narrow", [EdgeJobs.Protocol.Jobs.Scopes.DatasetsRead, EdgeJobs.Protocol.Jobs.Scopes.DatasetsWrite],
+            EdgeJobs.Coordinator.Auth.TokenSecrets.Hash(secret), "acme", ["photos"]);
+        var before = await h.StateAsync();
+
+        using (var list = await h.Api.GetAsync("v1/datasets", secret))
+        {
+            var names = (await ApiServer.ReadAsync(list, EdgeJobs.Protocol.Rest.RestJsonContext.Default.DatasetListDto))!.Datasets.Select(d => d.Name);
+            await Assert.That(names).IsEquivalentTo(["photos"]);
+        }
+
+        foreach (var (method, path) in new[] { ("GET", DatasetHarness.Base), ("GET", $"{DatasetHarness.Base}/files/a.tif"), ("DELETE", $"{DatasetHarness.Base}/files/a.tif"), ("DELETE", DatasetHarness.Base), ("PUT", "v1/datasets/acme/other") })
+        {
+            using var response = await h.Api.SendAsync(new HttpMethod(method), path, secret);
+            await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        }
+
+        await Assert.That(await h.StateAsync()).IsEqualTo(before);
+        using var own = await h.SendAsync(HttpMethod.Put, "v1/datasets/acme/photos/files/p.jpg", secret, new ByteArrayContent([2]));
+        await Assert.That(own.StatusCode).IsEqualTo(HttpStatusCode.Created);
+    }
 }

@@ -40,3 +40,7 @@ CREATE TABLE dataset_entries (
 
 -- A listing filtered by type pages through that type's paths in order, without reading the others.
 CREATE INDEX dataset_entries_by_type ON dataset_entries (org, dataset, type, path);
+
+-- A token may be narrowed to named datasets of its org (`token create --datasets a,b`): a comma list of
+-- names; NULL means every dataset of the org.
+ALTER TABLE tokens ADD COLUMN datasets TEXT;
