@@ -16,8 +16,11 @@ public class LargeUploadMemoryTests
 {
     private const long Size = 200L << 20;
 
-    /// <summary>A quarter of the file: buffering it even once would pass this many times over.</summary>
-    private const long AllocationBudget = Size / 4;
+    /// <summary>
+    /// 16 MiB, under a tenth of the file: buffering it even once would pass this twelve times over. Measured on a
+    /// 2-core VM: under 1 MiB up and about 1 MiB down, so the margin is for the runtime, not for the code.
+    /// </summary>
+    private const long AllocationBudget = 16L << 20;
 
     [Test]
     public async Task a_200_mb_upload_and_download_allocate_a_fraction_of_the_file()
