@@ -101,6 +101,22 @@ public sealed partial class JobLedger
         return folder > 0 ? (EntryMoveResult.Moved, (long)folder) : (EntryMoveResult.NotFound, 0L);
     });
 
+    // A page is one range of the primary key (or of the type index), read in order: no sort, whatever the
+    // dataset's size (QueryPlanTests pins both plans).
+    internal const string EntriesPageSql = """
+        SELECT path, type, size, sha256, mtime FROM dataset_entries
+        WHERE org = @Org AND dataset = @Dataset AND path >= @Prefix AND path < @PrefixEnd AND path > @After
+        ORDER BY path LIMIT @Take
+        """;
+
+    // Named: without statistics the planner prefers the primary key (it holds every column, the type index
+    // does not), which would step over every entry of the other types to fill a page of this one.
+    internal const string EntriesOfTypePageSql = """
+        SELECT path, type, size, sha256, mtime FROM dataset_entries INDEXED BY dataset_entries_by_type
+        WHERE org = @Org AND dataset = @Dataset AND type = @Type AND path >= @Prefix AND path < @PrefixEnd AND path > @After
+        ORDER BY path LIMIT @Take
+        """;
+
     /// <summary>A page of entries in path order: under a prefix, of one type or all, after a cursor.</summary>
     public async Task<EntryPage> ListEntriesAsync(EntryQuery query)
     {
@@ -116,16 +132,8 @@ public sealed partial class JobLedger
             Take = query.Limit + 1,
         };
         var rows = query.Type is null
-            ? c.Query<DatasetEntryRow>("""
-                SELECT path, type, size, sha256, mtime FROM dataset_entries
-                WHERE org = @Org AND dataset = @Dataset AND path >= @Prefix AND path < @PrefixEnd AND path > @After
-                ORDER BY path LIMIT @Take
-                """, parameters).ToRowList()
-            : c.Query<DatasetEntryRow>("""
-                SELECT path, type, size, sha256, mtime FROM dataset_entries
-                WHERE org = @Org AND dataset = @Dataset AND type = @Type AND path >= @Prefix AND path < @PrefixEnd AND path > @After
-                ORDER BY path LIMIT @Take
-                """, parameters).ToRowList();
+            ? c.Query<DatasetEntryRow>(EntriesPageSql, parameters).ToRowList()
+            : c.Query<DatasetEntryRow>(EntriesOfTypePageSql, parameters).ToRowList();
         if (rows.Count <= query.Limit)
         {
             return new EntryPage(rows, null);
