@@ -69,4 +69,28 @@ public class DatasetQuotaTests
         await Assert.That(over.StatusCode).IsEqualTo(HttpStatusCode.RequestEntityTooLarge);
         await Assert.That((await h.Api.Ledger.GetDatasetAsync("acme", "survey"))!.BytesUsed).IsEqualTo(Quota);
     }
+
+    [Test]
+    public async Task parallel_uploads_that_fit_one_by_one_but_not_together_never_pass_the_quota()
+    {
+        await using var h = await DatasetHarness.StartAsync(Quota);
+        const int Size = 400 << 10;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            h.SendAsync(HttpMethod.Put, $"{DatasetHarness.Base}/files/f{i}.tif", h.Acme, new GeneratedContent(Size, seed: i))));
+        var statuses = responses.Select(r => r.StatusCode).ToArray();
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        // Whichever two are published first fit; every other one is refused, during its stream or at its publish.
+        await Assert.That(statuses.Count(s => s == HttpStatusCode.Created)).IsEqualTo(2);
+        await Assert.That(statuses.Count(s => s == HttpStatusCode.RequestEntityTooLarge)).IsEqualTo(4);
+        var dataset = (await h.Api.Ledger.GetDatasetAsync("acme", "survey"))!;
+        await Assert.That(dataset.BytesUsed).IsEqualTo(2L * Size);
+        await Assert.That(dataset.EntryCount).IsEqualTo(2);
+        await Assert.That(h.Partials()).IsEmpty();
+        await Assert.That(Directory.GetFiles(h.DatasetDir).Length).IsEqualTo(2);
+    }
 }
