@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeJobs.Coordinator.Api;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Coordinator.Scheduling;
@@ -136,7 +137,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, logger);
+            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, new DatasetStore(options.DataDir), logger);
             await app.StartAsync(cancellation).ConfigureAwait(false);
         }
         catch

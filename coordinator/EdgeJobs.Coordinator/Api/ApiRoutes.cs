@@ -1,6 +1,7 @@
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
@@ -15,7 +16,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (README "REST API v1" lists the same routes and scopes) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
+    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore, ILogger logger)
     {
         var catalog = options.Catalog;
         var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, logger);
@@ -56,5 +57,6 @@ internal static class ApiRoutes
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
+        DatasetRoutes.Map(v1, tokens, new DatasetsApi(ledger, datasetStore));
     }
 }

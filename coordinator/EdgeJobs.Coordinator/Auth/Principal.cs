@@ -14,12 +14,28 @@ public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> S
 
     public bool IsGlobal => Org is null;
 
+    /// <summary>The datasets of its org this token is narrowed to; null for all of them.</summary>
+    public IReadOnlySet<string>? Datasets { get; init; }
+
     /// <summary>The org this caller's new jobs go into.</summary>
     public string HomeOrg => Org ?? Orgs.Default;
 
-    /// <summary><c>jobs:admin</c> implies read and write; nothing implies <c>agent</c>.</summary>
+    /// <summary>
+    /// <c>jobs:admin</c> implies read and write, of jobs and of datasets (the operator's admin token, minted
+    /// before datasets existed, manages them too); nothing implies <c>agent</c>.
+    /// </summary>
     public bool Has(string scope) =>
-        Scopes.Contains(scope) || (IsAdmin && scope is EdgeJobs.Protocol.Jobs.Scopes.JobsRead or EdgeJobs.Protocol.Jobs.Scopes.JobsWrite);
+        Scopes.Contains(scope) || (IsAdmin && scope is EdgeJobs.Protocol.Jobs.Scopes.JobsRead or EdgeJobs.Protocol.Jobs.Scopes.JobsWrite
+            or EdgeJobs.Protocol.Jobs.Scopes.DatasetsRead or EdgeJobs.Protocol.Jobs.Scopes.DatasetsWrite);
+
+    /// <summary>Whether an org's datasets exist for this caller: another org's answer as absent (404).</summary>
+    public bool SeesOrg(string org) => Org is null || string.Equals(org, Org, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a dataset exists for this caller: in an org it sees, and among the datasets it is narrowed to, if
+    /// it is. Any other answers as absent (404), like another org's.
+    /// </summary>
+    public bool SeesDataset(string org, string dataset) => SeesOrg(org) && (Datasets is null || Datasets.Contains(dataset));
 
     /// <summary>Whether the job exists for this caller at all: another org's job is answered as absent (404).</summary>
     public bool Sees(JobRow job) => Org is null || string.Equals(job.Org, Org, StringComparison.Ordinal);

@@ -36,7 +36,10 @@ internal sealed class TokenCache(JobLedger ledger, TimeProvider time)
             _entries.Clear();
         }
 
-        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes), row.Org);
+        var principal = new Principal(row.Id, row.Name, Principal.ParseScopes(row.Scopes), row.Org)
+        {
+            Datasets = row.Datasets is null ? null : Principal.ParseScopes(row.Datasets),
+        };
         _entries[hash] = (principal, now + Lifetime);
         return principal;
     }

@@ -77,6 +77,8 @@ public sealed class TokenRow
     public string Scopes { get; set; } = "";
     /// <summary>The token's org; null for a global token.</summary>
     public string? Org { get; set; }
+    /// <summary>The datasets the token is narrowed to (comma list); null for every dataset of its org.</summary>
+    public string? Datasets { get; set; }
     public long CreatedAt { get; set; }
     public long? RevokedAt { get; set; }
 }

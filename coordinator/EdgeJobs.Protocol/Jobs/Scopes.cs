@@ -1,14 +1,19 @@
 namespace EdgeJobs.Protocol.Jobs;
 
-/// <summary>Token scopes (README "REST API v1"). <c>jobs:admin</c> implies read and write on everyone's jobs.</summary>
+/// <summary>
+/// Token scopes (README "REST API v1"). <c>jobs:admin</c> implies read and write on everyone's jobs and on
+/// the datasets of its org (a global admin's: every org's).
+/// </summary>
 public static class Scopes
 {
     public const string JobsRead = "jobs:read";
     public const string JobsWrite = "jobs:write";
     public const string JobsAdmin = "jobs:admin";
     public const string Agent = "agent";
+    public const string DatasetsRead = "datasets:read";
+    public const string DatasetsWrite = "datasets:write";
 
-    public static readonly string[] All = [JobsRead, JobsWrite, JobsAdmin, Agent];
+    public static readonly string[] All = [JobsRead, JobsWrite, JobsAdmin, Agent, DatasetsRead, DatasetsWrite];
 
     public static bool IsKnown(string scope) => Array.IndexOf(All, scope) >= 0;
 }

@@ -24,6 +24,16 @@ public class ApiBoundaryTests
     }
 
     [Test]
+    public async Task no_type_in_the_datasets_namespace_touches_sqlite()
+    {
+        // The dataset files change only with their index, and the index is the ledger's: the store holds no connection either.
+        var datasets = typeof(JobsApi).Assembly.GetTypes().Where(t => t.Namespace == typeof(EdgeJobs.Coordinator.Datasets.DatasetStore).Namespace).ToList();
+
+        await Assert.That(datasets).Contains(typeof(EdgeJobs.Coordinator.Datasets.DatasetStore));
+        await Assert.That(SqliteUses(datasets)).IsEmpty();
+    }
+
+    [Test]
     public async Task the_check_sees_a_connection_handed_to_a_lambda()
     {
         var sample = typeof(LambdaWithConnection).GetNestedTypes(Declared).Append(typeof(LambdaWithConnection));

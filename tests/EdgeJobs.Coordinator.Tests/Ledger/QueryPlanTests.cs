@@ -51,6 +51,26 @@ public class QueryPlanTests
     }
 
     [Test]
+    public async Task a_page_of_dataset_entries_is_a_range_of_the_primary_key_read_in_order()
+    {
+        var plan = await PlanAsync(JobLedger.EntriesPageSql,
+            ("@Org", (object)"acme"), ("@Dataset", "survey"), ("@Prefix", "scenes/"), ("@PrefixEnd", "scenes/\U0010FFFF"), ("@After", ""), ("@Take", 101));
+
+        await Assert.That(plan).Contains("USING PRIMARY KEY (org=? AND dataset=? AND path>? AND path<?)");
+        await Assert.That(plan).DoesNotContain("TEMP B-TREE");
+    }
+
+    [Test]
+    public async Task a_page_of_one_type_of_dataset_entries_reads_the_type_index_in_order()
+    {
+        var plan = await PlanAsync(JobLedger.EntriesOfTypePageSql,
+            ("@Org", (object)"acme"), ("@Dataset", "survey"), ("@Type", "raster"), ("@Prefix", ""), ("@PrefixEnd", "\U0010FFFF"), ("@After", ""), ("@Take", 101));
+
+        await Assert.That(plan).Contains("USING INDEX dataset_entries_by_type (org=? AND dataset=? AND type=? AND path>? AND path<?)");
+        await Assert.That(plan).DoesNotContain("TEMP B-TREE");
+    }
+
+    [Test]
     public async Task a_submit_s_duplicate_lookup_builds_no_temporary_b_tree()
     {
         var opcodes = await OpcodesAsync(JobLedger.DedupSql,

@@ -1,0 +1,168 @@
+using System.Globalization;
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Datasets;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Datasets;
+using EdgeJobs.Protocol.Rest;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeJobs.Coordinator.Api;
+
+/// <summary>
+/// The datasets of REST API v1 (design §8.2; README "Datasets"). Split by concern: this file creates, lists
+/// and deletes datasets; <c>DatasetsApi.Files.cs</c> uploads, downloads and deletes files;
+/// <c>DatasetsApi.Entries.cs</c> lists the index and moves entries. Files change only under the dataset's
+/// lock (<see cref="DatasetLocks"/>), and always together with their index row.
+/// </summary>
+internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store)
+{
+    /// <summary><c>PUT /v1/datasets/{org}/{ds}</c>: 201 with a new dataset, 200 with the existing one.</summary>
+    public async Task<IResult> CreateAsync(HttpContext http, string org, string ds)
+    {
+        if (CheckNames(http, org, ds) is { } refused)
+        {
+            return refused;
+        }
+
+        long? quota = null;
+        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (request, problem) = await RequestBody.ReadAsync(http, RestJsonContext.Default.CreateDatasetRequest).ConfigureAwait(false);
+            if (request is null)
+            {
+                return problem!;
+            }
+
+            if (request.ByteQuota is < 0)
+            {
+                return Problems.InvalidBody([new ViolationDto("$.byte_quota", "must be 0 or more bytes (omit it for no limit)")]);
+            }
+
+            quota = request.ByteQuota;
+        }
+
+        var (dataset, created) = await ledger.CreateDatasetAsync(org, ds, quota).ConfigureAwait(false);
+        store.CreateDataset(org, ds);
+        if (created)
+        {
+            http.Response.Headers.Location = DatasetUrl(org, ds);
+        }
+
+        return Results.Json(ToDto(dataset), RestJson.Wire.DatasetDto, statusCode: created ? 201 : 200);
+    }
+
+    /// <summary><c>GET /v1/datasets?org=</c>: the caller's org's datasets (a global token: every org's, or <c>org</c>'s).</summary>
+    public async Task<IResult> ListAsync(HttpContext http)
+    {
+        var principal = ScopeFilter.Current(http);
+        foreach (var key in http.Request.Query.Keys)
+        {
+            if (key != "org")
+            {
+                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use org");
+            }
+        }
+
+        var org = Single(http.Request.Query, "org");
+        if (org is not null && !EdgeJobs.Protocol.Jobs.Orgs.IsValid(org))
+        {
+            return Problems.InvalidQuery("org", "org " + DatasetNames.Rule);
+        }
+
+        // Another org's list is the list of an org without datasets: nothing says whether it has any.
+        var rows = org is not null && !principal.SeesOrg(org) ? []
+            : await ledger.ListDatasetsAsync(org ?? principal.Org).ConfigureAwait(false);
+        return Results.Json(new DatasetListDto([.. rows.Where(d => principal.SeesDataset(d.Org, d.Name)).Select(ToDto)]), RestJson.Wire.DatasetListDto);
+    }
+
+    /// <summary><c>GET /v1/datasets/{org}/{ds}</c>.</summary>
+    public async Task<IResult> GetAsync(HttpContext http, string org, string ds)
+    {
+        var (dataset, problem) = await FindAsync(http, org, ds).ConfigureAwait(false);
+        return dataset is null ? problem! : Results.Json(ToDto(dataset), RestJson.Wire.DatasetDto);
+    }
+
+    /// <summary><c>DELETE /v1/datasets/{org}/{ds}</c>: 204; 409 while an active job uses it.</summary>
+    public async Task<IResult> DeleteAsync(HttpContext http, string org, string ds)
+    {
+        var (dataset, problem) = await FindAsync(http, org, ds).ConfigureAwait(false);
+        if (dataset is null)
+        {
+            return problem!;
+        }
+
+        using (await store.Locks.EnterAsync(org, ds, http.RequestAborted).ConfigureAwait(false))
+        {
+            switch (await ledger.DeleteDatasetAsync(org, ds).ConfigureAwait(false))
+            {
+                case DatasetDeleteResult.NotFound:
+                    return DatasetNotFound(org, ds);
+                case DatasetDeleteResult.InUse:
+                    return Problems.Of(409, "dataset_in_use", "Dataset in use", $"an active job uses dataset '{org}/{ds}'; stop it or wait for it to finish");
+            }
+
+            store.DeleteDataset(org, ds);
+        }
+
+        return Results.NoContent();
+    }
+
+    /// <summary>Checks the names (400), the caller's org (404) and that the dataset exists (404).</summary>
+    private async Task<(DatasetRow? Dataset, IResult? Problem)> FindAsync(HttpContext http, string org, string ds)
+    {
+        if (CheckNames(http, org, ds) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        var dataset = await ledger.GetDatasetAsync(org, ds).ConfigureAwait(false);
+        return dataset is null ? (null, DatasetNotFound(org, ds)) : (dataset, null);
+    }
+
+    /// <summary>400 for a malformed org or dataset name; 404 for another org's (as for one that does not exist).</summary>
+    private static IResult? CheckNames(HttpContext http, string org, string ds)
+    {
+        if (!EdgeJobs.Protocol.Jobs.Orgs.IsValid(org))
+        {
+            return InvalidName("org", org);
+        }
+
+        if (!DatasetNames.IsValid(ds))
+        {
+            return InvalidName("ds", ds);
+        }
+
+        return ScopeFilter.Current(http).SeesDataset(org, ds) ? null : DatasetNotFound(org, ds);
+    }
+
+    private static IResult InvalidName(string parameter, string value) =>
+        Problems.Of(400, "invalid_name", "Invalid name", $"{parameter} '{Problems.Truncate(value)}' {DatasetNames.Rule}",
+            [new ViolationDto(parameter, DatasetNames.Rule)]);
+
+    private static IResult DatasetNotFound(string org, string ds) =>
+        Problems.Of(404, "dataset_not_found", "No such dataset", $"dataset '{org}/{ds}' does not exist");
+
+    private static IResult InvalidPath(string parameter, string? value, string reason) =>
+        Problems.Of(400, "invalid_path", "Invalid path", $"{parameter} '{Problems.Truncate(Printable(value ?? ""))}' {reason}",
+            [new ViolationDto(parameter, reason)]);
+
+    /// <summary>A refused path, as it can be shown in a detail: control characters as \uXXXX.</summary>
+    private static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    private static string DatasetUrl(string org, string ds) => $"/v1/datasets/{org}/{ds}";
+
+    private static string FileUrl(string org, string ds, string path) =>
+        $"/v1/datasets/{org}/{ds}/files/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}";
+
+    private static DatasetDto ToDto(DatasetRow row) =>
+        new(row.Org, row.Name, JobMapper.Time(row.CreatedAt), row.ByteQuota, row.BytesUsed, row.EntryCount);
+
+    private static DatasetEntryDto ToDto(DatasetEntryRow row) =>
+        new(row.Path, row.Type, row.Size, row.Sha256, JobMapper.Time(row.Mtime));
+
+    private static string? Single(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) ? values.Count == 1 ? values[0] : string.Join(',', values.ToArray()) : null;
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
