@@ -36,6 +36,7 @@ public class CoordinatorBinaryTests
     [Arguments("jobs")]
     [Arguments("tools")]
     [Arguments("nodes")]
+    [Arguments("ds")]
     public async Task every_verb_has_help(string verb)
     {
         var (exit, stdout, _) = await Binary.RunAsync(Binary.EdgeJobs, [verb, "--help"]);

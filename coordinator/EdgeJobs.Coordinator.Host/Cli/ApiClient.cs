@@ -14,7 +14,14 @@ internal sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    private ApiClient(HttpClient http) => _http = http;
+    /// <summary>For uploads and downloads: no overall timeout (a 2 GB file on a slow link takes what it takes).</summary>
+    private readonly HttpClient _transfers;
+
+    private ApiClient(HttpClient http, HttpClient transfers)
+    {
+        _http = http;
+        _transfers = transfers;
+    }
 
     public static ApiClient From(ParseResult parsed, ClientFlags flags)
     {
@@ -25,13 +32,15 @@ internal sealed class ApiClient : IDisposable
         }
 
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var transfers = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var token = ReadToken(parsed.GetValue(flags.TokenFile), parsed.GetValue(flags.DataDir)!);
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            transfers.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return new ApiClient(http);
+        return new ApiClient(http, transfers);
     }
 
     private static string? ReadToken(string? file, string dataDir)
@@ -59,6 +68,13 @@ internal sealed class ApiClient : IDisposable
     /// <summary>A POST that changes state: sent with one Idempotency-Key, reused on every retry.</summary>
     public Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? json, CancellationToken cancellation = default) =>
         SendIdempotentAsync(() => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
+        }, cancellation);
+
+    /// <summary>A PUT of a small JSON body (or none): PUTs are idempotent by themselves, retried like the rest.</summary>
+    public Task<(HttpStatusCode Status, string Body)> PutAsync(string path, string? json, CancellationToken cancellation = default) =>
+        SendIdempotentAsync(() => new HttpRequestMessage(HttpMethod.Put, path)
         {
             Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
         }, cancellation);
@@ -125,9 +141,9 @@ internal sealed class ApiClient : IDisposable
     /// verifying it against the SHA-256 in the ETag; written to a temporary file and renamed when whole.
     /// </summary>
     /// <returns>The file written and its size.</returns>
-    public async Task<(string Path, long Bytes)> DownloadAsync(string path, string? destination)
+    public async Task<(string Path, long Bytes)> DownloadAsync(string path, string? destination, bool showProgress = false)
     {
-        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        using var response = await _transfers.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             EnsureSuccess((response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false)));
@@ -137,6 +153,7 @@ internal sealed class ApiClient : IDisposable
         name = System.IO.Path.GetFileName(name);
         var target = destination is null ? name : Directory.Exists(destination) ? System.IO.Path.Combine(destination, name) : destination;
         var temporary = target + ".part";
+        var progress = showProgress ? new TransferProgress("download " + name, response.Content.Headers.ContentLength) : null;
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         long bytes = 0;
         await using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
@@ -149,8 +166,11 @@ internal sealed class ApiClient : IDisposable
                 sha.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 bytes += read;
+                progress?.Report(bytes);
             }
         }
+
+        progress?.Done(bytes);
 
         var expected = response.Headers.ETag?.Tag.Trim('"');
         var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
@@ -162,6 +182,86 @@ internal sealed class ApiClient : IDisposable
 
         File.Move(temporary, target, overwrite: true);
         return (target, bytes);
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="localFile"/> with PUT in parts of <paramref name="partBytes"/> (Content-Range),
+    /// so a broken connection costs one part: on a failure it asks the coordinator how much arrived
+    /// (<c>bytes */TOTAL</c>) and continues from there, up to a few times. The last part's answer is returned.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> UploadAsync(string path, string localFile, long partBytes, bool overwrite)
+    {
+        await using var file = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var total = file.Length;
+        var progress = new TransferProgress("upload " + Path.GetFileName(localFile), total);
+        long offset = 0;
+        var failures = 0;
+        while (true)
+        {
+            var length = total == 0 ? 0 : Math.Min(partBytes, total - offset);
+            file.Position = offset;
+            var start = offset;
+            using var request = new HttpRequestMessage(HttpMethod.Put, path)
+            {
+                Content = new StreamContent(new ProgressStream(new ReadOnlyPart(file, length), sent => progress.Report(start + sent)), 1 << 16),
+            };
+            request.Content.Headers.ContentLength = length;
+            if (length < total)
+            {
+                request.Content.Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1, total);
+            }
+
+            if (!overwrite)
+            {
+                request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+            }
+
+            try
+            {
+                using var response = await _transfers.SendAsync(request).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    if (response.IsSuccessStatusCode)
+                    {
+                        progress.Done(total);
+                    }
+
+                    return (response.StatusCode, body);
+                }
+
+                offset = JsonSerializer.Deserialize(body, RestJson.Lenient.UploadProgressDto)?.Received ?? offset + length;
+                failures = 0;
+            }
+            catch (HttpRequestException e) when (++failures <= 3 && length < total)
+            {
+                Console.Error.WriteLine($"\nupload interrupted at {offset} of {total} bytes ({e.Message}); asking where to resume");
+                await Task.Delay(TimeSpan.FromSeconds(failures)).ConfigureAwait(false);
+                offset = await ReceivedAsync(path, total).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                // The coordinator refuses some uploads while they stream (over the dataset's quota) and closes.
+                throw new CommandFailedException($"the upload was cut off at {offset} of {total} bytes: {e.Message} (over the dataset's quota? see edgejobs ds ls)");
+            }
+        }
+    }
+
+    /// <summary>Whether a HEAD of <paramref name="path"/> finds something (200), before an upload that must not replace it.</summary>
+    public async Task<bool> ExistsAsync(string path)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path)).ConfigureAwait(false);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>How much of a partial upload the coordinator holds (<c>Content-Range: bytes */TOTAL</c>).</summary>
+    private async Task<long> ReceivedAsync(string path, long total)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentRange = new ContentRangeHeaderValue(total);
+        using var response = await _http.SendAsync(request).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        return Read((response.StatusCode, body), RestJson.Lenient.UploadProgressDto).Received;
     }
 
     /// <summary>Deserializes a success answer, or throws a <see cref="CommandFailedException"/> carrying the problem.</summary>
@@ -199,4 +299,43 @@ internal sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>At most <c>length</c> bytes of a stream from where it stands: one part of an upload.</summary>
+internal sealed class ReadOnlyPart(Stream inner, long partLength) : Stream
+{
+    private long _taken;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => partLength;
+
+    public override long Position { get => _taken; set => throw new NotSupportedException(); }
+
+    private long Left => partLength - _taken;
+
+    public override int Read(byte[] buffer, int offset, int count) => Take(inner.Read(buffer, offset, (int)Math.Min(count, Left)));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Take(await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, Left)], cancellationToken).ConfigureAwait(false));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Take(int read)
+    {
+        _taken += read;
+        return read;
+    }
 }
