@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Security.Cryptography;
 
 namespace EdgeJobs.Coordinator.Artifacts;
 
@@ -72,17 +71,21 @@ internal sealed class ArtifactStore
         /// </summary>
         private const long WritebackBytes = 8 << 20;
 
+        /// <summary>Every this many bytes the SHA-256 thread is told what it may read back.</summary>
+        private const long PublishBytes = 1 << 20;
+
         private readonly FileStream? _file;
-        private readonly IncrementalHash? _hash;
+        private readonly FollowingSha256? _hash;
         private readonly XxHash3? _check;
         private long _writebackFrom;
+        private long _publishedAt;
         private bool _writebackUnsupported;
 
         public Upload(string path)
         {
             Path = path;
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            _hash = new FollowingSha256(path);
             _check = new XxHash3();
         }
 
@@ -111,9 +114,15 @@ internal sealed class ArtifactStore
             }
 
             _file.Write(data);
-            _hash!.AppendData(data);
             _check!.Append(data);
             Length += data.Length;
+            if (Length - _publishedAt >= PublishBytes)
+            {
+                _file.Flush();
+                _hash!.Publish(Length);
+                _publishedAt = Length;
+            }
+
             if (Length - _writebackFrom >= WritebackBytes)
             {
                 StartWriteback();
@@ -134,8 +143,8 @@ internal sealed class ArtifactStore
         }
 
         /// <summary>
-        /// Flushes to disk and closes; returns the SHA-256 and the XXH3 (hex) of what was appended, or
-        /// nulls for an adopted file (not hashed here).
+        /// Flushes to disk and closes; returns the SHA-256 (of the file, read back) and the XXH3 (of what
+        /// was appended), hex, or nulls for an adopted file (not hashed here).
         /// </summary>
         public (string? Sha256, string? XxHash3) Seal()
         {
@@ -144,9 +153,14 @@ internal sealed class ArtifactStore
                 return (null, null);
             }
 
+            // The hash catches up with the last bytes while the disk syncs them.
+            _file.Flush();
+            _hash!.Publish(Length);
             _file.Flush(flushToDisk: true);
             _file.Dispose();
-            return (Convert.ToHexStringLower(_hash!.GetHashAndReset()), Convert.ToHexStringLower(_check!.GetHashAndReset()));
+            var sha256 = _hash.Finish(Length);
+            _hash.Dispose();
+            return (sha256, Convert.ToHexStringLower(_check!.GetHashAndReset()));
         }
 
         public void Dispose()
