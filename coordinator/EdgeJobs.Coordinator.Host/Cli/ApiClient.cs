@@ -203,7 +203,7 @@ internal sealed class ApiClient : IDisposable
             var start = offset;
             using var request = new HttpRequestMessage(HttpMethod.Put, path)
             {
-                Content = new StreamContent(new ProgressStream(new ReadOnlyPart(file, length), sent => progress.Report(start + sent)), 1 << 16),
+                Content = new StreamContent(new UploadPart(file, length, sent => progress.Report(start + sent)), 1 << 16),
             };
             request.Content.Headers.ContentLength = length;
             if (length < total)
@@ -298,44 +298,9 @@ internal sealed class ApiClient : IDisposable
         throw new CommandFailedException($"{problem.Title} ({(int)answer.Status} {problem.ErrorCode}){details}");
     }
 
-    public void Dispose() => _http.Dispose();
-}
-
-/// <summary>At most <c>length</c> bytes of a stream from where it stands: one part of an upload.</summary>
-internal sealed class ReadOnlyPart(Stream inner, long partLength) : Stream
-{
-    private long _taken;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => partLength;
-
-    public override long Position { get => _taken; set => throw new NotSupportedException(); }
-
-    private long Left => partLength - _taken;
-
-    public override int Read(byte[] buffer, int offset, int count) => Take(inner.Read(buffer, offset, (int)Math.Min(count, Left)));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Take(await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, Left)], cancellationToken).ConfigureAwait(false));
-
-    public override void Flush()
+    public void Dispose()
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Take(int read)
-    {
-        _taken += read;
-        return read;
+        _http.Dispose();
+        _transfers.Dispose();
     }
 }

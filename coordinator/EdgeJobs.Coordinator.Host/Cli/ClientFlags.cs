@@ -27,4 +27,11 @@ internal sealed class ClientFlags
 
         return flags;
     }
+
+    /// <summary>Runs a client verb's work with an <see cref="ApiClient"/> made from these flags and whether <c>--json</c> was given.</summary>
+    public async Task<int> RunAsync(ParseResult parsed, Func<ApiClient, bool, Task<int>> run)
+    {
+        using var client = ApiClient.From(parsed, this);
+        return await run(client, parsed.GetValue(Json)).ConfigureAwait(false);
+    }
 }

@@ -39,7 +39,7 @@ internal static class DatasetsCommand
         var org = Flags.Text("--org", "ORG", "only this org's datasets (a global token sees every org's)");
         var command = new Command("ls", "the datasets you can see") { org };
         command.Aliases.Add("list");
-        command.SetAction((parsed, _) => With(parsed, client, async (api, json) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
             var query = parsed.GetValue(org) is { } o ? "?org=" + Uri.EscapeDataString(o) : "";
             var answer = await api.GetAsync("v1/datasets" + query).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal static class DatasetsCommand
         var quota = Flags.Create<long?>("--quota", "BYTES", "the most bytes its files may hold (default: no limit)", raw =>
             long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : throw new UsageException($"--quota must be a byte count, not '{raw}'"), null);
         var command = new Command("create", "make a dataset (or set the quota of an existing one)") { dataset, quota };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, json) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
             var body = parsed.GetValue(quota) is { } q ? "{\"byte_quota\":" + q.ToString(CultureInfo.InvariantCulture) + "}" : null;
             var answer = await api.PutAsync(DatasetUrl(parsed.GetValue(dataset)!), body).ConfigureAwait(false);
@@ -96,7 +96,7 @@ internal static class DatasetsCommand
     {
         var dataset = Dataset();
         var command = new Command("rm", "delete a dataset with all its files (refused while a job uses it)") { dataset };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, _) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, _) =>
         {
             ApiClient.EnsureSuccess(await api.DeleteAsync(DatasetUrl(parsed.GetValue(dataset)!)).ConfigureAwait(false));
             Console.Error.WriteLine($"dataset {parsed.GetValue(dataset)} deleted");
@@ -112,7 +112,7 @@ internal static class DatasetsCommand
         var path = new Argument<string?>("PATH") { Description = "where it goes in the dataset (default: the file's name)", Arity = ArgumentArity.ZeroOrOne };
         var noOverwrite = Flags.Switch("--no-overwrite", "refuse if the path already holds a file");
         var command = new Command("put", "upload a file, with a progress bar; resumes after a broken connection") { dataset, local, path, noOverwrite };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, json) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
             var file = parsed.GetValue(local)!;
             if (!File.Exists(file))
@@ -149,7 +149,7 @@ internal static class DatasetsCommand
         var path = EntryPath();
         var output = Flags.Text("--output", "FILE|DIR", "where to write it (default: its name, here)", aliases: ["-o"]);
         var command = new Command("get", "download a file, SHA-256 verified, with a progress bar") { dataset, path, output };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, _) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, _) =>
         {
             var (written, _) = await api.DownloadAsync(FileUrl(parsed.GetValue(dataset)!, parsed.GetValue(path)!), parsed.GetValue(output), showProgress: true).ConfigureAwait(false);
             Console.Out.WriteLine(written);
@@ -166,7 +166,7 @@ internal static class DatasetsCommand
         var limit = Flags.Text("--limit", "N", "entries per page (default 100, at most 1000)");
         var cursor = Flags.Text("--cursor", "C", "continue after the page that printed it");
         var command = new Command("entries", "the dataset's index: path, type, size, SHA-256") { dataset, prefix, type, limit, cursor };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, json) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
             var query = new[] { ("prefix", parsed.GetValue(prefix)), ("type", parsed.GetValue(type) is { Length: > 0 } t ? t : null), ("limit", parsed.GetValue(limit)), ("cursor", parsed.GetValue(cursor)) }
                 .Where(q => q.Item2 is not null)
@@ -198,7 +198,7 @@ internal static class DatasetsCommand
         var from = EntryPath("a file or a folder in the dataset");
         var to = new Argument<string>("TO") { Description = "its new path" };
         var command = new Command("mv", "move or rename a file or a folder within the dataset") { dataset, from, to };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, json) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
             var body = System.Text.Json.JsonSerializer.Serialize(new MoveRequest { From = parsed.GetValue(from)!, To = parsed.GetValue(to)! }, RestJsonContext.Default.MoveRequest);
             var answer = await api.PostAsync($"{DatasetUrl(parsed.GetValue(dataset)!)}/move", body).ConfigureAwait(false);
@@ -222,7 +222,7 @@ internal static class DatasetsCommand
         var dataset = Dataset();
         var path = EntryPath();
         var command = new Command("del", "delete a file from the dataset") { dataset, path };
-        command.SetAction((parsed, _) => With(parsed, client, async (api, _) =>
+        command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, _) =>
         {
             ApiClient.EnsureSuccess(await api.DeleteAsync(FileUrl(parsed.GetValue(dataset)!, parsed.GetValue(path)!)).ConfigureAwait(false));
             Console.Error.WriteLine($"{parsed.GetValue(path)} deleted");
@@ -246,10 +246,4 @@ internal static class DatasetsCommand
     /// <summary>The file's URL: each path segment escaped, the slashes kept (the coordinator checks the path itself).</summary>
     private static string FileUrl(string dataset, string path) =>
         $"{DatasetUrl(dataset)}/files/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}";
-
-    private static async Task<int> With(ParseResult parsed, ClientFlags flags, Func<ApiClient, bool, Task<int>> run)
-    {
-        using var client = ApiClient.From(parsed, flags);
-        return await run(client, parsed.GetValue(flags.Json)).ConfigureAwait(false);
-    }
 }

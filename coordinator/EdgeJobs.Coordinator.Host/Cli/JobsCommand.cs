@@ -47,7 +47,7 @@ internal static class JobsCommand
                 .Where(f => f.Value is not null)
                 .Select(f => (f.Name, f.Value!))
                 .ToList();
-            return WithClient(parsed, client, (api, json) => ListAsync(api, filters, json));
+            return client.RunAsync(parsed, (api, json) => ListAsync(api, filters, json));
         });
         return command;
     }
@@ -56,7 +56,7 @@ internal static class JobsCommand
     {
         var id = JobId();
         var command = new Command("get", "one job: params, progress, error, log tail") { id };
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, json) => GetAsync(api, parsed.GetValue(id)!, json)));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, json) => GetAsync(api, parsed.GetValue(id)!, json)));
         return command;
     }
 
@@ -67,7 +67,7 @@ internal static class JobsCommand
         var since = Flags.Int("--since", "CURSOR", "start after this log cursor", 0, 0, int.MaxValue);
         var command = new Command("logs", "a job's log lines") { id, follow, since };
         command.Aliases.Add("log");
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, _) => LogsAsync(api, parsed.GetValue(id)!, parsed.GetValue(follow), parsed.GetValue(since))));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, _) => LogsAsync(api, parsed.GetValue(id)!, parsed.GetValue(follow), parsed.GetValue(since))));
         return command;
     }
 
@@ -75,7 +75,7 @@ internal static class JobsCommand
     {
         var id = JobId();
         var command = new Command("stop", "ask a job to stop (a running one stops within a strip)") { id };
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, json) => StopAsync(api, parsed.GetValue(id)!, json)));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, json) => StopAsync(api, parsed.GetValue(id)!, json)));
         return command;
     }
 
@@ -94,7 +94,7 @@ internal static class JobsCommand
                 result.AddError(hasId ? "give either a job id or --status, not both" : "give a job id, or --status to delete every finished job in one state");
             }
         });
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, json) => RemoveAsync(api, parsed.GetValue(id), parsed.GetValue(status), json)));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, json) => RemoveAsync(api, parsed.GetValue(id), parsed.GetValue(status), json)));
         return command;
     }
 
@@ -110,7 +110,7 @@ internal static class JobsCommand
                 result.AddError("--older-than is required, e.g. --older-than 7d");
             }
         });
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, json) => CleanupAsync(api, parsed.GetValue(olderThan)!.Value, parsed.GetValue(status), json)));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, json) => CleanupAsync(api, parsed.GetValue(olderThan)!.Value, parsed.GetValue(status), json)));
         return command;
     }
 
@@ -119,14 +119,8 @@ internal static class JobsCommand
         var id = JobId();
         var output = Flags.Text("--output", "FILE|DIR", "where to write it (default: the server's file name, here)", aliases: ["-o"]);
         var command = new Command("download", "a job's artifact, SHA-256 verified") { id, output };
-        command.SetAction((parsed, _) => WithClient(parsed, client, (api, _) => DownloadAsync(api, parsed.GetValue(id)!, parsed.GetValue(output))));
+        command.SetAction((parsed, _) => client.RunAsync(parsed, (api, _) => DownloadAsync(api, parsed.GetValue(id)!, parsed.GetValue(output))));
         return command;
-    }
-
-    private static async Task<int> WithClient(ParseResult parsed, ClientFlags flags, Func<ApiClient, bool, Task<int>> run)
-    {
-        using var client = ApiClient.From(parsed, flags);
-        return await run(client, parsed.GetValue(flags.Json)).ConfigureAwait(false);
     }
 
     private static async Task<int> ListAsync(ApiClient client, List<(string Name, string Value)> filters, bool json)

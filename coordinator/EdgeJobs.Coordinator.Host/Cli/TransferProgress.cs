@@ -56,10 +56,13 @@ internal sealed class TransferProgress(string what, long? total)
     };
 }
 
-/// <summary>Counts what passes through a stream for a <see cref="TransferProgress"/>.</summary>
-internal sealed class ProgressStream(Stream inner, Action<long> progress) : Stream
+/// <summary>
+/// At most <c>partLength</c> bytes of a stream from where it stands (one part of an upload), reporting how
+/// many it has given so far.
+/// </summary>
+internal sealed class UploadPart(Stream inner, long partLength, Action<long> progress) : Stream
 {
-    private long _position;
+    private long _taken;
 
     public override bool CanRead => true;
 
@@ -67,14 +70,16 @@ internal sealed class ProgressStream(Stream inner, Action<long> progress) : Stre
 
     public override bool CanWrite => false;
 
-    public override long Length => inner.Length;
+    public override long Length => partLength;
 
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => _taken; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    private int Left => (int)Math.Min(int.MaxValue, partLength - _taken);
+
+    public override int Read(byte[] buffer, int offset, int count) => Take(inner.Read(buffer, offset, Math.Min(count, Left)));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        Take(await inner.ReadAsync(buffer[..Math.Min(buffer.Length, Left)], cancellationToken).ConfigureAwait(false));
 
     public override void Flush()
     {
@@ -86,10 +91,10 @@ internal sealed class ProgressStream(Stream inner, Action<long> progress) : Stre
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    private int Count(int read)
+    private int Take(int read)
     {
-        _position += read;
-        progress(_position);
+        _taken += read;
+        progress(_taken);
         return read;
     }
 }
