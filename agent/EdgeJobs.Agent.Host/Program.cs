@@ -7,6 +7,7 @@ using EdgeJobs.Hosting.Logging;
 using EdgeJobs.Hosting.Net;
 using EdgeJobs.Hosting.Systemd;
 using EdgeJobs.Protocol;
+using EdgeJobs.Protocol.Jobs;
 using Microsoft.Extensions.Logging;
 
 // edgejobs-agent: runs jobs for a coordinator until SIGTERM, then drains and exits.
@@ -32,13 +33,14 @@ internal static class AgentCommand
         var slots = Flags.Int("--slots", "N", "jobs at once", Environment.ProcessorCount, 1, 4096, shownDefault: "one per core");
         var workDir = Flags.Text("--work-dir", "DIR", "scratch space and the node's identity", "edgejobs-agent");
         var dataRoot = Flags.Text("--data-root", "DIR", "where tool input paths resolve (default WORK_DIR/data)");
-        var labels = Flags.Repeated("--label", "KEY=VALUE", "describes the node; repeatable");
+        var datasetsDir = Flags.Text("--datasets-dir", "DIR", "a mount of the coordinator's DATA_DIR/datasets: jobs on datasets read inputs here (default: over HTTP from the coordinator)");
+        var labels = Flags.Repeated("--label", "KEY=VALUE", "describes the node (jobs may require labels: node_labels); repeatable");
         var tls = Flags.Switch("--tls", "speak TLS to the coordinator (its --link-tls-cert)");
         var tlsCa = Flags.Text("--tls-ca", "FILE", "also trust this PEM CA for the coordinator's certificate (implies --tls)");
         var drain = Flags.Duration("--drain-timeout", "on SIGTERM, how long running jobs may finish before they are handed back", TimeSpan.FromSeconds(30));
         var root = new RootCommand("edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator")
         {
-            coordinator, tokenFile, name, slots, workDir, dataRoot, labels, tls, tlsCa,
+            coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, labels, tls, tlsCa,
         };
         var raster = RasterFlags.AddTo(root);
         root.Options.Add(drain);
@@ -60,6 +62,9 @@ internal static class AgentCommand
                 Slots = parsed.GetValue(slots),
                 WorkDir = work,
                 DataRoot = Path.GetFullPath(parsed.GetValue(dataRoot) ?? Path.Combine(work, "data")),
+                DatasetsDir = parsed.GetValue(datasetsDir) is { } mounted
+                    ? Directory.Exists(mounted) ? Path.GetFullPath(mounted) : throw new UsageException($"--datasets-dir {mounted} is not a directory")
+                    : null,
                 Labels = ParseLabels(parsed.GetValue(labels) ?? []),
                 Tls = parsed.GetValue(tls) || ca is not null,
                 TlsCaFile = ca is null || File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist"),
@@ -122,6 +127,11 @@ internal static class AgentCommand
             if (eq <= 0)
             {
                 throw new UsageException($"--label '{label}' must be key=value");
+            }
+
+            if (!NodeLabels.IsValidKey(label[..eq]) || !NodeLabels.IsValidValue(label[(eq + 1)..]))
+            {
+                throw new UsageException($"--label '{label}': key and value {NodeLabels.Rule}");
             }
 
             labels[label[..eq]] = label[(eq + 1)..];

@@ -25,6 +25,12 @@ public sealed record AgentOptions
     /// <summary>Where tool input paths resolve.</summary>
     public required string DataRoot { get; init; }
 
+    /// <summary>
+    /// A mount of the coordinator's <c>DATA_DIR/datasets</c> (read-only is enough): inputs of jobs on datasets are read
+    /// from it. Null: they are read over HTTP from the coordinator (GDAL's <c>/vsicurl/</c>).
+    /// </summary>
+    public string? DatasetsDir { get; init; }
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>On shutdown, how long running jobs may finish before they are stopped and handed back.</summary>

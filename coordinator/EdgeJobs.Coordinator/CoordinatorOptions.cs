@@ -28,6 +28,12 @@ public sealed record CoordinatorOptions
 
     public string? DataRoot { get; init; }
 
+    /// <summary>
+    /// The REST URL agents read dataset inputs from (<c>--advertise-http</c>), e.g. behind a proxy or NAT; null: the
+    /// address each agent reached the link on, with the REST port.
+    /// </summary>
+    public string? AdvertiseHttp { get; init; }
+
     /// <summary>JSON log lines (journald, log shippers) instead of readable text.</summary>
     public bool JsonLogs { get; init; }
 
@@ -47,6 +53,9 @@ public sealed record CoordinatorOptions
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
     public ToolCatalog Catalog { get; init; } = ToolCatalog.BuiltIn;
+
+    /// <summary>Reads rasters' details for the dataset index (the host passes GDAL's); null indexes entries without them.</summary>
+    public Datasets.IRasterInspector? RasterInspector { get; init; }
 
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
 

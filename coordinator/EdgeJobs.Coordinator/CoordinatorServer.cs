@@ -93,10 +93,20 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, Transport.LargeBlockMemoryPoolFactory>();
         var colocation = options.ColocatedAgentWorkDir is { } workDir ? new Colocation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Path.GetFullPath(workDir)) : null;
-        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation, options.LinkOutgoingQueueCapacity));
+        var rest = new RestAddress { Advertised = options.AdvertiseHttp is { } advertised ? advertised.TrimEnd('/') + "/" : null };
+        builder.Services.AddSingleton(new LinkSettings(options.HeartbeatInterval, options.Quotas.MaxOutputBytesPerJob, options.ArtifactTtl, colocation, options.LinkOutgoingQueueCapacity)
+        {
+            Rest = rest,
+        });
         var artifacts = new ArtifactStore(options.DataDir);
         builder.Services.AddSingleton(artifacts);
-        builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling")));
+        var datasets = new DatasetStore(options.DataDir);
+        builder.Services.AddSingleton(datasets);
+        var leaseTokens = new LeaseTokens(options.DataDir);
+        builder.Services.AddSingleton(leaseTokens);
+        builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
+        builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));
         ListenOptions? httpListen = null;
         ListenOptions? linkListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -135,10 +145,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
+            await app.Services.GetRequiredService<DatasetOutputs>().RecoverAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, new DatasetStore(options.DataDir), logger);
+            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger);
             await app.StartAsync(cancellation).ConfigureAwait(false);
+            rest.Port = httpListen!.IPEndPoint!.Port;
         }
         catch
         {

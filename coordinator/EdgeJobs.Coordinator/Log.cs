@@ -78,4 +78,16 @@ internal static partial class Log
 
     [ZLoggerMessage(5008, LogLevel.Warning, "agent {name} (node {nodeId}) is not reading its link ({queued} messages wait for it): closing the connection; it redials and presents its leases")]
     public static partial void AgentNotReading(this ILogger logger, string name, long nodeId, int queued);
+
+    [ZLoggerMessage(6000, LogLevel.Information, "job {jobId} wrote {org}/{dataset}:{path} ({bytes} bytes)")]
+    public static partial void OutputPlaced(this ILogger logger, long jobId, string org, string dataset, string path, long bytes);
+
+    [ZLoggerMessage(6001, LogLevel.Warning, "job {jobId} failed: its output {org}/{dataset}:{path} was refused ({code}): {reason}")]
+    public static partial void OutputRefused(this ILogger logger, long jobId, string org, string dataset, string path, string code, string reason);
+
+    [ZLoggerMessage(6002, LogLevel.Warning, "job {jobId}'s output is copied into its dataset, not linked ({reason}): keep DATA_DIR/artifacts and DATA_DIR/datasets on one file system to avoid the copy")]
+    public static partial void OutputCopied(this ILogger logger, long jobId, string reason);
+
+    [ZLoggerMessage(6003, LogLevel.Information, "job {jobId}'s output {org}/{dataset}:{path}, committed before a restart, is now in place")]
+    public static partial void OutputRecovered(this ILogger logger, long jobId, string org, string dataset, string path);
 }

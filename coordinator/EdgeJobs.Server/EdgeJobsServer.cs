@@ -38,7 +38,11 @@ public sealed class EdgeJobsServer : IAsyncDisposable
     public static async Task<EdgeJobsServer> StartAsync(CoordinatorOptions options, EmbeddedAgentOptions agent, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(agent.Slots);
-        options = options with { ColocatedAgentWorkDir = agent.Slots > 0 ? LocalAgentWorkDir(options) : null };
+        options = options with
+        {
+            ColocatedAgentWorkDir = agent.Slots > 0 ? LocalAgentWorkDir(options) : null,
+            RasterInspector = options.RasterInspector ?? GdalRasterInspector.Instance,
+        };
         var coordinator = await CoordinatorServer.StartAsync(options, cancellation).ConfigureAwait(false);
         if (agent.Slots == 0)
         {
@@ -61,6 +65,8 @@ public sealed class EdgeJobsServer : IAsyncDisposable
             Slots = agent.Slots,
             WorkDir = LocalAgentWorkDir(options),
             DataRoot = coordinator.Options.ResolvedDataRoot,
+            // The agent in the coordinator's process reads datasets where they are.
+            DatasetsDir = Path.Combine(coordinator.Options.DataDir, "datasets"),
             DrainTimeout = agent.DrainTimeout,
             Tls = options.LinkTlsCertificate is not null,
             TlsCaFile = options.LinkTlsCertificate,

@@ -101,7 +101,8 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         try
         {
             LinkFrames.Write(output, new Hello(LinkProtocol.Version, options.Token, nodeKey, options.Name,
-                [.. options.Labels.Select(l => new Label(l.Key, l.Value))], runner.ToolVersions, options.Slots, runner.HeldLeases()), scratch);
+                [.. options.Labels.Select(l => new Label(l.Key, l.Value))], runner.ToolVersions, options.Slots, runner.HeldLeases(),
+                options.DatasetsDir is null ? DatasetAccess.Urls : DatasetAccess.Mounted), scratch);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
 
             var welcome = await ReadWelcomeAsync(input, cancellation).ConfigureAwait(false);
@@ -242,6 +243,9 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                     {
                         case Grant grant:
                             runner.OnGrant(grant, m => outgoing.TryWrite(m));
+                            break;
+                        case DatasetGrant onDataset:
+                            runner.OnGrant(onDataset.Grant, m => outgoing.TryWrite(m), onDataset);
                             break;
                         case Renewed renewed:
                             foreach (var verdict in renewed.Leases)

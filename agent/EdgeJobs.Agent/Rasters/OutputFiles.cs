@@ -10,7 +10,8 @@ internal static class OutputFiles
     /// <summary>Hands a tool's result over: to the output path when the params name one, and as the job's artifact.</summary>
     public static void Deliver(ToolContext context, string file, OutputPath? output, string artifactName)
     {
-        if (output is not null)
+        // On a dataset, the coordinator puts the artifact at the output path when the job completes.
+        if (output is not null && context.Dataset is null)
         {
             context.ReportProgress(100, "publishing");
             Publish(context, file, output);

@@ -46,7 +46,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
     /// Answers a grant through <paramref name="sendNow"/>: Reject, or Accept — sent before the tool
     /// starts, so its Finished can never overtake it.
     /// </summary>
-    public void OnGrant(Grant grant, Action<ILinkMessage> sendNow)
+    public void OnGrant(Grant grant, Action<ILinkMessage> sendNow, DatasetGrant? onDataset = null)
     {
         var reason = Draining ? "draining"
             : !tools.TryGetValue(grant.Tool, out var tool) ? $"this agent has no tool '{grant.Tool}'"
@@ -61,7 +61,10 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
             return;
         }
 
-        var job = new RunningJob(grant, options.MaxBufferedLogLines);
+        var job = new RunningJob(grant, options.MaxBufferedLogLines)
+        {
+            Dataset = onDataset is null ? null : new DatasetInputs(onDataset.Dataset, options.DatasetsDir, onDataset.InputUrl),
+        };
         _jobs[grant.JobId] = job;
         Interlocked.Increment(ref _running);
         sendNow(new Accept(grant.JobId, grant.Fence));
@@ -94,6 +97,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
             {
                 RasterThreads = options.RasterThreads,
                 Outputs = job.Outputs,
+                Dataset = job.Dataset,
             };
             try
             {

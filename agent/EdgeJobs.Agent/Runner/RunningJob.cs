@@ -26,6 +26,9 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
 
     public Grant Grant { get; } = grant;
 
+    /// <summary>For a job on a dataset, where its inputs are read.</summary>
+    public DatasetInputs? Dataset { get; init; }
+
     /// <summary>The outputs the tool declared, measured for each report.</summary>
     public ToolOutputs Outputs { get; } = new();
 

@@ -6,11 +6,17 @@ namespace EdgeJobs.Agent.Tools;
 internal static class InputFiles
 {
     /// <summary>
-    /// Resolves a tool's input inside the agent's data root, checked again here because the file may
-    /// have changed since the coordinator checked it at submit. A violation is a fatal bad_input.
+    /// Resolves a tool's input inside its dataset (<see cref="DatasetInputs"/>), or inside the agent's data root,
+    /// checked again here because the file may have changed since the coordinator checked it at submit (or, for a
+    /// job on a node's own data, never was). A violation is a fatal bad_input.
     /// </summary>
     public static string Resolve(ToolContext context, string jsonPath, string relativePath)
     {
+        if (context.Dataset is { } dataset)
+        {
+            return dataset.Resolve(jsonPath, relativePath);
+        }
+
         var (files, violations) = new DataRootPaths(context.DataRoot).ResolveInputs([new InputPath(jsonPath, relativePath)]);
         return violations.Count > 0
             ? throw new ToolFailure("bad_input", $"{relativePath}: {violations[0].Reason}", retryable: false)

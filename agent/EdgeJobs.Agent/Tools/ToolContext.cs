@@ -35,6 +35,9 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
 
     public string DataRoot { get; } = dataRoot;
 
+    /// <summary>For a job on a dataset: where its inputs are read. Its output goes back as the artifact, and the coordinator puts it in the dataset.</summary>
+    public DatasetInputs? Dataset { get; init; }
+
     /// <summary>Threads a raster tool may compute and compress on (the agent's --raster-threads).</summary>
     public int RasterThreads { get; init; } = Environment.ProcessorCount;
 

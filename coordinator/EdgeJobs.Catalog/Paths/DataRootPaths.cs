@@ -102,7 +102,8 @@ public sealed class DataRootPaths(string dataRoot)
         return (target, null);
     }
 
-    private static string? Check(string path)
+    /// <summary>Why a path's form is refused (empty, absolute, <c>..</c>, NUL); null when it is acceptable. No file-system access.</summary>
+    public static string? Check(string path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {

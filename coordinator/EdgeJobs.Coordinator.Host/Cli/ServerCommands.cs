@@ -20,6 +20,11 @@ internal sealed class ServerCommands
     private readonly Option<string?> _tlsKey = ExistingFile("--link-tls-key", "the PEM private key of --link-tls-cert");
     private readonly Option<int> _localSlots;
     private readonly Option<string?> _dataRoot = Flags.Text("--data-root", "DIR", "where tool input paths resolve (default DATA_DIR/data)");
+    private readonly Option<string?> _advertiseHttp = Flags.Create<string?>("--advertise-http", "URL",
+        "the REST URL agents read dataset inputs from (default: the address each agent reached --link on, with the --http port)", raw =>
+            Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0
+                ? raw
+                : throw new UsageException($"--advertise-http '{raw}' must be an http:// or https:// URL without a query"), null);
     private readonly Option<TimeSpan> _leaseTtl = Flags.Duration("--lease-ttl", "a lease not renewed for this long expires and its job is retried", TimeSpan.FromSeconds(30), positive: true);
     private readonly Option<TimeSpan> _heartbeat = Flags.Duration("--heartbeat-interval", "how often agents report; a node is down after 3 missed", TimeSpan.FromSeconds(5), positive: true);
     private readonly Option<long> _maxActive;
@@ -46,7 +51,7 @@ internal sealed class ServerCommands
         _maxPerTool = Flags.PositiveLong("--max-active-per-tool", "N", "active jobs per tool before its submits get 429", quotas.MaxActivePerTool);
         _maxOutput = Flags.PositiveLong("--max-output-bytes", "N", "a job whose estimated output is larger is refused with 413", quotas.MaxOutputBytesPerJob,
             quotas.MaxOutputBytesPerJob % (1L << 30) == 0 ? $"{quotas.MaxOutputBytesPerJob >> 30} GiB" : null);
-        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _dataRoot })
+        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _dataRoot, _advertiseHttp })
         {
             command.Options.Add(option);
         }
@@ -93,6 +98,7 @@ internal sealed class ServerCommands
             LinkTlsCertificate = parsed.GetValue(_tlsCert),
             LinkTlsKey = parsed.GetValue(_tlsKey),
             DataRoot = parsed.GetValue(_dataRoot) ?? Path.Combine(dataDir, "data"),
+            AdvertiseHttp = parsed.GetValue(_advertiseHttp),
             JsonLogs = _log.Json(parsed),
             LogLevel = parsed.GetValue(_log.Level),
             Catalog = ToolCatalog.BuiltIn,

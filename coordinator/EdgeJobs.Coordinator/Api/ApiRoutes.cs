@@ -16,10 +16,11 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (README "REST API v1" lists the same routes and scopes) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore, ILogger logger)
+    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore,
+        LeaseTokens leaseTokens, ILogger logger)
     {
         var catalog = options.Catalog;
-        var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, logger);
+        var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, datasetStore, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
         var metrics = new MetricsApi(ledger, dispatcher);
@@ -57,6 +58,9 @@ internal static class ApiRoutes
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
-        DatasetRoutes.Map(v1, tokens, new DatasetsApi(ledger, datasetStore));
+        var datasetsApi = new DatasetsApi(ledger, datasetStore, options.RasterInspector);
+        DatasetRoutes.Map(v1, tokens, datasetsApi);
+        // No bearer token: the URL's lease token is the credential (agents read through GDAL's /vsicurl/).
+        v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
     }
 }

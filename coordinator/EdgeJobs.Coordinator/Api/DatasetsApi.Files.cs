@@ -234,7 +234,7 @@ internal sealed partial class DatasetsApi
                 Size = file.Length,
                 Sha256 = sha256,
                 Mtime = new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds(),
-            };
+            }.WithRaster(inspector?.Inspect(file.FullName)); // headers only: milliseconds, and by its real name (some formats go by extension)
             // Under the lock nothing else changed the dataset since the checks above, so this is recorded.
             await ledger.PutEntryAsync(org, ds, entry).ConfigureAwait(false);
             replaced = previous is not null;
@@ -266,6 +266,12 @@ internal sealed partial class DatasetsApi
             return InvalidPath("path", rawPath, reason);
         }
 
+        return await ServeAsync(http, org, ds, path).ConfigureAwait(false);
+    }
+
+    /// <summary>An entry's file with its SHA-256 as the ETag, Range and conditional requests honoured; 404 without one.</summary>
+    private async Task<IResult> ServeAsync(HttpContext http, string org, string ds, string path)
+    {
         DatasetEntryRow? entry;
         FileStream? stream = null;
         // The row and the open file are taken together, so the ETag describes exactly the bytes sent even

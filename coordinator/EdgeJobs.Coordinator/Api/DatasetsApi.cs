@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
@@ -14,7 +15,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// <c>DatasetsApi.Entries.cs</c> lists the index and moves entries. Files change only under the dataset's
 /// lock (<see cref="DatasetLocks"/>), and always together with their index row.
 /// </summary>
-internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store)
+internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store, IRasterInspector? inspector = null)
 {
     /// <summary><c>PUT /v1/datasets/{org}/{ds}</c>: 201 with a new dataset, 200 with the existing one.</summary>
     public async Task<IResult> CreateAsync(HttpContext http, string org, string ds)
@@ -159,7 +160,13 @@ internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store)
         new(row.Org, row.Name, JobMapper.Time(row.CreatedAt), row.ByteQuota, row.BytesUsed, row.EntryCount);
 
     private static DatasetEntryDto ToDto(DatasetEntryRow row) =>
-        new(row.Path, row.Type, row.Size, row.Sha256, JobMapper.Time(row.Mtime));
+        new(row.Path, row.Type, row.Size, row.Sha256, JobMapper.Time(row.Mtime))
+        {
+            Raster = row is { RasterWidth: { } width, RasterHeight: { } height, RasterBands: { } bands }
+                ? new RasterDto(width, height, bands, row.RasterType ?? "Unknown", row.RasterCrs,
+                    row.RasterBounds is { } bounds ? JsonSerializer.Deserialize(bounds, RestJsonContext.Default.IReadOnlyListDouble) : null)
+                : null,
+        };
 
     private static string? Single(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) ? values.Count == 1 ? values[0] : string.Join(',', values.ToArray()) : null;

@@ -37,6 +37,8 @@ internal static class JobMapper
             Org = row.Org,
             CampaignId = row.CampaignId,
             ParentId = row.ParentId,
+            Dataset = row.Dataset is { } dataset ? row.Org + "/" + dataset : null,
+            NodeLabels = row.NodeLabels is { } labels ? JsonSerializer.Deserialize(labels, RestJsonContext.Default.IReadOnlyDictionaryStringString) : null,
             Deduplicated = deduplicated,
         };
     }

@@ -3,6 +3,7 @@ using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Coordinator.Tools;
@@ -17,7 +18,8 @@ namespace EdgeJobs.Coordinator.Api;
 /// The job-control endpoints of REST API v1 (README "REST API v1"). Split by concern: this file submits and reads;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
-internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts, ILogger logger)
+internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts,
+    DatasetStore datasets, ILogger logger)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -50,7 +52,8 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             Quotas = options.Quotas,
         };
         // With a key, the answer is stored with the job, in the same transaction.
-        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, SubmitAnswer).ConfigureAwait(false);
+        var note = prepared.Note;
+        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, outcome => SubmitAnswer(outcome, note)).ConfigureAwait(false);
         if (submitted.RanNow(out var outcome) && outcome is { Result: SubmitResult.Created, Job: { } created })
         {
             logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
@@ -62,10 +65,10 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
 
     // The answers of submit, stop and delete are shaped from the ledger's outcome alone: with a key they
     // are stored in the ledger's transaction, which may run twice (the first run rolled back).
-    private static StoredAnswer SubmitAnswer(SubmitOutcome outcome) => outcome.Result switch
+    private static StoredAnswer SubmitAnswer(SubmitOutcome outcome, string? note) => outcome.Result switch
     {
-        SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false),
-        SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true),
+        SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false, note),
+        SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true, note),
         _ => new StoredAnswer(429, null, JsonSerializer.Serialize(
             Problems.Dto(429, "quota_exceeded", "Quota exceeded",
                 $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
@@ -88,7 +91,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
     }
 
-    private sealed record Prepared(SubmitRequest Request, ToolDescriptor Tool, NewJob Job, ToolEstimate Estimate);
+    private sealed record Prepared(SubmitRequest Request, ToolDescriptor Tool, NewJob Job, ToolEstimate Estimate, string? Note);
 
     /// <summary>
     /// Everything a submit checks before it touches the ledger: the body, the tool and its scope, the
@@ -129,17 +132,13 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return (null, InvalidParams(violations), canonical);
         }
 
-        var (inputs, inputViolations) = dataRootPaths.ResolveInputs(tool.InputPaths(check.CanonicalJson!));
-        if (inputViolations.Count > 0)
+        var (place, placeProblem) = await ResolvePlaceAsync(principal, request, tool, check.CanonicalJson!).ConfigureAwait(false);
+        if (place is null)
         {
-            return (null, InvalidParams(inputViolations), canonical);
+            return (null, placeProblem, canonical);
         }
 
-        if (tool.OutputPath(check.CanonicalJson!) is { } output && dataRootPaths.ResolveOutput(output).Violation is { } outputViolation)
-        {
-            return (null, InvalidParams([outputViolation]), canonical);
-        }
-
+        var inputs = place.Inputs;
         var estimate = tool.Estimate(check.CanonicalJson!, inputs);
         if (estimate.OutputBytes > options.Quotas.MaxOutputBytesPerJob)
         {
@@ -153,7 +152,9 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             ToolVersion = tool.Version,
             Params = check.CanonicalJson!,
             Owner = principal.Name,
-            Org = principal.HomeOrg,
+            Org = place.Org,
+            Dataset = place.Dataset,
+            NodeLabels = place.NodeLabelsJson,
             Priority = request.Priority ?? 0,
             MaxAttempts = request.MaxAttempts,
             TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
@@ -161,14 +162,15 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             ParentId = request.ParentId,
             DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
         };
-        return (new Prepared(request, tool, job, estimate), null, canonical);
+        return (new Prepared(request, tool, job, estimate, place.Note), null, canonical);
     }
 
     private static IResult InvalidParams(IReadOnlyList<ViolationDto> violations) =>
         Problems.Of(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
 
-    private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null) =>
-        new(status, $"/v1/jobs/{job.Id}", JsonSerializer.Serialize(JobMapper.ToDto(job, deduplicated: deduplicated), RestJson.Wire.JobDto));
+    private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null, string? warning = null) =>
+        new(status, $"/v1/jobs/{job.Id}", JsonSerializer.Serialize(
+            JobMapper.ToDto(job, deduplicated: deduplicated) with { Warnings = warning is null ? null : [warning] }, RestJson.Wire.JobDto));
 
     private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
     {

@@ -114,6 +114,33 @@ internal sealed class DatasetStore
         return new FileInfo(final);
     }
 
+    /// <summary>Where a job's output waits, under a second name, for its entry to be committed.</summary>
+    public string StagedOutputPath(string org, string dataset, long jobId) =>
+        Path.Combine(_incoming, org, dataset, $"job-{jobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}.out");
+
+    /// <summary>Every staged output left in <c>.incoming</c>, with the dataset it is for.</summary>
+    public IEnumerable<(string Org, string Dataset, string File)> StagedOutputs()
+    {
+        foreach (var orgDir in Directory.EnumerateDirectories(_incoming))
+        {
+            foreach (var datasetDir in Directory.EnumerateDirectories(orgDir))
+            {
+                foreach (var file in Directory.EnumerateFiles(datasetDir, "job-*.out"))
+                {
+                    yield return (Path.GetFileName(orgDir), Path.GetFileName(datasetDir), file);
+                }
+            }
+        }
+    }
+
+    /// <summary>Renames a staged output into place, replacing an older file at the path (synced first: it may be a copy).</summary>
+    public void PublishStaged(string staged, string org, string dataset, string path)
+    {
+        var final = FilePath(org, dataset, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        File.Move(staged, final, overwrite: true);
+    }
+
     public void DeleteFile(string org, string dataset, string path)
     {
         File.Delete(FilePath(org, dataset, path));

@@ -1,5 +1,6 @@
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -73,7 +74,10 @@ public sealed partial class JobLedger
     /// the attempt's final <paramref name="outputs"/> whenever the end is applied (a stopped job keeps what it had written).
     /// </remarks>
     public Task<Transition> FinishWithLogAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact = null, long firstLogSeq = 0,
-        IReadOnlyList<OutputProgress>? outputs = null) => WriteAsync(c =>
+        IReadOnlyList<OutputProgress>? outputs = null) => WriteAsync(c => FinishWithLog(c, jobId, fence, finalLines, report, artifact, firstLogSeq, outputs));
+
+    private Transition FinishWithLog(SqliteConnection c, long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord? artifact, long firstLogSeq,
+        IReadOnlyList<OutputProgress>? outputs)
     {
         if (finalLines.Count > 0)
         {
@@ -96,7 +100,7 @@ public sealed partial class JobLedger
         }
 
         return finished;
-    });
+    }
 
     /// <summary>Marks a node draining (no new grants) or ready again. False when no such node.</summary>
     public Task<bool> SetDrainingAsync(long nodeId, bool draining) =>

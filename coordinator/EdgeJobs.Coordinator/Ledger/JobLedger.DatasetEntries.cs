@@ -24,7 +24,9 @@ public sealed partial class JobLedger
     /// Records a file written at <paramref name="entry"/>'s path (new or replacing one), unless that would take
     /// the dataset past its quota.
     /// </summary>
-    public Task<EntryWriteResult> PutEntryAsync(string org, string dataset, DatasetEntryRow entry) => WriteAsync(c =>
+    public Task<EntryWriteResult> PutEntryAsync(string org, string dataset, DatasetEntryRow entry) => WriteAsync(c => PutEntry(c, org, dataset, entry));
+
+    private EntryWriteResult PutEntry(SqliteConnection c, string org, string dataset, DatasetEntryRow entry)
     {
         var owner = FindDataset(c, org, dataset);
         if (owner is null)
@@ -40,16 +42,22 @@ public sealed partial class JobLedger
         }
 
         c.Execute("""
-            INSERT INTO dataset_entries (org, dataset, path, type, size, sha256, mtime, indexed_at)
-            VALUES (@Org, @Dataset, @Path, @Type, @Size, @Sha256, @Mtime, @Now)
+            INSERT INTO dataset_entries (org, dataset, path, type, size, sha256, mtime, indexed_at,
+                                         raster_width, raster_height, raster_bands, raster_type, raster_crs, raster_bounds, raster_info)
+            VALUES (@Org, @Dataset, @Path, @Type, @Size, @Sha256, @Mtime, @Now,
+                    @RasterWidth, @RasterHeight, @RasterBands, @RasterType, @RasterCrs, @RasterBounds, @RasterInfo)
             ON CONFLICT (org, dataset, path) DO UPDATE SET
               type = excluded.type, size = excluded.size, sha256 = excluded.sha256, mtime = excluded.mtime, indexed_at = excluded.indexed_at,
-              raster_width = NULL, raster_height = NULL, raster_bands = NULL, raster_type = NULL, raster_crs = NULL,
-              raster_bounds = NULL, raster_info = NULL
-            """, new { Org = org, Dataset = dataset, entry.Path, entry.Type, entry.Size, entry.Sha256, entry.Mtime, Now = Now() });
+              raster_width = excluded.raster_width, raster_height = excluded.raster_height, raster_bands = excluded.raster_bands,
+              raster_type = excluded.raster_type, raster_crs = excluded.raster_crs, raster_bounds = excluded.raster_bounds, raster_info = excluded.raster_info
+            """, new
+            {
+                Org = org, Dataset = dataset, entry.Path, entry.Type, entry.Size, entry.Sha256, entry.Mtime, Now = Now(),
+                entry.RasterWidth, entry.RasterHeight, entry.RasterBands, entry.RasterType, entry.RasterCrs, entry.RasterBounds, entry.RasterInfo,
+            });
         Account(c, org, dataset, delta, previous is null ? 1 : 0);
         return EntryWriteResult.Written;
-    });
+    }
 
     /// <summary>Removes an entry from the index; returns it, or null when there was none.</summary>
     public Task<DatasetEntryRow?> DeleteEntryAsync(string org, string dataset, string path) => WriteAsync(c =>
@@ -103,16 +111,18 @@ public sealed partial class JobLedger
 
     // A page is one range of the primary key (or of the type index), read in order: no sort, whatever the
     // dataset's size (QueryPlanTests pins both plans).
-    internal const string EntriesPageSql = """
-        SELECT path, type, size, sha256, mtime FROM dataset_entries
+    internal const string EntryColumns = "path, type, size, sha256, mtime, raster_width, raster_height, raster_bands, raster_type, raster_crs, raster_bounds, raster_info";
+
+    internal const string EntriesPageSql = $"""
+        SELECT {EntryColumns} FROM dataset_entries
         WHERE org = @Org AND dataset = @Dataset AND path >= @Prefix AND path < @PrefixEnd AND path > @After
         ORDER BY path LIMIT @Take
         """;
 
     // Named: without statistics the planner prefers the primary key (it holds every column, the type index
     // does not), which would step over every entry of the other types to fill a page of this one.
-    internal const string EntriesOfTypePageSql = """
-        SELECT path, type, size, sha256, mtime FROM dataset_entries INDEXED BY dataset_entries_by_type
+    internal const string EntriesOfTypePageSql = $"""
+        SELECT {EntryColumns} FROM dataset_entries INDEXED BY dataset_entries_by_type
         WHERE org = @Org AND dataset = @Dataset AND type = @Type AND path >= @Prefix AND path < @PrefixEnd AND path > @After
         ORDER BY path LIMIT @Take
         """;
@@ -144,7 +154,7 @@ public sealed partial class JobLedger
     }
 
     private static DatasetEntryRow? FindEntry(SqliteConnection c, string org, string dataset, string path) => c.QuerySingleOrDefault<DatasetEntryRow>(
-        "SELECT path, type, size, sha256, mtime FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
+        $"SELECT {EntryColumns} FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
         new { Org = org, Dataset = dataset, Path = path });
 
     private static void Account(SqliteConnection c, string org, string dataset, long bytes, long entries) => c.Execute(

@@ -66,16 +66,11 @@ public sealed partial class JobLedger
         return DatasetDeleteResult.Deleted;
     });
 
-    /// <summary>
-    /// The seam for "a job uses this dataset": active jobs of the org whose params name it as
-    /// <c>"dataset": "org/name"</c>. Jobs have no dataset column yet; when submit learns <c>dataset</c>
-    /// (issue 12, "Jobs on datasets") this becomes a lookup of that column, and every caller stays as it is.
-    /// Rare (a dataset delete), so a scan of the org's active jobs is acceptable here.
-    /// </summary>
+    /// <summary>Active jobs on the dataset (the partial index <c>jobs_dataset</c>: no job of another dataset is read).</summary>
     private static long ActiveJobsOnDataset(SqliteConnection c, string org, string name) => c.ExecuteScalar<long>("""
-        SELECT count(*) FROM jobs JOIN job_states ON job_states.state = jobs.state
-        WHERE job_states.active AND jobs.org = @Org AND json_extract(jobs.params, '$.dataset') = @Key
-        """, new { Org = org, Key = org + "/" + name });
+        SELECT count(*) FROM jobs INDEXED BY jobs_dataset JOIN job_states ON job_states.state = jobs.state
+        WHERE jobs.org = @Org AND jobs.dataset = @Name AND job_states.active
+        """, new { Org = org, Name = name });
 
     private static DatasetRow? FindDataset(SqliteConnection c, string org, string name) => c.QuerySingleOrDefault<DatasetRow>(
         "SELECT org, name, created_at, byte_quota, bytes_used, entry_count FROM datasets WHERE org = @Org AND name = @Name",

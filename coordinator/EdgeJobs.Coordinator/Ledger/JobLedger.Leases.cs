@@ -17,8 +17,12 @@ namespace EdgeJobs.Coordinator.Ledger;
 // that was cut off can never overwrite the result of the agent that replaced it.
 public sealed partial class JobLedger
 {
-    /// <summary>Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest first.</summary>
-    public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1)
+    /// <summary>
+    /// Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest
+    /// first: jobs of its <paramref name="tools"/> that ask for no labels or for labels in <paramref name="labelsJson"/>,
+    /// and jobs on datasets only when the node <paramref name="readsDatasets"/>.
+    /// </summary>
+    public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1, string labelsJson = "{}", bool readsDatasets = true)
     {
         var toolsJson = JsonText.Array(tools);
         return WriteRelaxedAsync<IReadOnlyList<Lease>>(c =>
@@ -27,7 +31,7 @@ public sealed partial class JobLedger
             var leases = new List<Lease>(count);
             while (leases.Count < count)
             {
-                var before = Statements(c).NextReady(now, toolsJson);
+                var before = Statements(c).NextReady(now, toolsJson, labelsJson, readsDatasets);
                 if (before is null)
                 {
                     break;
@@ -71,7 +75,7 @@ public sealed partial class JobLedger
         after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
         Save(c, before, after, null, now);
         return (after, new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
-            after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value));
+            after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value, after.Dataset is { } dataset ? after.Org + "/" + dataset : null));
     }
 
     /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>

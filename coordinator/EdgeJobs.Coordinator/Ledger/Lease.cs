@@ -1,6 +1,9 @@
 namespace EdgeJobs.Coordinator.Ledger;
 
-/// <summary>A grant: the job offered to a node under <see cref="Fence"/>, valid until <see cref="ExpiresAt"/> unless accepted.</summary>
+/// <summary>
+/// A grant: the job offered to a node under <see cref="Fence"/>, valid until <see cref="ExpiresAt"/> unless accepted;
+/// <see cref="Dataset"/> (<c>org/name</c>) when its paths name a dataset's entries.
+/// </summary>
 public sealed record Lease(
     long JobId,
     long Fence,
@@ -9,7 +12,8 @@ public sealed record Lease(
     string ToolVersion,
     string Params,
     long? TimeoutMs,
-    long ExpiresAt);
+    long ExpiresAt,
+    string? Dataset = null);
 
 /// <summary>What an agent reports when an attempt ends.</summary>
 public sealed record FinishReport(FinishOutcome Outcome, string? ErrorCode = null, string? ErrorMessage = null);

@@ -16,6 +16,10 @@ public sealed record NewJob
     public long? CampaignId { get; init; }
     public long? ParentId { get; init; }
     public string? DedupKey { get; init; }
+    /// <summary>The dataset of <see cref="Org"/> the job's paths name; null for the data root.</summary>
+    public string? Dataset { get; init; }
+    /// <summary>Labels a node must carry (a JSON object); null for any node.</summary>
+    public string? NodeLabels { get; init; }
 }
 
 /// <summary>A page request for <see cref="JobLedger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>

@@ -43,6 +43,10 @@ public sealed class JobRow
     public long? ParentId { get; set; }
     public string? DedupKey { get; set; }
     public string Org { get; set; } = Orgs.Default;
+    /// <summary>The dataset (of <see cref="Org"/>) the job's paths name; null for the data root.</summary>
+    public string? Dataset { get; set; }
+    /// <summary>Labels a node must carry to be granted the job, a JSON object; null for any node.</summary>
+    public string? NodeLabels { get; set; }
 
     public EdgeJobs.Protocol.Jobs.JobState JobState => (EdgeJobs.Protocol.Jobs.JobState)State;
 

@@ -27,8 +27,12 @@ internal sealed class AgentSession
 
     /// <param name="outgoingCapacity">Messages that may wait for the agent; 0 picks <see cref="DefaultOutgoingCapacity"/> plus four per slot.</param>
     /// <param name="overflowed">Told (once) when the queue filled and the connection is being closed.</param>
-    public AgentSession(ConnectionContext connection, long nodeId, Hello hello, int outgoingCapacity = 0, Action<AgentSession, int>? overflowed = null)
+    public AgentSession(ConnectionContext connection, long nodeId, Hello hello, int outgoingCapacity = 0, Action<AgentSession, int>? overflowed = null,
+        string labelsJson = "{}", string httpUrl = "")
     {
+        LabelsJson = labelsJson;
+        HttpUrl = httpUrl;
+        DatasetAccess = hello.DatasetAccess;
         _connection = connection;
         _overflowed = overflowed;
         OutgoingCapacity = outgoingCapacity > 0 ? outgoingCapacity : DefaultOutgoingCapacity + (4 * Math.Max(0, hello.Slots));
@@ -54,6 +58,14 @@ internal sealed class AgentSession
     public int Slots { get; }
 
     public IReadOnlyList<string> Tools { get; }
+
+    /// <summary>The node's labels as a JSON object (what a job's <c>node_labels</c> are matched against).</summary>
+    public string LabelsJson { get; }
+
+    public DatasetAccess DatasetAccess { get; }
+
+    /// <summary>The coordinator's REST address as this agent reaches it (ends in '/'), for dataset input URLs.</summary>
+    public string HttpUrl { get; }
 
     public string Remote => _connection.RemoteEndPoint?.ToString() ?? "?";
 

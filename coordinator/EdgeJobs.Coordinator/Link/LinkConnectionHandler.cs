@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol.Jobs;
@@ -17,7 +18,8 @@ namespace EdgeJobs.Coordinator.Link;
 /// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
 /// connection, with a log line.
 /// </summary>
-internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, LinkSettings settings, ILoggerFactory loggers) : ConnectionHandler
+internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, DatasetOutputs datasetOutputs, LinkSettings settings, ILoggerFactory loggers)
+    : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
     private readonly ArtifactReceiver _artifacts = new(ledger, artifacts, settings, loggers.CreateLogger("EdgeJobs.Link"));
@@ -44,11 +46,12 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 return;
             }
 
-            var node = await ledger.RegisterNodeAsync(hello.NodeKey, hello.Name, ToolsJson(hello.Tools), hello.Slots, LabelsJson(hello.Labels)).ConfigureAwait(false);
+            var labels = LabelsJson(hello.Labels);
+            var node = await ledger.RegisterNodeAsync(hello.NodeKey, hello.Name, ToolsJson(hello.Tools), hello.Slots, labels).ConfigureAwait(false);
             dispatcher.SetOperatorDrained(node.Id, node.Draining != 0);
             var verdicts = await VerdictsAsync(node.Id, hello.Leases).ConfigureAwait(false);
             session = new AgentSession(connection, node.Id, hello with { Leases = [.. hello.Leases.Where((_, i) => verdicts[i].State != LeaseState.Lost)] },
-                settings.OutgoingQueueCapacity, (s, queued) => _logger.AgentNotReading(s.Name, s.NodeId, queued));
+                settings.OutgoingQueueCapacity, (s, queued) => _logger.AgentNotReading(s.Name, s.NodeId, queued), labels, RestUrlFor(connection));
             session.Send(new Welcome(node.Id, (int)ledger.Options.LeaseTtl.TotalMilliseconds, (int)settings.HeartbeatInterval.TotalMilliseconds, verdicts));
             writer = session.WriteLoopAsync(connection.Transport.Output, closing.Token);
             dispatcher.Register(session);
@@ -213,8 +216,15 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 session.Release(finished.JobId);
                 dispatcher.Kick();
                 var (report, artifact) = _artifacts.Complete(session, finished);
-                var applied = await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
-                    OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
+                // A job on a dataset puts its artifact at its output path in the same step as it completes.
+                var target = artifact is not null && report.Outcome == FinishOutcome.Succeeded && await ledger.GetJobAsync(finished.JobId).ConfigureAwait(false) is { } job
+                    ? datasetOutputs.TargetOf(job)
+                    : null;
+                var applied = target is { } into
+                    ? await datasetOutputs.FinishAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
+                        OutputReports.ToLedger(finished.Outputs), into).ConfigureAwait(false)
+                    : await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
+                        OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
                     artifacts.Delete(finished.JobId);
@@ -320,6 +330,26 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
 
     private static string Describe(Transition t) => t.State is { } s ? $"{t.Outcome} ({s.Name()})" : t.Outcome.ToString();
 
+    /// <summary>
+    /// The REST address an agent reads dataset inputs from: <c>--advertise-http</c> when set, otherwise the address
+    /// this agent reached the link on, with the REST port (the one interface the agent is known to reach).
+    /// </summary>
+    private string RestUrlFor(ConnectionContext connection)
+    {
+        if (settings.Rest.Advertised is { } advertised)
+        {
+            return advertised;
+        }
+
+        var host = connection.LocalEndPoint is System.Net.IPEndPoint local ? local.Address : System.Net.IPAddress.Loopback;
+        if (host.IsIPv4MappedToIPv6)
+        {
+            host = host.MapToIPv4();
+        }
+
+        return $"http://{new System.Net.IPEndPoint(host, settings.Rest.Port)}/";
+    }
+
     private static string ToolsJson(ToolVersion[] tools) => JsonText.Write(writer =>
     {
         writer.WriteStartArray();
@@ -348,7 +378,19 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
 
 /// <summary>Link settings: what the coordinator announces to agents, and what it accepts from them.</summary>
 /// <param name="OutgoingQueueCapacity">Messages that may wait for one agent before its link is closed; 0 for the default (<see cref="AgentSession"/>).</param>
-internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl, Colocation? Colocation = null, int OutgoingQueueCapacity = 0);
+internal sealed record LinkSettings(TimeSpan HeartbeatInterval, long MaxArtifactBytes, TimeSpan ArtifactTtl, Colocation? Colocation = null, int OutgoingQueueCapacity = 0)
+{
+    /// <summary>The REST listener, as agents are told of it (its port is known only once it listens).</summary>
+    public RestAddress Rest { get; init; } = new();
+}
+
+/// <summary>The coordinator's REST port once bound, and the URL to announce instead when configured (<c>--advertise-http</c>).</summary>
+internal sealed class RestAddress
+{
+    public int Port { get; set; }
+
+    public string? Advertised { get; init; }
+}
 
 /// <summary>The agent in this process: the secret it proves itself with, and the only dir its artifact files may be in.</summary>
 internal sealed record Colocation(string Secret, string WorkDir);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Protocol.Link;
@@ -12,7 +13,7 @@ namespace EdgeJobs.Coordinator.Scheduling;
 /// with free slots for the tools it runs. A one-second tick is the safety net for anything no kick
 /// covers (a retry backoff running out, a lost message).
 /// </summary>
-internal sealed class Dispatcher(JobLedger ledger, ILogger logger)
+internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? leaseTokens = null)
 {
     private readonly ConcurrentDictionary<long, AgentSession> _sessions = new();
     private readonly SemaphoreSlim _kick = new(0, 1);
@@ -98,12 +99,14 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger)
 
             try
             {
-                var leases = await ledger.GrantAsync(session.NodeId, session.Tools, free).ConfigureAwait(false);
+                var leases = await ledger.GrantAsync(session.NodeId, session.Tools, free, session.LabelsJson,
+                    readsDatasets: session.DatasetAccess != DatasetAccess.None && (session.DatasetAccess == DatasetAccess.Mounted || leaseTokens is not null)).ConfigureAwait(false);
                 foreach (var lease in leases)
                 {
                     session.Hold(lease.JobId);
-                    session.Send(new Grant(lease.JobId, lease.Attempt, lease.Fence, lease.Tool, lease.ToolVersion, lease.Params,
-                        lease.TimeoutMs is { } t ? ledger.Now() + t : 0));
+                    var grant = new Grant(lease.JobId, lease.Attempt, lease.Fence, lease.Tool, lease.ToolVersion, lease.Params,
+                        lease.TimeoutMs is { } t ? ledger.Now() + t : 0);
+                    session.Send(lease.Dataset is { } dataset ? new DatasetGrant(grant, dataset, InputUrl(session, lease)) : grant);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
@@ -112,6 +115,10 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger)
             }
         }
     }
+
+    /// <summary>Where an agent without the datasets mounted reads this lease's inputs; null for one that mounts them.</summary>
+    private string? InputUrl(AgentSession session, Lease lease) =>
+        session.DatasetAccess == DatasetAccess.Mounted ? null : $"{session.HttpUrl}v1/leases/{leaseTokens!.Issue(lease.JobId, lease.Fence)}/files/";
 
     private readonly ConcurrentDictionary<long, bool> _operatorDrained = new();
 

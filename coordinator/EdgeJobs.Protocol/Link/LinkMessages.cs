@@ -21,13 +21,18 @@ namespace EdgeJobs.Protocol.Link;
 //   ArtifactFile(job, fence, path, secret)  ──▶  instead of chunks, from the agent embedded in `edgejobs up`
 //                                                only: the file is renamed into place, not copied
 //   Draining                                ──▶  no more grants to this agent (SIGTERM)
+//                                           ◀──  DatasetGrant(grant, org/dataset, input URL)           (pushed)
+//                                                a job on a dataset, only to agents whose Hello says they can
+//                                                read datasets (mounted, or through the URL with its lease token)
 //
 // Union tags and member order are frozen: agents on the edge upgrade after the coordinator.
 // LinkGoldenBytesTests fails if either changes. Add new messages with new tags; add members only at
 // the end of a message. A message with a member appended is read by a newer side with the member's
 // default when an older side sent it, but an older side refuses a message with more members than it
 // knows (MemoryPack's default layout): hence coordinators first, and the protocol version stays 1.
-// Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs.
+// Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs,
+// Hello.DatasetAccess. Messages to agents never grow (an older agent would refuse them): what a newer agent
+// may be told comes in a new message, sent only to agents that announced they understand it.
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(Hello))]
 [MemoryPackUnion(1, typeof(Welcome))]
@@ -43,6 +48,7 @@ namespace EdgeJobs.Protocol.Link;
 [MemoryPackUnion(11, typeof(Draining))]
 [MemoryPackUnion(12, typeof(ArtifactChunk))]
 [MemoryPackUnion(13, typeof(ArtifactFile))]
+[MemoryPackUnion(14, typeof(DatasetGrant))]
 public partial interface ILinkMessage;
 
 [MemoryPackable]
@@ -54,7 +60,20 @@ public sealed partial record Hello(
     Label[] Labels,
     ToolVersion[] Tools,
     int Slots,
-    HeldLease[] Leases) : ILinkMessage;
+    HeldLease[] Leases,
+    DatasetAccess DatasetAccess = DatasetAccess.None) : ILinkMessage;
+
+/// <summary>How an agent reads the entries of a job's dataset (older agents send none, and get no dataset jobs).</summary>
+public enum DatasetAccess : byte
+{
+    None = 0,
+
+    /// <summary>Over HTTP from the coordinator, through the <see cref="DatasetGrant.InputUrl"/> of each grant.</summary>
+    Urls = 1,
+
+    /// <summary>From a mount of the coordinator's datasets directory (<c>--datasets-dir</c>), or through URLs.</summary>
+    Mounted = 2,
+}
 
 [MemoryPackable]
 public sealed partial record ToolVersion(string Id, string Version);
@@ -86,6 +105,14 @@ public sealed partial record Grant(
     string ToolVersion,
     string ParamsJson,
     long DeadlineUnixMs) : ILinkMessage;
+
+/// <summary>
+/// A grant of a job whose paths name entries of <see cref="Dataset"/> (<c>org/name</c>). <see cref="InputUrl"/> is where
+/// they can be read over HTTP (absolute, ending in '/': an entry's path is appended, escaped), valid only for this
+/// job's inputs and only while this lease holds; null when the agent mounts the datasets.
+/// </summary>
+[MemoryPackable]
+public sealed partial record DatasetGrant(Grant Grant, string Dataset, string? InputUrl) : ILinkMessage;
 
 [MemoryPackable]
 public sealed partial record Accept(long JobId, long Fence) : ILinkMessage;

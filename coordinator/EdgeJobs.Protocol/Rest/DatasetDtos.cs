@@ -7,8 +7,15 @@ public sealed record DatasetDto(string Org, string Name, DateTimeOffset CreatedA
 
 public sealed record DatasetListDto(IReadOnlyList<DatasetDto> Datasets);
 
-/// <summary>One index entry; <c>mtime</c> is the file's modification time.</summary>
-public sealed record DatasetEntryDto(string Path, string Type, long Size, string Sha256, DateTimeOffset Mtime);
+/// <summary>One index entry; <c>mtime</c> is the file's modification time; <c>raster</c> only for files GDAL reads as rasters.</summary>
+public sealed record DatasetEntryDto(string Path, string Type, long Size, string Sha256, DateTimeOffset Mtime)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RasterDto? Raster { get; init; }
+}
+
+/// <summary>What the index read from a raster: <c>crs</c> as <c>EPSG:NNNN</c> when recognised, <c>bounds_4326</c> as [west, south, east, north].</summary>
+public sealed record RasterDto(long Width, long Height, long Bands, string DataType, string? Crs, IReadOnlyList<double>? Bounds4326);
 
 /// <summary>A page of entries; pass <c>next_cursor</c> back as <c>cursor</c>; null on the last page.</summary>
 public sealed record DatasetEntryListDto(IReadOnlyList<DatasetEntryDto> Entries, string? NextCursor);

@@ -31,10 +31,18 @@ public sealed record JobDto
     public string Org { get; init; } = "default";
     public long? CampaignId { get; init; }
     public long? ParentId { get; init; }
+    /// <summary><c>org/name</c> of the dataset whose entries the job's paths name; null for the data root.</summary>
+    public string? Dataset { get; init; }
+    /// <summary>Labels a node must carry to be granted the job; null for any node.</summary>
+    public IReadOnlyDictionary<string, string>? NodeLabels { get; init; }
 
     /// <summary>Only on a submit answer: true when an existing job was returned instead of a new one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Deduplicated { get; init; }
+
+    /// <summary>Only on a submit answer: what the caller should know that is not an error (e.g. paths not checked).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 public sealed record ProgressDto(double Percent, string? Phase);

@@ -14,6 +14,12 @@ public sealed record SubmitRequest
     public bool? Force { get; init; }
     public long? CampaignId { get; init; }
     public long? ParentId { get; init; }
+
+    /// <summary><c>org/name</c>: the job's input and output paths are entries of this dataset.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Labels a node must carry to run the job (data that lives only on that node).</summary>
+    public IReadOnlyDictionary<string, string>? NodeLabels { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/jobs/cleanup</c>.</summary>

@@ -40,6 +40,8 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(MovedDto))]
 [JsonSerializable(typeof(UploadProgressDto))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyList<double>))]
 [JsonSerializable(typeof(string))]
 public sealed partial class RestJsonContext : JsonSerializerContext;
 

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using EdgeJobs.Catalog.Tools;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Datasets;
+using EdgeJobs.Protocol.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeJobs.Coordinator.Datasets;
+
+/// <summary>
+/// Puts the result of a job on a dataset at its output path (<c>output</c>, the seed's <c>outputPath</c>), so it is
+/// there exactly when the job is completed: under the dataset's lock, the artifact gets a second name (a hard link:
+/// no copy) staged as <c>datasets/.incoming/{org}/{ds}/job-{id}.out</c>; the ledger ends the job and indexes the
+/// entry in one transaction (or fails the job when another writer got to the path first); then the staged name is
+/// renamed into place, or removed. A crash between the commit and the rename is finished at the next start
+/// (<see cref="RecoverAsync"/>): a staged file of a completed job goes into place, any other is removed.
+/// A stopped or failed job never reaches the ledger's entry, so it leaves nothing in the dataset.
+/// </summary>
+internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolCatalog catalog, IRasterInspector? inspector, ILogger logger)
+{
+    /// <summary>Where a completed job on a dataset puts its artifact: its dataset and normalised output path; null for other jobs.</summary>
+    public (string Org, string Dataset, string Path)? TargetOf(JobRow job)
+    {
+        if (job.Dataset is null || catalog.Find(job.Tool, job.ToolVersion)?.OutputPath(job.Params) is not { } output)
+        {
+            return null;
+        }
+
+        return DatasetPaths.Check(output.RelativePath, out var path) is null ? (job.Org, job.Dataset, path) : null;
+    }
+
+    /// <summary>
+    /// Ends the attempt through <see cref="JobLedger.FinishIntoDatasetAsync"/> and moves the file into place when the
+    /// entry was recorded. The artifact stays downloadable as the job's own until it expires.
+    /// </summary>
+    public async Task<Transition> FinishAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord artifact, long firstLogSeq,
+        IReadOnlyList<OutputProgress>? outputs, (string Org, string Dataset, string Path) target)
+    {
+        var (org, ds, path) = target;
+        var raster = inspector?.Inspect(artifact.Path);
+        using (await store.Locks.EnterAsync(org, ds).ConfigureAwait(false))
+        {
+            var staged = store.StagedOutputPath(org, ds, jobId);
+            Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
+            File.Delete(staged);
+            if (Interop.Libc.link(artifact.Path, staged) != 0)
+            {
+                // Another file system (or no hard links): a copy, synced, is the same file for what follows.
+                logger.OutputCopied(jobId, Marshal.GetLastPInvokeErrorMessage());
+                CopySynced(artifact.Path, staged);
+            }
+
+            var file = new FileInfo(staged);
+            var entry = new DatasetEntryRow
+            {
+                Path = path,
+                Type = EntryTypes.Of(path),
+                Size = artifact.SizeBytes,
+                Sha256 = artifact.Sha256,
+                Mtime = new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds(),
+            }.WithRaster(raster);
+            var (applied, placed) = await ledger.FinishIntoDatasetAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs, org, ds, entry).ConfigureAwait(false);
+            if (placed)
+            {
+                store.PublishStaged(staged, org, ds, path);
+                logger.OutputPlaced(jobId, org, ds, path, artifact.SizeBytes);
+            }
+            else
+            {
+                File.Delete(staged);
+                if (applied is { IsOk: true, Job: { ErrorCode: { } code } failed })
+                {
+                    logger.OutputRefused(jobId, org, ds, path, code, failed.ErrorMessage ?? "");
+                }
+            }
+
+            return applied;
+        }
+    }
+
+    /// <summary>
+    /// Finishes what a crash interrupted: each staged output of a completed job is renamed into place (its entry was
+    /// committed with the job), any other is removed (the job did not complete, so its entry was never recorded).
+    /// </summary>
+    public async Task RecoverAsync()
+    {
+        foreach (var staged in store.StagedOutputs())
+        {
+            var name = Path.GetFileNameWithoutExtension(staged.File);
+            var job = long.TryParse(name.AsSpan("job-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? await ledger.GetJobAsync(id).ConfigureAwait(false)
+                : null;
+            if (job is { JobState: JobState.Completed } && TargetOf(job) is { } target && target.Org == staged.Org && target.Dataset == staged.Dataset
+                && await ledger.GetEntryAsync(target.Org, target.Dataset, target.Path).ConfigureAwait(false) is not null)
+            {
+                store.PublishStaged(staged.File, target.Org, target.Dataset, target.Path);
+                logger.OutputRecovered(job.Id, target.Org, target.Dataset, target.Path);
+            }
+            else
+            {
+                File.Delete(staged.File);
+            }
+        }
+    }
+
+    private static void CopySynced(string source, string target)
+    {
+        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+        input.CopyTo(output, 1 << 20);
+        output.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,63 @@
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>Why a job's output could not go into its dataset; the job fails with <see cref="Code"/>.</summary>
+public sealed record OutputRefusal(string Code, string Message);
+
+// A job on a dataset ends by putting its artifact at its output path: the job's end, its artifact and the entry's
+// index row change in one transaction, so the index shows the output exactly when the job shows completed.
+public sealed partial class JobLedger
+{
+    /// <summary>
+    /// Ends an attempt whose verified <paramref name="artifact"/> becomes <paramref name="entry"/> in the dataset,
+    /// in one transaction — unless the entry was written by anyone else since the job was submitted (two jobs
+    /// writing one path: the first to finish wins, the other fails <c>output_conflict</c>), or it would take the
+    /// dataset past its quota (<c>dataset_quota_exceeded</c>); then the attempt ends failed, not retried, with no
+    /// artifact. <c>Placed</c> is true when the entry was recorded (the caller then moves the file into place).
+    /// </summary>
+    public Task<(Transition Result, bool Placed)> FinishIntoDatasetAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord artifact,
+        long firstLogSeq, IReadOnlyList<OutputProgress>? outputs, string org, string dataset, DatasetEntryRow entry) => WriteAsync(c =>
+    {
+        var job = ReadJob(c, jobId);
+        var refusal = job is null || job.Fence != fence ? null : OutputRefusalOf(c, job, org, dataset, entry);
+        if (refusal is not null)
+        {
+            return (FinishWithLog(c, jobId, fence, finalLines, new FinishReport(FinishOutcome.FatalFailure, refusal.Code, refusal.Message), null, firstLogSeq, outputs), false);
+        }
+
+        var finished = FinishWithLog(c, jobId, fence, finalLines, report, artifact, firstLogSeq, outputs);
+        if (!finished.IsOk || finished.State != JobState.Completed)
+        {
+            return (finished, false);
+        }
+
+        return (finished, PutEntry(c, org, dataset, entry) == EntryWriteResult.Written);
+    });
+
+    private static OutputRefusal? OutputRefusalOf(Microsoft.Data.Sqlite.SqliteConnection c, JobRow job, string org, string dataset, DatasetEntryRow entry)
+    {
+        var owner = FindDataset(c, org, dataset);
+        if (owner is null)
+        {
+            return new OutputRefusal("dataset_not_found", $"dataset '{org}/{dataset}' is gone; the output was not kept");
+        }
+
+        var indexedAt = c.ExecuteScalar<long?>(
+            "SELECT indexed_at FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
+            new { Org = org, Dataset = dataset, entry.Path });
+        if (indexedAt >= job.CreatedAt)
+        {
+            return new OutputRefusal("output_conflict", $"'{entry.Path}' in dataset '{org}/{dataset}' was written by someone else while this job ran; the output was not kept");
+        }
+
+        var previousSize = c.ExecuteScalar<long?>(
+            "SELECT size FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
+            new { Org = org, Dataset = dataset, entry.Path }) ?? 0;
+        var delta = entry.Size - previousSize;
+        return delta > 0 && owner.ByteQuota is { } quota && owner.BytesUsed + delta > quota
+            ? new OutputRefusal("dataset_quota_exceeded", $"dataset '{org}/{dataset}' may hold {quota} bytes and holds {owner.BytesUsed}; the output ({entry.Size} bytes) would pass that, so it was not kept")
+            : null;
+    }
+}
