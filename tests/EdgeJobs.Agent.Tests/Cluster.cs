@@ -18,11 +18,15 @@ internal sealed class Cluster : IAsyncDisposable
 
     public JobLedger Ledger => Api.Ledger;
 
+    /// <summary>The coordinator's datasets directory, as an agent that mounts it is given it.</summary>
+    public string DatasetsDir => Path.Combine(Api.Server.Options.DataDir, "datasets");
+
     public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null,
-        string? colocatedAgentWorkDir = null)
+        string? colocatedAgentWorkDir = null, EdgeJobs.Coordinator.Datasets.IRasterInspector? rasterInspector = null)
     {
         var api = await ApiServer.StartAsync(configure: o => o with
         {
+            RasterInspector = rasterInspector,
             ColocatedAgentWorkDir = colocatedAgentWorkDir,
             LinkTlsCertificate = linkTls?.Cert,
             LinkTlsKey = linkTls?.Key,
@@ -36,7 +40,8 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
-        bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null)
+        bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null,
+        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -48,6 +53,8 @@ internal sealed class Cluster : IAsyncDisposable
             WorkDir = workDir ?? dir.File("work"),
             ColocationSecret = colocationSecret,
             DataRoot = Api.DataRoot,
+            DatasetsDir = datasetsDir,
+            Labels = labels ?? new Dictionary<string, string>(),
             DrainTimeout = TimeSpan.FromSeconds(5),
             Tls = tls,
             TlsCaFile = tlsCa,

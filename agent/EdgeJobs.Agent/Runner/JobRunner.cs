@@ -99,6 +99,11 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 Outputs = job.Outputs,
                 Dataset = job.Dataset,
             };
+            if (job.Dataset is { IsRemote: true } remote)
+            {
+                context.Log($"reading inputs of dataset {remote.Dataset} over HTTP from the coordinator (this node does not mount its datasets: --datasets-dir)");
+            }
+
             try
             {
                 await tool.RunAsync(context).ConfigureAwait(false);

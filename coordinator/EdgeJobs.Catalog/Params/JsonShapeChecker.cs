@@ -103,7 +103,11 @@ public static class JsonShapeChecker
             return;
         }
 
-        if (expected == ExpectedKind.Object)
+        if (expected == ExpectedKind.Object && rule.Property.Options.GetTypeInfo(target) is { Kind: JsonTypeInfoKind.Dictionary } map)
+        {
+            CheckMap(value, map, path, violations);
+        }
+        else if (expected == ExpectedKind.Object)
         {
             Check(value, rule.Property.Options.GetTypeInfo(target), path, violations);
         }
@@ -117,6 +121,29 @@ public static class JsonShapeChecker
             if (number < range.Minimum || number > range.Maximum)
             {
                 violations.Add(new ViolationDto(path, string.Create(CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}")));
+            }
+        }
+    }
+
+    /// <summary>A map (any keys): each value must be of the map's value kind.</summary>
+    private static void CheckMap(JsonElement value, JsonTypeInfo map, string path, List<ViolationDto> violations)
+    {
+        var valueType = map.ElementType!;
+        var expected = KindOf(valueType, map.Options);
+        foreach (var member in value.EnumerateObject())
+        {
+            var ok = expected switch
+            {
+                ExpectedKind.Number => member.Value.ValueKind == JsonValueKind.Number && FitsNumber(member.Value, valueType),
+                ExpectedKind.Boolean => member.Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                ExpectedKind.String => member.Value.ValueKind == JsonValueKind.String,
+                ExpectedKind.Array => member.Value.ValueKind == JsonValueKind.Array,
+                ExpectedKind.Object => member.Value.ValueKind == JsonValueKind.Object,
+                _ => true,
+            };
+            if (!ok)
+            {
+                violations.Add(new ViolationDto(path + "." + member.Name, "must be " + Describe(expected, valueType)));
             }
         }
     }

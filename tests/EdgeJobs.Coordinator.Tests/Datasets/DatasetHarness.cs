@@ -27,6 +27,9 @@ internal sealed class DatasetHarness : IAsyncDisposable
 
     public string Zeta { get; private set; } = "";
 
+    /// <summary>Jobs and datasets, read and write, in org acme: submits jobs on acme's datasets.</summary>
+    public string AcmeJobs { get; private set; } = "";
+
     public string DatasetsDir => Path.Combine(Api.Server.Options.DataDir, "datasets");
 
     public string DatasetDir => Path.Combine(DatasetsDir, "acme", "survey");
@@ -38,6 +41,7 @@ internal sealed class DatasetHarness : IAsyncDisposable
         harness.AcmeReader = await harness.Api.MintInOrgAsync("acme-reader", "acme", Scopes.DatasetsRead);
         harness.AcmeWriter = await harness.Api.MintInOrgAsync("acme-writer", "acme", Scopes.DatasetsWrite);
         harness.Zeta = await harness.Api.MintInOrgAsync("zed", "zeta", Scopes.DatasetsRead, Scopes.DatasetsWrite);
+        harness.AcmeJobs = await harness.Api.MintInOrgAsync("amy", "acme", Scopes.JobsRead, Scopes.JobsWrite, Scopes.DatasetsRead, Scopes.DatasetsWrite);
         var body = byteQuota is { } quota ? $"{{\"byte_quota\":{quota}}}" : null;
         using var created = await harness.Api.SendAsync(HttpMethod.Put, Base, harness.Acme, body);
         created.EnsureSuccessStatusCode();

@@ -88,14 +88,14 @@ public class DatasetLifecycleTests
     {
         await using var h = await DatasetHarness.StartAsync();
         (await h.PutFileAsync("a.tif", [1])).Dispose();
-        // Submit does not take a dataset yet; the job is put in the ledger as that submit will.
         var job = await h.Api.Ledger.SubmitAsync(new NewJob
         {
             Tool = "sleep",
             ToolVersion = "1",
-            Params = """{"dataset":"acme/survey","seconds":1}""",
+            Params = """{"seconds":1}""",
             Owner = "ann",
             Org = "acme",
+            Dataset = "survey",
         });
         var before = await h.StateAsync();
 
