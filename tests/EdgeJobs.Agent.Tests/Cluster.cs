@@ -41,7 +41,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
         bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null,
-        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null)
+        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null, string? dataRoot = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -52,7 +52,7 @@ internal sealed class Cluster : IAsyncDisposable
             Slots = slots,
             WorkDir = workDir ?? dir.File("work"),
             ColocationSecret = colocationSecret,
-            DataRoot = Api.DataRoot,
+            DataRoot = dataRoot ?? Api.DataRoot,
             DatasetsDir = datasetsDir,
             Labels = labels ?? new Dictionary<string, string>(),
             DrainTimeout = TimeSpan.FromSeconds(5),
