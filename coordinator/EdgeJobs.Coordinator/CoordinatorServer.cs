@@ -52,6 +52,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
     /// </summary>
     public string? ColocationSecret => _app.Services.GetRequiredService<LinkSettings>().Colocation?.Secret;
 
+    /// <summary>The datasets as dataset tools change them (for the agent in this process only).</summary>
+    public DatasetMaintenance Datasets => _app.Services.GetRequiredService<DatasetMaintenance>();
+
     /// <summary>The bound agent link address (the real port when 0 was asked).</summary>
     public IPEndPoint LinkAddress { get; }
 
@@ -104,6 +107,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(datasets);
         var leaseTokens = new LeaseTokens(options.DataDir);
         builder.Services.AddSingleton(leaseTokens);
+        builder.Services.AddSingleton(new DatasetMaintenance(ledger, datasets, options.RasterInspector));
         builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));

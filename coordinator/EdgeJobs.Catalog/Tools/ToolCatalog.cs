@@ -6,7 +6,7 @@ namespace EdgeJobs.Catalog.Tools;
 public sealed class ToolCatalog
 {
     public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
-        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance]);
+        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance, RescanIndexTool.Instance]);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _byId;
 

@@ -18,6 +18,12 @@ public abstract class ToolDescriptor
     public abstract string RequiredScope { get; }
     public abstract bool ProducesArtifact { get; }
 
+    /// <summary>A dataset tool: it works on a whole dataset, so a job of it must name one (<c>"dataset": "org/ds"</c>).</summary>
+    public virtual bool RequiresDataset => false;
+
+    /// <summary>It changes its dataset's entries itself (beyond an <c>output</c>): a job of it needs <c>datasets:write</c>.</summary>
+    public virtual bool WritesDataset => false;
+
     /// <summary>The JSON Schema of the params, exported from the params type.</summary>
     public abstract JsonNode ParamsSchema { get; }
 

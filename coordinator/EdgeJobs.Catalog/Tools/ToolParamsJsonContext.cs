@@ -20,4 +20,5 @@ namespace EdgeJobs.Catalog.Tools;
 [JsonSerializable(typeof(NcToGeoTiffParams))]
 [JsonSerializable(typeof(MergeTerrainParams))]
 [JsonSerializable(typeof(AlignRasterParams))]
+[JsonSerializable(typeof(RescanIndexParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

@@ -30,6 +30,11 @@ internal sealed partial class JobsApi
             return (null, InvalidParams([labelViolation]));
         }
 
+        if (request.Dataset is null && tool.RequiresDataset)
+        {
+            return (null, InvalidParams([new ViolationDto("$.dataset", $"is required: tool '{tool.Id}' works on a dataset ('org/name')")]));
+        }
+
         if (request.Dataset is { } named)
         {
             return await ResolveInDatasetAsync(principal, named, tool, canonical, labelsJson).ConfigureAwait(false);
@@ -80,9 +85,10 @@ internal sealed partial class JobsApi
         }
 
         var output = tool.OutputPath(canonical);
-        if (!principal.Has(Scopes.DatasetsRead) || (output is not null && !principal.Has(Scopes.DatasetsWrite)))
+        var writes = output is not null || tool.WritesDataset;
+        if (!principal.Has(Scopes.DatasetsRead) || (writes && !principal.Has(Scopes.DatasetsWrite)))
         {
-            return (null, Problems.Forbidden(output is null
+            return (null, Problems.Forbidden(!writes
                 ? "a job on a dataset needs the scope 'datasets:read'"
                 : "a job writing into a dataset needs the scopes 'datasets:read' and 'datasets:write'"));
         }

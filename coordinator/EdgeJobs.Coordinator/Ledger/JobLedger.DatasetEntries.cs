@@ -41,6 +41,14 @@ public sealed partial class JobLedger
             return EntryWriteResult.QuotaExceeded;
         }
 
+        UpsertEntry(c, org, dataset, entry);
+        Account(c, org, dataset, delta, previous is null ? 1 : 0);
+        return EntryWriteResult.Written;
+    }
+
+    /// <summary>Writes an entry's row (new or replacing); the caller keeps the dataset's sums.</summary>
+    private void UpsertEntry(SqliteConnection c, string org, string dataset, DatasetEntryRow entry)
+    {
         c.Execute("""
             INSERT INTO dataset_entries (org, dataset, path, type, size, sha256, mtime, indexed_at,
                                          raster_width, raster_height, raster_bands, raster_type, raster_crs, raster_bounds, raster_info)
@@ -55,8 +63,6 @@ public sealed partial class JobLedger
                 Org = org, Dataset = dataset, entry.Path, entry.Type, entry.Size, entry.Sha256, entry.Mtime, Now = Now(),
                 entry.RasterWidth, entry.RasterHeight, entry.RasterBands, entry.RasterType, entry.RasterCrs, entry.RasterBounds, entry.RasterInfo,
             });
-        Account(c, org, dataset, delta, previous is null ? 1 : 0);
-        return EntryWriteResult.Written;
     }
 
     /// <summary>Removes an entry from the index; returns it, or null when there was none.</summary>

@@ -1,0 +1,95 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+/// <summary>What a dataset tool's write to the index came to.</summary>
+public enum MaintenanceResult { Written, LeaseLost, DatasetNotFound, QuotaExceeded }
+
+// Dataset tools (rescan-index, archive-extract) change many entries at once. Each write is fenced: it happens only
+// while the job's lease holds, in the same transaction as the check, so a tool that lost its lease (another agent
+// retries the job) cannot change the index afterwards.
+public sealed partial class JobLedger
+{
+    /// <summary>
+    /// Makes the index say what a rescan read: <paramref name="put"/> rows written as they are (no quota check: the
+    /// files are there already), <paramref name="remove"/> paths deleted, <c>bytes_used</c> and <c>entry_count</c> kept.
+    /// </summary>
+    public Task<MaintenanceResult> ReindexAsync(long jobId, long fence, string org, string dataset, IReadOnlyList<DatasetEntryRow> put, IReadOnlyList<string> remove) =>
+        WriteAsync(c =>
+        {
+            if (!LeaseHeld(c, jobId, fence))
+            {
+                return MaintenanceResult.LeaseLost;
+            }
+
+            if (FindDataset(c, org, dataset) is null)
+            {
+                return MaintenanceResult.DatasetNotFound;
+            }
+
+            foreach (var entry in put)
+            {
+                var previous = FindEntry(c, org, dataset, entry.Path);
+                UpsertEntry(c, org, dataset, entry);
+                Account(c, org, dataset, entry.Size - (previous?.Size ?? 0), previous is null ? 1 : 0);
+            }
+
+            foreach (var path in remove)
+            {
+                var removed = c.QuerySingleOrDefault<DatasetEntryRow>(
+                    "DELETE FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path RETURNING path, type, size, sha256, mtime",
+                    new { Org = org, Dataset = dataset, Path = path });
+                if (removed is not null)
+                {
+                    Account(c, org, dataset, -removed.Size, -1);
+                }
+            }
+
+            return MaintenanceResult.Written;
+        });
+
+    /// <summary>
+    /// Records new files a tool put into the dataset (archive-extract's), all or none: refused when the lease is gone or
+    /// they would take the dataset past its quota (counting the files they replace).
+    /// </summary>
+    public Task<MaintenanceResult> AddEntriesAsync(long jobId, long fence, string org, string dataset, IReadOnlyList<DatasetEntryRow> entries) => WriteAsync(c =>
+    {
+        if (!LeaseHeld(c, jobId, fence))
+        {
+            return MaintenanceResult.LeaseLost;
+        }
+
+        var owner = FindDataset(c, org, dataset);
+        if (owner is null)
+        {
+            return MaintenanceResult.DatasetNotFound;
+        }
+
+        var delta = 0L;
+        foreach (var entry in entries)
+        {
+            delta += entry.Size - (FindEntry(c, org, dataset, entry.Path)?.Size ?? 0);
+        }
+
+        if (delta > 0 && owner.ByteQuota is { } quota && owner.BytesUsed + delta > quota)
+        {
+            return MaintenanceResult.QuotaExceeded;
+        }
+
+        foreach (var entry in entries)
+        {
+            var previous = FindEntry(c, org, dataset, entry.Path);
+            UpsertEntry(c, org, dataset, entry);
+            Account(c, org, dataset, entry.Size - (previous?.Size ?? 0), previous is null ? 1 : 0);
+        }
+
+        return MaintenanceResult.Written;
+    });
+
+    /// <summary>Whether the job is still leased under <paramref name="fence"/> (running, or being stopped).</summary>
+    private static bool LeaseHeld(SqliteConnection c, long jobId, long fence) => c.ExecuteScalar<long>("""
+        SELECT count(*) FROM jobs JOIN job_states ON job_states.state = jobs.state
+        WHERE jobs.id = @Id AND jobs.fence = @Fence AND job_states.leased
+        """, new { Id = jobId, Fence = fence }) == 1;
+}
