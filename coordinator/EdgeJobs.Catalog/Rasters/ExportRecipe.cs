@@ -56,7 +56,7 @@ public sealed record ExportRecipe
             Selection = selection,
             SelectionFromPreset = p.Bands?.Selection is null && selection is not null,
             Formula = formula,
-            Expression = formula is null ? null : missing.Count > 0 ? null : SpectralIndices.Expand(formula, roles) ?? formula,
+            Expression = formula is null ? null : missing.Count > 0 ? null : SpectralIndices.ExpandOver(formula, roles) ?? formula,
             Colormap = p.Colormap ?? preset?.Colormap,
             Rescale = p.Rescale,
             MissingRoles = missing,

@@ -43,13 +43,13 @@ public static partial class SpectralIndices
             : [];
 
     /// <summary>The expression of a named index with the roles bound to band numbers, or null for any other formula.</summary>
-    public static string? Expand(string formula, SpectralBands bands) => Expand(formula, bands.ToRoles());
+    public static string? Expand(string formula, SpectralBands bands) => ExpandOver(formula, bands.ToRoles());
 
     /// <summary>
     /// The expression of a named index with the roles bound to band numbers, or null for any other formula.
     /// A role the index reads must be bound (check <see cref="RolesOf"/> against the roles first).
     /// </summary>
-    public static string? Expand(string formula, BandRoles roles) =>
+    public static string? ExpandOver(string formula, BandRoles roles) =>
         s_indices.TryGetValue(formula.Trim(), out var index)
             ? Placeholder().Replace(index.Template, m => "b" + (roles.Of(m.Groups[1].Value)
                 ?? throw new ArgumentException($"{formula} reads the {m.Groups[1].Value} band, which the roles do not name", nameof(roles))))
