@@ -89,7 +89,7 @@ internal sealed class ExportPlan
             program = ExpressionProgram.Compile(ExpressionParser.Parse(expression));
             if (program.Bands.FirstOrDefault(b => b > bandCount) is var missing and > 0)
             {
-                var hint = SpectralIndices.IsIndex(recipe.Formula!) ? " (set params.bands or params.band_filter to the bands of this sensor)" : "";
+                var hint = SpectralIndices.IsIndex(recipe.Formula!) ? " (set params.bands to the bands of this sensor, or params.band_filter)" : "";
                 throw BadParams($"{recipe.Formula} reads band {missing}, but {p.Path} has {bandCount} band(s){hint}");
             }
 
