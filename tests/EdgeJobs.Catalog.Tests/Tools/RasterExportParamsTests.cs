@@ -32,6 +32,9 @@ public class RasterExportParamsTests
     {
         await Assert.That(Canonical("""{"path":"a.tif","bands":" 4, 3,2 "}""")).Contains("\"bands\":\"4,3,2\"");
         await Assert.That(Canonical("""{"path":"a.tif","bands":"1,1,1"}""")).Contains("\"bands\":\"1,1,1\"");
+        // As numbers (what the CLI sends for --param bands=1), the same selection.
+        await Assert.That(Canonical("""{"path":"a.tif","bands":[4, 3, 2]}""")).Contains("\"bands\":\"4,3,2\"");
+        await Assert.That(Canonical("""{"path":"a.tif","bands":1}""")).Contains("\"bands\":\"1\"");
         // The roles object reads as it always has: no red_edge appears in it unless given.
         await Assert.That(Canonical("""{"path":"a.tif","formula":"ndvi","bands":{"red":1,"nir":2}}"""))
             .Contains("\"bands\":{\"blue\":1,\"green\":2,\"red\":1,\"nir\":2}");
@@ -53,10 +56,10 @@ public class RasterExportParamsTests
     {
         var properties = RasterExportTool.Instance.ParamsSchema["properties"]!;
         var bands = properties["bands"]!["oneOf"]!.AsArray();
-        await Assert.That(bands[0]!["type"]!.GetValue<string>()).IsEqualTo("string");
-        await Assert.That(bands[1]!["properties"]!["nir"]!["maximum"]!.GetValue<double>()).IsEqualTo(65535);
-        await Assert.That(bands[1]!["properties"]!.AsObject().ContainsKey("red_edge")).IsTrue();
-        await Assert.That(bands.Any(s => s!["type"]?.GetValue<string>() == "null")).IsTrue();
+        await Assert.That(bands.Select(s => s!["type"]!.ToJsonString())).IsEquivalentTo(new[] { "\"string\"", "\"array\"", "\"integer\"", "\"object\"", "\"null\"" });
+        var roles = bands.Single(s => s!["type"]!.ToJsonString() == "\"object\"")!;
+        await Assert.That(roles["properties"]!["nir"]!["maximum"]!.GetValue<double>()).IsEqualTo(65535);
+        await Assert.That(roles["properties"]!.AsObject().ContainsKey("red_edge")).IsTrue();
         await Assert.That(properties["bands"]!["description"]!.GetValue<string>()).Contains("\"4,3,2\"");
         var rescale = properties["rescale"]!["oneOf"]!.AsArray();
         await Assert.That(rescale.Select(s => s!["type"]!.GetValue<string>())).IsEquivalentTo(new[] { "array", "string", "null" });
@@ -84,7 +87,11 @@ public class RasterExportParamsTests
     [Arguments("""{"path":"a.tif","bands":"-1"}""", "$.params.bands", "'-1' is not a band number")]
     [Arguments("""{"path":"a.tif","bands":""}""", "$.params.bands", "must list bands")]
     [Arguments("""{"path":"a.tif","bands":"70000"}""", "$.params.bands", "band 70000 is past the last band number")]
-    [Arguments("""{"path":"a.tif","bands":[4,3,2]}""", "$.params.bands", "must be a band selection such as \"4,3,2\", or an object")]
+    [Arguments("""{"path":"a.tif","bands":[4,"3"]}""", "$.params.bands", "must be a band selection such as \"4,3,2\" (or [4, 3, 2]), or an object")]
+    [Arguments("""{"path":"a.tif","bands":true}""", "$.params.bands", "must be a band selection such as")]
+    [Arguments("""{"path":"a.tif","bands":[4,0]}""", "$.params.bands", "band 0 does not exist")]
+    [Arguments("""{"path":"a.tif","bands":[4.5]}""", "$.params.bands", "'4.5' is not a band number")]
+    [Arguments("""{"path":"a.tif","bands":[]}""", "$.params.bands", "must list bands")]
     [Arguments("""{"path":"a.tif","bands":{"nir":0}}""", "$.params.bands.nir", "must be between 1 and 65535")]
     [Arguments("""{"path":"a.tif","bands":{"swir":5}}""", "$.params.bands.swir", "is not a known field")]
     [Arguments("""{"path":"a.tif","formula":"b1 * 2","bands":"4,3,2"}""", "$.params.bands", "a formula reads bands as b1..bN; a band selection exports bands as they are")]
