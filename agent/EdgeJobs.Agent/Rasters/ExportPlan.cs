@@ -45,7 +45,7 @@ internal sealed class ExportPlan
 
     public required int OutputBands { get; init; }
 
-    /// <summary>Whether only some bands (or some twice, or reordered) are read: a copy goes through a band-selecting VRT.</summary>
+    /// <summary>Whether the bands read are a selection (some, reordered or repeated): a copy of them is gdal_translate -b's.</summary>
     public bool Selected { get; init; }
 
     /// <summary>No formula, stretch or colours: the raster (or the bands selected) is copied as it is.</summary>
@@ -81,6 +81,12 @@ internal sealed class ExportPlan
     public static ExportPlan Create(RasterExportParams p, GdalDataset source)
     {
         var recipe = ExportRecipe.Resolve(p);
+        if (recipe.MissingRoles.Count > 0)
+        {
+            // Refused at submit; params from elsewhere (a newer coordinator's rules, a hand-made job) end here.
+            throw BadParams($"{recipe.Formula ?? recipe.Preset?.Name} reads the {string.Join(" and ", recipe.MissingRoles)} band(s), which params.band_filter does not name");
+        }
+
         var bandCount = source.BandCount;
         ExpressionProgram? program = null;
         IReadOnlyList<int> read;
