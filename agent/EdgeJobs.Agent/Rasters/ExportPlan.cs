@@ -45,7 +45,10 @@ internal sealed class ExportPlan
 
     public required int OutputBands { get; init; }
 
-    /// <summary>No formula, stretch or colours: the raster is copied as it is.</summary>
+    /// <summary>Whether the bands read are a selection (some, reordered or repeated): a copy of them is gdal_translate -b's.</summary>
+    public bool Selected { get; init; }
+
+    /// <summary>No formula, stretch or colours: the raster (or the bands selected) is copied as it is.</summary>
     public bool IsPlainCopy => Program is null && Stretch is null;
 
     /// <summary>How many values a strip holds per pixel: the bands read, the result, scratch bytes.</summary>
@@ -77,20 +80,37 @@ internal sealed class ExportPlan
 
     public static ExportPlan Create(RasterExportParams p, GdalDataset source)
     {
+        var recipe = ExportRecipe.Resolve(p);
+        if (recipe.MissingRoles.Count > 0)
+        {
+            // Refused at submit; params from elsewhere (a newer coordinator's rules, a hand-made job) end here.
+            throw BadParams($"{recipe.Formula ?? recipe.Preset?.Name} reads the {string.Join(" and ", recipe.MissingRoles)} band(s), which params.band_filter does not name");
+        }
+
         var bandCount = source.BandCount;
         ExpressionProgram? program = null;
         IReadOnlyList<int> read;
-        if (p.Formula is { } formula)
+        if (recipe.Expression is { } expression)
         {
-            var expression = SpectralIndices.Expand(formula, p.Bands ?? new SpectralBands()) ?? formula;
             program = ExpressionProgram.Compile(ExpressionParser.Parse(expression));
             if (program.Bands.FirstOrDefault(b => b > bandCount) is var missing and > 0)
             {
-                var hint = SpectralIndices.IsIndex(formula) ? " (set params.bands to the bands of this sensor)" : "";
-                throw BadParams($"{formula} reads band {missing}, but {p.Path} has {bandCount} band(s){hint}");
+                var hint = SpectralIndices.IsIndex(recipe.Formula!) ? " (set params.bands to the bands of this sensor, or params.band_filter)" : "";
+                throw BadParams($"{recipe.Formula} reads band {missing}, but {p.Path} has {bandCount} band(s){hint}");
             }
 
             read = program.Bands;
+        }
+        else if (recipe.Selection is { } selection)
+        {
+            if (selection.FirstOrDefault(b => b > bandCount) is var missing and > 0)
+            {
+                var from = recipe.SelectionFromPreset ? $"the preset {recipe.Preset!.Name} reads" : "bands selects";
+                throw BadParams($"{from} band {missing}, but {p.Path} has {bandCount} band(s)"
+                    + (recipe.SelectionFromPreset ? " (set params.bands {…} or params.band_filter to the bands of this sensor)" : ""));
+            }
+
+            read = selection;
         }
         else
         {
@@ -106,18 +126,18 @@ internal sealed class ExportPlan
             types[i] = band.Type;
         }
 
-        float[]? stretch = p.Rescale is { } r ? [(float)r[0], (float)r[1], r.Length == 4 ? (float)r[2] : 0, r.Length == 4 ? (float)r[3] : 255] : null;
+        float[]? stretch = recipe.Rescale is { } r ? [(float)r[0], (float)r[1], r.Length == 4 ? (float)r[2] : 0, r.Length == 4 ? (float)r[3] : 255] : null;
         byte[]? table = null;
-        if (p.Colormap is { } colormap)
+        if (recipe.Colormap is { } colormap)
         {
             if (program is null && read.Count != 1)
             {
-                throw BadParams($"a colormap needs a single band, and {p.Path} has {read.Count}: give a formula such as b1");
+                throw BadParams($"a colormap needs a single band, and {p.Path} has {read.Count}: give a formula such as b1, or bands such as \"1\"");
             }
 
             if (stretch is null)
             {
-                stretch = p.Formula is { } f && SpectralIndices.NaturalRange(f) is { } range ? [(float)range.Min, (float)range.Max, 0, 255]
+                stretch = recipe.NaturalRange is { } range ? [(float)range.Min, (float)range.Max, 0, 255]
                     : program is null && types[0] == GdalDataType.Byte ? [0, 255, 0, 255]
                     : throw BadParams($"a colormap over {(program is null ? types[0] + " data" : "a formula")} needs rescale [min, max] to know the value range");
             }
@@ -131,6 +151,7 @@ internal sealed class ExportPlan
         return new ExportPlan
         {
             ReadBands = read,
+            Selected = recipe.Selection is not null && program is null,
             ReadNoData = noData,
             Program = program,
             ResultNoData = program is null ? float.NaN : (float)p.Nodata,

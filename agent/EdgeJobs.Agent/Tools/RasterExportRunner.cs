@@ -1,4 +1,6 @@
+using System.Globalization;
 using EdgeJobs.Agent.Rasters;
+using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Rasters;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Interop.Gdal;
@@ -7,7 +9,8 @@ namespace EdgeJobs.Agent.Tools;
 
 /// <summary>
 /// <c>raster-export</c>: band math, rescale and colour maps to a tiled GeoTIFF, strip by strip on every
-/// core. Without any of them it is a plain copy to a tiled, compressed GeoTIFF.
+/// core. Without any of them it is a plain copy to a tiled, compressed GeoTIFF, of every band or of the
+/// bands selected (by <c>bands "4,3,2"</c> or a composite preset).
 /// </summary>
 public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(RasterExportTool.Instance)
 {
@@ -16,12 +19,20 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
         var input = InputFiles.Resolve(context, "$.params.path", p.Path);
         context.ReportProgress(0, "opening");
         var file = Path.Combine(context.WorkDir, "result.tif");
-        var name = Path.GetFileNameWithoutExtension(p.Path) + (p.Formula is { } f ? "." + FileNamePart(f) : "") + ".tif";
+        var name = p.FileName is { } asked ? DownloadNames.Tiff(asked)
+            : Path.GetFileNameWithoutExtension(p.Path) + (ExportRecipe.Resolve(p).Label is { } label ? "." + label : "") + ".tif";
         var tracked = context.TrackOutput(file, name);
         using (var source = GdalDataset.OpenRead(input))
         {
             var plan = ExportPlan.Create(p, source);
-            if (plan.IsPlainCopy)
+            if (plan.IsPlainCopy && plan.Selected)
+            {
+                // The bands selected, as gdal_translate -b copies them: types, nodata and georeferencing kept.
+                List<string> args = ["-of", "GTiff", .. plan.ReadBands.SelectMany(b => new[] { "-b", b.ToString(CultureInfo.InvariantCulture) })];
+                args.AddRange(GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads).SelectMany(o => new[] { "-co", o }));
+                using var copy = GdalUtilities.Translate(file, source, args, f => context.ReportProgress(100 * f, "copying"), context.Cancellation);
+            }
+            else if (plan.IsPlainCopy)
             {
                 // GDAL's copy reports a fraction only: the output's bytes are tracked, its blocks are not.
                 using var copy = GdalDataset.CreateCopy("GTiff", file, source, GeoTiffOptions.Tiled(plan.OutputType, plan.OutputBands, p.Compression, context.RasterThreads),
@@ -93,8 +104,4 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
 
         context.Log($"exported {width}x{height} to {plan.OutputBands} {plan.OutputType} band(s)");
     }
-
-    /// <summary>A formula as a file name part: "ndvi" stays, an expression becomes "formula".</summary>
-    private static string FileNamePart(string formula) =>
-        SpectralIndices.IsIndex(formula) ? formula.Trim().ToLowerInvariant() : "formula";
 }

@@ -57,7 +57,7 @@ public static class JsonShapeChecker
 
     /// <summary>What one property accepts, read once from its contract and attributes.</summary>
     private sealed record PropertyRule(JsonPropertyInfo Property, Type Target, ExpectedKind Expected, bool Nullable,
-        ParamAllowedValuesAttribute? Allowed, ParamRangeAttribute? Range);
+        ParamAllowedValuesAttribute? Allowed, ParamRangeAttribute? Range, IParamShape? Shape);
 
     private static Dictionary<string, PropertyRule> RulesOf(JsonTypeInfo typeInfo)
     {
@@ -67,8 +67,9 @@ public static class JsonShapeChecker
             var type = property.PropertyType;
             var underlying = Nullable.GetUnderlyingType(type);
             var target = underlying ?? type;
-            rules[property.Name] = new PropertyRule(property, target, KindOf(target, property.Options),
-                underlying is not null || (!type.IsValueType && property.IsSetNullable), AllowedOf(property), RangeOf(property));
+            var shape = ShapeOf(property, target);
+            rules[property.Name] = new PropertyRule(property, target, shape is null ? KindOf(target, property.Options) : ExpectedKind.Any,
+                underlying is not null || (!type.IsValueType && property.IsSetNullable), AllowedOf(property), RangeOf(property), shape);
         }
 
         return rules;
@@ -83,6 +84,12 @@ public static class JsonShapeChecker
                 violations.Add(new ViolationDto(path, "must not be null"));
             }
 
+            return;
+        }
+
+        if (rule.Shape is { } shape)
+        {
+            shape.Check(value, rule.Property.Options, path, violations);
             return;
         }
 
@@ -111,7 +118,7 @@ public static class JsonShapeChecker
         {
             Check(value, rule.Property.Options.GetTypeInfo(target), path, violations);
         }
-        else if (expected == ExpectedKind.String && rule.Allowed is { } allowed && !allowed.Values.Contains(value.GetString()))
+        else if (expected == ExpectedKind.String && rule.Allowed is { } allowed && !allowed.Allows(value.GetString()))
         {
             violations.Add(new ViolationDto(path, "must be one of: " + string.Join(", ", allowed.Values)));
         }
@@ -147,6 +154,11 @@ public static class JsonShapeChecker
             }
         }
     }
+
+    /// <summary>The converter of a param with several JSON shapes, on the property or on its type.</summary>
+    private static IParamShape? ShapeOf(JsonPropertyInfo property, Type target) =>
+        property.CustomConverter as IParamShape
+        ?? (target.IsPrimitive || target == typeof(string) ? null : property.Options.GetTypeInfo(target).Converter as IParamShape);
 
     private static ParamAllowedValuesAttribute? AllowedOf(JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(typeof(ParamAllowedValuesAttribute), inherit: false) is [ParamAllowedValuesAttribute allowed, ..]

@@ -27,8 +27,21 @@ internal static class ParamsSchemas
         return schema;
     }
 
+    /// <summary>The schema of a type inside another's (no <c>$schema</c>), enriched the same way.</summary>
+    public static JsonNode ExportPart(JsonTypeInfo typeInfo) => typeInfo.GetJsonSchemaAsNode(s_options);
+
     private static JsonNode Enrich(JsonSchemaExporterContext context, JsonNode schema)
     {
+        // A param with several shapes (a custom converter) exports as "anything"; its converter knows better.
+        if ((context.PropertyInfo?.CustomConverter ?? context.TypeInfo.Converter) is IParamShape shape)
+        {
+            schema = shape.Schema(context.TypeInfo.Options);
+            if (context.PropertyInfo is { IsSetNullable: true } && schema is JsonObject { } shapes && shapes["oneOf"] is JsonArray oneOf)
+            {
+                oneOf.Add((JsonNode)new JsonObject { ["type"] = "null" });
+            }
+        }
+
         if (schema is not JsonObject node)
         {
             return schema;

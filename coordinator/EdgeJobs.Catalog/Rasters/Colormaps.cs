@@ -5,32 +5,57 @@ namespace EdgeJobs.Catalog.Rasters;
 /// <summary>
 /// Named colour maps as colour stops over 0..255, expanded to a 256-entry table the way
 /// <c>gdaldem color-relief</c> interpolates between the entries of a colour file, so one can be
-/// checked against the other.
+/// checked against the other. Names are matplotlib's and titiler's, lower case, matched case-insensitively;
+/// every map also comes reversed as <c>name_r</c>, as in matplotlib and titiler.
 /// </summary>
-public static class Colormaps
+public static partial class Colormaps
 {
     /// <summary>A stop: at <see cref="Position"/> (0..1 of the 0..255 range), this colour.</summary>
     public readonly record struct Stop(double Position, byte R, byte G, byte B);
 
-    private static readonly FrozenDictionary<string, Stop[]> s_maps = new Dictionary<string, Stop[]>(StringComparer.Ordinal)
-    {
-        // ColorBrewer RdYlGn, 11 classes: red (low) through yellow to green (high) — the NDVI classic.
-        ["rdylgn"] = Even(0xa50026, 0xd73027, 0xf46d43, 0xfdae61, 0xfee08b, 0xffffbf, 0xd9ef8b, 0xa6d96a, 0x66bd63, 0x1a9850, 0x006837),
-        // matplotlib's viridis sampled at 10 even stops.
-        ["viridis"] = Even(0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6dcd59, 0xb4de2c, 0xfde725),
-        // Black (low) to white (high).
-        ["greys"] = Even(0x000000, 0xffffff),
+    private const string ReversedSuffix = "_r";
+
+    /// <summary>The maps defined by hand; the listed and ColorBrewer ones are generated (<c>Colormaps.*.cs</c>).</summary>
+    private static readonly (string Name, Stop[] Stops)[] s_own =
+    [
+        // Black (low) to white (high). Unlike matplotlib's greys (white to black in 9 ColorBrewer classes):
+        // this is what greys has always meant here, and exports made with it must not turn negative.
+        ("greys", Even(0x000000, 0xffffff)),
+        // matplotlib's gray, and the names DroneDB gives the same ramp.
+        ("gray", Even(0x000000, 0xffffff)),
+        ("grayscale", Even(0x000000, 0xffffff)),
+        ("whitehot", Even(0x000000, 0xffffff)),
+        ("blackhot", Even(0xffffff, 0x000000)),
         // matplotlib's terrain: deep water blue, shallow blue, green lowlands, sand, brown, snow.
-        ["terrain"] =
+        ("terrain",
         [
             new(0.00, 51, 51, 153), new(0.15, 0, 153, 255), new(0.25, 0, 204, 102),
             new(0.50, 255, 255, 153), new(0.75, 128, 92, 84), new(1.00, 255, 255, 255),
-        ],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        ]),
+    ];
 
-    public static IReadOnlyList<string> Names { get; } = ["rdylgn", "viridis", "greys", "terrain"];
+    /// <summary>Every map, generated ones first. Built here, after <see cref="s_own"/>: fields of one file initialise in order.</summary>
+    private static readonly (string Name, Stop[] Stops)[] s_all = [.. ListedMaps(), .. BrewerMaps(), .. s_own];
 
-    public static IReadOnlyList<Stop> Stops(string name) => s_maps[name];
+    private static readonly FrozenDictionary<string, Stop[]> s_maps = Build();
+
+    /// <summary>
+    /// Every map's name, the four this tool started with first (their order is in error messages clients
+    /// have seen), each followed by nothing else: the reversed variants are in <see cref="AllNames"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "rdylgn", "viridis", "greys", "terrain",
+        .. s_all.Select(m => m.Name).Where(n => n is not ("rdylgn" or "viridis" or "greys" or "terrain")),
+    ];
+
+    /// <summary>The names and their reversed variants.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, .. Names.Select(n => n + ReversedSuffix)];
+
+    public static bool Exists(string name) => s_maps.ContainsKey(name);
+
+    public static IReadOnlyList<Stop> Stops(string name) =>
+        s_maps.TryGetValue(name, out var stops) ? stops : throw new ArgumentException($"no colormap '{name}'", nameof(name));
 
     /// <summary>
     /// The colour of each value 0..255, as r, g, b triples (768 bytes). Between two stops each channel is
@@ -58,6 +83,18 @@ public static class Colormaps
         return table;
 
         static byte Channel(byte lo, byte hi, double ratio) => (byte)(int)(0.45 + lo + (ratio * (hi - lo)));
+    }
+
+    private static FrozenDictionary<string, Stop[]> Build()
+    {
+        var maps = new Dictionary<string, Stop[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, stops) in s_all)
+        {
+            maps.Add(name, stops);
+            maps.Add(name + ReversedSuffix, [.. stops.Reverse().Select(s => s with { Position = 1 - s.Position })]);
+        }
+
+        return maps.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     private static Stop[] Even(params int[] colours) =>

@@ -1,72 +1,14 @@
-using System.ComponentModel;
 using EdgeJobs.Catalog.Expressions;
-using EdgeJobs.Catalog.Params;
+using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Rasters;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 
 namespace EdgeJobs.Catalog.Tools;
 
-/// <summary>Which band plays which role in the named indices (1-based).</summary>
-public sealed record SpectralBands
-{
-    [ParamRange(1, ExpressionParser.MaxBand)]
-    public int Blue { get; set; } = 1;
-
-    [ParamRange(1, ExpressionParser.MaxBand)]
-    public int Green { get; set; } = 2;
-
-    [ParamRange(1, ExpressionParser.MaxBand)]
-    public int Red { get; set; } = 3;
-
-    [ParamRange(1, ExpressionParser.MaxBand)]
-    public int Nir { get; set; } = 4;
-}
-
-/// <summary>Params of <c>raster-export</c>.</summary>
-public sealed record RasterExportParams
-{
-    [Description("The input raster, relative to the data root.")]
-    public required string Path { get; init; }
-
-    [Description("Band math giving one float32 band: a named index (ndvi, ndwi, evi, savi) or an expression over b1..bN "
-        + "with + - * /, parentheses, comparisons, && || !, c ? a : b, min, max, abs, sqrt, where. "
-        + "Without a formula every band is exported as it is.")]
-    public string? Formula { get; set; }
-
-    [Description("The bands the named indices read. Defaults follow Landsat: blue 1, green 2, red 3, nir 4.")]
-    public SpectralBands? Bands { get; set; }
-
-    [Description("[min, max] or [min, max, to_min, to_max]: a linear stretch to Byte (to 0..255 unless given), clamped and rounded, "
-        + "as gdal_translate -scale with -ot Byte.")]
-    public double[]? Rescale { get; set; }
-
-    [Description("Colour map for a single-band result, to RGBA (or RGB with alpha: false). The value is stretched by rescale first; "
-        + "named indices default to [-1, 1], Byte bands need none.")]
-    [ParamAllowedValues("rdylgn", "viridis", "greys", "terrain")]
-    public string? Colormap { get; set; }
-
-    [Description("With a colormap: add an alpha band, 0 where the result is nodata.")]
-    public bool Alpha { get; set; } = true;
-
-    [Description("Nodata value of a float32 result: pixels where any band the formula reads is nodata get it.")]
-    public double Nodata { get; set; } = -9999;
-
-    [Description("Tile compression of the GeoTIFF: zstd (fast, with a predictor), deflate, lzw, or none. "
-        + "auto: none for a float32 result (band math barely compresses: 15-25% smaller at 2-3 times the time), zstd otherwise.")]
-    [ParamAllowedValues("auto", "zstd", "deflate", "lzw", "none")]
-    public string Compression { get; set; } = "auto";
-
-    [Description("Also write the result here, relative to the data root (.tif).")]
-    public string? Output { get; set; }
-
-    [Description("Replace the output file if it exists.")]
-    public bool Overwrite { get; set; }
-}
-
 /// <summary>
-/// <c>raster-export</c>: band math (named indices or any expression), rescale and colour maps to a tiled
-/// GeoTIFF, block by block, so memory stays bounded whatever the raster's size.
+/// <c>raster-export</c>: presets, band selections, band math (named indices or any expression), rescale
+/// and colour maps to a tiled GeoTIFF, block by block, so memory stays bounded whatever the raster's size.
 /// </summary>
 public sealed class RasterExportTool : TypedToolDescriptor<RasterExportParams>
 {
@@ -80,7 +22,8 @@ public sealed class RasterExportTool : TypedToolDescriptor<RasterExportParams>
     public override string Id => "raster-export";
     public override string Version => "1";
     public override string Title => "Raster export";
-    public override string Description => "Band math (NDVI, NDWI, EVI, SAVI or any expression over b1..bN), rescale and colour maps to a GeoTIFF.";
+    public override string Description => "Presets (true-color, false-color-ir, ndvi, …), band selections, band math (NDVI, NDWI, EVI, SAVI, NDRE, VARI "
+        + "or any expression over b1..bN), rescale and colour maps to a GeoTIFF.";
     public override string Category => "raster";
     public override string RequiredScope => Scopes.JobsWrite;
     public override bool ProducesArtifact => true;
@@ -99,36 +42,75 @@ public sealed class RasterExportTool : TypedToolDescriptor<RasterExportParams>
             }
         }
 
-        if (parameters.Bands is not null && (parameters.Formula is null || !SpectralIndices.IsIndex(parameters.Formula)))
+        if (parameters.BandFilter is { } filter && BandFilter.Parse(filter).Error is { } filterError)
         {
-            violations.Add(new ViolationDto("$.params.bands", "only applies to the named indices (ndvi, ndwi, evi, savi); expressions name bands as b1..bN"));
+            violations.Add(new ViolationDto("$.params.band_filter", filterError));
         }
 
-        if (parameters.Rescale is { } rescale)
+        if (parameters.Rescale is { } rescale && RescaleViolation(rescale) is { } rescaleError)
         {
-            if (rescale.Length is not (2 or 4))
-            {
-                violations.Add(new ViolationDto("$.params.rescale", "must be [min, max] or [min, max, to_min, to_max]"));
-            }
-            else if (rescale.Any(v => !double.IsFinite(v)))
-            {
-                violations.Add(new ViolationDto("$.params.rescale", "must hold finite numbers"));
-            }
-            else if (rescale[0] == rescale[1])
-            {
-                violations.Add(new ViolationDto("$.params.rescale", "min and max must differ"));
-            }
-            else if (rescale.Length == 4 && (rescale[2] is < 0 or > 255 || rescale[3] is < 0 or > 255))
-            {
-                violations.Add(new ViolationDto("$.params.rescale", "to_min and to_max must be within 0..255 (the result is Byte)"));
-            }
+            violations.Add(new ViolationDto("$.params.rescale", rescaleError));
         }
 
-        if (parameters.Colormap is not null && parameters.Rescale is null && parameters.Formula is { } f && !SpectralIndices.IsIndex(f))
+        if (parameters.FileName is { } fileName && DownloadNames.Violation(fileName) is { } nameError)
         {
-            violations.Add(new ViolationDto("$.params.rescale", "is required with a colormap on an expression: give the value range to stretch, e.g. [0, 3000]"));
+            violations.Add(new ViolationDto("$.params.file_name", nameError));
+        }
+
+        AddRecipeViolations(parameters, ExportRecipe.Resolve(parameters), violations);
+    }
+
+    /// <summary>Whether the params, with the preset's defaults, make one export: bands, roles and colours that fit together.</summary>
+    private static void AddRecipeViolations(RasterExportParams p, ExportRecipe recipe, List<ViolationDto> violations)
+    {
+        var index = recipe.Formula is { } f && SpectralIndices.IsIndex(f);
+        if (p.Bands?.Roles is not null && p.BandFilter is not null)
+        {
+            violations.Add(new ViolationDto("$.params.band_filter", "names the band roles as bands {…} does: give one of the two"));
+        }
+        else if (recipe.RolesGiven && !index && !recipe.SelectionFromPreset)
+        {
+            violations.Add(new ViolationDto(p.BandFilter is not null ? "$.params.band_filter" : "$.params.bands",
+                $"only applies to the named indices ({string.Join(", ", SpectralIndices.Names)}) and the band-composite presets; expressions name bands as b1..bN"));
+        }
+
+        if (recipe.MissingRoles.Count > 0 && p.BandFilter is { } filter)
+        {
+            var what = recipe.Formula ?? recipe.Preset!.Name;
+            violations.Add(new ViolationDto("$.params.band_filter", $"{what} reads the {string.Join(" and ", recipe.MissingRoles)} band(s), which '{filter}' does not name"));
+        }
+
+        if (p.Bands?.Selection is { } selection)
+        {
+            if (recipe.Formula is not null)
+            {
+                violations.Add(new ViolationDto("$.params.bands", (p.Formula is null ? $"the preset {recipe.Preset!.Name} computes a formula; " : "a formula reads bands as b1..bN; ")
+                    + "a band selection exports bands as they are: give one of the two, or the band roles as {red, nir, …}"));
+            }
+            else if (recipe.Colormap is not null && selection.Count != 1)
+            {
+                violations.Add(new ViolationDto("$.params.colormap", $"colours a single band, and the selection has {selection.Count}"));
+            }
+        }
+        else if (recipe.SelectionFromPreset && p.Colormap is not null)
+        {
+            violations.Add(new ViolationDto("$.params.colormap", $"colours a single band, and the preset {recipe.Preset!.Name} exports {recipe.Selection!.Count}"));
+        }
+
+        if (recipe.Colormap is not null && recipe.Rescale is null && recipe.Formula is { } formula && recipe.NaturalRange is null)
+        {
+            violations.Add(new ViolationDto("$.params.rescale", SpectralIndices.IsIndex(formula)
+                ? $"is required with a colormap on {formula.Trim()}, which has no fixed range: give the value range to stretch, e.g. [0, 3000]"
+                : "is required with a colormap on an expression: give the value range to stretch, e.g. [0, 3000]"));
         }
     }
+
+    private static string? RescaleViolation(double[] rescale) =>
+        rescale.Length is not (2 or 4) ? "must be [min, max] or [min, max, to_min, to_max]"
+        : rescale.Any(v => !double.IsFinite(v)) ? "must hold finite numbers"
+        : rescale[0] == rescale[1] ? "min and max must differ"
+        : rescale.Length == 4 && (rescale[2] is < 0 or > 255 || rescale[3] is < 0 or > 255) ? "to_min and to_max must be within 0..255 (the result is Byte)"
+        : null;
 
     protected override IReadOnlyList<InputPath> InputPaths(RasterExportParams parameters) => [new("$.params.path", parameters.Path)];
 

@@ -14,6 +14,7 @@ namespace EdgeJobs.Catalog.Tools;
 [JsonSerializable(typeof(RandomArtifactParams))]
 [JsonSerializable(typeof(InfoParams))]
 [JsonSerializable(typeof(RasterExportParams))]
+[JsonSerializable(typeof(SpectralBands))]
 [JsonSerializable(typeof(BuildParams))]
 [JsonSerializable(typeof(MergeMultispectralParams))]
 [JsonSerializable(typeof(ReprojectParams))]
