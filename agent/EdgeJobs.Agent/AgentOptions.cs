@@ -31,6 +31,9 @@ public sealed record AgentOptions
     /// </summary>
     public string? DatasetsDir { get; init; }
 
+    /// <summary>The coordinator's datasets, for dataset tools; set only for the agent in the coordinator's process.</summary>
+    public Tools.IDatasetAccess? DatasetAccess { get; init; }
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>On shutdown, how long running jobs may finish before they are stopped and handed back.</summary>

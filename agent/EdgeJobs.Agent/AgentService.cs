@@ -41,6 +41,9 @@ public sealed class AgentService
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }
 
+    /// <summary>Tools that change whole datasets: only for an agent given <see cref="AgentOptions.DatasetAccess"/>.</summary>
+    public static IEnumerable<IAgentTool> DatasetTools() => [new RescanIndexRunner()];
+
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
         new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];
 

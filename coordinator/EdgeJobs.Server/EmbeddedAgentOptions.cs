@@ -6,6 +6,12 @@ public sealed record EmbeddedAgentOptions
     /// <summary>Jobs at once; 0 runs no embedded agent (the coordinator waits for remote ones).</summary>
     public int Slots { get; init; }
 
+    /// <summary>
+    /// Dataset tools at once (rescan-index, archive-extract, bulk-download), on a second agent in this process that runs
+    /// only those, where the datasets are; 0 runs none (those jobs then wait).
+    /// </summary>
+    public int DatasetSlots { get; init; } = 1;
+
     /// <summary>Threads one raster job computes on; null: one per core.</summary>
     public int? RasterThreads { get; init; }
 

@@ -35,7 +35,7 @@ public sealed class EdgeJobsServerTests
         await Assert.That(job.Status).IsEqualTo("completed");
         await Assert.That(job.Artifact!.SizeBytes).IsEqualTo(200_000);
         using var nodes = await http.GetAsync("v1/nodes");
-        var node = (await ApiServer.ReadAsync(nodes, RestJsonContext.Default.NodeListDto))!.Nodes.Single();
+        var node = (await ApiServer.ReadAsync(nodes, RestJsonContext.Default.NodeListDto))!.Nodes.Single(n => !n.Name.EndsWith("(datasets)", StringComparison.Ordinal));
         await Assert.That(node.Name).EndsWith("(local)");
         await Assert.That(node.Slots).IsEqualTo(2);
 
@@ -66,7 +66,7 @@ public sealed class EdgeJobsServerTests
     {
         using var dir = new TempDir();
         var options = Options(dir);
-        await using (var none = await EdgeJobsServer.StartAsync(options, new EmbeddedAgentOptions { Slots = 0 }))
+        await using (var none = await EdgeJobsServer.StartAsync(options, new EmbeddedAgentOptions { Slots = 0, DatasetSlots = 0 }))
         {
             await Assert.That(none.Agent).IsNull();
             await Assert.That(none.AgentNotStarted).IsNull();

@@ -98,6 +98,8 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 RasterThreads = options.RasterThreads,
                 Outputs = job.Outputs,
                 Dataset = job.Dataset,
+                DatasetAccess = options.DatasetAccess,
+                Fence = grant.Fence,
             };
             if (job.Dataset is { IsRemote: true } remote)
             {

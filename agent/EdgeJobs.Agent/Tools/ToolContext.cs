@@ -38,6 +38,12 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
     /// <summary>For a job on a dataset: where its inputs are read. Its output goes back as the artifact, and the coordinator puts it in the dataset.</summary>
     public DatasetInputs? Dataset { get; init; }
 
+    /// <summary>For dataset tools on the agent in the coordinator's process: the datasets themselves; null elsewhere.</summary>
+    public IDatasetAccess? DatasetAccess { get; init; }
+
+    /// <summary>The lease this attempt runs under (its writes to a dataset are fenced by it).</summary>
+    public long Fence { get; init; }
+
     /// <summary>Threads a raster tool may compute and compress on (the agent's --raster-threads).</summary>
     public int RasterThreads { get; init; } = Environment.ProcessorCount;
 

@@ -19,6 +19,8 @@ internal sealed class ServerCommands
     private readonly Option<string?> _tlsCert = ExistingFile("--link-tls-cert", "PEM certificate (chain) for TLS on the agent link, with --link-tls-key; agents then need --tls");
     private readonly Option<string?> _tlsKey = ExistingFile("--link-tls-key", "the PEM private key of --link-tls-cert");
     private readonly Option<int> _localSlots;
+    private readonly Option<int> _datasetSlots = Flags.Int("--dataset-tool-slots", "N",
+        "dataset tools at once (rescan-index, archive-extract, bulk-download), run in this process where the datasets are (0: none)", 1, 0, 64);
     private readonly Option<string?> _dataRoot = Flags.Text("--data-root", "DIR", "where tool input paths resolve (default DATA_DIR/data)");
     private readonly Option<string?> _advertiseHttp = Flags.Create<string?>("--advertise-http", "URL",
         "the REST URL agents read dataset inputs from (default: the address each agent reached --link on, with the --http port)", raw =>
@@ -51,7 +53,7 @@ internal sealed class ServerCommands
         _maxPerTool = Flags.PositiveLong("--max-active-per-tool", "N", "active jobs per tool before its submits get 429", quotas.MaxActivePerTool);
         _maxOutput = Flags.PositiveLong("--max-output-bytes", "N", "a job whose estimated output is larger is refused with 413", quotas.MaxOutputBytesPerJob,
             quotas.MaxOutputBytesPerJob % (1L << 30) == 0 ? $"{quotas.MaxOutputBytesPerJob >> 30} GiB" : null);
-        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _dataRoot, _advertiseHttp })
+        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _datasetSlots, _dataRoot, _advertiseHttp })
         {
             command.Options.Add(option);
         }
@@ -118,6 +120,7 @@ internal sealed class ServerCommands
         var agent = new EmbeddedAgentOptions
         {
             Slots = parsed.GetValue(_localSlots),
+            DatasetSlots = parsed.GetValue(_datasetSlots),
             RasterThreads = parsed.GetValue(_raster.Threads),
             GdalCacheMegabytes = parsed.GetValue(_raster.GdalCacheMegabytes),
         };
