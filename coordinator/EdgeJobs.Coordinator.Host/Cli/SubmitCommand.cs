@@ -19,6 +19,8 @@ internal static class SubmitCommand
     private static readonly Option<double?> s_priority = Flags.Number("--priority", "N", "-1000..1000, higher runs first (default 0)");
     private static readonly Option<double?> s_maxAttempts = Flags.Number("--max-attempts", "N", "attempts before the job fails (default 3)");
     private static readonly Option<double?> s_timeout = Flags.Number("--timeout", "SECONDS", "fail the job if it runs longer");
+    private static readonly Option<string?> s_dataset = Flags.Text("--dataset", "ORG/NAME", "run on this dataset: input and output paths are its entries");
+    private static readonly Option<string[]> s_nodeLabels = Flags.Repeated("--node-label", "KEY=VALUE", "only a node with this label runs the job (paths are then that node's own); repeatable");
     private static readonly Option<bool> s_force = Flags.Switch("--force", "make a new job even if an identical one is active or recently completed");
     private static readonly Option<bool> s_wait = Flags.Switch("--wait", "wait for the job to end, with a progress bar; exit 0 only if it completed");
 
@@ -26,7 +28,7 @@ internal static class SubmitCommand
     {
         var command = new Command("submit", "submit a job")
         {
-            s_tool, s_param, s_paramsJson, s_version, s_priority, s_maxAttempts, s_timeout, s_force, s_wait,
+            s_tool, s_param, s_paramsJson, s_dataset, s_nodeLabels, s_version, s_priority, s_maxAttempts, s_timeout, s_force, s_wait,
         };
         var client = ClientFlags.AddTo(command);
         command.WithNotes("""
@@ -87,6 +89,28 @@ internal static class SubmitCommand
             if (parsed.GetValue(s_version) is { } version)
             {
                 writer.WriteString("version", version);
+            }
+
+            if (parsed.GetValue(s_dataset) is { } dataset)
+            {
+                writer.WriteString("dataset", dataset);
+            }
+
+            if (parsed.GetValue(s_nodeLabels) is { Length: > 0 } labels)
+            {
+                writer.WriteStartObject("node_labels");
+                foreach (var label in labels)
+                {
+                    var eq = label.IndexOf('=');
+                    if (eq <= 0)
+                    {
+                        throw new UsageException($"--node-label '{label}' must be key=value");
+                    }
+
+                    writer.WriteString(label[..eq], label[(eq + 1)..]);
+                }
+
+                writer.WriteEndObject();
             }
 
             writer.WritePropertyName("params");
