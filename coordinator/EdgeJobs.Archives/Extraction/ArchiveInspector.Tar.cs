@@ -1,0 +1,64 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace EdgeJobs.Archives.Extraction;
+
+public static partial class ArchiveInspector
+{
+    private static async Task<ArchiveRefusal?> InspectTarAsync(FileStream file, ArchiveFormat format, PlanBuilder builder, CancellationToken cancellationToken)
+    {
+        await using var gzip = Gunzip(file, format);
+        await using var reader = new TarReader(gzip ?? (Stream)file, leaveOpen: true);
+        for (var ordinal = 0; ; ordinal++)
+        {
+            // Each call skips the previous entry's data; the builder refused any size past the limit before
+            // this call, so a bomb's declared gigabytes are never read.
+            var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                return null;
+            }
+
+            var refusal = InspectTarEntry(entry, ordinal, builder);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+        }
+    }
+
+    /// <summary>The decompressing stream over a tar.gz file (it leaves the file open); null for a plain tar, read as is.</summary>
+    internal static GZipStream? Gunzip(FileStream file, ArchiveFormat format) =>
+        format == ArchiveFormat.TarGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+
+    /// <summary>
+    /// Every symbolic and hard link is refused, wherever it points: a link inside the destination is still a
+    /// second name the dataset index cannot express, and "inside" depends on links extracted before it.
+    /// </summary>
+    private static ArchiveRefusal? InspectTarEntry(TarEntry entry, int ordinal, PlanBuilder builder)
+    {
+        var name = entry.Name;
+        if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
+        {
+            // Defaults for the entries after it, already applied by the reader; not a file.
+            return null;
+        }
+
+        var refusal = builder.Count(name);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        return entry.EntryType switch
+        {
+            TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => builder.AddFile(name, entry.Length, ordinal),
+            TarEntryType.Directory => builder.AddFolder(name),
+            TarEntryType.SymbolicLink or TarEntryType.HardLink =>
+                new ArchiveRefusal(ArchiveRule.Link, name, $"is a {(entry.EntryType == TarEntryType.HardLink ? "hard" : "symbolic")} link"),
+            TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo =>
+                new ArchiveRefusal(ArchiveRule.SpecialFile, name, "is a device or FIFO"),
+            _ => new ArchiveRefusal(ArchiveRule.UnsupportedEntry, name, $"is a tar entry of type '{entry.EntryType}', which is not extracted"),
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace EdgeJobs.Archives.Extraction;
+
+/// <summary>Copies one entry's bytes into its staged file, block by block, holding its declared size to account.</summary>
+internal sealed class EntryCopier(StagingArea staging, long totalBytes, Action<long, long>? progress) : IDisposable
+{
+    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(ArchiveExtractor.BufferSize);
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _done;
+
+    public PlannedEntry? Current { get; private set; }
+
+    public async Task<ArchiveRefusal?> CopyAsync(PlannedEntry entry, Stream? source, CancellationToken cancellationToken)
+    {
+        Current = entry;
+        await using var target = staging.Create(entry);
+        long written = 0;
+        while (source is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = await source.ReadAsync(_buffer.AsMemory(0, ArchiveExtractor.BufferSize), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            written += read;
+            if (written > entry.Size)
+            {
+                // A header that lies low must not get to write past what the limits were checked against.
+                return new ArchiveRefusal(ArchiveRule.SizeMismatch, entry.Name, $"yields more than the {entry.Size} bytes its header declares");
+            }
+
+            _sha256.AppendData(_buffer, 0, read);
+            await target.WriteAsync(_buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            _done += read;
+            progress?.Invoke(_done, totalBytes);
+        }
+
+        if (written != entry.Size)
+        {
+            return new ArchiveRefusal(ArchiveRule.SizeMismatch, entry.Name, $"yields {written} of the {entry.Size} bytes its header declares");
+        }
+
+        staging.Add(entry, _sha256);
+        return null;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _sha256.Dispose();
+    }
+}
