@@ -23,7 +23,7 @@ public static partial class ArchiveExtractor
             }
 
             await using var data = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var refusal = await copier.CopyAsync(planned, data, cancellationToken).ConfigureAwait(false);
+            var refusal = await copier.CopyAsync(planned, data, entry.Crc32, cancellationToken).ConfigureAwait(false);
             if (refusal is not null)
             {
                 return refusal;
@@ -58,7 +58,7 @@ public static partial class ArchiveExtractor
                 return Changed(planned.Name);
             }
 
-            var refusal = await copier.CopyAsync(planned, entry.DataStream, cancellationToken).ConfigureAwait(false);
+            var refusal = await copier.CopyAsync(planned, entry.DataStream, expectedCrc32: null, cancellationToken).ConfigureAwait(false);
             if (refusal is not null)
             {
                 return refusal;
@@ -73,7 +73,7 @@ public static partial class ArchiveExtractor
     private static async Task<ArchiveRefusal?> ExtractGzipAsync(FileStream file, ArchivePlan plan, EntryCopier copier, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
-        return await copier.CopyAsync(plan.Files[0], gzip, cancellationToken).ConfigureAwait(false);
+        return await copier.CopyAsync(plan.Files[0], gzip, expectedCrc32: null, cancellationToken).ConfigureAwait(false);
     }
 
     private static ArchiveRefusal Changed(string? entry) => new(ArchiveRule.Changed, entry, "is not what the archive held when it was inspected");

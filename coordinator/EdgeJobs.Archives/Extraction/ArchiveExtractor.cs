@@ -21,7 +21,7 @@ public static partial class ArchiveExtractor
     /// <summary>One block: the unit of copying, hashing, progress and cancellation.</summary>
     public const int BufferSize = 128 * 1024;
 
-    public static async Task<Extraction> ExtractAsync(
+    public static async Task<ExtractionResult> ExtractAsync(
         ArchivePlan plan, string stagingDirectory, ExtractionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -13,7 +13,7 @@ public static partial class ArchiveInspector
 {
     /// <param name="destinationPrefix">The dataset folder the files go under ("extracted/"); "" for the root.</param>
     /// <returns>The plan, or the first rule broken. I/O errors and cancellation are thrown.</returns>
-    public static async Task<Inspection> InspectAsync(
+    public static async Task<InspectionResult> InspectAsync(
         string archivePath, ArchiveFormat format, string destinationPrefix, ArchiveLimits limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(limits);
