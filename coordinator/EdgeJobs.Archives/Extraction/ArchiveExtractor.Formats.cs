@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 
 namespace EdgeJobs.Archives.Extraction;
@@ -35,8 +34,7 @@ public static partial class ArchiveExtractor
 
     private static async Task<ArchiveRefusal?> ExtractTarAsync(FileStream file, ArchivePlan plan, EntryCopier copier, CancellationToken cancellationToken)
     {
-        await using var gzip = ArchiveInspector.Gunzip(file, plan.Format);
-        await using var reader = new TarReader(gzip ?? (Stream)file, leaveOpen: true);
+        await using var reader = ArchiveInspector.OpenTar(file, plan.Format);
         var next = 0;
         for (var ordinal = 0; next < plan.Files.Count; ordinal++)
         {

@@ -7,8 +7,7 @@ public static partial class ArchiveInspector
 {
     private static async Task<ArchiveRefusal?> InspectTarAsync(FileStream file, ArchiveFormat format, PlanBuilder builder, CancellationToken cancellationToken)
     {
-        await using var gzip = Gunzip(file, format);
-        await using var reader = new TarReader(gzip ?? (Stream)file, leaveOpen: true);
+        await using var reader = OpenTar(file, format);
         for (var ordinal = 0; ; ordinal++)
         {
             // Each call skips the previous entry's data; the builder refused any size past the limit before
@@ -27,9 +26,23 @@ public static partial class ArchiveInspector
         }
     }
 
-    /// <summary>The decompressing stream over a tar.gz file (it leaves the file open); null for a plain tar, read as is.</summary>
-    internal static GZipStream? Gunzip(FileStream file, ArchiveFormat format) =>
-        format == ArchiveFormat.TarGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+    /// <summary>
+    /// A pax or GNU long-name record's largest size: long names take a few kilobytes, and the reader holds the
+    /// whole record in memory (see <see cref="TarMetadataGuard"/>).
+    /// </summary>
+    internal const int MaxTarMetadataBytes = 1 << 20;
+
+    /// <summary>
+    /// A reader over a tar or tar.gz file, through the metadata guard; disposing it disposes the guard and the
+    /// decompressor, never the file. The guard cannot seek, so a plain tar's data is read past, not seeked over.
+    /// </summary>
+    internal static TarReader OpenTar(FileStream file, ArchiveFormat format)
+    {
+        var guard = format == ArchiveFormat.TarGzip
+            ? new TarMetadataGuard(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), MaxTarMetadataBytes, ownsInner: true)
+            : new TarMetadataGuard(file, MaxTarMetadataBytes, ownsInner: false);
+        return new TarReader(guard, leaveOpen: false);
+    }
 
     /// <summary>
     /// Every symbolic and hard link is refused, wherever it points: a link inside the destination is still a

@@ -7,7 +7,7 @@ namespace EdgeJobs.Archives.Tests.Writing;
 /// An entry past 4 GB, written to a forward-only stream: 4.3 GB of generated zeros into a sparse file (holes,
 /// not disk), then read back by unzip and zipfile, which read and check every byte.
 /// </summary>
-[Category("Slow")]
+[Category("slow")]
 public class Zip64EntryTests
 {
     private const long BigSize = (1L << 32) + 300_000_000;
