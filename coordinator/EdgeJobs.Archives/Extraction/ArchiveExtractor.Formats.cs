@@ -21,6 +21,7 @@ public static partial class ArchiveExtractor
                 return Changed(planned.Name);
             }
 
+            copier.Current = planned;
             await using var data = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
             var refusal = await copier.CopyAsync(planned, data, entry.Crc32, cancellationToken).ConfigureAwait(false);
             if (refusal is not null)

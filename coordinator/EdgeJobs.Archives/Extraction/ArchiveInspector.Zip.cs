@@ -85,6 +85,17 @@ public static partial class ArchiveInspector
             return refusal;
         }
 
+        // ZipArchive does not show an entry's compression method; opening the entry reads its local header
+        // and refuses a method it lacks (bzip2, LZMA, zstd) or a header that does not match, before any data.
+        try
+        {
+            using var data = entry.Open();
+        }
+        catch (InvalidDataException e)
+        {
+            return new ArchiveRefusal(ArchiveRule.UnsupportedEntry, name, $"cannot be read: {e.Message}");
+        }
+
         if (limits.ExceedsRatio(entry.Length, entry.CompressedLength))
         {
             return new ArchiveRefusal(ArchiveRule.RatioTooHigh, name,

@@ -12,7 +12,8 @@ internal sealed class EntryCopier(StagingArea staging, long totalBytes, Action<l
     private readonly Crc32 _crc32 = new();
     private long _done;
 
-    public PlannedEntry? Current { get; private set; }
+    /// <summary>The entry being extracted, set before its data is opened, so a refusal names the right one.</summary>
+    public PlannedEntry? Current { get; set; }
 
     /// <param name="expectedCrc32">
     /// A ZIP entry's CRC-32 from the central directory. ZipArchive stops an entry's stream at the declared

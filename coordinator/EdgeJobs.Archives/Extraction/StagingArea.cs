@@ -13,6 +13,8 @@ internal sealed class StagingArea(string root)
     private readonly List<string> _createdFolders = [];
     private readonly HashSet<string> _knownFolders = new(StringComparer.Ordinal);
 
+    private const long PreallocateFrom = 1 << 20;
+
     public List<StagedFile> Files { get; } = [];
 
     /// <summary>Creates the file for a planned path (never an existing one) and the folders above it.</summary>
@@ -32,8 +34,10 @@ internal sealed class StagingArea(string root)
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = 0,
-            Options = FileOptions.Asynchronous,
-            PreallocationSize = entry.Size,
+
+            // Reserving a big file's blocks up front fails early on a full disk and keeps it contiguous; for
+            // small files the extra fallocate call costs more than it saves.
+            PreallocationSize = entry.Size >= PreallocateFrom ? entry.Size : 0,
         });
         _createdFiles.Add(fullPath);
         return stream;

@@ -151,6 +151,32 @@ public class EntryRefusalTests
     }
 
     [Test]
+    public async Task a_zip_entry_compressed_with_a_method_the_bcl_lacks_is_refused_before_extraction()
+    {
+        using var dir = new TempDir();
+        var zip = Zip(dir.File("a.zip"), ("ok.txt", Bytes("fine")), ("lzma.bin", Bytes("pretend this is LZMA")));
+
+        // Method 14 (LZMA) in the local header and the central-directory record.
+        var bytes = await File.ReadAllBytesAsync(zip);
+        for (var i = 0; i + 4 < bytes.Length; i++)
+        {
+            var signature = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i));
+            var nameAt = signature == 0x04034b50 ? i + 30 : signature == 0x02014b50 ? i + 46 : -1;
+            if (nameAt > 0 && bytes.AsSpan(nameAt).StartsWith("lzma.bin"u8))
+            {
+                bytes[signature == 0x04034b50 ? i + 8 : i + 10] = 14;
+            }
+        }
+
+        await File.WriteAllBytesAsync(zip, bytes);
+
+        var refusal = await Extract.RefusedAsync(dir, zip, ArchiveFormat.Zip);
+
+        await Assert.That(refusal.Rule).IsEqualTo(ArchiveRule.UnsupportedEntry);
+        await Assert.That(refusal.Entry).IsEqualTo("lzma.bin");
+    }
+
+    [Test]
     public async Task two_zip_entries_for_one_path_are_refused()
     {
         using var dir = new TempDir();
