@@ -63,6 +63,12 @@ public static partial class ArchiveInspector
             return refusal;
         }
 
+        // GNU sparse 1.0 hides in a regular file's pax records: its data is a map plus packed extents, not the file.
+        if (entry is PaxTarEntry pax && pax.ExtendedAttributes.Keys.Any(k => k.StartsWith("GNU.sparse.", StringComparison.Ordinal)))
+        {
+            return new ArchiveRefusal(ArchiveRule.UnsupportedEntry, name, "is a GNU sparse file, which is not extracted");
+        }
+
         return entry.EntryType switch
         {
             TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => builder.AddFile(name, entry.Length, ordinal),

@@ -23,7 +23,7 @@ namespace EdgeJobs.Archives.Writing;
 /// walks local headers (streaming unzippers, Java's ZipInputStream) reads 4-byte sizes and loses its place.
 /// Here the caller gives each size up front, so ZIP64 is decided before the entry's first byte.
 /// </remarks>
-public sealed class ZipStreamWriter : IAsyncDisposable
+public sealed partial class ZipStreamWriter : IAsyncDisposable
 {
     private const int BlockSize = 128 * 1024;
 

@@ -177,6 +177,19 @@ public class EntryRefusalTests
     }
 
     [Test]
+    public async Task a_gnu_sparse_file_in_pax_records_is_refused()
+    {
+        using var dir = new TempDir();
+        var attributes = new Dictionary<string, string> { ["GNU.sparse.major"] = "1", ["GNU.sparse.minor"] = "0", ["GNU.sparse.realsize"] = "1000000000" };
+        var tar = Tar(dir.File("a.tar"), w => w.WriteEntry(
+            new PaxTarEntry(TarEntryType.RegularFile, "GNUSparseFile.0/disk.img", attributes) { DataStream = new MemoryStream(Bytes("1\n0\n4\ndata")) }));
+
+        var refusal = await Extract.RefusedAsync(dir, tar, ArchiveFormat.Tar);
+
+        await Assert.That(refusal.Rule).IsEqualTo(ArchiveRule.UnsupportedEntry);
+    }
+
+    [Test]
     public async Task two_zip_entries_for_one_path_are_refused()
     {
         using var dir = new TempDir();

@@ -20,17 +20,19 @@ public class Zip64EntryTests
         var zip = dir.File("big.zip");
         var time = new DateTimeOffset(2026, 6, 13, 10, 0, 0, TimeSpan.Zero);
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        ZipSource[] sources =
+        [
+            new ZipSource("big.bin", BigSize, _ => ValueTask.FromResult<Stream>(new GeneratedStream(BigSize, noise: false)), time),
+            new ZipSource("after.txt", 5, _ => ValueTask.FromResult<Stream>(new MemoryStream("after"u8.ToArray())), time),
+        ];
         await using (var output = new ForwardOnlyStream(File.Create(zip), sparse: true))
         {
-            await ZipStreamWriter.WriteAsync(output,
-            [
-                new ZipSource("big.bin", BigSize, _ => ValueTask.FromResult<Stream>(new GeneratedStream(BigSize, noise: false)), time),
-                new ZipSource("after.txt", 5, _ => ValueTask.FromResult<Stream>(new MemoryStream("after"u8.ToArray())), time),
-            ]);
+            await ZipStreamWriter.WriteAsync(output, sources);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
+        await Assert.That(ZipStreamWriter.PredictLength(sources)).IsEqualTo(new FileInfo(zip).Length);
         var layout = ZipLayout.Read(zip);
         var big = layout.Entries[0];
         var after = layout.Entries[1];

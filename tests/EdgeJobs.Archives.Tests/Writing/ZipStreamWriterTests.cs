@@ -108,6 +108,37 @@ public class ZipStreamWriterTests
     }
 
     [Test]
+    [Arguments(0, 0L)]
+    [Arguments(3, 1000L)]
+    [Arguments(10_000, 100L)]
+    [Arguments(70_000, 1L)]
+    public async Task the_predicted_length_of_a_stored_archive_is_its_length(int count, long size)
+    {
+        var sources = ArchiveWorkload.Sources(count, size, deflate: false, compressible: true).ToList();
+
+        var written = await ZipStreamWriter.WriteAsync(Stream.Null, sources);
+
+        await Assert.That(ZipStreamWriter.PredictLength(sources)).IsEqualTo(written);
+    }
+
+    [Test]
+    public async Task no_length_is_predicted_for_deflated_entries()
+    {
+        await Assert.That(ZipStreamWriter.PredictLength(ArchiveWorkload.Sources(2, 10, deflate: true, compressible: true))).IsNull();
+    }
+
+    [Test]
+    [Arguments(0xFFFF_FFFEL, false, false)]
+    [Arguments(0xFFFF_FFFFL, false, true)]
+    [Arguments(0xFFE0_0000L, false, false)]
+    [Arguments(0xFFE0_0000L, true, true)]
+    [Arguments(0xFFDF_0000L, true, false)]
+    public async Task zip64_is_decided_from_the_declared_size_with_room_for_deflate(long size, bool deflate, bool zip64)
+    {
+        await Assert.That(ZipStreamWriter.NeedsZip64(size, deflate)).IsEqualTo(zip64);
+    }
+
+    [Test]
     [Arguments(99L)]
     [Arguments(101L)]
     public async Task a_source_yielding_other_than_its_declared_size_fails_the_archive(long declared)
