@@ -17,11 +17,12 @@ namespace EdgeJobs.Archives.Writing;
 /// <remarks>
 /// Why not <see cref="ZipArchive"/> in Create mode: it does stream to a non-seekable output, but it cannot be
 /// told an entry's size, so every local header goes out without a ZIP64 extra and with "version needed 2.0";
-/// an entry that then passes 4 GB gets a data descriptor with 8-byte sizes. Measured on .NET 10.0.12 with a
-/// 4.3 GB stored entry: unzip -t and python's zipfile accept the archive (they read the central directory),
-/// but APPNOTE 4.3.9.2 ties 8-byte descriptor sizes to a ZIP64 extra in the local header, so a reader that
-/// walks local headers (streaming unzippers, Java's ZipInputStream) reads 4-byte sizes and loses its place.
-/// Here the caller gives each size up front, so ZIP64 is decided before the entry's first byte.
+/// an entry that then passes 4 GB gets a data descriptor with 8-byte sizes, which APPNOTE 4.3.9.2 allows only
+/// after a ZIP64 extra. Measured on .NET 10.0.12 with a 4.3 GB stored entry: unzip -t and python's zipfile
+/// accept the archive (they read the central directory), but libarchive reading it as a stream (bsdtar from
+/// a pipe) fails with "ZIP compressed data is wrong size (read 4594967296, expected 300000000)": it took the
+/// low 4 bytes of the 8-byte size. Here the caller gives each size up front, so ZIP64 is decided before the
+/// entry's first byte, and the same bsdtar reads this writer's 4.3 GB entry whole.
 /// </remarks>
 public sealed partial class ZipStreamWriter : IAsyncDisposable
 {

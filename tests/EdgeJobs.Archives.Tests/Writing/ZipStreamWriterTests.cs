@@ -23,8 +23,15 @@ public class ZipStreamWriterTests
         return path;
     }
 
-    private static async Task AssertIndependentReadersAcceptAsync(string zip)
+    private static async Task AssertIndependentReadersAcceptAsync(string zip, long? expectedBytes = null)
     {
+        var streaming = await IndependentReaders.StreamingExtractAsync(zip);
+        await Assert.That(streaming.ExitCode).IsEqualTo(0).Because(streaming.Output);
+        if (expectedBytes is { } bytes)
+        {
+            await Assert.That(streaming.Bytes).IsEqualTo(bytes);
+        }
+
         var unzip = await IndependentReaders.UnzipTestAsync(zip);
         await Assert.That(unzip.ExitCode).IsEqualTo(0).Because(unzip.Output);
         var python = await IndependentReaders.PythonTestAsync(zip);
@@ -45,7 +52,7 @@ public class ZipStreamWriterTests
             Source("noms/été/ü.txt", TestArchives.Bytes("unicode")),
         ]);
 
-        await AssertIndependentReadersAcceptAsync(zip);
+        await AssertIndependentReadersAcceptAsync(zip, ortho.Length + text.Length + 7);
         using var read = ZipFile.OpenRead(zip);
         await Assert.That(read.Entries.Select(e => e.FullName)).IsEquivalentTo(new[] { "scenes/2025/ortho.tif", "notes/readme.md", "empty.txt", "noms/été/ü.txt" });
         using var copy = new MemoryStream();
@@ -82,7 +89,7 @@ public class ZipStreamWriterTests
             await ArchiveWorkload.WriteZipAsync(output, 10_000, 100);
         }
 
-        await AssertIndependentReadersAcceptAsync(zip);
+        await AssertIndependentReadersAcceptAsync(zip, 10_000 * 100);
         var layout = ZipLayout.Read(zip);
         await Assert.That(layout.HasZip64End).IsFalse();
         await Assert.That(layout.Count).IsEqualTo(10_000);
