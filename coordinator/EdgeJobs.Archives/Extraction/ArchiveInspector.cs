@@ -11,6 +11,19 @@ namespace EdgeJobs.Archives.Extraction;
 /// </summary>
 public static partial class ArchiveInspector
 {
+    /// <summary>Inspects an archive whose format its name tells (<see cref="ArchiveFormats.FromName"/>); any other name is refused.</summary>
+    public static Task<InspectionResult> InspectAsync(
+        string archivePath, string destinationPrefix, ArchiveLimits limits, CancellationToken cancellationToken = default)
+    {
+        if (ArchiveFormats.FromName(archivePath) is not { } format)
+        {
+            return Task.FromResult<InspectionResult>(new ArchiveRefusal(ArchiveRule.UnsupportedFormat, null,
+                $"'{Path.GetFileName(archivePath)}' is not a zip, tar, tar.gz, tgz or gz archive"));
+        }
+
+        return InspectAsync(archivePath, format, destinationPrefix, limits, cancellationToken);
+    }
+
     /// <param name="destinationPrefix">The dataset folder the files go under ("extracted/"); "" for the root.</param>
     /// <returns>The plan, or the first rule broken. I/O errors and cancellation are thrown.</returns>
     public static async Task<InspectionResult> InspectAsync(

@@ -243,6 +243,18 @@ public class EntryRefusalTests
     }
 
     [Test]
+    public async Task an_archive_named_in_a_format_the_bcl_cannot_read_is_refused_by_name()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("scene.tar.zst");
+        await File.WriteAllBytesAsync(path, [0x28, 0xB5, 0x2F, 0xFD]);
+
+        var inspection = await ArchiveInspector.InspectAsync(path, "", Extract.Generous);
+
+        await Assert.That(inspection.Refusal!.Rule).IsEqualTo(ArchiveRule.UnsupportedFormat);
+    }
+
+    [Test]
     public async Task a_file_that_is_not_the_named_format_is_refused_as_corrupt()
     {
         using var dir = new TempDir();
