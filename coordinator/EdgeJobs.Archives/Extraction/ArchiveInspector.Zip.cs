@@ -19,7 +19,7 @@ public static partial class ArchiveInspector
     /// </summary>
     private const int MaxDirectoryBytesPerEntry = 4096;
 
-    private static ArchiveRefusal? InspectZip(FileStream file, PlanBuilder builder, ArchiveLimits limits)
+    private static ArchiveRefusal? InspectZip(FileStream file, PlanBuilder builder, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         if (!ZipDirectoryEnd.TryRead(file, out var end))
         {
@@ -40,6 +40,7 @@ public static partial class ArchiveInspector
         var entries = zip.Entries;
         for (var i = 0; i < entries.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var refusal = InspectZipEntry(entries[i], i, builder, limits);
             if (refusal is not null)
             {

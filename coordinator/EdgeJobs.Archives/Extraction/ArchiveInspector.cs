@@ -47,7 +47,7 @@ public static partial class ArchiveInspector
         {
             var refusal = format switch
             {
-                ArchiveFormat.Zip => InspectZip(file, builder, limits),
+                ArchiveFormat.Zip => InspectZip(file, builder, limits, cancellationToken),
                 ArchiveFormat.Tar or ArchiveFormat.TarGzip => await InspectTarAsync(file, format, builder, cancellationToken).ConfigureAwait(false),
                 ArchiveFormat.Gzip => await InspectGzipAsync(file, archivePath, builder, limits, cancellationToken).ConfigureAwait(false),
                 _ => new ArchiveRefusal(ArchiveRule.UnsupportedFormat, null, $"'{format}' is not an archive format this tool reads"),
