@@ -1,6 +1,9 @@
 namespace EdgeJobs.Archives;
 
-/// <summary>Why an archive is refused; the entry it names, if any, is in <see cref="ArchiveRefusal"/>.</summary>
+/// <summary>
+/// Why an archive is refused; the entry it names, if any, is in <see cref="ArchiveRefusal"/>. The numbers are
+/// frozen (ArchiveRuleStabilityTests): a rule may reach a job's error and a client's switch.
+/// </summary>
 public enum ArchiveRule
 {
     /// <summary>The reader could not parse the archive or an entry's data (bad checksum, truncated, unknown method).</summary>
