@@ -42,7 +42,7 @@ public sealed class AgentService
     }
 
     /// <summary>Tools that change whole datasets: only for an agent given <see cref="AgentOptions.DatasetAccess"/>.</summary>
-    public static IEnumerable<IAgentTool> DatasetTools() => [new RescanIndexRunner()];
+    public static IEnumerable<IAgentTool> DatasetTools() => [new RescanIndexRunner(), new ArchiveExtractRunner(), new BulkDownloadRunner()];
 
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
         new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];

@@ -90,4 +90,7 @@ internal static partial class Log
 
     [ZLoggerMessage(6003, LogLevel.Information, "job {jobId}'s output {org}/{dataset}:{path}, committed before a restart, is now in place")]
     public static partial void OutputRecovered(this ILogger logger, long jobId, string org, string dataset, string path);
+
+    [ZLoggerMessage(6004, LogLevel.Information, "finished what a restart interrupted in {dir}: files whose index rows were committed are in place, the rest removed")]
+    public static partial void StagingRecovered(this ILogger logger, string dir);
 }

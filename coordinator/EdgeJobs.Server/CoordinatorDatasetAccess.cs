@@ -31,6 +31,21 @@ internal sealed class CoordinatorDatasetAccess(DatasetMaintenance datasets) : ID
         }
     }
 
+    public async Task<string> ExtractAsync(ToolContext context, string sourcePath, string destPath, bool overwrite, bool deleteArchive)
+    {
+        var (org, name) = Split(context.Dataset!.Dataset);
+        try
+        {
+            var s = await datasets.ExtractAsync(context.JobId, context.Fence, org, name, sourcePath, destPath, overwrite, deleteArchive,
+                (percent, phase) => context.ReportProgress(percent, phase), context.Log, context.Cancellation).ConfigureAwait(false);
+            return $"extracted {s.Files} files ({s.Bytes} bytes) from {sourcePath} into {org}/{name}/{destPath}{(s.ArchiveDeleted ? "; the archive was removed" : "")}";
+        }
+        catch (DatasetToolException e)
+        {
+            throw new ToolFailure(e.Code, e.Message, retryable: false);
+        }
+    }
+
     public async IAsyncEnumerable<(string Path, long Size)> EntriesAsync(string dataset, string prefix = "")
     {
         var (org, name) = Split(dataset);

@@ -13,6 +13,9 @@ public interface IDatasetAccess
     /// <summary>Re-reads every file (of <paramref name="types"/>, or all) and makes the index match; returns a one-line summary.</summary>
     Task<string> RescanAsync(ToolContext context, IReadOnlySet<string>? types, bool stopOnError);
 
+    /// <summary>Extracts an archive of the dataset into it (refused whole when unsafe); returns a one-line summary.</summary>
+    Task<string> ExtractAsync(ToolContext context, string sourcePath, string destPath, bool overwrite, bool deleteArchive);
+
     /// <summary>The dataset's entries under <paramref name="prefix"/>, in path order: path and size.</summary>
     IAsyncEnumerable<(string Path, long Size)> EntriesAsync(string dataset, string prefix = "");
 }

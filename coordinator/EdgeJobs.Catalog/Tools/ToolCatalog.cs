@@ -6,7 +6,8 @@ namespace EdgeJobs.Catalog.Tools;
 public sealed class ToolCatalog
 {
     public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
-        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance, RescanIndexTool.Instance]);
+        MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance, RescanIndexTool.Instance,
+        BulkDownloadTool.Instance, ArchiveExtractTool.Instance]);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _byId;
 

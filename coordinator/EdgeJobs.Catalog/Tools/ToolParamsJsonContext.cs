@@ -22,4 +22,6 @@ namespace EdgeJobs.Catalog.Tools;
 [JsonSerializable(typeof(MergeTerrainParams))]
 [JsonSerializable(typeof(AlignRasterParams))]
 [JsonSerializable(typeof(RescanIndexParams))]
+[JsonSerializable(typeof(BulkDownloadParams))]
+[JsonSerializable(typeof(ArchiveExtractParams))]
 public sealed partial class ToolParamsJsonContext : JsonSerializerContext;

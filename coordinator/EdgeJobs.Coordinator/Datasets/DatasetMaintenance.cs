@@ -19,7 +19,15 @@ public sealed class DatasetMaintenance
         _store = store;
         Inspector = inspector;
         _indexer = new DatasetIndexer(ledger, store, inspector);
+        _extraction = new DatasetExtraction(ledger, store, inspector);
     }
+
+    private readonly DatasetExtraction _extraction;
+
+    /// <summary>See <see cref="DatasetExtraction"/>.</summary>
+    public Task<ExtractionSummary> ExtractAsync(long jobId, long fence, string org, string dataset, string sourcePath, string destPath, bool overwrite,
+        bool deleteArchive, Action<double, string> progress, Action<string> log, CancellationToken cancellation) =>
+        _extraction.ExtractAsync(jobId, fence, org, dataset, sourcePath, destPath, overwrite, deleteArchive, progress, log, cancellation);
 
     public IRasterInspector? Inspector { get; }
 

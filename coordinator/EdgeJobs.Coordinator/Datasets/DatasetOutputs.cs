@@ -102,6 +102,29 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
                 File.Delete(staged.File);
             }
         }
+
+        // An extraction's files whose rows were committed: each goes into place if its row names its bytes.
+        foreach (var (org, dataset, dir) in store.StagingFolders())
+        {
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            {
+                var path = Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/');
+                if (await ledger.GetEntryAsync(org, dataset, path).ConfigureAwait(false) is { } row && row.Size == new FileInfo(file).Length
+                    && row.Sha256 == await Sha256Async(file).ConfigureAwait(false))
+                {
+                    store.PublishStaged(file, org, dataset, path);
+                }
+            }
+
+            Directory.Delete(dir, recursive: true);
+            logger.StagingRecovered(dir);
+        }
+    }
+
+    private static async Task<string> Sha256Async(string file)
+    {
+        await using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream).ConfigureAwait(false));
     }
 
     private static void CopySynced(string source, string target)

@@ -118,6 +118,25 @@ internal sealed class DatasetStore
     public string StagedOutputPath(string org, string dataset, long jobId) =>
         Path.Combine(_incoming, org, dataset, $"job-{jobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}.out");
 
+    /// <summary>Where a dataset tool stages the files it is about to add (an extraction), beside the dataset.</summary>
+    public string StagingPath(string org, string dataset, long jobId) =>
+        Path.Combine(_incoming, org, dataset, $"job-{jobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}.extract");
+
+    /// <summary>Every staging folder left in <c>.incoming</c>, with the dataset it is for.</summary>
+    public IEnumerable<(string Org, string Dataset, string Dir)> StagingFolders()
+    {
+        foreach (var orgDir in Directory.EnumerateDirectories(_incoming))
+        {
+            foreach (var datasetDir in Directory.EnumerateDirectories(orgDir))
+            {
+                foreach (var dir in Directory.EnumerateDirectories(datasetDir, "job-*.extract"))
+                {
+                    yield return (Path.GetFileName(orgDir), Path.GetFileName(datasetDir), dir);
+                }
+            }
+        }
+    }
+
     /// <summary>Every staged output left in <c>.incoming</c>, with the dataset it is for.</summary>
     public IEnumerable<(string Org, string Dataset, string File)> StagedOutputs()
     {
