@@ -19,11 +19,11 @@ internal sealed partial class JobsApi
 {
     /// <summary>
     /// Checks <paramref name="request"/> for <paramref name="principal"/> and submits it under the dedup, quota and
-    /// idempotency rules; <paramref name="answer"/> shapes the answer from the outcome and the submit's note (a
-    /// warning for the caller), inside the ledger's transaction.
+    /// idempotency rules; <paramref name="answer"/> shapes the answer from the outcome, the submit's note (a warning
+    /// for the caller) and the tool's estimate, inside the ledger's transaction.
     /// </summary>
     public async Task<Submission> SubmitAsync(Principal principal, SubmitRequest request, IdempotencyRequest? idempotency,
-        Func<SubmitOutcome, string?, StoredAnswer> answer)
+        Func<SubmitOutcome, string?, ToolEstimate, StoredAnswer> answer)
     {
         var (prepared, refused) = await PrepareAsync(principal, request).ConfigureAwait(false);
         if (prepared is null)
@@ -39,8 +39,8 @@ internal sealed partial class JobsApi
             Quotas = options.Quotas,
         };
         // With a key, the answer is stored with the job, in the same transaction.
-        var note = prepared.Note;
-        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, outcome => answer(outcome, note)).ConfigureAwait(false);
+        var (note, estimate) = (prepared.Note, prepared.Estimate);
+        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, outcome => answer(outcome, note, estimate)).ConfigureAwait(false);
         if (submitted.RanNow(out var outcome) && outcome is { Result: SubmitResult.Created, Job: { } created })
         {
             logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);

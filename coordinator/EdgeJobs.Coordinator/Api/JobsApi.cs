@@ -44,7 +44,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return keyProblem;
         }
 
-        var submission = await SubmitAsync(ScopeFilter.Current(http), request, idempotency, SubmitAnswer).ConfigureAwait(false);
+        var submission = await SubmitAsync(ScopeFilter.Current(http), request, idempotency, (outcome, note, _) => SubmitAnswer(outcome, note)).ConfigureAwait(false);
         return submission.Refused is { } refused
             ? Problems.Result(refused)
             : IdempotencyKeys.Answer(submission.Submitted.Result, submission.Submitted.Answer, options.Quotas.RetryAfter);
