@@ -68,29 +68,30 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     /// <summary><c>POST /v1/jobs/validate</c>: every check of a submit, no side effects; 204 or the problem.</summary>
     public async Task<IResult> ValidateAsync(HttpContext http)
     {
-        var (request, problem, _) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
-        if (request is null)
-        {
-            return problem!;
-        }
-
-        var (prepared, refused) = await PrepareAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
-        return prepared is null ? Problems.Result(refused!) : Results.NoContent();
+        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
+        return prepared is null ? problem! : Results.NoContent();
     }
 
     /// <summary><c>POST /v1/jobs/estimate</c>: the tool's own estimate for valid params, no side effects.</summary>
     public async Task<IResult> EstimateAsync(HttpContext http)
     {
+        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
+        return prepared is null
+            ? problem!
+            : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
+    }
+
+    /// <summary>The body, then every check of a submit, with no side effects.</summary>
+    private async Task<(Prepared? Prepared, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
+    {
         var (request, problem, _) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
         if (request is null)
         {
-            return problem!;
+            return (null, problem);
         }
 
         var (prepared, refused) = await PrepareAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
-        return prepared is null
-            ? Problems.Result(refused!)
-            : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
+        return prepared is null ? (null, Problems.Result(refused!)) : (prepared, null);
     }
 
     private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null, string? warning = null) =>
