@@ -139,6 +139,25 @@ public class TaskReadTests
     }
 
     [Test]
+    public async Task a_token_narrowed_to_other_datasets_finds_neither_the_dataset_nor_its_tasks()
+    {
+        await using var h = await TaskHarness.StartAsync();
+        var task = await h.SubmitAsync(h.Amy);
+        var secret = EdgeJobs.Coordinator.Auth.TokenSecrets.Generate();
+        await h.Api.Ledger.CreateTokenAsync("nora", [Scopes.JobsRead, Scopes.JobsWrite, Scopes.DatasetsRead], EdgeJobs.Coordinator.Auth.TokenSecrets.Hash(secret), "myorg", ["elsewhere"]);
+        var before = await h.StateAsync();
+
+        using var list = await h.GetAsync(TaskHarness.Tasks, secret);
+        using var status = await h.GetAsync($"{TaskHarness.Tasks}/{task.TaskId}", secret);
+        using var submit = await h.SendAsync(HttpMethod.Post, TaskHarness.Tasks, secret, TaskHarness.SeedSubmit);
+
+        await Assert.That(list.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(status.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(await h.StateAsync()).IsEqualTo(before);
+    }
+
+    [Test]
     public async Task reading_needs_a_token_jobs_read_and_datasets_read()
     {
         await using var h = await TaskHarness.StartAsync();

@@ -75,6 +75,32 @@ public class TaskSubmitTests
     }
 
     [Test]
+    public async Task an_idempotency_key_replays_the_first_answer_as_on_v1()
+    {
+        await using var h = await TaskHarness.StartAsync();
+        var forced = TaskHarness.SeedSubmit.Replace("\"force\":false", "\"force\":true");
+
+        async Task<HttpResponseMessage> SendAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, TaskHarness.Tasks) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", h.Amy);
+            request.Headers.Add("Idempotency-Key", "seed-003-key");
+            return await h.Api.Http.SendAsync(request);
+        }
+
+        using var first = await SendAsync(forced);
+        using var replay = await SendAsync(forced);
+        using var reused = await SendAsync(TaskHarness.SeedSubmit);
+
+        await Assert.That(first.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+        await Assert.That(replay.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+        await Assert.That(replay.Headers.GetValues("Idempotent-Replayed").Single()).IsEqualTo("true");
+        await Assert.That(await replay.Content.ReadAsStringAsync()).IsEqualTo(await first.Content.ReadAsStringAsync());
+        await Assert.That(reused.StatusCode).IsEqualTo(HttpStatusCode.Conflict);
+        await Assert.That((await h.ListAsync()).Count).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task seed_param_names_map_onto_the_tool_s_own()
     {
         await using var h = await TaskHarness.StartAsync();
