@@ -2,6 +2,7 @@ using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Datasets;
+using EdgeJobs.Coordinator.Facades.DroneDb;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
@@ -62,5 +63,8 @@ internal static class ApiRoutes
         DatasetRoutes.Map(v1, tokens, datasetsApi);
         // No bearer token: the URL's lease token is the credential (agents read through GDAL's /vsicurl/).
         v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
+
+        // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
+        TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
     }
 }

@@ -1,3 +1,4 @@
+using EdgeJobs.Coordinator.Ledger;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -15,6 +16,12 @@ internal sealed partial class JobsApi
             return problem!;
         }
 
+        return await ArtifactFileAsync(job).ConfigureAwait(false);
+    }
+
+    /// <summary>The job's artifact as a download: 404 none, 410 expired; shared with the seed APIs' result routes.</summary>
+    public async Task<IResult> ArtifactFileAsync(JobRow job)
+    {
         var artifact = await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false);
         if (artifact is null)
         {

@@ -3,7 +3,6 @@ using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Protocol.Datasets;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
-using Microsoft.AspNetCore.Http;
 
 namespace EdgeJobs.Coordinator.Api;
 
@@ -22,7 +21,7 @@ internal sealed partial class JobsApi
     /// path, 403, 404) when they cannot be used. Without a dataset and with node labels, paths are the node's own and
     /// only their form is checked: the agent refuses a missing one when it runs the job.
     /// </summary>
-    private async Task<(JobPlace? Place, IResult? Problem)> ResolvePlaceAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePlaceAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
     {
         var (labelsJson, labelViolation) = NodeLabelsJson(request.NodeLabels);
         if (labelViolation is not null)
@@ -75,7 +74,7 @@ internal sealed partial class JobsApi
         return (new JobPlace(principal.HomeOrg, null, null, inputs, null), null);
     }
 
-    private async Task<(JobPlace? Place, IResult? Problem)> ResolveInDatasetAsync(Principal principal, string named, ToolDescriptor tool, string canonical, string? labelsJson)
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolveInDatasetAsync(Principal principal, string named, ToolDescriptor tool, string canonical, string? labelsJson)
     {
         var slash = named.IndexOf('/', StringComparison.Ordinal);
         var (org, ds) = slash < 0 ? ("", "") : (named[..slash], named[(slash + 1)..]);
@@ -88,14 +87,14 @@ internal sealed partial class JobsApi
         var writes = output is not null || tool.WritesDataset;
         if (!principal.Has(Scopes.DatasetsRead) || (writes && !principal.Has(Scopes.DatasetsWrite)))
         {
-            return (null, Problems.Forbidden(!writes
+            return (null, Problems.ForbiddenDto(!writes
                 ? "a job on a dataset needs the scope 'datasets:read'"
                 : "a job writing into a dataset needs the scopes 'datasets:read' and 'datasets:write'"));
         }
 
         if (!principal.SeesDataset(org, ds) || await ledger.GetDatasetAsync(org, ds).ConfigureAwait(false) is null)
         {
-            return (null, Problems.Of(404, "dataset_not_found", "No such dataset", $"dataset '{org}/{ds}' does not exist"));
+            return (null, Problems.Dto(404, "dataset_not_found", "No such dataset", $"dataset '{org}/{ds}' does not exist"));
         }
 
         var violations = new List<ViolationDto>();

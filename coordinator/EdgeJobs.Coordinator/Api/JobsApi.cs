@@ -6,7 +6,6 @@ using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
-using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeJobs.Coordinator.Api;
 
 /// <summary>
-/// The job-control endpoints of REST API v1 (README "REST API v1"). Split by concern: this file submits and reads;
+/// The job-control endpoints of REST API v1 (README "REST API v1"). Split by concern: this file answers submits and reads;
+/// <c>JobsApi.Submit.cs</c> is the one submit every front door calls;
 /// <c>JobsApi.Control.cs</c> stops, deletes and cleans up.
 /// </summary>
 internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, CoordinatorOptions options, DataRootPaths dataRootPaths, Dispatcher dispatcher, ArtifactStore artifacts,
@@ -32,8 +32,8 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     /// </summary>
     public async Task<IResult> SubmitAsync(HttpContext http)
     {
-        var (prepared, problem, canonical) = await PrepareAsync(http).ConfigureAwait(false);
-        if (prepared is null)
+        var (request, problem, canonical) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
+        if (request is null)
         {
             return problem!;
         }
@@ -44,23 +44,10 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return keyProblem;
         }
 
-        var policy = new SubmitPolicy
-        {
-            Force = prepared.Request.Force ?? false,
-            Lookback = options.DedupLookback,
-            RequiresArtifact = prepared.Tool.ProducesArtifact,
-            Quotas = options.Quotas,
-        };
-        // With a key, the answer is stored with the job, in the same transaction.
-        var note = prepared.Note;
-        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, outcome => SubmitAnswer(outcome, note)).ConfigureAwait(false);
-        if (submitted.RanNow(out var outcome) && outcome is { Result: SubmitResult.Created, Job: { } created })
-        {
-            logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
-            dispatcher.Kick();
-        }
-
-        return IdempotencyKeys.Answer(submitted.Result, submitted.Answer, options.Quotas.RetryAfter);
+        var submission = await SubmitAsync(ScopeFilter.Current(http), request, idempotency, (outcome, note, _) => SubmitAnswer(outcome, note)).ConfigureAwait(false);
+        return submission.Refused is { } refused
+            ? Problems.Result(refused)
+            : IdempotencyKeys.Answer(submission.Submitted.Result, submission.Submitted.Answer, options.Quotas.RetryAfter);
     }
 
     // The answers of submit, stop and delete are shaped from the ledger's outcome alone: with a key they
@@ -69,136 +56,47 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     {
         SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false, note),
         SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true, note),
-        _ => new StoredAnswer(429, null, JsonSerializer.Serialize(
-            Problems.Dto(429, "quota_exceeded", "Quota exceeded",
-                $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
-            RestJson.Wire.ProblemDto)),
+        _ => QuotaAnswer(outcome),
     };
+
+    /// <summary>The 429 of a submit a quota refused, as stored with an idempotency key.</summary>
+    internal static StoredAnswer QuotaAnswer(SubmitOutcome outcome) => new(429, null, JsonSerializer.Serialize(
+        Problems.Dto(429, "quota_exceeded", "Quota exceeded",
+            $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
+        RestJson.Wire.ProblemDto));
 
     /// <summary><c>POST /v1/jobs/validate</c>: every check of a submit, no side effects; 204 or the problem.</summary>
     public async Task<IResult> ValidateAsync(HttpContext http)
     {
-        var (prepared, problem, _) = await PrepareAsync(http).ConfigureAwait(false);
+        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
         return prepared is null ? problem! : Results.NoContent();
     }
 
     /// <summary><c>POST /v1/jobs/estimate</c>: the tool's own estimate for valid params, no side effects.</summary>
     public async Task<IResult> EstimateAsync(HttpContext http)
     {
-        var (prepared, problem, _) = await PrepareAsync(http).ConfigureAwait(false);
+        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
         return prepared is null
             ? problem!
             : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
     }
 
-    private sealed record Prepared(SubmitRequest Request, ToolDescriptor Tool, NewJob Job, ToolEstimate Estimate, string? Note);
-
-    /// <summary>
-    /// Everything a submit checks before it touches the ledger: the body, the tool and its scope, the
-    /// params, the job options, the input files (inside the data root), and the output estimate.
-    /// </summary>
-    private async Task<(Prepared? Prepared, IResult? Problem, string Canonical)> PrepareAsync(HttpContext http)
+    /// <summary>The body, then every check of a submit, with no side effects.</summary>
+    private async Task<(Prepared? Prepared, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
     {
-        var principal = ScopeFilter.Current(http);
-        var (request, problem, canonical) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
+        var (request, problem, _) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
         if (request is null)
         {
-            return (null, problem, canonical);
+            return (null, problem);
         }
 
-        var tool = catalog.Find(request.Tool, request.Version);
-        if (tool is null)
-        {
-            var known = string.Join(", ", catalog.Tools.Select(t => $"{t.Id} v{t.Version}"));
-            return (null, catalog.Find(request.Tool) is { } other
-                ? Problems.Of(400, "unknown_tool_version", "Unknown tool version",
-                    $"tool '{request.Tool}' has version {other.Version}, not '{request.Version}'",
-                    [new ViolationDto("$.version", $"must be '{other.Version}'")])
-                : Problems.Of(400, "unknown_tool", "Unknown tool",
-                    $"no tool '{Problems.Truncate(request.Tool)}'; known: {known}", [new ViolationDto("$.tool", "is not a known tool")]), canonical);
-        }
-
-        if (!principal.Has(tool.RequiredScope))
-        {
-            return (null, Problems.Forbidden($"tool '{tool.Id}' needs the scope '{tool.RequiredScope}'"), canonical);
-        }
-
-        var violations = new List<ViolationDto>();
-        CheckJobOptions(request, violations);
-        var check = tool.Check(request.Params);
-        violations.AddRange(check.Violations);
-        if (violations.Count > 0 || !check.IsValid)
-        {
-            return (null, InvalidParams(violations), canonical);
-        }
-
-        var (place, placeProblem) = await ResolvePlaceAsync(principal, request, tool, check.CanonicalJson!).ConfigureAwait(false);
-        if (place is null)
-        {
-            return (null, placeProblem, canonical);
-        }
-
-        var inputs = place.Inputs;
-        var estimate = tool.Estimate(check.CanonicalJson!, inputs);
-        if (estimate.OutputBytes > options.Quotas.MaxOutputBytesPerJob)
-        {
-            return (null, Problems.Of(413, "estimated_output_too_large", "Estimated output too large",
-                $"the job would write about {estimate.OutputBytes} bytes; the limit per job is {options.Quotas.MaxOutputBytesPerJob}"), canonical);
-        }
-
-        var job = new NewJob
-        {
-            Tool = tool.Id,
-            ToolVersion = tool.Version,
-            Params = check.CanonicalJson!,
-            Owner = principal.Name,
-            Org = place.Org,
-            Dataset = place.Dataset,
-            NodeLabels = place.NodeLabelsJson,
-            Priority = request.Priority ?? 0,
-            MaxAttempts = request.MaxAttempts,
-            TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
-            CampaignId = request.CampaignId,
-            ParentId = request.ParentId,
-            DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
-        };
-        return (new Prepared(request, tool, job, estimate, place.Note), null, canonical);
+        var (prepared, refused) = await PrepareAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
+        return prepared is null ? (null, Problems.Result(refused!)) : (prepared, null);
     }
-
-    private static IResult InvalidParams(IReadOnlyList<ViolationDto> violations) =>
-        Problems.Of(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
 
     private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null, string? warning = null) =>
         new(status, $"/v1/jobs/{job.Id}", JsonSerializer.Serialize(
             JobMapper.ToDto(job, deduplicated: deduplicated) with { Warnings = warning is null ? null : [warning] }, RestJson.Wire.JobDto));
-
-    private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
-    {
-        if (request.Priority is < -1000 or > 1000)
-        {
-            violations.Add(new ViolationDto("$.priority", "must be between -1000 and 1000"));
-        }
-
-        if (request.MaxAttempts is < 1 or > 100)
-        {
-            violations.Add(new ViolationDto("$.max_attempts", "must be between 1 and 100"));
-        }
-
-        if (request.TimeoutS is { } timeout && (!double.IsFinite(timeout) || timeout <= 0 || timeout > 30 * 86400))
-        {
-            violations.Add(new ViolationDto("$.timeout_s", "must be above 0 and at most 2592000 (30 days)"));
-        }
-
-        if (request.CampaignId is <= 0)
-        {
-            violations.Add(new ViolationDto("$.campaign_id", "must be a positive id"));
-        }
-
-        if (request.ParentId is <= 0)
-        {
-            violations.Add(new ViolationDto("$.parent_id", "must be a positive id"));
-        }
-    }
 
     public async Task<IResult> ListAsync(HttpContext http)
     {

@@ -27,9 +27,14 @@ internal static class Problems
             State = state,
         };
 
+    /// <summary>A problem decided as a value (a submit's checks), answered as it is.</summary>
+    public static IResult Result(ProblemDto problem) => Results.Json(problem, RestJson.Wire.ProblemDto, ContentType, problem.Status);
+
     public static IResult Unauthorized(string detail) => Of(401, "unauthorized", "Authentication required", detail);
 
     public static IResult Forbidden(string detail) => Of(403, "forbidden", "Not allowed", detail);
+
+    public static ProblemDto ForbiddenDto(string detail) => Dto(403, "forbidden", "Not allowed", detail);
 
     public static IResult InvalidId(string raw) =>
         Of(400, "invalid_id", "Malformed job id", $"'{Truncate(raw)}' is not a job id: ids are positive 64-bit integers");

@@ -34,6 +34,16 @@ public class ApiBoundaryTests
     }
 
     [Test]
+    public async Task no_type_of_a_seed_facade_touches_sqlite()
+    {
+        // A facade is a mapping onto the same jobs: it asks the ledger by intention, like Api/, never with SQL of its own.
+        var facades = typeof(JobsApi).Assembly.GetTypes().Where(t => t.Namespace?.StartsWith("EdgeJobs.Coordinator.Facades", StringComparison.Ordinal) == true).ToList();
+
+        await Assert.That(facades).Contains(typeof(EdgeJobs.Coordinator.Facades.DroneDb.TasksApi));
+        await Assert.That(SqliteUses(facades)).IsEmpty();
+    }
+
+    [Test]
     public async Task the_check_sees_a_connection_handed_to_a_lambda()
     {
         var sample = typeof(LambdaWithConnection).GetNestedTypes(Declared).Append(typeof(LambdaWithConnection));

@@ -71,6 +71,18 @@ public class QueryPlanTests
     }
 
     [Test]
+    public async Task a_page_of_a_dataset_s_tasks_reads_its_jobs_through_an_index_in_order()
+    {
+        var plan = await PlanAsync(JobLedger.DatasetTasksSql,
+            ("@Org", (object)"acme"), ("@Dataset", "survey"), ("@Tool", DBNull.Value), ("@Owner", DBNull.Value),
+            ("@MaskA", 1L << 6), ("@WaitA", DBNull.Value), ("@MarkA", 0), ("@MaskB", 0L), ("@WaitB", DBNull.Value), ("@MarkB", DBNull.Value),
+            ("@Now", 0L), ("@Take", 50), ("@Skip", 0));
+
+        await Assert.That(plan).Contains("USING INDEX jobs_dataset_id (org=? AND dataset=?)");
+        await Assert.That(plan).DoesNotContain("TEMP B-TREE");
+    }
+
+    [Test]
     public async Task a_submit_s_duplicate_lookup_builds_no_temporary_b_tree()
     {
         var opcodes = await OpcodesAsync(JobLedger.DedupSql,

@@ -1,0 +1,150 @@
+using EdgeJobs.Catalog.Tools;
+using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Coordinator.Tools;
+using EdgeJobs.Protocol.Rest;
+
+namespace EdgeJobs.Coordinator.Api;
+
+/// <summary>What one submit came to: refused (nothing changed), or the ledger's outcome with the answer to give.</summary>
+/// <param name="Refused">The problem when a check refused the request; then nothing else is set.</param>
+/// <param name="Submitted">The ledger's outcome and the answer shaped from it (stored with an idempotency key).</param>
+/// <param name="Estimate">The tool's estimate for the checked params.</param>
+internal sealed record Submission(ProblemDto? Refused, Idempotent<SubmitOutcome> Submitted, ToolEstimate Estimate);
+
+// The one submit behind every front door: POST /v1/jobs and the seed APIs (Facades/) call it with the caller and a
+// SubmitRequest, so a job is checked, deduplicated, counted against the quotas and dispatched the same way whichever
+// vocabulary it arrived in. Refusals are values (ProblemDto): each front door names fields in its own words.
+internal sealed partial class JobsApi
+{
+    /// <summary>
+    /// Checks <paramref name="request"/> for <paramref name="principal"/> and submits it under the dedup, quota and
+    /// idempotency rules; <paramref name="answer"/> shapes the answer from the outcome, the submit's note (a warning
+    /// for the caller) and the tool's estimate, inside the ledger's transaction.
+    /// </summary>
+    public async Task<Submission> SubmitAsync(Principal principal, SubmitRequest request, IdempotencyRequest? idempotency,
+        Func<SubmitOutcome, string?, ToolEstimate, StoredAnswer> answer)
+    {
+        var (prepared, refused) = await PrepareAsync(principal, request).ConfigureAwait(false);
+        if (prepared is null)
+        {
+            return new Submission(refused, default, default);
+        }
+
+        var policy = new SubmitPolicy
+        {
+            Force = request.Force ?? false,
+            Lookback = options.DedupLookback,
+            RequiresArtifact = prepared.Tool.ProducesArtifact,
+            Quotas = options.Quotas,
+        };
+        // With a key, the answer is stored with the job, in the same transaction.
+        var (note, estimate) = (prepared.Note, prepared.Estimate);
+        var submitted = await ledger.SubmitAsync(prepared.Job, policy, idempotency, outcome => answer(outcome, note, estimate)).ConfigureAwait(false);
+        if (submitted.RanNow(out var outcome) && outcome is { Result: SubmitResult.Created, Job: { } created })
+        {
+            logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
+            dispatcher.Kick();
+        }
+
+        return new Submission(null, submitted, prepared.Estimate);
+    }
+
+    private sealed record Prepared(SubmitRequest Request, ToolDescriptor Tool, NewJob Job, ToolEstimate Estimate, string? Note);
+
+    /// <summary>
+    /// Everything a submit checks before it touches the ledger: the tool and its scope, the params, the job options,
+    /// the input files (inside the data root or the dataset), and the output estimate.
+    /// </summary>
+    private async Task<(Prepared? Prepared, ProblemDto? Problem)> PrepareAsync(Principal principal, SubmitRequest request)
+    {
+        var tool = catalog.Find(request.Tool, request.Version);
+        if (tool is null)
+        {
+            var known = string.Join(", ", catalog.Tools.Select(t => $"{t.Id} v{t.Version}"));
+            return (null, catalog.Find(request.Tool) is { } other
+                ? Problems.Dto(400, "unknown_tool_version", "Unknown tool version",
+                    $"tool '{request.Tool}' has version {other.Version}, not '{request.Version}'",
+                    [new ViolationDto("$.version", $"must be '{other.Version}'")])
+                : Problems.Dto(400, "unknown_tool", "Unknown tool",
+                    $"no tool '{Problems.Truncate(request.Tool)}'; known: {known}", [new ViolationDto("$.tool", "is not a known tool")]));
+        }
+
+        if (!principal.Has(tool.RequiredScope))
+        {
+            return (null, Problems.ForbiddenDto($"tool '{tool.Id}' needs the scope '{tool.RequiredScope}'"));
+        }
+
+        var violations = new List<ViolationDto>();
+        CheckJobOptions(request, violations);
+        var check = tool.Check(request.Params);
+        violations.AddRange(check.Violations);
+        if (violations.Count > 0 || !check.IsValid)
+        {
+            return (null, InvalidParams(violations));
+        }
+
+        var (place, placeProblem) = await ResolvePlaceAsync(principal, request, tool, check.CanonicalJson!).ConfigureAwait(false);
+        if (place is null)
+        {
+            return (null, placeProblem);
+        }
+
+        var inputs = place.Inputs;
+        var estimate = tool.Estimate(check.CanonicalJson!, inputs);
+        if (estimate.OutputBytes > options.Quotas.MaxOutputBytesPerJob)
+        {
+            return (null, Problems.Dto(413, "estimated_output_too_large", "Estimated output too large",
+                $"the job would write about {estimate.OutputBytes} bytes; the limit per job is {options.Quotas.MaxOutputBytesPerJob}"));
+        }
+
+        var job = new NewJob
+        {
+            Tool = tool.Id,
+            ToolVersion = tool.Version,
+            Params = check.CanonicalJson!,
+            Owner = principal.Name,
+            Org = place.Org,
+            Dataset = place.Dataset,
+            NodeLabels = place.NodeLabelsJson,
+            Priority = request.Priority ?? 0,
+            MaxAttempts = request.MaxAttempts,
+            TimeoutMs = request.TimeoutS is { } t ? (long)(t * 1000) : null,
+            CampaignId = request.CampaignId,
+            ParentId = request.ParentId,
+            DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
+        };
+        return (new Prepared(request, tool, job, estimate, place.Note), null);
+    }
+
+    private static ProblemDto InvalidParams(IReadOnlyList<ViolationDto> violations) =>
+        Problems.Dto(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
+
+    private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
+    {
+        if (request.Priority is < -1000 or > 1000)
+        {
+            violations.Add(new ViolationDto("$.priority", "must be between -1000 and 1000"));
+        }
+
+        if (request.MaxAttempts is < 1 or > 100)
+        {
+            violations.Add(new ViolationDto("$.max_attempts", "must be between 1 and 100"));
+        }
+
+        if (request.TimeoutS is { } timeout && (!double.IsFinite(timeout) || timeout <= 0 || timeout > 30 * 86400))
+        {
+            violations.Add(new ViolationDto("$.timeout_s", "must be above 0 and at most 2592000 (30 days)"));
+        }
+
+        if (request.CampaignId is <= 0)
+        {
+            violations.Add(new ViolationDto("$.campaign_id", "must be a positive id"));
+        }
+
+        if (request.ParentId is <= 0)
+        {
+            violations.Add(new ViolationDto("$.parent_id", "must be a positive id"));
+        }
+    }
+}
