@@ -28,6 +28,12 @@ internal sealed partial class DatasetsApi
             return Problems.Of(403, "lease_not_held", "Lease not held", $"the lease this URL was issued for (job {jobId}, fence {fence}) is no longer held");
         }
 
+        // GDAL lists the input's folder (files/) for side-car files on open: there is nothing to list.
+        if (string.IsNullOrEmpty(rawPath))
+        {
+            return Problems.Of(404, "not_an_input", "Not an input", "a lease URL serves its job's input files, not folders");
+        }
+
         if (DatasetPaths.Check(rawPath, out var path) is { } reason)
         {
             return InvalidPath("path", rawPath, reason);
