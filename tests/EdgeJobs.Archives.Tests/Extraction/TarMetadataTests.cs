@@ -27,7 +27,8 @@ public class TarMetadataTests
 
         await Assert.That(refusal.Rule).IsEqualTo(ArchiveRule.Corrupt);
         await Assert.That(refusal.Reason).Contains("metadata record");
-        await Assert.That(allocated).IsLessThan(64L << 20);
+        // Process-wide, so with margin for anything else the process does meanwhile; the failure is a whole gigabyte.
+        await Assert.That(allocated).IsLessThan(256L << 20);
     }
 
     [Test]
