@@ -74,6 +74,64 @@ public class DatasetFilesTests
     }
 
     [Test]
+    public async Task head_if_range_a_range_past_the_end_and_large_and_empty_files_are_answered_as_http_says()
+    {
+        await using var h = await DatasetHarness.StartAsync();
+        var bytes = DatasetHarness.Bytes(3_000_000, seed: 4); // several flushes of the download's pipe
+        (await h.PutFileAsync("big.bin", bytes)).Dispose();
+        (await h.PutFileAsync("empty.bin", [])).Dispose();
+        var etag = $"\"{DatasetHarness.Sha256(bytes)}\"";
+
+        using (var head = await h.SendAsync(HttpMethod.Head, $"{DatasetHarness.Base}/files/big.bin", h.Acme))
+        {
+            await Assert.That(head.StatusCode).IsEqualTo(HttpStatusCode.OK);
+            await Assert.That(head.Content.Headers.ContentLength).IsEqualTo(3_000_000);
+            await Assert.That(head.Headers.ETag!.Tag).IsEqualTo(etag);
+            await Assert.That(head.Headers.AcceptRanges.Single()).IsEqualTo("bytes");
+            await Assert.That((await head.Content.ReadAsByteArrayAsync()).Length).IsEqualTo(0);
+        }
+
+        using (var whole = await h.GetFileAsync("big.bin"))
+        {
+            await Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await whole.Content.ReadAsByteArrayAsync()))).IsEqualTo(etag.Trim('"'));
+            await Assert.That(whole.Content.Headers.ContentDisposition!.DispositionType).IsEqualTo("attachment");
+            await Assert.That(whole.Content.Headers.ContentDisposition.FileName!.Trim('"')).IsEqualTo("big.bin");
+        }
+
+        // A range running past the end is cut to the end; If-Range with another ETag sends the whole file.
+        using (var past = await h.GetFileAsync("big.bin", r => r.Headers.Range = new RangeHeaderValue(2_999_990, 5_000_000)))
+        {
+            await Assert.That(past.StatusCode).IsEqualTo(HttpStatusCode.PartialContent);
+            await Assert.That(past.Content.Headers.ContentRange!.ToString()).IsEqualTo("bytes 2999990-2999999/3000000");
+            await Assert.That(await past.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes[2_999_990..]);
+        }
+
+        using (var stale = await h.GetFileAsync("big.bin", r =>
+        {
+            r.Headers.Range = new RangeHeaderValue(0, 9);
+            r.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue("\"0000\""));
+        }))
+        {
+            await Assert.That(stale.StatusCode).IsEqualTo(HttpStatusCode.OK);
+            await Assert.That(stale.Content.Headers.ContentLength).IsEqualTo(3_000_000);
+        }
+
+        using (var current = await h.GetFileAsync("big.bin", r =>
+        {
+            r.Headers.Range = new RangeHeaderValue(0, 9);
+            r.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue(etag));
+        }))
+        {
+            await Assert.That(current.StatusCode).IsEqualTo(HttpStatusCode.PartialContent);
+            await Assert.That(await current.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes[..10]);
+        }
+
+        using var empty = await h.GetFileAsync("empty.bin");
+        await Assert.That(empty.StatusCode).IsEqualTo(HttpStatusCode.OK);
+        await Assert.That((await empty.Content.ReadAsByteArrayAsync()).Length).IsEqualTo(0);
+    }
+
+    [Test]
     public async Task an_upload_replaces_an_entry_with_200_unless_if_none_match_star_refuses_it_with_412()
     {
         await using var h = await DatasetHarness.StartAsync();
