@@ -1,11 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using EdgeJobs.Catalog.Tools;
-using EdgeJobs.Coordinator;
 using EdgeJobs.Protocol.Rest;
-using EdgeJobs.Server;
 using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests.Datasets;
@@ -18,38 +13,27 @@ namespace EdgeJobs.Agent.Tests.Datasets;
 [Category("gdal")]
 public sealed class RescanIndexTests
 {
-    private const string Dataset = "v1/datasets/default/field";
-
     [Test]
     public async Task rescan_makes_the_index_match_the_files_and_leaves_links_alone()
     {
-        using var dir = new TempDir();
-        await using var server = await EdgeJobsServer.StartAsync(new CoordinatorOptions
-        {
-            DataDir = dir.File("data"),
-            Http = "127.0.0.1:0",
-            Link = "127.0.0.1:0",
-            Catalog = ToolCatalog.BuiltIn,
-        }, new EmbeddedAgentOptions { Slots = 0, DatasetSlots = 1 });
-        using var http = new HttpClient { BaseAddress = server.Coordinator.HttpAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(server.Coordinator.Options.AdminTokenPath).Trim());
-        (await http.PutAsync(Dataset, null)).EnsureSuccessStatusCode();
-        (await http.PutAsync(Dataset + "/files/kept.txt", new ByteArrayContent([1, 2, 3]))).EnsureSuccessStatusCode();
-        (await http.PutAsync(Dataset + "/files/changed.txt", new ByteArrayContent([1]))).EnsureSuccessStatusCode();
-        (await http.PutAsync(Dataset + "/files/vanished.txt", new ByteArrayContent([9]))).EnsureSuccessStatusCode();
+        await using var h = await DatasetToolHarness.StartAsync();
+        var http = h.Http;
+        await h.PutAsync("kept.txt", [1, 2, 3]);
+        await h.PutAsync("changed.txt", [1]);
+        await h.PutAsync("vanished.txt", [9]);
 
         // Behind the index's back: a raster copied in, a file rewritten, one deleted, and a link that leads out.
-        var root = Path.Combine(server.Coordinator.Options.DataDir, "datasets", "default", "field");
+        var root = h.Root;
         Directory.CreateDirectory(Path.Combine(root, "scenes"));
         File.Copy(Samples.Path("L7_ETMs.tif"), Path.Combine(root, "scenes", "l7.tif"));
         await File.WriteAllBytesAsync(Path.Combine(root, "changed.txt"), [4, 5, 6, 7]);
         File.Delete(Path.Combine(root, "vanished.txt"));
         File.CreateSymbolicLink(Path.Combine(root, "escape.txt"), "/etc/hostname");
 
-        var job = await SubmitAndWaitAsync(http, """{"tool":"rescan-index","dataset":"default/field","params":{}}""");
+        var job = await h.RunAsync("rescan-index", "{}");
 
         await Assert.That(job.Status).IsEqualTo("completed");
-        var entries = await EntriesAsync(http);
+        var entries = await h.EntriesAsync();
         await Assert.That(entries.Select(e => e.Path)).IsEquivalentTo(new[] { "changed.txt", "kept.txt", "scenes/l7.tif" });
         var scene = entries.Single(e => e.Path == "scenes/l7.tif");
         await Assert.That(scene.Sha256).IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Samples.Path("L7_ETMs.tif")))));
@@ -58,7 +42,7 @@ public sealed class RescanIndexTests
         var changed = entries.Single(e => e.Path == "changed.txt");
         await Assert.That(changed.Size).IsEqualTo(4);
         await Assert.That(changed.Sha256).IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(new byte[] { 4, 5, 6, 7 })));
-        using var info = await http.GetAsync(Dataset);
+        using var info = await http.GetAsync(DatasetToolHarness.Dataset);
         var dataset = (await ApiServer.ReadAsync(info, RestJsonContext.Default.DatasetDto))!;
         await Assert.That(dataset.Entries).IsEqualTo(3);
         await Assert.That(dataset.BytesUsed).IsEqualTo(3 + 4 + new FileInfo(Samples.Path("L7_ETMs.tif")).Length);
@@ -68,9 +52,9 @@ public sealed class RescanIndexTests
         await Assert.That(text).Contains("1 added, 1 updated, 1 unchanged, 1 removed, 1 skipped");
 
         // A type filter rescans only those; stopOnError fails on the link instead of skipping it.
-        var rasters = await SubmitAndWaitAsync(http, """{"tool":"rescan-index","dataset":"default/field","params":{"types":"georaster"}}""");
+        var rasters = await h.RunAsync("rescan-index", """{"types":"georaster"}""");
         await Assert.That(rasters.Status).IsEqualTo("completed");
-        var strict = await SubmitAndWaitAsync(http, """{"tool":"rescan-index","dataset":"default/field","params":{"stop_on_error":true}}""");
+        var strict = await h.RunAsync("rescan-index", """{"stop_on_error":true}""");
         await Assert.That(strict.Status).IsEqualTo("failed");
         await Assert.That(strict.Error!.Code).IsEqualTo("unreadable_entry");
         await Assert.That(strict.Error.Message!).Contains("escape.txt");
@@ -79,18 +63,7 @@ public sealed class RescanIndexTests
     [Test]
     public async Task rescan_needs_a_dataset_and_known_types()
     {
-        using var dir = new TempDir();
-        await using var server = await EdgeJobsServer.StartAsync(new CoordinatorOptions
-        {
-            DataDir = dir.File("data"),
-            Http = "127.0.0.1:0",
-            Link = "127.0.0.1:0",
-            Catalog = ToolCatalog.BuiltIn,
-        }, new EmbeddedAgentOptions { Slots = 0, DatasetSlots = 0 });
-        using var http = new HttpClient { BaseAddress = server.Coordinator.HttpAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(server.Coordinator.Options.AdminTokenPath).Trim());
-        (await http.PutAsync(Dataset, null)).EnsureSuccessStatusCode();
-
+        await using var h = await DatasetToolHarness.StartAsync();
         foreach (var (body, field) in new[]
         {
             ("""{"tool":"rescan-index","params":{}}""", "$.dataset"),
@@ -98,30 +71,9 @@ public sealed class RescanIndexTests
             ("""{"tool":"rescan-index","dataset":"default/field","params":{"stop_on_error":"yes"}}""", "$.params.stop_on_error"),
         })
         {
-            using var refused = await http.PostAsync("v1/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
+            using var refused = await h.PostJobAsync(body);
             await Assert.That(refused.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
             await Assert.That((await ApiServer.ProblemAsync(refused)).Errors!.Select(e => e.Path)).Contains(field);
         }
-    }
-
-    private static async Task<IReadOnlyList<DatasetEntryDto>> EntriesAsync(HttpClient http)
-    {
-        using var list = await http.GetAsync(Dataset + "/entries");
-        return (await ApiServer.ReadAsync(list, RestJsonContext.Default.DatasetEntryListDto))!.Entries;
-    }
-
-    private static async Task<JobDto> SubmitAndWaitAsync(HttpClient http, string body)
-    {
-        using var submit = await http.PostAsync("v1/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
-        await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
-        var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
-        JobDto? job = null;
-        await Cluster.WaitForAsync(async () =>
-        {
-            using var get = await http.GetAsync($"v1/jobs/{id}");
-            job = await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto);
-            return job!.Status is "completed" or "failed" or "stopped";
-        }, TimeSpan.FromSeconds(60), $"job {id}");
-        return job!;
     }
 }
