@@ -4,6 +4,7 @@ using EdgeJobs.Protocol.Datasets;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 
 namespace EdgeJobs.Coordinator.Api;
 
@@ -302,7 +303,13 @@ internal sealed partial class DatasetsApi
                 $"the index lists '{path}' but its file is gone from the coordinator's disk; upload it again");
         }
 
-        return new FileDownloadResult(stream, path[(path.LastIndexOf('/') + 1)..], JobMapper.Time(entry.Mtime), entry.Sha256);
+        return Results.File(
+            stream,
+            contentType: "application/octet-stream",
+            fileDownloadName: path[(path.LastIndexOf('/') + 1)..],
+            lastModified: JobMapper.Time(entry.Mtime),
+            entityTag: new EntityTagHeaderValue($"\"{entry.Sha256}\""),
+            enableRangeProcessing: true);
     }
 
     /// <summary><c>DELETE …/files/{path}</c>: 204; 404 when there is no such entry.</summary>
