@@ -14,7 +14,7 @@ internal static class InputFiles
     {
         if (context.Dataset is { } dataset)
         {
-            return dataset.Resolve(jsonPath, relativePath);
+            return dataset.Resolve(jsonPath, relativePath, context);
         }
 
         var (files, violations) = new DataRootPaths(context.DataRoot).ResolveInputs([new InputPath(jsonPath, relativePath)]);
