@@ -34,13 +34,19 @@ internal static class AgentCommand
         var workDir = Flags.Text("--work-dir", "DIR", "scratch space and the node's identity", "edgejobs-agent");
         var dataRoot = Flags.Text("--data-root", "DIR", "where tool input paths resolve (default WORK_DIR/data)");
         var datasetsDir = Flags.Text("--datasets-dir", "DIR", "a mount of the coordinator's DATA_DIR/datasets: jobs on datasets read inputs here (default: over HTTP from the coordinator)");
+        var downloadUpTo = Flags.Create("--download-inputs-up-to", "BYTES",
+            "without --datasets-dir: inputs up to this size are downloaded into the job's work dir and read there, larger ones read in place over HTTP (0: always in place)",
+            raw => long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : throw new UsageException($"--download-inputs-up-to must be a number of bytes, not '{raw}'"),
+            AgentOptions.DefaultDownloadInputsUpToBytes, "16 GiB");
         var labels = Flags.Repeated("--label", "KEY=VALUE", "describes the node (jobs may require labels: node_labels); repeatable");
         var tls = Flags.Switch("--tls", "speak TLS to the coordinator (its --link-tls-cert)");
         var tlsCa = Flags.Text("--tls-ca", "FILE", "also trust this PEM CA for the coordinator's certificate (implies --tls)");
         var drain = Flags.Duration("--drain-timeout", "on SIGTERM, how long running jobs may finish before they are handed back", TimeSpan.FromSeconds(30));
         var root = new RootCommand("edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator")
         {
-            coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, labels, tls, tlsCa,
+            coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, downloadUpTo, labels, tls, tlsCa,
         };
         var raster = RasterFlags.AddTo(root);
         root.Options.Add(drain);
@@ -65,6 +71,7 @@ internal static class AgentCommand
                 DatasetsDir = parsed.GetValue(datasetsDir) is { } mounted
                     ? Directory.Exists(mounted) ? Path.GetFullPath(mounted) : throw new UsageException($"--datasets-dir {mounted} is not a directory")
                     : null,
+                DownloadInputsUpToBytes = parsed.GetValue(downloadUpTo),
                 Labels = ParseLabels(parsed.GetValue(labels) ?? []),
                 Tls = parsed.GetValue(tls) || ca is not null,
                 TlsCaFile = ca is null || File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist"),

@@ -31,6 +31,14 @@ public sealed record AgentOptions
     /// </summary>
     public string? DatasetsDir { get; init; }
 
+    /// <summary>
+    /// Without <see cref="DatasetsDir"/>: inputs up to this size are downloaded whole into the job's work dir and read
+    /// there; larger ones are read in place through GDAL's <c>/vsicurl/</c> (see <see cref="Tools.DatasetInputs"/>).
+    /// </summary>
+    public long DownloadInputsUpToBytes { get; init; } = DefaultDownloadInputsUpToBytes;
+
+    public const long DefaultDownloadInputsUpToBytes = 16L << 30;
+
     /// <summary>The coordinator's datasets, for dataset tools; set only for the agent in the coordinator's process.</summary>
     public Tools.IDatasetAccess? DatasetAccess { get; init; }
 

@@ -41,7 +41,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
         bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null,
-        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null, string? dataRoot = null)
+        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null, string? dataRoot = null, long? downloadInputsUpToBytes = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -54,6 +54,7 @@ internal sealed class Cluster : IAsyncDisposable
             ColocationSecret = colocationSecret,
             DataRoot = dataRoot ?? Api.DataRoot,
             DatasetsDir = datasetsDir,
+            DownloadInputsUpToBytes = downloadInputsUpToBytes ?? AgentOptions.DefaultDownloadInputsUpToBytes,
             Labels = labels ?? new Dictionary<string, string>(),
             DrainTimeout = TimeSpan.FromSeconds(5),
             Tls = tls,

@@ -63,7 +63,10 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
         var job = new RunningJob(grant, options.MaxBufferedLogLines)
         {
-            Dataset = onDataset is null ? null : new DatasetInputs(onDataset.Dataset, options.DatasetsDir, onDataset.InputUrl),
+            Dataset = onDataset is null ? null : new DatasetInputs(onDataset.Dataset, options.DatasetsDir, onDataset.InputUrl)
+            {
+                DownloadUpToBytes = options.DownloadInputsUpToBytes,
+            },
         };
         _jobs[grant.JobId] = job;
         Interlocked.Increment(ref _running);

@@ -39,7 +39,7 @@ public sealed class DatasetInputs
     /// block: NDVI on an 8000² input took 2.2-2.3x the time of a mounted dataset that way, while a whole GET of its
     /// 537 MB took 0.5-0.6 s on loopback.
     /// </summary>
-    public long DownloadUpToBytes { get; init; } = 16L << 30;
+    public long DownloadUpToBytes { get; init; } = AgentOptions.DefaultDownloadInputsUpToBytes;
 
     private static readonly HttpClient s_http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly Dictionary<string, string> _downloaded = new(StringComparer.Ordinal);

@@ -75,11 +75,18 @@ public class DatasetJobTests
         await using var s = await StartAsync();
         await s.Cluster.AddAgentAsync("mounted", datasetsDir: s.Cluster.DatasetsDir, labels: new Dictionary<string, string> { ["kind"] = "mounted" });
         await s.Cluster.AddAgentAsync("remote", labels: new Dictionary<string, string> { ["kind"] = "remote" });
+        // Inputs of any size read in place, block by block, through GDAL's /vsicurl/ (Range requests).
+        await s.Cluster.AddAgentAsync("ranges", labels: new Dictionary<string, string> { ["kind"] = "ranges" }, downloadInputsUpToBytes: 0);
 
         var onMount = await SubmitAsync(s, """{"path":"scenes/l7.tif","formula":"ndvi","output":"out/ndvi-mounted.tif"}""", """{"kind":"mounted"}""");
         var overHttp = await SubmitAsync(s, """{"path":"scenes/l7.tif","formula":"ndvi","output":"out/ndvi-http.tif"}""", """{"kind":"remote"}""");
+        var byRanges = await SubmitAsync(s, """{"path":"scenes/l7.tif","formula":"ndvi","output":"out/ndvi-ranges.tif"}""", """{"kind":"ranges"}""");
         await s.Cluster.WaitForStateAsync(onMount.Id, st => st.IsTerminal(), TimeSpan.FromSeconds(60));
         await s.Cluster.WaitForStateAsync(overHttp.Id, st => st.IsTerminal(), TimeSpan.FromSeconds(60));
+        await s.Cluster.WaitForStateAsync(byRanges.Id, st => st.IsTerminal(), TimeSpan.FromSeconds(60));
+        await Assert.That((await GetAsync(s, byRanges.Id)).Status).IsEqualTo("completed");
+        await Assert.That(await LogAsync(s, overHttp.Id)).Contains("downloaded scenes/l7.tif");
+        await Assert.That(await LogAsync(s, byRanges.Id)).DoesNotContain("downloaded scenes/l7.tif");
 
         var mounted = await GetAsync(s, onMount.Id);
         var remote = await GetAsync(s, overHttp.Id);
@@ -106,6 +113,9 @@ public class DatasetJobTests
         // Read in place or over HTTP, the same input gives the same pixels.
         var a = RasterOracles.ReadBand(Path.Combine(s.Cluster.DatasetsDir, "acme", "field", "out", "ndvi-mounted.tif"));
         var b = RasterOracles.ReadBand(Path.Combine(s.Cluster.DatasetsDir, "acme", "field", "out", "ndvi-http.tif"));
+        var c = RasterOracles.ReadBand(Path.Combine(s.Cluster.DatasetsDir, "acme", "field", "out", "ndvi-ranges.tif"));
+        await Assert.That(Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(c.Pixels.AsSpan()))))
+            .IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.Pixels.AsSpan()))));
         await Assert.That(Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.Pixels.AsSpan()))))
             .IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.Pixels.AsSpan()))));
 
