@@ -87,9 +87,13 @@ public sealed partial class JobLedger
         return MaintenanceResult.Written;
     });
 
-    /// <summary>Whether the job is still leased under <paramref name="fence"/> (running, or being stopped).</summary>
+    /// <summary>
+    /// Whether the job is still held under <paramref name="fence"/>: running or being stopped, or still only offered —
+    /// an agent starts its tool as soon as it has queued its Accept, so a quick tool can write before that Accept is
+    /// committed (seen under load: an extraction of a small archive refused as "lease lost"). The fence is that offer's.
+    /// </summary>
     private static bool LeaseHeld(SqliteConnection c, long jobId, long fence) => c.ExecuteScalar<long>("""
         SELECT count(*) FROM jobs JOIN job_states ON job_states.state = jobs.state
-        WHERE jobs.id = @Id AND jobs.fence = @Fence AND job_states.leased
+        WHERE jobs.id = @Id AND jobs.fence = @Fence AND jobs.lease_node_id IS NOT NULL AND job_states.active
         """, new { Id = jobId, Fence = fence }) == 1;
 }
