@@ -211,7 +211,10 @@ public class DatasetJobTests
             await Assert.That((await ApiServer.ProblemAsync(refused)).ErrorCode).IsEqualTo(code);
         }
 
-        foreach (var forged in new[] { Token(s, job.Id, lease.Fence + 1)[..^1] + "0", $"{job.Id}.{lease.Fence}.00", "x", $"{job.Id + 1}.{lease.Fence}.{token.Split('.')[2]}" })
+        // A MAC with its last digit changed (to another digit, whatever it was: "0" would be the real one 1 time in 16).
+        var genuine = Token(s, job.Id, lease.Fence + 1);
+        var altered = genuine[..^1] + (genuine[^1] == '0' ? "1" : "0");
+        foreach (var forged in new[] { altered, $"{job.Id}.{lease.Fence}.00", "x", $"{job.Id + 1}.{lease.Fence}.{token.Split('.')[2]}" })
         {
             using var refused = await s.Cluster.Api.GetAsync($"v1/leases/{forged}/files/scenes/l7.tif", null);
             await Assert.That(refused.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
