@@ -123,34 +123,16 @@ internal sealed class DatasetStore
         Path.Combine(_incoming, org, dataset, $"job-{jobId.ToString(System.Globalization.CultureInfo.InvariantCulture)}.extract");
 
     /// <summary>Every staging folder left in <c>.incoming</c>, with the dataset it is for.</summary>
-    public IEnumerable<(string Org, string Dataset, string Dir)> StagingFolders()
-    {
-        foreach (var orgDir in Directory.EnumerateDirectories(_incoming))
-        {
-            foreach (var datasetDir in Directory.EnumerateDirectories(orgDir))
-            {
-                foreach (var dir in Directory.EnumerateDirectories(datasetDir, "job-*.extract"))
-                {
-                    yield return (Path.GetFileName(orgDir), Path.GetFileName(datasetDir), dir);
-                }
-            }
-        }
-    }
+    public IEnumerable<(string Org, string Dataset, string Dir)> StagingFolders() =>
+        IncomingOfDatasets().SelectMany(d => Directory.EnumerateDirectories(d.Dir, "job-*.extract").Select(dir => (d.Org, d.Dataset, dir)));
 
     /// <summary>Every staged output left in <c>.incoming</c>, with the dataset it is for.</summary>
-    public IEnumerable<(string Org, string Dataset, string File)> StagedOutputs()
-    {
-        foreach (var orgDir in Directory.EnumerateDirectories(_incoming))
-        {
-            foreach (var datasetDir in Directory.EnumerateDirectories(orgDir))
-            {
-                foreach (var file in Directory.EnumerateFiles(datasetDir, "job-*.out"))
-                {
-                    yield return (Path.GetFileName(orgDir), Path.GetFileName(datasetDir), file);
-                }
-            }
-        }
-    }
+    public IEnumerable<(string Org, string Dataset, string File)> StagedOutputs() =>
+        IncomingOfDatasets().SelectMany(d => Directory.EnumerateFiles(d.Dir, "job-*.out").Select(file => (d.Org, d.Dataset, file)));
+
+    /// <summary>The <c>.incoming/{org}/{dataset}</c> folders there are.</summary>
+    private IEnumerable<(string Org, string Dataset, string Dir)> IncomingOfDatasets() =>
+        Directory.EnumerateDirectories(_incoming).SelectMany(org => Directory.EnumerateDirectories(org).Select(dir => (Path.GetFileName(org), Path.GetFileName(dir), dir)));
 
     /// <summary>Renames a staged output into place, replacing an older file at the path (synced first: it may be a copy).</summary>
     public void PublishStaged(string staged, string org, string dataset, string path)

@@ -66,22 +66,18 @@ public sealed partial class JobLedger
             return MaintenanceResult.DatasetNotFound;
         }
 
-        var delta = 0L;
-        foreach (var entry in entries)
-        {
-            delta += entry.Size - (FindEntry(c, org, dataset, entry.Path)?.Size ?? 0);
-        }
-
+        // Each replaced entry is read once: for the quota check, then for the accounting.
+        var previous = entries.Select(e => FindEntry(c, org, dataset, e.Path)).ToList();
+        var delta = entries.Select((e, i) => e.Size - (previous[i]?.Size ?? 0)).Sum();
         if (delta > 0 && owner.ByteQuota is { } quota && owner.BytesUsed + delta > quota)
         {
             return MaintenanceResult.QuotaExceeded;
         }
 
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            var previous = FindEntry(c, org, dataset, entry.Path);
-            UpsertEntry(c, org, dataset, entry);
-            Account(c, org, dataset, entry.Size - (previous?.Size ?? 0), previous is null ? 1 : 0);
+            UpsertEntry(c, org, dataset, entries[i]);
+            Account(c, org, dataset, entries[i].Size - (previous[i]?.Size ?? 0), previous[i] is null ? 1 : 0);
         }
 
         return MaintenanceResult.Written;

@@ -44,20 +44,26 @@ public sealed partial class JobLedger
             return new OutputRefusal("dataset_not_found", $"dataset '{org}/{dataset}' is gone; the output was not kept");
         }
 
-        var indexedAt = c.ExecuteScalar<long?>(
-            "SELECT indexed_at FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
+        // One read of the entry the output replaces: when it was written, and its size for the quota.
+        var previous = c.QuerySingleOrDefault<EntryStamp>(
+            "SELECT indexed_at, size FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
             new { Org = org, Dataset = dataset, entry.Path });
-        if (indexedAt >= job.CreatedAt)
+        if (previous is not null && previous.IndexedAt >= job.CreatedAt)
         {
             return new OutputRefusal("output_conflict", $"'{entry.Path}' in dataset '{org}/{dataset}' was written by someone else while this job ran; the output was not kept");
         }
 
-        var previousSize = c.ExecuteScalar<long?>(
-            "SELECT size FROM dataset_entries WHERE org = @Org AND dataset = @Dataset AND path = @Path",
-            new { Org = org, Dataset = dataset, entry.Path }) ?? 0;
+        var previousSize = previous?.Size ?? 0;
         var delta = entry.Size - previousSize;
         return delta > 0 && owner.ByteQuota is { } quota && owner.BytesUsed + delta > quota
             ? new OutputRefusal("dataset_quota_exceeded", $"dataset '{org}/{dataset}' may hold {quota} bytes and holds {owner.BytesUsed}; the output ({entry.Size} bytes) would pass that, so it was not kept")
             : null;
+    }
+
+    /// <summary>When an entry was indexed, and its size.</summary>
+    internal sealed class EntryStamp
+    {
+        public long IndexedAt { get; set; }
+        public long Size { get; set; }
     }
 }
