@@ -31,7 +31,8 @@ namespace EdgeJobs.Protocol.Link;
 // default when an older side sent it, but an older side refuses a message with more members than it
 // knows (MemoryPack's default layout): hence coordinators first, and the protocol version stays 1.
 // Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs,
-// Hello.DatasetAccess. Messages to agents never grow (an older agent would refuse them): what a newer agent
+// Hello.DatasetAccess, Hello.ExecManifests (each exec tool's manifest as compact JSON; the coordinator checks
+// them again and lists only the accepted ones in the node's tools). Messages to agents never grow (an older agent would refuse them): what a newer agent
 // may be told comes in a new message, sent only to agents that announced they understand it.
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(Hello))]
@@ -61,7 +62,8 @@ public sealed partial record Hello(
     ToolVersion[] Tools,
     int Slots,
     HeldLease[] Leases,
-    DatasetAccess DatasetAccess = DatasetAccess.None) : ILinkMessage;
+    DatasetAccess DatasetAccess = DatasetAccess.None,
+    string[]? ExecManifests = null) : ILinkMessage;
 
 /// <summary>How an agent reads the entries of a job's dataset (older agents send none, and get no dataset jobs).</summary>
 public enum DatasetAccess : byte
