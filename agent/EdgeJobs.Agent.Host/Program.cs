@@ -43,10 +43,11 @@ internal static class AgentCommand
         var labels = Flags.Repeated("--label", "KEY=VALUE", "describes the node (jobs may require labels: node_labels); repeatable");
         var tls = Flags.Switch("--tls", "speak TLS to the coordinator (its --link-tls-cert)");
         var tlsCa = Flags.Text("--tls-ca", "FILE", "also trust this PEM CA for the coordinator's certificate (implies --tls)");
+        var toolsDir = Flags.Text("--tools-dir", "DIR", "exec tools: one JSON manifest per external program (*.json; a manifest with an error stops the agent, naming its file and line)");
         var drain = Flags.Duration("--drain-timeout", "on SIGTERM, how long running jobs may finish before they are handed back", TimeSpan.FromSeconds(30));
         var root = new RootCommand("edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator")
         {
-            coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, downloadUpTo, labels, tls, tlsCa,
+            coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, downloadUpTo, labels, tls, tlsCa, toolsDir,
         };
         var raster = RasterFlags.AddTo(root);
         root.Options.Add(drain);
@@ -78,6 +79,7 @@ internal static class AgentCommand
                 DrainTimeout = parsed.GetValue(drain),
                 RasterThreads = parsed.GetValue(raster.Threads),
                 GdalCacheMegabytes = parsed.GetValue(raster.GdalCacheMegabytes),
+                ExecTools = LoadExecTools(parsed.GetValue(toolsDir)),
             };
             return RunAsync(options, log.Json(parsed), parsed.GetValue(log.Level));
         });
@@ -110,6 +112,23 @@ internal static class AgentCommand
         catch (EdgeJobs.Agent.Link.AgentRefusedException)
         {
             return Refused;
+        }
+    }
+
+    private static IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> LoadExecTools(string? toolsDir)
+    {
+        if (toolsDir is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return AgentService.LoadExecTools(toolsDir);
+        }
+        catch (EdgeJobs.Catalog.Exec.ExecManifestException e)
+        {
+            throw new CommandFailedException("--tools-dir: " + e.Message);
         }
     }
 

@@ -42,6 +42,9 @@ public sealed record AgentOptions
     /// <summary>The coordinator's datasets, for dataset tools; set only for the agent in the coordinator's process.</summary>
     public Tools.IDatasetAccess? DatasetAccess { get; init; }
 
+    /// <summary>Exec tools (external programs), read from <c>--tools-dir</c>; advertised in the Hello and run by <see cref="Tools.Exec.ExecAgentTool"/>.</summary>
+    public IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> ExecTools { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>On shutdown, how long running jobs may finish before they are stopped and handed back.</summary>

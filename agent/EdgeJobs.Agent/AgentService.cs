@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using EdgeJobs.Agent.Link;
 using EdgeJobs.Agent.Runner;
 using EdgeJobs.Agent.Tools;
+using EdgeJobs.Agent.Tools.Exec;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Agent;
@@ -36,13 +37,21 @@ public sealed class AgentService
             Interop.Gdal.GdalLibrary.SetCacheMegabytes(cache);
         }
 
-        var registry = (tools ?? BuiltInTools()).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var registry = (tools ?? BuiltInTools()).Concat(options.ExecTools.Select(m => new ExecAgentTool(m))).ToDictionary(t => t.Id, StringComparer.Ordinal);
         _runner = new JobRunner(options, registry, _logger);
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }
 
     /// <summary>Tools that change whole datasets: only for an agent given <see cref="AgentOptions.DatasetAccess"/>.</summary>
     public static IEnumerable<IAgentTool> DatasetTools() => [new RescanIndexRunner(), new ArchiveExtractRunner(), new BulkDownloadRunner()];
+
+    /// <summary>
+    /// Reads the exec tools of a tools dir (every <c>*.json</c>, not its subfolders), refusing the whole dir when one is
+    /// wrong: an agent that started without a tool its operator meant it to have would only fail later and elsewhere.
+    /// </summary>
+    /// <exception cref="Catalog.Exec.ExecManifestException">the file and line of the first problem.</exception>
+    public static IReadOnlyList<Catalog.Exec.ExecManifest> LoadExecTools(string toolsDir) =>
+        Catalog.Exec.ExecManifestDirectory.Load(toolsDir, Catalog.Tools.ToolCatalog.BuiltIn.BuiltInIds);
 
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
         new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];

@@ -9,6 +9,7 @@ using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
 using EdgeJobs.Coordinator.Scheduling;
+using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Hosting.Net;
 using EdgeJobs.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -84,7 +85,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         }
 
         var linkCertificate = options.LinkTlsCertificate is { } cert ? LoadCertificate(cert, options.LinkTlsKey!) : null;
-        options = options with { DataDir = Path.GetFullPath(options.DataDir) };
+        // A catalog of this coordinator's own: exec tools are learned into it from the ledger and from agents.
+        options = options with { DataDir = Path.GetFullPath(options.DataDir), Catalog = options.Catalog.WithoutExecTools() };
         CreatePrivateDirectory(options.DataDir);
         var ledger = JobLedger.Open(options.LedgerPath, options.Ledger, options.Time);
 
@@ -110,6 +112,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(new DatasetMaintenance(ledger, datasets, options.RasterInspector));
         builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
+        builder.Services.AddSingleton(sp => new ExecToolRegistry(ledger, options.Catalog, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.ExecTools")));
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));
         ListenOptions? httpListen = null;
         ListenOptions? linkListen = null;
@@ -150,6 +153,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
             await app.Services.GetRequiredService<DatasetOutputs>().RecoverAsync().ConfigureAwait(false);
+            await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
             ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger);

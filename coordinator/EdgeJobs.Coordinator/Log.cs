@@ -4,7 +4,7 @@ using ZLogger;
 namespace EdgeJobs.Coordinator;
 
 // Every coordinator log line, source-generated. Event ids by subsystem:
-// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link.
+// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link, 6000 datasets, 7000 exec tools.
 internal static partial class Log
 {
     [ZLoggerMessage(1000, LogLevel.Information, "edgejobs {version} coordinator listening on http://{endpoint} (data dir {dataDir})")]
@@ -93,4 +93,16 @@ internal static partial class Log
 
     [ZLoggerMessage(6004, LogLevel.Information, "finished what a restart interrupted in {dir}: files whose index rows were committed are in place, the rest removed")]
     public static partial void StagingRecovered(this ILogger logger, string dir);
+
+    [ZLoggerMessage(7000, LogLevel.Information, "exec tool {id} v{version} learned from agent {name}: served for new submits")]
+    public static partial void ExecToolLearned(this ILogger logger, string id, string version, string name);
+
+    [ZLoggerMessage(7001, LogLevel.Warning, "agent {name}: exec tool {id} v{version} refused and not offered to it: its manifest differs from the one known for that version; give the changed manifest a new version, or copy the known one to this agent (its params_schema: GET /v1/tools)")]
+    public static partial void ExecToolConflict(this ILogger logger, string name, string id, string version);
+
+    [ZLoggerMessage(7002, LogLevel.Warning, "agent {name}: an exec tool manifest was refused: {reason}")]
+    public static partial void ExecToolRefused(this ILogger logger, string name, string reason);
+
+    [ZLoggerMessage(7003, LogLevel.Warning, "exec tool {id} v{version} from the ledger is not served: {reason}")]
+    public static partial void ExecToolUnreadable(this ILogger logger, string id, string version, string reason);
 }

@@ -78,6 +78,7 @@ public sealed class EdgeJobsServer : IAsyncDisposable
             ColocationSecret = coordinator.ColocationSecret,
             RasterThreads = agent.RasterThreads ?? Environment.ProcessorCount,
             GdalCacheMegabytes = agent.GdalCacheMegabytes,
+            ExecTools = agent.ExecTools,
         };
         var service = agent.Slots > 0 ? new AgentService(common, coordinator.LoggerFactory) : null;
         // Dataset tools get a node of their own, so a long archive extraction never takes a raster slot (nor the reverse).
@@ -88,6 +89,7 @@ public sealed class EdgeJobsServer : IAsyncDisposable
                 Slots = agent.DatasetSlots,
                 WorkDir = Path.Combine(LocalAgentWorkDir(options), "datasets-agent"),
                 DatasetAccess = new CoordinatorDatasetAccess(coordinator.Datasets),
+                ExecTools = [],
             }, coordinator.LoggerFactory, AgentService.DatasetTools())
             : null;
         return new EdgeJobsServer(coordinator, service, datasetService, null);

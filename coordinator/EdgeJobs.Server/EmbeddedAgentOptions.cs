@@ -18,6 +18,9 @@ public sealed record EmbeddedAgentOptions
     /// <summary>GDAL's block cache; null: the agent's default (or GDAL_CACHEMAX).</summary>
     public int? GdalCacheMegabytes { get; init; }
 
+    /// <summary>Exec tools the embedded agent runs (<c>--tools-dir</c>); the dataset agent runs none.</summary>
+    public IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> ExecTools { get; init; } = [];
+
     /// <summary>How long its running jobs may finish when the server stops before they are handed back.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

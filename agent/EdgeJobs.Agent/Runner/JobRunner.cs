@@ -42,6 +42,10 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
 
     public ToolVersion[] ToolVersions => [.. tools.Values.Select(t => new ToolVersion(t.Id, t.Version))];
 
+    /// <summary>The exec tools' manifests, advertised in the Hello (null when there are none, as older agents send).</summary>
+    public string[]? ExecManifests =>
+        tools.Values.OfType<Tools.Exec.ExecAgentTool>().Select(t => t.Manifest.CanonicalJson).ToArray() is { Length: > 0 } manifests ? manifests : null;
+
     /// <summary>
     /// Answers a grant through <paramref name="sendNow"/>: Reject, or Accept — sent before the tool
     /// starts, so its Finished can never overtake it.

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Hosting.CommandLine;
 using EdgeJobs.Hosting.Logging;
@@ -27,6 +26,7 @@ internal sealed class ServerCommands
             Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0
                 ? raw
                 : throw new UsageException($"--advertise-http '{raw}' must be an http:// or https:// URL without a query"), null);
+    private readonly Option<string?> _toolsDir;
     private readonly Option<TimeSpan> _leaseTtl = Flags.Duration("--lease-ttl", "a lease not renewed for this long expires and its job is retried", TimeSpan.FromSeconds(30), positive: true);
     private readonly Option<TimeSpan> _heartbeat = Flags.Duration("--heartbeat-interval", "how often agents report; a node is down after 3 missed", TimeSpan.FromSeconds(5), positive: true);
     private readonly Option<long> _maxActive;
@@ -47,13 +47,16 @@ internal sealed class ServerCommands
             : Flags.RequiredText("--data-dir", "DIR", "ledger, tokens and artifacts (created 0700)");
         _localSlots = Flags.Int("--local-agent-slots", "N", "run an agent in this process with N slots (0: none, wait for remote agents)",
             up ? Environment.ProcessorCount : 0, 0, 1024, up ? "one per core" : null);
+        _toolsDir = Flags.Text("--tools-dir", "DIR",
+            "exec tools of the embedded agent: one JSON manifest per external program (*.json); a manifest with an error stops the start, naming its file and line"
+            + (up ? " (default: tools.d next to the binary, when it exists)" : ""));
         var quotas = new QuotaOptions();
         _maxActive = Flags.PositiveLong("--max-active-jobs", "N", "active jobs in all before submits get 429", quotas.MaxActiveJobs);
         _maxPerOwner = Flags.PositiveLong("--max-active-per-owner", "N", "active jobs per owner before its submits get 429", quotas.MaxActivePerOwner);
         _maxPerTool = Flags.PositiveLong("--max-active-per-tool", "N", "active jobs per tool before its submits get 429", quotas.MaxActivePerTool);
         _maxOutput = Flags.PositiveLong("--max-output-bytes", "N", "a job whose estimated output is larger is refused with 413", quotas.MaxOutputBytesPerJob,
             quotas.MaxOutputBytesPerJob % (1L << 30) == 0 ? $"{quotas.MaxOutputBytesPerJob >> 30} GiB" : null);
-        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _datasetSlots, _dataRoot, _advertiseHttp })
+        foreach (var option in new Option[] { _dataDir, _http, _link, _tlsCert, _tlsKey, _localSlots, _datasetSlots, _dataRoot, _advertiseHttp, _toolsDir })
         {
             command.Options.Add(option);
         }
@@ -103,7 +106,6 @@ internal sealed class ServerCommands
             AdvertiseHttp = parsed.GetValue(_advertiseHttp),
             JsonLogs = _log.Json(parsed),
             LogLevel = parsed.GetValue(_log.Level),
-            Catalog = ToolCatalog.BuiltIn,
             Quotas = new QuotaOptions
             {
                 MaxActiveJobs = parsed.GetValue(_maxActive),
@@ -123,6 +125,7 @@ internal sealed class ServerCommands
             DatasetSlots = parsed.GetValue(_datasetSlots),
             RasterThreads = parsed.GetValue(_raster.Threads),
             GdalCacheMegabytes = parsed.GetValue(_raster.GdalCacheMegabytes),
+            ExecTools = LoadExecTools(parsed.GetValue(_toolsDir) ?? (_up ? ShippedToolsDir() : null)),
         };
         if (options.HeartbeatInterval * 2 > options.Ledger.LeaseTtl)
         {
@@ -179,6 +182,27 @@ internal sealed class ServerCommands
         }
 
         return 0;
+    }
+
+    /// <summary>The manifests <c>scripts/publish</c> puts next to the binaries (<c>dist/tools.d</c>), when they are there.</summary>
+    private static string? ShippedToolsDir() =>
+        Path.Combine(AppContext.BaseDirectory, "tools.d") is var dir && Directory.Exists(dir) ? dir : null;
+
+    private static IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> LoadExecTools(string? toolsDir)
+    {
+        if (toolsDir is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return EdgeJobs.Agent.AgentService.LoadExecTools(toolsDir);
+        }
+        catch (EdgeJobs.Catalog.Exec.ExecManifestException e)
+        {
+            throw new CommandFailedException("--tools-dir: " + e.Message);
+        }
     }
 
     private static Option<string?> Listener(string name, string description, string fallback)

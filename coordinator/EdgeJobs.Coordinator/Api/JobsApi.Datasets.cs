@@ -23,6 +23,19 @@ internal sealed partial class JobsApi
     /// </summary>
     private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePlaceAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
     {
+        var (place, problem) = await ResolvePathsAsync(principal, request, tool, canonical).ConfigureAwait(false);
+        // An exec tool is known from the ledger while no agent that has it may be connected: the job waits for one.
+        if (place is not null && tool is Catalog.Exec.ExecToolDescriptor && !dispatcher.Sessions.Any(s => s.Tools.Contains(tool.Id)))
+        {
+            var waits = $"no connected agent has exec tool '{tool.Id}'; the job waits until one connects";
+            place = place with { Note = place.Note is null ? waits : place.Note + "; " + waits };
+        }
+
+        return (place, problem);
+    }
+
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePathsAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
+    {
         var (labelsJson, labelViolation) = NodeLabelsJson(request.NodeLabels);
         if (labelViolation is not null)
         {

@@ -99,3 +99,14 @@ public sealed class NodeRow
     public long? LastHeartbeatAt { get; set; }
     public long RegisteredAt { get; set; }
 }
+
+/// <summary>An exec tool's manifest as first accepted (migration 0014).</summary>
+public sealed class ExecToolRow
+{
+    public string Id { get; set; } = "";
+    public string Version { get; set; } = "";
+    public string Manifest { get; set; } = "";
+    public long NodeId { get; set; }
+    public long FirstSeenAt { get; set; }
+    public long LastSeenAt { get; set; }
+}

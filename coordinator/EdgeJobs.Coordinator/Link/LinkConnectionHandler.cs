@@ -5,6 +5,7 @@ using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
+using EdgeJobs.Coordinator.Tools;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Link;
 using Microsoft.AspNetCore.Connections;
@@ -18,7 +19,8 @@ namespace EdgeJobs.Coordinator.Link;
 /// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
 /// connection, with a log line.
 /// </summary>
-internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, DatasetOutputs datasetOutputs, LinkSettings settings, ILoggerFactory loggers)
+internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, DatasetOutputs datasetOutputs, LinkSettings settings, ILoggerFactory loggers,
+    ExecToolRegistry execTools)
     : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
@@ -46,8 +48,10 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 return;
             }
 
+            (hello, var admission) = execTools.Admit(hello);
             var labels = LabelsJson(hello.Labels);
             var node = await ledger.RegisterNodeAsync(hello.NodeKey, hello.Name, ToolsJson(hello.Tools), hello.Slots, labels).ConfigureAwait(false);
+            await execTools.RecordAsync(node.Id, admission).ConfigureAwait(false);
             dispatcher.SetOperatorDrained(node.Id, node.Draining != 0);
             var verdicts = await VerdictsAsync(node.Id, hello.Leases).ConfigureAwait(false);
             session = new AgentSession(connection, node.Id, hello with { Leases = [.. hello.Leases.Where((_, i) => verdicts[i].State != LeaseState.Lost)] },
