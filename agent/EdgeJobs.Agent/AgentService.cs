@@ -37,7 +37,26 @@ public sealed class AgentService
             Interop.Gdal.GdalLibrary.SetCacheMegabytes(cache);
         }
 
-        var registry = (tools ?? BuiltInTools()).Concat(options.ExecTools.Select(m => new ExecAgentTool(m))).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        // A tool whose program this node lacks is not advertised: its jobs go to agents that can run them.
+        var execTools = new List<ExecAgentTool>();
+        foreach (var manifest in options.ExecTools)
+        {
+            if (ExecAgentTool.CanStart(manifest.Argv.Program))
+            {
+                execTools.Add(new ExecAgentTool(manifest));
+            }
+            else
+            {
+                _logger.ExecProgramMissing(manifest.Id, manifest.Version, manifest.Source, manifest.Argv.Program);
+            }
+        }
+
+        if (execTools.Count > 0)
+        {
+            _logger.ExecTools(string.Join(", ", execTools.Select(t => $"{t.Id} v{t.Version}")));
+        }
+
+        var registry = (tools ?? BuiltInTools()).Concat(execTools).ToDictionary(t => t.Id, StringComparer.Ordinal);
         _runner = new JobRunner(options, registry, _logger);
         _link = new AgentLink(options, _runner, LoadNodeKey(options.WorkDir), _logger);
     }

@@ -3,7 +3,7 @@ using ZLogger;
 
 namespace EdgeJobs.Agent;
 
-// Every agent log line, source-generated. Event ids: 6000 link, 7000 runner.
+// Every agent log line, source-generated. Event ids: 6000 link, 7000 runner, 8000 exec tools.
 internal static partial class Log
 {
     [ZLoggerMessage(6000, LogLevel.Information, "connected to {coordinator} as node {nodeId} ({name}, {slots} slots)")]
@@ -38,4 +38,10 @@ internal static partial class Log
 
     [ZLoggerMessage(7004, LogLevel.Warning, "declined job {jobId}: {reason}")]
     public static partial void Declined(this ILogger logger, long jobId, string reason);
+
+    [ZLoggerMessage(8000, LogLevel.Warning, "exec tool {id} v{version} ({file}) is not offered: its program '{program}' is not on this node's PATH")]
+    public static partial void ExecProgramMissing(this ILogger logger, string id, string version, string file, string program);
+
+    [ZLoggerMessage(8001, LogLevel.Information, "exec tools: {tools}")]
+    public static partial void ExecTools(this ILogger logger, string tools);
 }

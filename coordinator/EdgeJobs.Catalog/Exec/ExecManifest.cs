@@ -37,6 +37,9 @@ public sealed partial class ExecManifest
 
     public ExecManifestFile File { get; }
 
+    /// <summary>Where it was read from (a file path, or the agent that advertised it).</summary>
+    public string Source { get; private init; } = "";
+
     public string Id => File.Id;
 
     public string Version => File.Version;
@@ -174,6 +177,7 @@ public sealed partial class ExecManifest
         using var document = JsonDocument.Parse(utf8);
         return new ExecManifest(file, file.ParamsSchema.Clone(), argv, document.RootElement.GetRawText().Length == 0 ? "" : Compact(document.RootElement))
         {
+            Source = source,
             ProgressKind = kind,
             ProgressRegex = regex,
             RetryableExitCodes = (file.RetryableExitCodes ?? []).ToHashSet(),

@@ -51,9 +51,9 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
 
         var argv = manifest.Argv.Render(parameters, (jsonPath, relative) => InputFiles.Resolve(context, jsonPath, relative), output);
         var program = argv[0];
-        if (!program.Contains('/', StringComparison.Ordinal) && FindOnPath(program) is null)
+        if (!CanStart(program))
         {
-            throw new ToolFailure("program_not_found", $"'{program}' is not on this node's PATH", retryable: false);
+            throw new ToolFailure("program_not_found", $"'{program}' is not on this node's PATH", retryable: true);
         }
 
         context.Log("[edgejobs-agent] running " + string.Join(' ', argv.Select(Quote)));
@@ -163,6 +163,10 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
 
         return environment;
     }
+
+    /// <summary>Whether <paramref name="program"/> exists: a path as it is, a name on the agent's PATH.</summary>
+    public static bool CanStart(string program) =>
+        program.Contains('/', StringComparison.Ordinal) ? File.Exists(program) : FindOnPath(program) is not null;
 
     private static string? FindOnPath(string program) =>
         (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
