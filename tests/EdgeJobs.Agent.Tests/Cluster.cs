@@ -41,7 +41,8 @@ internal sealed class Cluster : IAsyncDisposable
 
     public async Task<AgentService> AddAgentAsync(string name, int slots = 2, ILoggerFactory? loggers = null, IEnumerable<EdgeJobs.Agent.Tools.IAgentTool>? tools = null,
         bool tls = false, string? tlsCa = null, bool waitForConnection = true, string? workDir = null, string? colocationSecret = null,
-        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null, string? dataRoot = null, long? downloadInputsUpToBytes = null)
+        string? datasetsDir = null, IReadOnlyDictionary<string, string>? labels = null, string? dataRoot = null, long? downloadInputsUpToBytes = null,
+        IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest>? execTools = null)
     {
         var dir = new TempDir();
         var agent = new AgentService(new AgentOptions
@@ -59,6 +60,7 @@ internal sealed class Cluster : IAsyncDisposable
             DrainTimeout = TimeSpan.FromSeconds(5),
             Tls = tls,
             TlsCaFile = tlsCa,
+            ExecTools = execTools ?? [],
         }, loggers ?? NullLoggerFactory.Instance, tools);
         var stop = new CancellationTokenSource();
         var run = agent.RunAsync(stop.Token);

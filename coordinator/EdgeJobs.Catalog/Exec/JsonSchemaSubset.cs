@@ -339,8 +339,11 @@ public static class JsonSchemaSubset
                 }
                 else if (property.Value.TryGetProperty("default", out var fallback))
                 {
-                    canonical?.WritePropertyName(property.Name);
-                    fallback.WriteTo(canonical!);
+                    if (canonical is not null)
+                    {
+                        canonical.WritePropertyName(property.Name);
+                        Validate(property.Value, fallback, memberPath, violations, canonical);
+                    }
                 }
                 else if (required.Contains(property.Name))
                 {
