@@ -13,15 +13,19 @@ internal sealed partial class ProgressParser(ExecProgressKind kind, Regex? regex
 {
     private double _last = -1;
 
-    [GeneratedRegex(@"(\d{1,3})(?:\.\.\.| - done)", RegexOptions.CultureInvariant | RegexOptions.RightToLeft)]
-    private static partial Regex GdalStep();
+    /// <summary>A whole line of GDAL's progress so far: "0", "0...10...2", "0...10...20...30...40...50...60...70...80...90...100 - done.".</summary>
+    [GeneratedRegex(@"^0[.\d]*(?: - done\.?)?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex GdalLine();
+
+    [GeneratedRegex(@"\d{1,3}", RegexOptions.CultureInvariant | RegexOptions.RightToLeft)]
+    private static partial Regex LastNumber();
 
     /// <summary>A complete line, or the line so far (GDAL writes its progress dots without a newline).</summary>
     public void Text(string text)
     {
         var match = kind switch
         {
-            ExecProgressKind.Gdal => GdalStep().Match(text),
+            ExecProgressKind.Gdal => GdalLine().IsMatch(text) ? LastNumber().Match(text) : null,
             ExecProgressKind.Regex => Safe(regex!, text),
             _ => null,
         };
@@ -30,7 +34,7 @@ internal sealed partial class ProgressParser(ExecProgressKind kind, Regex? regex
             return;
         }
 
-        var number = kind == ExecProgressKind.Gdal ? match.Groups[1].Value : match.Groups["percent"].Value;
+        var number = kind == ExecProgressKind.Gdal ? match.Value : match.Groups["percent"].Value;
         if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100 && percent != _last)
         {
             _last = percent;
