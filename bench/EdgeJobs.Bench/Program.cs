@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
-// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `exec-overhead [JOBS]` for
+// `true` as an exec tool against the built-in sleep 0, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
@@ -14,6 +15,12 @@ if (args is ["latency", ..])
 if (args is ["throughput", ..])
 {
     await EdgeJobs.Bench.EndToEnd.ThroughputProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
+    return;
+}
+
+if (args is ["exec-overhead", ..])
+{
+    await EdgeJobs.Bench.EndToEnd.ExecOverheadProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
     return;
 }
 

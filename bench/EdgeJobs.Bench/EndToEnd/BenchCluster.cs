@@ -19,8 +19,11 @@ internal sealed class BenchCluster : IAsyncDisposable
     private readonly string _dir;
     private readonly List<(Task Run, CancellationTokenSource Stop)> _agents = [];
 
-    private BenchCluster(string dir, CoordinatorServer server, HttpClient http)
+    private readonly IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> _execTools;
+
+    private BenchCluster(string dir, CoordinatorServer server, HttpClient http, IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest> execTools)
     {
+        _execTools = execTools;
         _dir = dir;
         Server = server;
         Http = http;
@@ -33,7 +36,8 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>When each job's tool started, by job id (Stopwatch timestamps).</summary>
     public ConcurrentDictionary<long, long> Started { get; } = new();
 
-    public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true)
+    /// <param name="execTools">Exec tools every agent of this cluster has (README "Exec tools").</param>
+    public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true, IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest>? execTools = null)
     {
         EdgeJobs.Hosting.MallocThresholds.Raise(); // as the edgejobs binaries do at start
         var dir = Path.Combine(Path.GetTempPath(), "edgejobs-bench", Guid.NewGuid().ToString("N"));
@@ -48,7 +52,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         });
         var http = new HttpClient { BaseAddress = server.HttpAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(server.Options.AdminTokenPath)).Trim());
-        var cluster = new BenchCluster(dir, server, http);
+        var cluster = new BenchCluster(dir, server, http, execTools ?? []);
         await cluster.AddAgentsAsync(agents, slots);
         return cluster;
     }
@@ -68,6 +72,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                 Slots = slots,
                 WorkDir = Path.Combine(_dir, name),
                 DataRoot = Server.Options.ResolvedDataRoot,
+                ExecTools = _execTools,
             }, NullLoggerFactory.Instance, [new StampingTool(Started)]);
             var stop = new CancellationTokenSource();
             _agents.Add((agent.RunAsync(stop.Token), stop));
@@ -78,11 +83,13 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    public async Task<long> SubmitAsync(double seconds)
+    public Task<long> SubmitAsync(double seconds) =>
+        SubmitAsync("{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
+
+    /// <summary>Submits a job body (JSON) and returns its id.</summary>
+    public async Task<long> SubmitAsync(string json)
     {
-        using var body = new StringContent(
-            "{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}",
-            Encoding.UTF8, "application/json");
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
         using var response = await Http.PostAsync("v1/jobs", body);
         var text = await response.Content.ReadAsStringAsync();
         var at = text.IndexOf("\"id\":", StringComparison.Ordinal) + 5;

@@ -106,9 +106,9 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
         }
 
         var code = group.Process.ExitCode;
-        context.Log($"[edgejobs-agent] {program} exited with code {code} after {seconds} s");
         if (code != 0)
         {
+            context.Log($"[edgejobs-agent] {program} exited with code {code} after {seconds} s");
             var tail = log.StderrTail();
             var message = $"{program} exited with code {code}" + (tail.Length > 0 ? ": " + tail : "");
             throw new ToolFailure("exit_code", message, retryable: manifest.RetryableExitCodes.Contains(code));

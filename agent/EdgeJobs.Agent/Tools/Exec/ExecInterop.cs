@@ -12,6 +12,9 @@ internal static partial class ExecInterop
     internal const int SIGTERM = 15;
     internal const int SIGKILL = 9;
 
+    /// <summary>No such process (or process group).</summary>
+    internal const int ESRCH = 3;
+
     /// <summary>
     /// <c>kill(2)</c>; a negative <paramref name="pid"/> signals every process of group -pid.
     /// https://man7.org/linux/man-pages/man2/kill.2.html

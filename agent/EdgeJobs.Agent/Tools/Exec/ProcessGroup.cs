@@ -72,8 +72,12 @@ internal sealed class ProcessGroup : IDisposable
     /// <summary>Sends <paramref name="signal"/> to every process of the group (nothing when none is left).</summary>
     public void Signal(int signal) => _ = ExecInterop.kill(-Id, signal);
 
-    /// <summary>Whether a process of the group is still alive (zombies, waiting for a parent to reap them, are not).</summary>
-    public bool AnyAlive() => Members(Id).Any();
+    /// <summary>
+    /// Whether a process of the group is still alive (zombies, waiting for a parent to reap them, are not). kill(-pgid, 0)
+    /// answers "no such group" at once in the usual case; only when it finds one is /proc read, to tell zombies apart.
+    /// </summary>
+    public bool AnyAlive() =>
+        !(ExecInterop.kill(-Id, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == ExecInterop.ESRCH) && Members(Id).Any();
 
     /// <summary>
     /// Ends the group: SIGTERM to all, SIGKILL to what is left after <paramref name="grace"/>, then waits until none is
