@@ -162,6 +162,20 @@ public class ExecToolTests
     }
 
     [Test]
+    public async Task a_process_that_left_the_group_holding_the_pipes_does_not_hold_the_job()
+    {
+        // The one escape a process group cannot catch: a child starting a session of its own. Its output is dropped
+        // after a grace rather than waited for.
+        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sleep 8 & echo started"]"""));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.That(await attempt.EndAsync()).IsNull();
+
+        await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(8));
+        await Assert.That(attempt.Lines).Contains(l => l.Contains("output pipes are still open", StringComparison.Ordinal));
+    }
+
+    [Test]
     public async Task the_manifest_timeout_ends_the_program_and_fails_as_timeout()
     {
         using var attempt = new Attempt(Manifest("""["sh", "-c", "echo pid=$$; exec sleep 60"]""", ""","timeout_s": 1"""));

@@ -24,6 +24,9 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
     public static readonly string[] PassedVariables =
         ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "GDAL_DATA", "PROJ_DATA", "PROJ_LIB", "JAVA_HOME"];
 
+    /// <summary>How long the pipes may stay open once the program's group is gone.</summary>
+    private static readonly TimeSpan s_pipeGrace = TimeSpan.FromSeconds(5);
+
     public ExecManifest Manifest => manifest;
 
     public string Id => manifest.Id;
@@ -58,6 +61,7 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
 
         context.Log("[edgejobs-agent] running " + string.Join(' ', argv.Select(Quote)));
         context.ReportProgress(0, "running");
+        var closed = 0;
         var log = new OutputLog(context.Log);
         var progress = new ProgressParser(manifest.ProgressKind, manifest.ProgressRegex, percent => context.ReportProgress(percent, "running"));
         var clock = Stopwatch.StartNew();
@@ -89,8 +93,15 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
             killed = false;
         }
 
-        // Everything that held the pipes is gone: they end now.
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+        // Everything of the group that held the pipes is gone: they end now, unless a process that left the group
+        // (its own setsid) still holds them; its output is then no longer this job's.
+        var pipes = Task.WhenAll(stdout, stderr);
+        if (await Task.WhenAny(pipes, Task.Delay(s_pipeGrace)).ConfigureAwait(false) != pipes)
+        {
+            context.Log($"[edgejobs-agent] {program}'s output pipes are still open after its process group ended (a process that left the group holds them); no longer read");
+        }
+
+        Volatile.Write(ref closed, 1);
         log.Finish();
         var seconds = clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         if (stopped)
@@ -137,6 +148,11 @@ public sealed class ExecAgentTool(ExecManifest manifest) : IAgentTool
 
         void Line(string line, bool isStderr)
         {
+            if (Volatile.Read(ref closed) != 0)
+            {
+                return;
+            }
+
             progress.Text(line);
             log.Line(line, isStderr);
         }
