@@ -76,9 +76,10 @@ internal sealed class ExecToolRegistry(JobLedger ledger, ToolCatalog catalog, IL
             }
         }
 
-        // A job of an exec tool goes only to agents whose manifest of it was checked and accepted here.
-        var tools = hello.Tools.Where(t => advertised.Contains(t.Id)
-            || (!refused.Contains(t.Id) && (catalog.BuiltInIds.Contains(t.Id) || catalog.Find(t.Id) is not ExecToolDescriptor))).ToArray();
+        // Work goes to an agent only for its built-in tools and the exec tools whose manifest was accepted from this very
+        // Hello: an id it lists without a manifest, or with one refused, may become an exec tool later (another agent's),
+        // and this agent's copy of it was never checked.
+        var tools = hello.Tools.Where(t => advertised.Contains(t.Id) || (catalog.BuiltInIds.Contains(t.Id) && !refused.Contains(t.Id))).ToArray();
         return (hello with { Tools = tools }, new Admission(refused, record));
     }
 

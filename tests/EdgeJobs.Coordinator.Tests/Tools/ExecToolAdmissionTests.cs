@@ -1,0 +1,87 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using EdgeJobs.Protocol.Link;
+using EdgeJobs.Testing;
+
+namespace EdgeJobs.Coordinator.Tests.Tools;
+
+/// <summary>
+/// The coordinator never trusts an agent's exec tools: every manifest in a Hello is parsed and checked again, and a
+/// tool it refuses is neither served nor offered to that agent. Played over a raw link socket, so the agent can lie.
+/// </summary>
+public class ExecToolAdmissionTests
+{
+    private const string Good = """{"id":"echo","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},"argv":["echo","{text}"]}""";
+
+    private static async Task<PipeReader> HelloAsync(ApiServer api, Socket socket, string name, ToolVersion[] tools, string[] manifests)
+    {
+        await socket.ConnectAsync(api.Server.LinkAddress);
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        var input = PipeReader.Create(stream);
+        await stream.WriteAsync(LinkFrames.Encode(new Hello(LinkProtocol.Version, api.Agent, name + "-key", name, [], tools, 1, [], DatasetAccess.None, manifests)));
+        await Assert.That(await LinkFrames.ReadOneAsync(input, CancellationToken.None)).IsTypeOf<Welcome>();
+        return input;
+    }
+
+    private static async Task<Dictionary<string, List<string>>> NodeToolsAsync(ApiServer api)
+    {
+        using var nodes = await api.GetAsync("v1/nodes", api.Admin);
+        using var body = JsonDocument.Parse(await nodes.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList());
+    }
+
+    [Test]
+    public async Task manifests_that_fail_the_coordinators_checks_are_neither_served_nor_offered()
+    {
+        await using var api = await ApiServer.StartAsync();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        string[] manifests =
+        [
+            Good,
+            "{\"id\":\"broken\",", // not JSON
+            Good.Replace("\"echo\",\"{text}\"", "\"sh\",\"-c\",\"{nope}\"", StringComparison.Ordinal).Replace("\"id\":\"echo\"", "\"id\":\"shell\"", StringComparison.Ordinal),
+            Good.Replace("\"id\":\"echo\"", "\"id\":\"sleep\"", StringComparison.Ordinal), // a built-in's id
+            Good.Replace("\"id\":\"echo\"", "\"id\":\"fancy\"", StringComparison.Ordinal).Replace("{\"type\":\"string\"}", "{\"type\":\"string\",\"format\":\"uri\"}", StringComparison.Ordinal),
+        ];
+        _ = await HelloAsync(api, socket, "liar", [new("sleep", "1"), new("echo", "1"), new("broken", "1"), new("shell", "1"), new("fancy", "1")], manifests);
+
+        using var tools = await api.GetAsync("v1/tools", api.Bob);
+        var listed = await tools.Content.ReadAsStringAsync();
+        await Assert.That(listed).Contains("\"id\":\"echo\"");
+        foreach (var refused in new[] { "broken", "shell", "fancy" })
+        {
+            await Assert.That(listed).DoesNotContain($"\"id\":\"{refused}\"");
+            using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, "{\"tool\":\"" + refused + "\",\"params\":{}}");
+            await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
+        }
+
+        var nodeTools = (await NodeToolsAsync(api))["liar"];
+        await Assert.That(nodeTools).IsEquivalentTo(["sleep", "echo"]);
+    }
+
+    [Test]
+    public async Task a_changed_manifest_under_a_known_version_is_refused_and_a_new_version_is_served()
+    {
+        await using var api = await ApiServer.StartAsync();
+        using var first = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var second = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var third = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var changed = Good.Replace("[\"echo\",\"{text}\"]", "[\"printf\",\"{text}\"]", StringComparison.Ordinal);
+        _ = await HelloAsync(api, first, "first", [new("echo", "1")], [Good]);
+        _ = await HelloAsync(api, second, "second", [new("echo", "1")], [changed]);
+
+        var nodes = await NodeToolsAsync(api);
+        await Assert.That(nodes["first"]).Contains("echo");
+        await Assert.That(nodes["second"]).DoesNotContain("echo");
+
+        _ = await HelloAsync(api, third, "third", [new("echo", "2")], [changed.Replace("\"version\":\"1\"", "\"version\":\"2\"", StringComparison.Ordinal)]);
+        using var tool = await api.GetAsync("v1/tools/echo", api.Bob);
+        await Assert.That(await tool.Content.ReadAsStringAsync()).Contains("\"version\":\"2\"");
+        var rows = await api.Ledger.ListExecToolsAsync();
+        await Assert.That(rows.Select(r => r.Id + " v" + r.Version)).IsEquivalentTo(["echo v1", "echo v2"]);
+        await Assert.That(rows.Single(r => r.Version == "1").Manifest).Contains("\"echo\",\"{text}\"");
+    }
+}
