@@ -166,7 +166,8 @@ public class ExecToolTests
     {
         // The one escape a process group cannot catch: a child starting a session of its own. Its output is dropped
         // after a grace rather than waited for.
-        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sleep 8 & echo started"]"""));
+        // The program exits only once the child has its own session, so the child is not killed with the group.
+        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sleep 8 & c=$!; until [ \"$(cut -d' ' -f6 /proc/$c/stat)\" = \"$c\" ]; do sleep 0.02; done; echo started"]"""));
         var clock = Stopwatch.StartNew();
 
         await Assert.That(await attempt.EndAsync()).IsNull();
