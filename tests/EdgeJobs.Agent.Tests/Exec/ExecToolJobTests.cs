@@ -68,6 +68,37 @@ public class ExecToolJobTests
     }
 
     [Test]
+    [Category("gdal")]
+    public async Task the_other_shipped_tools_run_on_real_data()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        Samples.CopyTo("olinda_dem_utm25s.tif", cluster.Api.DataRoot, "dem/olinda.tif");
+        Samples.CopyTo("elev.tif", cluster.Api.DataRoot, "dem/elev.tif");
+        await cluster.AddAgentAsync("gdal-node", execTools: AgentService.LoadExecTools(ShippedDir()));
+        var timeout = TimeSpan.FromSeconds(120);
+        async Task<string> InfoAsync(string relative) => await RunAsync("ogrinfo", "-so", "-al", Path.Combine(cluster.Api.DataRoot, relative));
+
+        var contour = await cluster.SubmitAndWaitAsync("""{"tool":"contour","params":{"path":"dem/olinda.tif","interval":20,"output":"v/lines.gpkg"}}""", timeout);
+        var convert = await cluster.SubmitAndWaitAsync("""{"tool":"vector-convert","params":{"path":"v/lines.gpkg","where":"elev >= 40","output":"v/lines.geojson"}}""", timeout);
+        var grid = await cluster.SubmitAndWaitAsync("""{"tool":"grid","params":{"path":"v/lines.gpkg","zfield":"elev","width":64,"height":48,"output":"r/grid.tif"}}""", timeout);
+        var polygons = await cluster.SubmitAndWaitAsync("""{"tool":"polygonize","params":{"path":"dem/elev.tif","field":"height","output":"v/areas.gpkg"}}""", timeout);
+
+        foreach (var job in new[] { contour, convert, grid, polygons })
+        {
+            await Assert.That(job.Status).IsEqualTo("completed").Because($"{job.Tool}: {job.Error?.Message}");
+        }
+
+        var geojson = await File.ReadAllTextAsync(Path.Combine(cluster.Api.DataRoot, "v", "lines.geojson"));
+        await Assert.That(geojson).Contains("\"type\": \"FeatureCollection\"");
+        await Assert.That(geojson).DoesNotContain("\"elev\": 20.0");
+        var raster = await RunAsync("gdalinfo", Path.Combine(cluster.Api.DataRoot, "r", "grid.tif"));
+        await Assert.That(raster).Contains("Size is 64, 48");
+        var areas = await InfoAsync("v/areas.gpkg");
+        await Assert.That(areas).Contains("height: Integer");
+        await Assert.That(areas).Contains("Geometry: Polygon");
+    }
+
+    [Test]
     public async Task submit_validates_params_by_the_manifests_schema_naming_each_param()
     {
         await using var cluster = await Cluster.StartAsync();
