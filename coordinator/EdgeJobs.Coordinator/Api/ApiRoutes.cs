@@ -59,6 +59,10 @@ internal static class ApiRoutes
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
+        var recipes = new RecipesApi(ledger, catalog);
+        v1.MapPost("/recipes", (HttpRequest request) => recipes.CreateAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapGet("/recipes", (HttpRequest request) => recipes.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs);
+        v1.MapGet("/recipes/{id}", (HttpContext http, string id) => recipes.GetAsync(http, id)).AddEndpointFilter(anyJobs);
         var datasetsApi = new DatasetsApi(ledger, datasetStore, options.RasterInspector);
         DatasetRoutes.Map(v1, tokens, datasetsApi);
         // No bearer token: the URL's lease token is the credential (agents read through GDAL's /vsicurl/).
