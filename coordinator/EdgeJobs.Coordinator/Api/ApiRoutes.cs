@@ -67,6 +67,7 @@ internal static class ApiRoutes
         DatasetRoutes.Map(v1, tokens, datasetsApi);
         // No bearer token: the URL's lease token is the credential (agents read through GDAL's /vsicurl/).
         v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
+        v1.MapMethods("/leases/{token}/steps/{step}/{file}", ["GET", "HEAD"], (string token, string step) => jobs.LeaseStepArtifactAsync(leaseTokens, token, step));
 
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));

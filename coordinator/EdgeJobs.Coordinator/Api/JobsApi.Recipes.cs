@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeJobs.Catalog.Paths;
+using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;

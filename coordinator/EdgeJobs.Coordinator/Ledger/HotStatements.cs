@@ -64,7 +64,8 @@ internal sealed class HotStatements : IDisposable
 
     /// <summary>
     /// Scheduled, not offered, due, for one of the tools (?2, a JSON array), on a node carrying every label the
-    /// job asks for (?3, the node's labels as a JSON object), and on a dataset only if the node reads datasets (?4), best first. INDEXED BY: left to
+    /// job asks for (?3, the node's labels as a JSON object), on a dataset only if the node reads datasets (?4), and a
+    /// recipe's step job only if the node takes step grants (?5), best first. INDEXED BY: left to
     /// itself the planner picks jobs_state and sorts every scheduled job for each grant, which made granting
     /// slower the longer the queue (546 jobs/s drained from a queue of 15,000). A test checks the plan.
     /// </summary>
@@ -73,6 +74,7 @@ internal sealed class HotStatements : IDisposable
         WHERE state = 1 AND lease_node_id IS NULL AND not_before <= ?1
           AND tool IN (SELECT value FROM json_each(?2))
           AND (dataset IS NULL OR ?4)
+          AND (step_id IS NULL OR ?5)
           AND (node_labels IS NULL OR NOT EXISTS (
             SELECT 1 FROM json_each(node_labels) AS wanted
             WHERE wanted.value IS NOT (SELECT has.value FROM json_each(?3) AS has WHERE has.key = wanted.key)))
@@ -91,9 +93,9 @@ internal sealed class HotStatements : IDisposable
     }
 
     /// <summary>The next job to offer among <paramref name="toolsJson"/> to a node with <paramref name="labelsJson"/>, or null.</summary>
-    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets)
+    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets, bool takesSteps)
     {
-        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0);
+        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0, takesSteps ? 1 : 0);
     }
 
     public JobRow? Read(long id)

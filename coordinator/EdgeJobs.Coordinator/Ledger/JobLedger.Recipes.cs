@@ -340,6 +340,33 @@ public sealed partial class JobLedger
         return [.. steps.Select(s => (s, s.StepJobId is { } id ? jobs.GetValueOrDefault(id) : null))];
     }
 
+    /// <summary>
+    /// The steps <paramref name="stepId"/> of recipe job <paramref name="recipeJobId"/> depends on that completed, with
+    /// their step jobs (whose artifacts it reads) and those artifacts.
+    /// </summary>
+    public async Task<IReadOnlyList<(string StepId, JobRow Job, ArtifactRow? Artifact)>> GetStepInputsAsync(long recipeJobId, string stepId)
+    {
+        await using var c = OpenReader();
+        var step = c.QuerySingleOrDefault<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId AND step_id = @StepId", new { JobId = recipeJobId, StepId = stepId });
+        if (step is null)
+        {
+            return [];
+        }
+
+        var inputs = new List<(string, JobRow, ArtifactRow?)>();
+        foreach (var dependency in Strings(step.DependsOn))
+        {
+            var job = c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE parent_id = @JobId AND step_id = @StepId AND state = @Completed",
+                new { JobId = recipeJobId, StepId = dependency, Completed = (int)JobState.Completed });
+            if (job is not null)
+            {
+                inputs.Add((dependency, job, c.QuerySingleOrDefault<ArtifactRow>("SELECT * FROM artifacts WHERE job_id = @JobId", new { JobId = job.Id })));
+            }
+        }
+
+        return inputs;
+    }
+
     /// <summary>What a recipe job was asked to run; null for any other job.</summary>
     public async Task<JobRecipeRow?> GetJobRecipeAsync(long jobId)
     {

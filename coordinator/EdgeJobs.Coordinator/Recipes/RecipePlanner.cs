@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Protocol.Rest;
 

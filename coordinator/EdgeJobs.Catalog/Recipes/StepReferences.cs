@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace EdgeJobs.Coordinator.Recipes;
+namespace EdgeJobs.Catalog.Recipes;
 
 /// <summary>
 /// The three kinds of value a step's params may hold besides literals, each a whole JSON string:
