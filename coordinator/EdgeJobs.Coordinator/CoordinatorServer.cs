@@ -110,6 +110,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(new DatasetMaintenance(ledger, datasets, options.RasterInspector));
         builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
+        builder.Services.AddSingleton(sp => new Recipes.RecipeOutputs(ledger, options.DataDir, options.ResolvedDataRoot,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));
         ListenOptions? httpListen = null;
         ListenOptions? linkListen = null;
@@ -150,6 +152,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
             await app.Services.GetRequiredService<DatasetOutputs>().RecoverAsync().ConfigureAwait(false);
+            await app.Services.GetRequiredService<Recipes.RecipeOutputs>().RecoverAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
             ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger);

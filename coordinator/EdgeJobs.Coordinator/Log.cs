@@ -93,4 +93,13 @@ internal static partial class Log
 
     [ZLoggerMessage(6004, LogLevel.Information, "finished what a restart interrupted in {dir}: files whose index rows were committed are in place, the rest removed")]
     public static partial void StagingRecovered(this ILogger logger, string dir);
+
+    [ZLoggerMessage(6100, LogLevel.Information, "step job {jobId} wrote its recipe output {path} in the data root ({bytes} bytes)")]
+    public static partial void RecipeOutputPlaced(this ILogger logger, long jobId, string path, long bytes);
+
+    [ZLoggerMessage(6101, LogLevel.Error, "step job {jobId} completed but its recipe output {path} could not be written: {reason}; the artifact stays downloadable from the job")]
+    public static partial void RecipeOutputFailed(this ILogger logger, long jobId, string path, string reason);
+
+    [ZLoggerMessage(6102, LogLevel.Information, "step job {jobId}'s recipe output {path}, committed before a restart, is now in place")]
+    public static partial void RecipeOutputRecovered(this ILogger logger, long jobId, string path);
 }

@@ -15,7 +15,8 @@ public class RecipeJobTests
            {"id":"reproject","tool":"reproject","params":{"path":"input:scene"},"param_keys":["crs"]},
            {"id":"build","tool":"build","params":{"path":"step:reproject.output","overviews":2}}]},
          "inputs":{"scene":"landsat/L7_ETMs.tif"},
-         "params":{"reproject":{"crs":"EPSG:3857"}}}
+         "params":{"reproject":{"crs":"EPSG:3857"}},
+         "outputs":{"step:build.output":"results/site/L7.cog.tif"}}
         """;
 
     [Test]
@@ -47,6 +48,11 @@ public class RecipeJobTests
         var cog = await RasterOracles.DownloadAsync(cluster, (await ApiServer.ReadAsync(stepJob, RestJsonContext.Default.JobDto))!, dir, "built.tif");
         await Assert.That(await RasterOracles.ValidateCogAsync(cog)).Contains("is a valid cloud optimized GeoTIFF");
         await Assert.That(await GdalTool.RunAsync("gdalinfo", cog)).Contains("Pseudo-Mercator");
+
+        // The declared output is the build step's artifact, in the data root.
+        var output = Path.Combine(cluster.Api.DataRoot, "results", "site", "L7.cog.tif");
+        await Assert.That(await File.ReadAllBytesAsync(output)).IsEquivalentTo(await File.ReadAllBytesAsync(cog), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(job.Recipe!.Outputs["step:build.output"]).IsEqualTo("results/site/L7.cog.tif");
     }
 
     [Test]
@@ -64,5 +70,6 @@ public class RecipeJobTests
         await Assert.That(job.Error!.Message).Contains("step 'reproject' failed");
         await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "failed"), ("build", "skipped") });
         await Assert.That(job.Steps![1].JobId).IsNull();
+        await Assert.That(File.Exists(Path.Combine(cluster.Api.DataRoot, "results", "site", "L7.cog.tif"))).IsFalse();
     }
 }
