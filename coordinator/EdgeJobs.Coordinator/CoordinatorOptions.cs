@@ -40,6 +40,9 @@ public sealed record CoordinatorOptions
     /// </summary>
     public IReadOnlyList<string> WebhookAllow { get; init; } = [];
 
+    /// <summary>How long a failed webhook call waits before its second try; each later wait doubles (1 s: up to 256 s).</summary>
+    public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>JSON log lines (journald, log shippers) instead of readable text.</summary>
     public bool JsonLogs { get; init; }
 

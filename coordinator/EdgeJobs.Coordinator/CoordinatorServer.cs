@@ -34,8 +34,10 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _dispatcher;
 
+    private readonly Task _webhooks;
+
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks)
     {
         _app = app;
         Ledger = ledger;
@@ -44,6 +46,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         LinkAddress = linkAddress;
         _sweeper = Task.Run(() => sweeper.RunAsync(_stopping.Token));
         _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
+        _webhooks = Task.Run(() => webhooks.RunAsync(_stopping.Token));
     }
 
     /// <summary>
@@ -173,7 +176,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
-            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger));
+            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
+            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -219,6 +223,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
+        await _webhooks.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);

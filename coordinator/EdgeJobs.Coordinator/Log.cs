@@ -102,4 +102,16 @@ internal static partial class Log
 
     [ZLoggerMessage(6102, LogLevel.Information, "step job {jobId}'s recipe output {path}, committed before a restart, is now in place")]
     public static partial void RecipeOutputRecovered(this ILogger logger, long jobId, string path);
+
+    [ZLoggerMessage(6110, LogLevel.Information, "job {jobId}'s on_exit webhook {url} delivered (attempt {attempt})")]
+    public static partial void WebhookDelivered(this ILogger logger, long jobId, string url, int attempt);
+
+    [ZLoggerMessage(6111, LogLevel.Warning, "job {jobId}'s on_exit webhook {url} failed (attempt {attempt}): {error}; trying again later")]
+    public static partial void WebhookRetrying(this ILogger logger, long jobId, string url, int attempt, string error);
+
+    [ZLoggerMessage(6112, LogLevel.Error, "job {jobId}'s on_exit webhook {url} given up after {attempt} attempts: {error}; the job's outcome stands, and its on_exit status says so")]
+    public static partial void WebhookGaveUp(this ILogger logger, long jobId, string url, int attempt, string error);
+
+    [ZLoggerMessage(6113, LogLevel.Error, "a pass over due webhooks failed; the next one retries")]
+    public static partial void WebhookPassFailed(this ILogger logger, Exception error);
 }

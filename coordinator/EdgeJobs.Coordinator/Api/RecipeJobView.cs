@@ -30,7 +30,15 @@ internal sealed record RecipeJobView(JobRow Job, JobRecipeRow Recipe, IReadOnlyL
             Version = Job.ToolVersion,
             Inputs = Map(Recipe.Inputs),
             Outputs = Map(Recipe.Outputs),
-            OnExitUrl = Recipe.OnExitUrl,
+            OnExit = Recipe.OnExitUrl is { } url
+                ? new OnExitDto(url, Recipe.OnExitStatus switch
+                {
+                    JobLedger.WebhookDue => "due",
+                    JobLedger.WebhookDelivered => "delivered",
+                    JobLedger.WebhookGaveUp => "failed",
+                    _ => "waiting",
+                }, Recipe.OnExitAttempts, Recipe.OnExitError)
+                : null,
         },
         Steps = [.. Steps.Select(s => ToDto(s.Step, s.StepJob))],
         Timeline = [.. Steps.Where(s => s.Step.StartedAt is not null).OrderBy(s => s.Step.StartedAt).ThenBy(s => s.Step.Position)

@@ -288,6 +288,8 @@ public sealed partial class JobLedger
         after.ProgressPercent = info.TotalSteps == 0 ? 100 : 100.0 * info.CompletedSteps / info.TotalSteps;
         after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
         Save(c, recipe, after, new StateChange(outcome, outcome == JobState.Stopped ? EventReason.Stopped : EventReason.StepsEnded), now);
+        c.Execute("UPDATE job_recipes SET on_exit_status = @Due, on_exit_due_at = @Now WHERE job_id = @JobId AND on_exit_url IS NOT NULL",
+            new { Due = WebhookDue, Now = now, JobId = recipeId });
     }
 
     /// <summary>Whether a step completed that is not upstream of any failed step: work that stands on its own.</summary>

@@ -28,6 +28,11 @@ public sealed class JobRecipeRow
     public int EndedSteps { get; set; }
     public int CompletedSteps { get; set; }
     public int FailFast { get; set; }
+    /// <summary>The webhook's delivery: null none, 1 due, 2 delivered, 3 given up.</summary>
+    public int? OnExitStatus { get; set; }
+    public int OnExitAttempts { get; set; }
+    public long? OnExitDueAt { get; set; }
+    public string? OnExitError { get; set; }
 }
 
 /// <summary>A row of <c>job_steps</c>: one step of a recipe job.</summary>

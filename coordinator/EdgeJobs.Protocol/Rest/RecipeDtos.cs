@@ -104,5 +104,8 @@ public sealed record JobRecipeDto
     public required IReadOnlyDictionary<string, string> Outputs { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? OnExitUrl { get; init; }
+    public OnExitDto? OnExit { get; init; }
 }
+
+/// <summary>The <c>on_exit</c> webhook: <c>waiting</c> (the job runs), <c>due</c>, <c>delivered</c> or <c>failed</c> (given up; the job's outcome stands).</summary>
+public sealed record OnExitDto(string Url, string Status, int Attempts, string? Error);

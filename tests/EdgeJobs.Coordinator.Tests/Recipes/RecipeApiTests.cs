@@ -263,6 +263,6 @@ public class RecipeApiTests
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
         var id = (await ApiServer.ReadAsync(response, RestJsonContext.Default.JobDto))!.Id;
         using var read = await api.GetAsync($"v1/jobs/{id}", api.Bob);
-        await Assert.That((await ApiServer.ReadAsync(read, RestJsonContext.Default.JobDto))!.Recipe!.OnExitUrl).IsEqualTo("https://hooks.example.org/done");
+        await Assert.That((await ApiServer.ReadAsync(read, RestJsonContext.Default.JobDto))!.Recipe!.OnExit!.Url).IsEqualTo("https://hooks.example.org/done");
     }
 }

@@ -38,8 +38,15 @@ CREATE TABLE job_recipes (
   total_steps     INTEGER NOT NULL,
   ended_steps     INTEGER NOT NULL DEFAULT 0,   -- completed, failed or skipped
   completed_steps INTEGER NOT NULL DEFAULT 0,
-  fail_fast       INTEGER NOT NULL DEFAULT 0  -- a step without continue_on_failure failed: the rest was stopped
+  fail_fast       INTEGER NOT NULL DEFAULT 0, -- a step without continue_on_failure failed: the rest was stopped
+  -- The on_exit webhook, once the job has ended: 1 due, 2 delivered, 3 given up (its failure never changes the job).
+  on_exit_status   INTEGER,
+  on_exit_attempts INTEGER NOT NULL DEFAULT 0,
+  on_exit_due_at   INTEGER,
+  on_exit_error    TEXT
 );
+
+CREATE INDEX job_recipes_on_exit_due ON job_recipes (on_exit_due_at) WHERE on_exit_status = 1;
 
 -- One row per step of a recipe job. state: 1 pending, 2 running, 3 completed, 4 failed, 5 skipped (StepState).
 CREATE TABLE job_steps (
