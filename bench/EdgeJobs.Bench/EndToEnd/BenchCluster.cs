@@ -33,6 +33,9 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>When each job's tool started, by job id (Stopwatch timestamps).</summary>
     public ConcurrentDictionary<long, long> Started { get; } = new();
 
+    /// <summary>When each job's tool returned (Stopwatch timestamps), by job id.</summary>
+    public ConcurrentDictionary<long, long> Ended { get; } = new();
+
     public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true)
     {
         EdgeJobs.Hosting.MallocThresholds.Raise(); // as the edgejobs binaries do at start
@@ -68,7 +71,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                 Slots = slots,
                 WorkDir = Path.Combine(_dir, name),
                 DataRoot = Server.Options.ResolvedDataRoot,
-            }, NullLoggerFactory.Instance, [new StampingTool(Started)]);
+            }, NullLoggerFactory.Instance, [new StampingTool(Started, Ended)]);
             var stop = new CancellationTokenSource();
             _agents.Add((agent.RunAsync(stop.Token), stop));
             while (!agent.Connected)
@@ -117,8 +120,23 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The sleep tool, stamping when each job's tool actually started.</summary>
-    private sealed class StampingTool(ConcurrentDictionary<long, long> started) : IAgentTool
+    /// <summary>Submits any job body; the new job's id.</summary>
+    public async Task<long> SubmitAsync(string json)
+    {
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("v1/jobs", body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"submit answered {(int)response.StatusCode}: {text}");
+        }
+
+        var at = text.IndexOf("\"id\":", StringComparison.Ordinal) + 5;
+        return long.Parse(text.AsSpan(at, text.IndexOf(',', at) - at), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The sleep tool, stamping when each job's tool actually started and when it returned.</summary>
+    private sealed class StampingTool(ConcurrentDictionary<long, long> started, ConcurrentDictionary<long, long> ended) : IAgentTool
     {
         private readonly SleepRunner _sleep = new();
 
@@ -129,7 +147,13 @@ internal sealed class BenchCluster : IAsyncDisposable
         public Task RunAsync(ToolContext context)
         {
             started[context.JobId] = System.Diagnostics.Stopwatch.GetTimestamp();
-            return _sleep.RunAsync(context);
+            return RunAndStampAsync(context);
+        }
+
+        private async Task RunAndStampAsync(ToolContext context)
+        {
+            await _sleep.RunAsync(context);
+            ended[context.JobId] = System.Diagnostics.Stopwatch.GetTimestamp();
         }
     }
 }

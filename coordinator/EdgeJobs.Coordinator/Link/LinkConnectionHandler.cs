@@ -230,6 +230,13 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                         OutputReports.ToLedger(finished.Outputs), inRoot.Path).ConfigureAwait(false)
                     : await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
+                if (applied is { IsOk: true, Job.StepId: not null })
+                {
+                    // A step's end may have made the steps after it runnable, in the commit just made: the kick above
+                    // ran before that commit, so another pass is due now, not at the next safety tick.
+                    dispatcher.Kick();
+                }
+
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
                     artifacts.Delete(finished.JobId);

@@ -127,7 +127,10 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? 
     private async Task<StepGrant> StepGrantAsync(AgentSession session, Lease lease, Grant grant)
     {
         var token = leaseTokens!.Issue(lease.JobId, lease.Fence);
-        var inputs = await ledger.GetStepInputsAsync(lease.ParentId!.Value, lease.StepId!).ConfigureAwait(false);
+        // Most steps name no earlier artifact: no read for them (a grant pass offers many step jobs in a row).
+        var inputs = lease.Params.Contains("\"" + StepReferences.StepPrefix, StringComparison.Ordinal)
+            ? await ledger.GetStepInputsAsync(lease.ParentId!.Value, lease.StepId!).ConfigureAwait(false)
+            : [];
         StepArtifact[] artifacts = [.. inputs.Where(i => i.Artifact is not null).Select(i =>
         {
             var fileName = Path.GetFileName(i.Artifact!.Path);
