@@ -218,7 +218,8 @@ public sealed partial class JobLedger
 
     /// <summary>
     /// Skips every step that has no job yet, and stops every active step job (their own transitions end their steps).
-    /// A step job an agent holds becomes stop_requested; its agent hears of it with its next heartbeat.
+    /// A step job an agent holds becomes stop_requested: the caller pushes the stop (the link handler after a failed
+    /// step, the stop endpoint), and its agent's next heartbeat would hear of it anyway.
     /// </summary>
     private void StopSteps(SqliteConnection c, long recipeId, long now)
     {
@@ -256,7 +257,9 @@ public sealed partial class JobLedger
         }
 
         var steps = c.Query<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId ORDER BY position", new { JobId = recipeId }).ToRowList();
-        var failed = steps.Where(s => s.StepState == StepState.Failed).ToList();
+        // The step that failed first on its own names the job's error; steps stopped because of it come after.
+        var failed = steps.Where(s => s.StepState == StepState.Failed)
+            .OrderBy(s => s.ErrorCode == "stopped" ? 1 : 0).ThenBy(s => s.FinishedAt).ThenBy(s => s.Position).ToList();
         var after = recipe.Copy();
         after.StartedAt ??= now;
         JobState outcome;

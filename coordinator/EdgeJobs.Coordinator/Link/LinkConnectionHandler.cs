@@ -230,11 +230,22 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                         OutputReports.ToLedger(finished.Outputs), inRoot.Path).ConfigureAwait(false)
                     : await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
-                if (applied is { IsOk: true, Job.StepId: not null })
+                if (applied is { IsOk: true, Job: { StepId: not null, ParentId: { } recipeJobId } stepJob })
                 {
                     // A step's end may have made the steps after it runnable, in the commit just made: the kick above
                     // ran before that commit, so another pass is due now, not at the next safety tick.
                     dispatcher.Kick();
+                    if (stepJob.JobState == JobState.Failed)
+                    {
+                        // A failure that allows no more stopped the recipe's other step jobs: tell their agents now.
+                        foreach (var (_, other) in await ledger.GetStepsAsync(recipeJobId).ConfigureAwait(false))
+                        {
+                            if (other is { JobState: JobState.StopRequested })
+                            {
+                                dispatcher.PushStop(other.LeaseNodeId, other.Id, other.Fence);
+                            }
+                        }
+                    }
                 }
 
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))

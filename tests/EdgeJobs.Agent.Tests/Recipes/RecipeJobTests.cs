@@ -72,4 +72,23 @@ public class RecipeJobTests
         await Assert.That(job.Steps![1].JobId).IsNull();
         await Assert.That(File.Exists(Path.Combine(cluster.Api.DataRoot, "results", "site", "L7.cog.tif"))).IsFalse();
     }
+
+    [Test]
+    public async Task a_step_that_fails_stops_its_running_sibling_on_its_agent_at_once()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a", slots: 2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var job = await cluster.SubmitAndWaitAsync("""
+            {"recipe":{"name":"fail-fast","version":"1","steps":[
+               {"id":"long","tool":"sleep","params":{"seconds":60}},
+               {"id":"broken","tool":"sleep","params":{"seconds":0.3,"fatal":true}}]}}
+            """, TimeSpan.FromSeconds(30));
+
+        await Assert.That(job.Status).IsEqualTo("failed");
+        await Assert.That(job.Error!.Message).Contains("step 'broken' failed");
+        await Assert.That(job.Steps!.Single(s => s.Id == "long").Error!.Code).IsEqualTo("stopped");
+        await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(20)); // far from the 60 s the long step would take
+    }
 }
