@@ -3,12 +3,19 @@ using BenchmarkDotNet.Running;
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
-// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `exec-overhead [JOBS]` for
-// `true` as an exec tool against the built-in sleep 0, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `recipes` for step-to-step
+// latency and a 1,000-step fan-out against plain jobs, `exec-overhead [JOBS]` for `true` as an exec tool against the built-in
+// sleep 0, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
     await EdgeJobs.Bench.EndToEnd.LatencyProbe.RunAsync();
+    return;
+}
+
+if (args is ["recipes", ..])
+{
+    await EdgeJobs.Bench.EndToEnd.RecipeProbe.RunAsync();
     return;
 }
 

@@ -34,6 +34,15 @@ public sealed record CoordinatorOptions
     /// </summary>
     public string? AdvertiseHttp { get; init; }
 
+    /// <summary>
+    /// The hosts a recipe job's <c>on_exit</c> webhook may call (<c>--webhook-allow</c>); empty: none, so the coordinator
+    /// never makes requests to hosts a job names.
+    /// </summary>
+    public IReadOnlyList<string> WebhookAllow { get; init; } = [];
+
+    /// <summary>How long a failed webhook call waits before its second try; each later wait doubles (1 s: up to 256 s).</summary>
+    public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>JSON log lines (journald, log shippers) instead of readable text.</summary>
     public bool JsonLogs { get; init; }
 

@@ -35,8 +35,10 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _dispatcher;
 
+    private readonly Task _webhooks;
+
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks)
     {
         _app = app;
         Ledger = ledger;
@@ -45,6 +47,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         LinkAddress = linkAddress;
         _sweeper = Task.Run(() => sweeper.RunAsync(_stopping.Token));
         _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
+        _webhooks = Task.Run(() => webhooks.RunAsync(_stopping.Token));
     }
 
     /// <summary>
@@ -113,6 +116,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
         builder.Services.AddSingleton(sp => new ExecToolRegistry(ledger, options.Catalog, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.ExecTools")));
+        builder.Services.AddSingleton(sp => new Recipes.RecipeOutputs(ledger, options.DataDir, options.ResolvedDataRoot,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));
         ListenOptions? httpListen = null;
         ListenOptions? linkListen = null;
@@ -153,6 +158,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
             await app.Services.GetRequiredService<DatasetOutputs>().RecoverAsync().ConfigureAwait(false);
+            await app.Services.GetRequiredService<Recipes.RecipeOutputs>().RecoverAsync().ConfigureAwait(false);
             await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
@@ -174,7 +180,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
-            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger));
+            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
+            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -220,6 +227,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
+        await _webhooks.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);

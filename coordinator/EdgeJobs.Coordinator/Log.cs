@@ -94,6 +94,27 @@ internal static partial class Log
     [ZLoggerMessage(6004, LogLevel.Information, "finished what a restart interrupted in {dir}: files whose index rows were committed are in place, the rest removed")]
     public static partial void StagingRecovered(this ILogger logger, string dir);
 
+    [ZLoggerMessage(6100, LogLevel.Information, "step job {jobId} wrote its recipe output {path} in the data root ({bytes} bytes)")]
+    public static partial void RecipeOutputPlaced(this ILogger logger, long jobId, string path, long bytes);
+
+    [ZLoggerMessage(6101, LogLevel.Error, "step job {jobId} completed but its recipe output {path} could not be written: {reason}; the artifact stays downloadable from the job")]
+    public static partial void RecipeOutputFailed(this ILogger logger, long jobId, string path, string reason);
+
+    [ZLoggerMessage(6102, LogLevel.Information, "step job {jobId}'s recipe output {path}, committed before a restart, is now in place")]
+    public static partial void RecipeOutputRecovered(this ILogger logger, long jobId, string path);
+
+    [ZLoggerMessage(6110, LogLevel.Information, "job {jobId}'s on_exit webhook {url} delivered (attempt {attempt})")]
+    public static partial void WebhookDelivered(this ILogger logger, long jobId, string url, int attempt);
+
+    [ZLoggerMessage(6111, LogLevel.Warning, "job {jobId}'s on_exit webhook {url} failed (attempt {attempt}): {error}; trying again later")]
+    public static partial void WebhookRetrying(this ILogger logger, long jobId, string url, int attempt, string error);
+
+    [ZLoggerMessage(6112, LogLevel.Error, "job {jobId}'s on_exit webhook {url} given up after {attempt} attempts: {error}; the job's outcome stands, and its on_exit status says so")]
+    public static partial void WebhookGaveUp(this ILogger logger, long jobId, string url, int attempt, string error);
+
+    [ZLoggerMessage(6113, LogLevel.Error, "a pass over due webhooks failed; the next one retries")]
+    public static partial void WebhookPassFailed(this ILogger logger, Exception error);
+
     [ZLoggerMessage(7000, LogLevel.Information, "exec tool {id} v{version} learned from agent {name}: served for new submits")]
     public static partial void ExecToolLearned(this ILogger logger, string id, string version, string name);
 

@@ -37,6 +37,7 @@ public class CoordinatorBinaryTests
     [Arguments("tools")]
     [Arguments("nodes")]
     [Arguments("ds")]
+    [Arguments("recipes")]
     public async Task every_verb_has_help(string verb)
     {
         var (exit, stdout, _) = await Binary.RunAsync(Binary.EdgeJobs, [verb, "--help"]);

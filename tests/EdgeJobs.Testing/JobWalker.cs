@@ -16,6 +16,8 @@ public static class JobWalker
                 return (await ledger.GetJobAsync(jobId))!;
             case JobState.Stopped:
                 return Expect(await ledger.StopAsync(jobId));
+            case JobState.Partial:
+                return await PartialAsync(ledger, jobId);
         }
 
         var running = await RunAsync(ledger, jobId, Node);
@@ -28,6 +30,26 @@ public static class JobWalker
             JobState.Failed => Expect(await ledger.FinishAsync(jobId, running.Fence, new FinishReport(FinishOutcome.FatalFailure, "boom", "fatal"))),
             _ => throw new ArgumentOutOfRangeException(nameof(state)),
         };
+    }
+
+    /// <summary>
+    /// Only a recipe job ends partial: <paramref name="jobId"/> is completed and deleted, and in its place (same owner
+    /// and org) a recipe job of two independent steps runs, one failing (allowed to) and one completing.
+    /// </summary>
+    private static async Task<JobRow> PartialAsync(JobLedger ledger, long jobId)
+    {
+        var job = await IntoStateAsync(ledger, jobId, JobState.Completed);
+        Expect(await ledger.DeleteAsync(jobId));
+        var recipe = RecipeJobs.Of(RecipeJobs.Recipe(RecipeJobs.Sleep("may_fail", "\"continue_on_failure\":true"), RecipeJobs.Sleep("works")), owner: job.Owner, org: job.Org);
+        var recipeJob = await RecipeJobs.SubmitAsync(ledger, recipe);
+        foreach (var (step, outcome) in new[] { ("may_fail", FinishOutcome.FatalFailure), ("works", FinishOutcome.Succeeded) })
+        {
+            var stepJob = (await RecipeJobs.StepJobAsync(ledger, recipeJob.Id, step))!;
+            var running = await RunAsync(ledger, stepJob.Id, Node);
+            Expect(await ledger.FinishAsync(stepJob.Id, running.Fence, new FinishReport(outcome, outcome == FinishOutcome.Succeeded ? null : "boom", "on purpose")));
+        }
+
+        return (await ledger.GetJobAsync(recipeJob.Id))!;
     }
 
     public static async Task<JobRow> RunAsync(JobLedger ledger, long jobId, long node)

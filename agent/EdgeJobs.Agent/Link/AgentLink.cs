@@ -102,7 +102,7 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         {
             LinkFrames.Write(output, new Hello(LinkProtocol.Version, options.Token, nodeKey, options.Name,
                 [.. options.Labels.Select(l => new Label(l.Key, l.Value))], runner.ToolVersions, options.Slots, runner.HeldLeases(),
-                options.DatasetsDir is null ? DatasetAccess.Urls : DatasetAccess.Mounted, runner.ExecManifests), scratch);
+                options.DatasetsDir is null ? DatasetAccess.Urls : DatasetAccess.Mounted, AgentFeatures.StepArtifacts, runner.ExecManifests), scratch);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
 
             var welcome = await ReadWelcomeAsync(input, cancellation).ConfigureAwait(false);
@@ -246,6 +246,9 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
                             break;
                         case DatasetGrant onDataset:
                             runner.OnGrant(onDataset.Grant, m => outgoing.TryWrite(m), onDataset);
+                            break;
+                        case StepGrant onStep:
+                            runner.OnGrant(onStep.Grant, m => outgoing.TryWrite(m), onStep: onStep);
                             break;
                         case Renewed renewed:
                             foreach (var verdict in renewed.Leases)

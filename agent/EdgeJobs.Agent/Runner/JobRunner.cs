@@ -50,7 +50,9 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
     /// Answers a grant through <paramref name="sendNow"/>: Reject, or Accept — sent before the tool
     /// starts, so its Finished can never overtake it.
     /// </summary>
-    public void OnGrant(Grant grant, Action<ILinkMessage> sendNow, DatasetGrant? onDataset = null)
+    /// <param name="onDataset">The grant of a job on a dataset.</param>
+    /// <param name="onStep">The grant of a recipe's step job (on a dataset when its Dataset is set).</param>
+    public void OnGrant(Grant grant, Action<ILinkMessage> sendNow, DatasetGrant? onDataset = null, StepGrant? onStep = null)
     {
         var reason = Draining ? "draining"
             : !tools.TryGetValue(grant.Tool, out var tool) ? $"this agent has no tool '{grant.Tool}'"
@@ -65,12 +67,14 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
             return;
         }
 
+        var (dataset, inputUrl) = onStep is { Dataset: { } stepDataset } ? (stepDataset, onStep.DatasetInputUrl) : (onDataset?.Dataset, onDataset?.InputUrl);
         var job = new RunningJob(grant, options.MaxBufferedLogLines)
         {
-            Dataset = onDataset is null ? null : new DatasetInputs(onDataset.Dataset, options.DatasetsDir, onDataset.InputUrl)
+            Dataset = dataset is null ? null : new DatasetInputs(dataset, options.DatasetsDir, inputUrl)
             {
                 DownloadUpToBytes = options.DownloadInputsUpToBytes,
             },
+            StepInputs = onStep is null ? null : new StepInputs(onStep.Artifacts, options.DownloadInputsUpToBytes),
         };
         _jobs[grant.JobId] = job;
         Interlocked.Increment(ref _running);
@@ -105,6 +109,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 RasterThreads = options.RasterThreads,
                 Outputs = job.Outputs,
                 Dataset = job.Dataset,
+                StepInputs = job.StepInputs,
                 DatasetAccess = options.DatasetAccess,
                 Fence = grant.Fence,
             };

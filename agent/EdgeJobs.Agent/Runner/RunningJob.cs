@@ -29,6 +29,9 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     /// <summary>For a job on a dataset, where its inputs are read.</summary>
     public DatasetInputs? Dataset { get; init; }
 
+    /// <summary>A recipe's step job: the earlier steps' artifacts it may read.</summary>
+    public StepInputs? StepInputs { get; init; }
+
     /// <summary>The outputs the tool declared, measured for each report.</summary>
     public ToolOutputs Outputs { get; } = new();
 

@@ -33,15 +33,11 @@ public sealed class DatasetInputs
     public string Dataset { get; }
 
     /// <summary>
-    /// Inputs read over HTTP up to this size are first downloaded whole into the job's work dir (one streamed GET) and
-    /// read from there; larger ones, or when the disk is short, are read in place through <c>/vsicurl/</c> (Range
-    /// requests). Every built-in tool reads its rasters whole, and GDAL 3.6's <c>/vsicurl/</c> fetches them block by
-    /// block: NDVI on an 8000² input took 2.2-2.3x the time of a mounted dataset that way, while a whole GET of its
-    /// 537 MB took 0.5-0.6 s on loopback.
+    /// Inputs read over HTTP up to this size are first downloaded whole into the job's work dir and read from there;
+    /// larger ones, or when the disk is short, are read in place through <c>/vsicurl/</c> (see <see cref="HttpInputs"/>).
     /// </summary>
     public long DownloadUpToBytes { get; init; } = AgentOptions.DefaultDownloadInputsUpToBytes;
 
-    private static readonly HttpClient s_http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly Dictionary<string, string> _downloaded = new(StringComparer.Ordinal);
 
     /// <summary>Whether inputs are read over HTTP (no local file to stat or copy).</summary>
@@ -81,48 +77,15 @@ public sealed class DatasetInputs
             }
         }
 
-        using (var head = s_http.Send(new HttpRequestMessage(HttpMethod.Head, url), context.Cancellation))
+        var target = HttpInputs.Download(context, url, Path.Combine(context.WorkDir, "inputs", path), path, DownloadUpToBytes);
+        if (target is not null)
         {
-            var dir = Path.Combine(context.WorkDir, "inputs");
-            if (!head.IsSuccessStatusCode || head.Content.Headers.ContentLength is not { } size || size > DownloadUpToBytes
-                || new DriveInfo(context.WorkDir).AvailableFreeSpace < size + (1L << 30))
-            {
-                return null; // /vsicurl/ reads it in place, and reports what is wrong with it if anything is
-            }
-
-            var target = Path.Combine(dir, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            context.ReportProgress(0, "downloading input");
-            using var response = s_http.Send(new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead, context.Cancellation);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new ToolFailure("input_unavailable", $"'{path}' could not be read from the coordinator: {(int)response.StatusCode}", retryable: true);
-            }
-
-            using (var source = response.Content.ReadAsStream(context.Cancellation))
-            using (var file = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 0))
-            {
-                var buffer = new byte[1 << 20];
-                int read;
-                while ((read = source.Read(buffer)) > 0)
-                {
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    file.Write(buffer.AsSpan(0, read));
-                }
-
-                if (file.Length != size)
-                {
-                    throw new ToolFailure("input_unavailable", $"'{path}' arrived with {file.Length} of its {size} bytes", retryable: true);
-                }
-            }
-
-            context.Log($"downloaded {path} ({size} bytes) from the coordinator to read it here");
             lock (_downloaded)
             {
                 _downloaded[path] = target;
             }
-
-            return target;
         }
+
+        return target;
     }
 }

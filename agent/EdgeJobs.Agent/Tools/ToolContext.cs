@@ -38,6 +38,9 @@ public sealed class ToolContext(long jobId, int attempt, string paramsJson, stri
     /// <summary>For a job on a dataset: where its inputs are read. Its output goes back as the artifact, and the coordinator puts it in the dataset.</summary>
     public DatasetInputs? Dataset { get; init; }
 
+    /// <summary>For a recipe's step job: the earlier steps' artifacts its params may name (<c>"step:ID.output"</c>).</summary>
+    public StepInputs? StepInputs { get; init; }
+
     /// <summary>For dataset tools on the agent in the coordinator's process: the datasets themselves; null elsewhere.</summary>
     public IDatasetAccess? DatasetAccess { get; init; }
 

@@ -36,6 +36,9 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>When each job's tool started, by job id (Stopwatch timestamps).</summary>
     public ConcurrentDictionary<long, long> Started { get; } = new();
 
+    /// <summary>When each job's tool returned (Stopwatch timestamps), by job id.</summary>
+    public ConcurrentDictionary<long, long> Ended { get; } = new();
+
     /// <param name="execTools">Exec tools every agent of this cluster has (README "Exec tools").</param>
     public static async Task<BenchCluster> StartAsync(int agents, int slots, bool durable = true, IReadOnlyList<EdgeJobs.Catalog.Exec.ExecManifest>? execTools = null)
     {
@@ -73,7 +76,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                 WorkDir = Path.Combine(_dir, name),
                 DataRoot = Server.Options.ResolvedDataRoot,
                 ExecTools = _execTools,
-            }, NullLoggerFactory.Instance, [new StampingTool(Started)]);
+            }, NullLoggerFactory.Instance, [new StampingTool(Started, Ended)]);
             var stop = new CancellationTokenSource();
             _agents.Add((agent.RunAsync(stop.Token), stop));
             while (!agent.Connected)
@@ -85,16 +88,6 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public Task<long> SubmitAsync(double seconds) =>
         SubmitAsync("{\"tool\":\"sleep\",\"force\":true,\"params\":{\"seconds\":" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
-
-    /// <summary>Submits a job body (JSON) and returns its id.</summary>
-    public async Task<long> SubmitAsync(string json)
-    {
-        using var body = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await Http.PostAsync("v1/jobs", body);
-        var text = await response.Content.ReadAsStringAsync();
-        var at = text.IndexOf("\"id\":", StringComparison.Ordinal) + 5;
-        return long.Parse(text.AsSpan(at, text.IndexOf(',', at) - at), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     /// <summary>Waits until no job is active.</summary>
     public async Task WaitIdleAsync()
@@ -124,8 +117,23 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The sleep tool, stamping when each job's tool actually started.</summary>
-    private sealed class StampingTool(ConcurrentDictionary<long, long> started) : IAgentTool
+    /// <summary>Submits any job body; the new job's id.</summary>
+    public async Task<long> SubmitAsync(string json)
+    {
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("v1/jobs", body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"submit answered {(int)response.StatusCode}: {text}");
+        }
+
+        var at = text.IndexOf("\"id\":", StringComparison.Ordinal) + 5;
+        return long.Parse(text.AsSpan(at, text.IndexOf(',', at) - at), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The sleep tool, stamping when each job's tool actually started and when it returned.</summary>
+    private sealed class StampingTool(ConcurrentDictionary<long, long> started, ConcurrentDictionary<long, long> ended) : IAgentTool
     {
         private readonly SleepRunner _sleep = new();
 
@@ -136,7 +144,13 @@ internal sealed class BenchCluster : IAsyncDisposable
         public Task RunAsync(ToolContext context)
         {
             started[context.JobId] = System.Diagnostics.Stopwatch.GetTimestamp();
-            return _sleep.RunAsync(context);
+            return RunAndStampAsync(context);
+        }
+
+        private async Task RunAndStampAsync(ToolContext context)
+        {
+            await _sleep.RunAsync(context);
+            ended[context.JobId] = System.Diagnostics.Stopwatch.GetTimestamp();
         }
     }
 }

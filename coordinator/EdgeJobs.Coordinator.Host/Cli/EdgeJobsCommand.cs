@@ -17,6 +17,7 @@ internal static class EdgeJobsCommand
             SubmitCommand.Create(),
             JobsCommand.Create(),
             ToolsCommand.Create(),
+            RecipesCommand.Create(),
             NodesCommand.Create(),
             DatasetsCommand.Create(),
             VersionCommand(),

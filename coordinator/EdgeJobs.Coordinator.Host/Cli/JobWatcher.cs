@@ -58,6 +58,14 @@ internal static class JobWatcher
         var filled = (int)Math.Round(percent / 100 * width);
         var bar = new string('#', filled) + new string('.', width - filled);
         var phase = !ended && job.Progress?.Phase is { Length: > 0 } p ? " " + p : "";
+        if (job.Steps is { Count: > 0 } steps)
+        {
+            // A recipe job: each step's state (and a running one's progress) after the job's bar.
+            phase = " · " + string.Join("  ", steps.Select(s => s.Status == "running" && s.Progress is { } sp
+                ? string.Create(CultureInfo.InvariantCulture, $"{s.Id}:{sp.Percent:0}%")
+                : $"{s.Id}:{s.Status}"));
+        }
+
         return string.Create(CultureInfo.InvariantCulture, $"[{bar}] {percent,5:0.0}% {job.Status}{phase}");
     }
 }

@@ -188,7 +188,32 @@ internal static class JobsCommand
             new[] { "finished", Output.Time(j.FinishedAt) },
             new[] { "error", j.Error is { } e ? $"{e.Code}: {e.Message}{(e.Retryable ? " (retryable)" : "")}" : "-" },
         };
+        if (j.Recipe is { } recipe)
+        {
+            rows.Insert(1, new[] { "recipe", $"{recipe.Name} v{recipe.Version}{(recipe.Id is { } rid ? $" (stored as {rid})" : " (inline)")}" });
+            rows.AddRange(recipe.Outputs.Select(o => (IReadOnlyList<string>)["output", $"{o.Key} -> {o.Value}"]));
+            if (recipe.OnExit is { } hook)
+            {
+                rows.Add(["on_exit", $"{hook.Url}: {hook.Status}{(hook.Attempts > 0 ? $" after {hook.Attempts} attempt(s)" : "")}{(hook.Error is { } he ? $" ({he})" : "")}"]);
+            }
+        }
+
         Output.Table(["FIELD", "VALUE"], rows);
+        if (j.Steps is { Count: > 0 } steps)
+        {
+            Console.Out.WriteLine();
+            Output.Table(["STEP", "TOOL", "STATUS", "JOB", "NODE", "ATTEMPT", "DURATION", "NEEDS", "ERROR"], steps.Select(s => (IReadOnlyList<string>)
+            [
+                s.Id, s.Tool, s.Status + (s.Status == "running" && s.Progress is { } sp ? string.Create(CultureInfo.InvariantCulture, $" {sp.Percent:0}%") : ""),
+                s.JobId?.ToString(CultureInfo.InvariantCulture) ?? "-", s.NodeId?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                s.JobId is null ? "-" : $"{s.Attempt} of {s.MaxAttempts}",
+                s.DurationMs is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms / 1000.0:0.0}s") : "-",
+                s.DependsOn.Count == 0 ? "-" : string.Join(",", s.DependsOn),
+                s.Error is { } se ? $"{se.Code}: {se.Message}" : "-",
+            ]));
+            Console.Error.WriteLine("a step's log: edgejobs jobs log JOB");
+        }
+
         if (j.LogTail is { Count: > 0 } tail)
         {
             Console.Out.WriteLine("--- log tail ---");

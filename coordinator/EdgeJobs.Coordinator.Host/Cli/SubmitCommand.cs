@@ -9,10 +9,14 @@ using EdgeJobs.Protocol.Rest;
 
 namespace EdgeJobs.Coordinator.Host.Cli;
 
-/// <summary><c>edgejobs submit TOOL --param k=v ... [--wait]</c></summary>
+/// <summary><c>edgejobs submit TOOL --param k=v ... [--wait]</c>, or a recipe job: <c>edgejobs submit --recipe FILE|--recipe-id ID --param STEP.k=v ...</c></summary>
 internal static class SubmitCommand
 {
-    private static readonly Argument<string> s_tool = new("TOOL") { Description = "the tool's id (edgejobs tools lists them)" };
+    private static readonly Argument<string?> s_tool = new("TOOL") { Description = "the tool's id (edgejobs tools lists them); none for a recipe job", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<string?> s_recipe = Flags.Text("--recipe", "FILE", "run a recipe (multi-step job) from this JSON file instead of one tool; --param is then STEP.KEY=VALUE");
+    private static readonly Option<string?> s_recipeId = Flags.Text("--recipe-id", "ID", "run a stored recipe (edgejobs recipes ls) instead of one tool");
+    private static readonly Option<string[]> s_input = Flags.Repeated("--input", "NAME=PATH", "a recipe job's named input, used by its steps as input:NAME; repeatable");
+    private static readonly Option<string[]> s_output = Flags.Repeated("--output", "step:ID.output=PATH", "where a recipe step's artifact lands (a path ending in / is a folder); repeatable");
     private static readonly Option<string[]> s_param = Flags.Repeated("--param", "KEY=VALUE", "one tool parameter; numbers, true/false and JSON values are sent as JSON; repeatable");
     private static readonly Option<string?> s_paramsJson = Flags.Text("--params-json", "JSON", "all parameters as one JSON object instead of --param");
     private static readonly Option<string?> s_version = Flags.Text("--version", "V", "the tool version to run (default: the catalog's)");
@@ -28,7 +32,7 @@ internal static class SubmitCommand
     {
         var command = new Command("submit", "submit a job")
         {
-            s_tool, s_param, s_paramsJson, s_dataset, s_nodeLabels, s_version, s_priority, s_maxAttempts, s_timeout, s_force, s_wait,
+            s_tool, s_param, s_paramsJson, s_recipe, s_recipeId, s_input, s_output, s_dataset, s_nodeLabels, s_version, s_priority, s_maxAttempts, s_timeout, s_force, s_wait,
         };
         var client = ClientFlags.AddTo(command);
         command.WithNotes("""
@@ -36,6 +40,8 @@ internal static class SubmitCommand
             recently (said on stderr). Retries reuse one Idempotency-Key, so a retry never makes a second job.
             Exit codes: 0 submitted (with --wait: completed), 1 refused or the job did not complete, 2 bad usage.
             Example: edgejobs submit sleep --param seconds=2.5 --wait
+            A recipe job: edgejobs submit --recipe recipe.json --input scene=landsat/L7.tif --param reproject.crs=EPSG:3857 --wait
+            (--wait then shows each step).
             """);
         command.SetAction((parsed, _) => RunAsync(parsed, client));
         return command;
@@ -85,7 +91,7 @@ internal static class SubmitCommand
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("tool", parsed.GetValue(s_tool));
+            var recipe = WriteWhatRuns(parsed, writer);
             if (parsed.GetValue(s_version) is { } version)
             {
                 writer.WriteString("version", version);
@@ -128,20 +134,7 @@ internal static class SubmitCommand
             }
             else
             {
-                writer.WriteStartObject();
-                foreach (var pair in parsed.GetValue(s_param) ?? [])
-                {
-                    var eq = pair.IndexOf('=');
-                    if (eq <= 0)
-                    {
-                        throw new UsageException($"--param '{pair}' must be key=value");
-                    }
-
-                    writer.WritePropertyName(pair[..eq]);
-                    WriteValue(writer, pair[(eq + 1)..]);
-                }
-
-                writer.WriteEndObject();
+                WriteParams(writer, parsed.GetValue(s_param) ?? [], recipe);
             }
 
             if (parsed.GetValue(s_force))
@@ -156,6 +149,117 @@ internal static class SubmitCommand
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes <c>tool</c>, or a recipe job's <c>recipe</c>/<c>recipe_id</c>, <c>inputs</c> and <c>outputs</c>; true for a recipe job.</summary>
+    private static bool WriteWhatRuns(ParseResult parsed, Utf8JsonWriter writer)
+    {
+        var (tool, file, id) = (parsed.GetValue(s_tool), parsed.GetValue(s_recipe), parsed.GetValue(s_recipeId));
+        if ((tool is null ? 0 : 1) + (file is null ? 0 : 1) + (id is null ? 0 : 1) != 1)
+        {
+            throw new UsageException("give a TOOL, --recipe FILE or --recipe-id ID (exactly one)");
+        }
+
+        if (tool is not null)
+        {
+            if (parsed.GetValue(s_input) is { Length: > 0 } || parsed.GetValue(s_output) is { Length: > 0 })
+            {
+                throw new UsageException("--input and --output are for recipe jobs; a tool's paths are its params");
+            }
+
+            writer.WriteString("tool", tool);
+            return false;
+        }
+
+        if (file is not null)
+        {
+            writer.WritePropertyName("recipe");
+            try
+            {
+                using var document = JsonDocument.Parse(File.Exists(file) ? File.ReadAllText(file) : throw new UsageException($"--recipe {file}: no such file"));
+                document.WriteTo(writer);
+            }
+            catch (JsonException e)
+            {
+                throw new UsageException($"--recipe {file} is not JSON: {e.Message}");
+            }
+        }
+        else
+        {
+            writer.WriteNumber("recipe_id", long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new UsageException($"--recipe-id '{id}' must be a recipe's id (a positive integer)"));
+        }
+
+        WriteMap(writer, "inputs", parsed.GetValue(s_input) ?? [], "--input", "NAME=PATH");
+        WriteMap(writer, "outputs", parsed.GetValue(s_output) ?? [], "--output", "step:ID.output=PATH");
+        return true;
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, string field, string[] pairs, string flag, string shape)
+    {
+        if (pairs.Length == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject(field);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new UsageException($"{flag} '{pair}' must be {shape}");
+            }
+
+            writer.WriteString(pair[..eq], pair[(eq + 1)..]);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The params object from <c>--param</c>: <c>KEY=VALUE</c>, or for a recipe job <c>STEP.KEY=VALUE</c> (keyed by step).</summary>
+    private static void WriteParams(Utf8JsonWriter writer, string[] pairs, bool recipe)
+    {
+        var byStep = new Dictionary<string, List<(string Key, string Value)>>(StringComparer.Ordinal) { [""] = [] };
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new UsageException($"--param '{pair}' must be {(recipe ? "STEP.KEY=VALUE" : "key=value")}");
+            }
+
+            var (step, key) = ("", pair[..eq]);
+            if (recipe)
+            {
+                var dot = key.IndexOf('.');
+                (step, key) = dot > 0 && dot < key.Length - 1 ? (key[..dot], key[(dot + 1)..]) : throw new UsageException($"--param '{pair}' must be STEP.KEY=VALUE for a recipe job");
+            }
+
+            (byStep.TryGetValue(step, out var list) ? list : byStep[step] = []).Add((key, pair[(eq + 1)..]));
+        }
+
+        writer.WriteStartObject();
+        foreach (var (step, list) in byStep)
+        {
+            if (step.Length > 0)
+            {
+                writer.WriteStartObject(step);
+            }
+
+            foreach (var (key, value) in list)
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, value);
+            }
+
+            if (step.Length > 0)
+            {
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>Numbers, booleans, null, arrays and objects are written as JSON; anything else as a string.</summary>

@@ -3,6 +3,7 @@ using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Facades.DroneDb;
+using EdgeJobs.Coordinator.Facades.Ordo;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
 using EdgeJobs.Protocol;
@@ -59,12 +60,18 @@ internal static class ApiRoutes
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
+        var recipes = new RecipesApi(ledger, catalog);
+        v1.MapPost("/recipes", (HttpRequest request) => recipes.CreateAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapGet("/recipes", (HttpRequest request) => recipes.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs);
+        v1.MapGet("/recipes/{id}", (HttpContext http, string id) => recipes.GetAsync(http, id)).AddEndpointFilter(anyJobs);
         var datasetsApi = new DatasetsApi(ledger, datasetStore, options.RasterInspector);
         DatasetRoutes.Map(v1, tokens, datasetsApi);
         // No bearer token: the URL's lease token is the credential (agents read through GDAL's /vsicurl/).
         v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
+        v1.MapMethods("/leases/{token}/steps/{step}/{file}", ["GET", "HEAD"], (string token, string step) => jobs.LeaseStepArtifactAsync(leaseTokens, token, step));
 
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
+        OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
     }
 }

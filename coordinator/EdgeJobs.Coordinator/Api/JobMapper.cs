@@ -39,6 +39,7 @@ internal static class JobMapper
             ParentId = row.ParentId,
             Dataset = row.Dataset is { } dataset ? row.Org + "/" + dataset : null,
             NodeLabels = row.NodeLabels is { } labels ? JsonSerializer.Deserialize(labels, RestJsonContext.Default.IReadOnlyDictionaryStringString) : null,
+            Step = row.StepId,
             Deduplicated = deduplicated,
         };
     }

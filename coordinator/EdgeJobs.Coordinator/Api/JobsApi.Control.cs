@@ -30,13 +30,29 @@ internal sealed partial class JobsApi
         {
             // Only when it ran now, not on a replay: log it, and push the stop to the agent holding the lease.
             logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, state.Name());
-            if (state == JobState.StopRequested)
+            if (row.IsRecipe)
+            {
+                await PushStepStopsAsync(row.Id).ConfigureAwait(false);
+            }
+            else if (state == JobState.StopRequested)
             {
                 dispatcher.PushStop(row.LeaseNodeId, row.Id, row.Fence);
             }
         }
 
         return IdempotencyKeys.Answer(stop.Result, stop.Answer, options.Quotas.RetryAfter);
+    }
+
+    /// <summary>Pushes the stop to the agents holding a stopped recipe job's step jobs (the ledger stopped them all).</summary>
+    private async Task PushStepStopsAsync(long recipeJobId)
+    {
+        foreach (var (_, stepJob) in await ledger.GetStepsAsync(recipeJobId).ConfigureAwait(false))
+        {
+            if (stepJob is { JobState: JobState.StopRequested })
+            {
+                dispatcher.PushStop(stepJob.LeaseNodeId, stepJob.Id, stepJob.Fence);
+            }
+        }
     }
 
     private static StoredAnswer StopAnswer(long id, Transition stopped) => stopped.Outcome == TransitionOutcome.NotFound
@@ -69,17 +85,26 @@ internal sealed partial class JobsApi
             return Problems.NotYours(id);
         }
 
+        if (job is { StepId: { } step, ParentId: { } recipeJob })
+        {
+            return Problems.Of(409, "step_job", "A step of a recipe job",
+                $"job {id} runs step '{step}' of recipe job {recipeJob}; it is deleted with that job", state: job.JobState.Name());
+        }
+
         var (idempotency, keyProblem) = IdempotencyKeys.From(http, "", options.IdempotencyKeyLifetime);
         if (keyProblem is not null)
         {
             return keyProblem;
         }
 
+        // A recipe job's step jobs leave the ledger with it; their ids now, for their artifact files afterwards.
+        var stepJobs = job.IsRecipe ? await ledger.GetStepJobIdsAsync(id).ConfigureAwait(false) : [];
         var delete = await ledger.DeleteAsync(id, idempotency, t => DeleteAnswer(id, t)).ConfigureAwait(false);
         if (delete.RanNow(out var deleted) && deleted.IsOk)
         {
             // Only once the delete has committed: the artifact file must outlive a commit that fails.
             artifacts.Delete(id);
+            DeleteArtifacts(stepJobs);
         }
 
         return IdempotencyKeys.Answer(delete.Result, delete.Answer, options.Quotas.RetryAfter);
@@ -121,9 +146,9 @@ internal sealed partial class JobsApi
         }
 
         var deleted = await ledger.DeleteByStateAsync(states, ScopeFilter.Current(http).Org).ConfigureAwait(false);
-        DeleteArtifacts(deleted);
-        logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, "status=" + status);
-        return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
+        DeleteArtifacts(deleted.All);
+        logger.JobsDeleted(deleted.Ids.Count, ScopeFilter.Current(http).Name, "status=" + status);
+        return Results.Json(new DeletedDto(deleted.Ids.Count), RestJson.Wire.DeletedDto);
     }
 
     /// <summary><c>POST /v1/jobs/cleanup</c> <c>{older_than_s, statuses?}</c>: terminal jobs only, with their logs.</summary>
@@ -170,12 +195,12 @@ internal sealed partial class JobsApi
         }
 
         var deleted = await ledger.CleanupAsync(TimeSpan.FromSeconds(request.OlderThanS), states.Distinct().ToArray(), ScopeFilter.Current(http).Org).ConfigureAwait(false);
-        DeleteArtifacts(deleted);
-        logger.JobsDeleted(deleted.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
-        return Results.Json(new DeletedDto(deleted.Count), RestJson.Wire.DeletedDto);
+        DeleteArtifacts(deleted.All);
+        logger.JobsDeleted(deleted.Ids.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
+        return Results.Json(new DeletedDto(deleted.Ids.Count), RestJson.Wire.DeletedDto);
     }
 
-    private void DeleteArtifacts(IReadOnlyList<long> jobIds)
+    private void DeleteArtifacts(IEnumerable<long> jobIds)
     {
         foreach (var id in jobIds)
         {

@@ -21,9 +21,11 @@ internal sealed partial class JobsApi
     /// path, 403, 404) when they cannot be used. Without a dataset and with node labels, paths are the node's own and
     /// only their form is checked: the agent refuses a missing one when it runs the job.
     /// </summary>
-    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePlaceAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
+    /// <param name="checkInput">Which of the tool's input paths to check (a recipe step's artifacts of earlier steps do not exist yet); all when null.</param>
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePlaceAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical,
+        Func<InputPath, bool>? checkInput = null)
     {
-        var (place, problem) = await ResolvePathsAsync(principal, request, tool, canonical).ConfigureAwait(false);
+        var (place, problem) = await ResolvePathsAsync(principal, request, tool, canonical, checkInput).ConfigureAwait(false);
         // An exec tool is known from the ledger while no agent that has it may be connected: the job waits for one.
         if (place is not null && tool is Catalog.Exec.ExecToolDescriptor && !dispatcher.Sessions.Any(s => s.Tools.Contains(tool.Id)))
         {
@@ -34,8 +36,10 @@ internal sealed partial class JobsApi
         return (place, problem);
     }
 
-    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePathsAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical)
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolvePathsAsync(Principal principal, SubmitRequest request, ToolDescriptor tool, string canonical,
+        Func<InputPath, bool>? checkInput)
     {
+        IReadOnlyList<InputPath> inputPaths = [.. tool.InputPaths(canonical).Where(p => checkInput?.Invoke(p) ?? true)];
         var (labelsJson, labelViolation) = NodeLabelsJson(request.NodeLabels);
         if (labelViolation is not null)
         {
@@ -49,13 +53,13 @@ internal sealed partial class JobsApi
 
         if (request.Dataset is { } named)
         {
-            return await ResolveInDatasetAsync(principal, named, tool, canonical, labelsJson).ConfigureAwait(false);
+            return await ResolveInDatasetAsync(principal, named, tool, canonical, inputPaths, labelsJson).ConfigureAwait(false);
         }
 
         if (labelsJson is not null)
         {
             var violations = new List<ViolationDto>();
-            foreach (var input in tool.InputPaths(canonical))
+            foreach (var input in inputPaths)
             {
                 if (Catalog.Paths.DataRootPaths.Check(input.RelativePath) is { } reason)
                 {
@@ -73,7 +77,7 @@ internal sealed partial class JobsApi
                 : (new JobPlace(principal.HomeOrg, null, labelsJson, [], "paths are in the data root of a node with the requested labels; the coordinator cannot check them, the agent refuses a missing one"), null);
         }
 
-        var (inputs, inputViolations) = dataRootPaths.ResolveInputs(tool.InputPaths(canonical));
+        var (inputs, inputViolations) = dataRootPaths.ResolveInputs(inputPaths);
         if (inputViolations.Count > 0)
         {
             return (null, InvalidParams(inputViolations));
@@ -87,7 +91,8 @@ internal sealed partial class JobsApi
         return (new JobPlace(principal.HomeOrg, null, null, inputs, null), null);
     }
 
-    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolveInDatasetAsync(Principal principal, string named, ToolDescriptor tool, string canonical, string? labelsJson)
+    private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolveInDatasetAsync(Principal principal, string named, ToolDescriptor tool, string canonical,
+        IReadOnlyList<InputPath> inputPaths, string? labelsJson)
     {
         var slash = named.IndexOf('/', StringComparison.Ordinal);
         var (org, ds) = slash < 0 ? ("", "") : (named[..slash], named[(slash + 1)..]);
@@ -112,7 +117,7 @@ internal sealed partial class JobsApi
 
         var violations = new List<ViolationDto>();
         var inputs = new List<InputFile>();
-        foreach (var input in tool.InputPaths(canonical))
+        foreach (var input in inputPaths)
         {
             if (DatasetPaths.Check(input.RelativePath, out var path) is { } reason)
             {

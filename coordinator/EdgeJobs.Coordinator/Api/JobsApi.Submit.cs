@@ -25,6 +25,11 @@ internal sealed partial class JobsApi
     public async Task<Submission> SubmitAsync(Principal principal, SubmitRequest request, IdempotencyRequest? idempotency,
         Func<SubmitOutcome, string?, ToolEstimate, StoredAnswer> answer)
     {
+        if (IsRecipeRequest(request))
+        {
+            return await SubmitRecipeAsync(principal, request, idempotency, answer).ConfigureAwait(false);
+        }
+
         var (prepared, refused) = await PrepareAsync(principal, request).ConfigureAwait(false);
         if (prepared is null)
         {
@@ -58,6 +63,17 @@ internal sealed partial class JobsApi
     /// </summary>
     private async Task<(Prepared? Prepared, ProblemDto? Problem)> PrepareAsync(Principal principal, SubmitRequest request)
     {
+        if (request.Tool is null)
+        {
+            return (null, Problems.InvalidBodyDto([new ViolationDto("$.tool", "is required (or, for a recipe job, recipe or recipe_id)")]));
+        }
+
+        if (request.Inputs is not null || request.Outputs is not null || request.OnExit is not null)
+        {
+            var field = request.Inputs is not null ? "inputs" : request.Outputs is not null ? "outputs" : "on_exit";
+            return (null, Problems.InvalidBodyDto([new ViolationDto("$." + field, "is for recipe jobs (recipe or recipe_id); a one-tool job names its paths in params")]));
+        }
+
         var tool = catalog.Find(request.Tool, request.Version);
         if (tool is null)
         {

@@ -68,21 +68,21 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     /// <summary><c>POST /v1/jobs/validate</c>: every check of a submit, no side effects; 204 or the problem.</summary>
     public async Task<IResult> ValidateAsync(HttpContext http)
     {
-        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
-        return prepared is null ? problem! : Results.NoContent();
+        var (estimate, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
+        return estimate is null ? problem! : Results.NoContent();
     }
 
-    /// <summary><c>POST /v1/jobs/estimate</c>: the tool's own estimate for valid params, no side effects.</summary>
+    /// <summary><c>POST /v1/jobs/estimate</c>: the tool's own estimate for valid params (a recipe's: its steps' summed), no side effects.</summary>
     public async Task<IResult> EstimateAsync(HttpContext http)
     {
-        var (prepared, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
-        return prepared is null
+        var (estimate, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
+        return estimate is not { } e
             ? problem!
-            : Results.Json(new EstimateDto(prepared.Estimate.OutputBytes, prepared.Estimate.Seconds), RestJson.Wire.EstimateDto);
+            : Results.Json(new EstimateDto(e.OutputBytes, e.Seconds), RestJson.Wire.EstimateDto);
     }
 
-    /// <summary>The body, then every check of a submit, with no side effects.</summary>
-    private async Task<(Prepared? Prepared, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
+    /// <summary>The body, then every check of a submit, with no side effects: the estimate, or the problem.</summary>
+    private async Task<(ToolEstimate? Estimate, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
     {
         var (request, problem, _) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
         if (request is null)
@@ -90,8 +90,14 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return (null, problem);
         }
 
+        if (IsRecipeRequest(request))
+        {
+            var (recipe, recipeRefused) = await PrepareRecipeAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
+            return recipe is null ? (null, Problems.Result(recipeRefused!)) : (recipe.Estimate, null);
+        }
+
         var (prepared, refused) = await PrepareAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
-        return prepared is null ? (null, Problems.Result(refused!)) : (prepared, null);
+        return prepared is null ? (null, Problems.Result(refused!)) : (prepared.Estimate, null);
     }
 
     private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null, string? warning = null) =>
@@ -191,7 +197,13 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
 
         var tail = await ledger.LogTailAsync(job.Id, LogTailLines).ConfigureAwait(false);
         var artifact = await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false);
-        return Results.Json(JobMapper.ToDto(job, tail, artifact: artifact), RestJson.Wire.JobDto);
+        var dto = JobMapper.ToDto(job, tail, artifact: artifact);
+        if (await RecipeJobView.ReadAsync(ledger, job).ConfigureAwait(false) is { } recipe)
+        {
+            dto = recipe.AddTo(dto);
+        }
+
+        return Results.Json(dto, RestJson.Wire.JobDto);
     }
 
     public async Task<IResult> EventsAsync(HttpContext http, string rawId)

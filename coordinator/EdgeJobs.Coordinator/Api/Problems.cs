@@ -44,8 +44,10 @@ internal static class Problems
     public static IResult InvalidQuery(string parameter, string detail) =>
         Of(400, "invalid_query", "Invalid query parameter", detail, [new ViolationDto(parameter, detail)]);
 
-    public static IResult InvalidBody(IReadOnlyList<ViolationDto> errors) =>
-        Of(400, "invalid_body", "The request body is not valid", string.Join("; ", errors.Select(e => $"{e.Path} {e.Reason}")), errors);
+    public static IResult InvalidBody(IReadOnlyList<ViolationDto> errors) => Result(InvalidBodyDto(errors));
+
+    public static ProblemDto InvalidBodyDto(IReadOnlyList<ViolationDto> errors) =>
+        Dto(400, "invalid_body", "The request body is not valid", string.Join("; ", errors.Select(e => $"{e.Path} {e.Reason}")), errors);
 
     public static IResult NotYours(long id) => Of(403, "forbidden", "Not allowed", $"job {id} belongs to another owner");
 

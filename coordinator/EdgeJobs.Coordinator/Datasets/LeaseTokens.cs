@@ -18,33 +18,7 @@ internal sealed class LeaseTokens
 
     public LeaseTokens(string dataDir)
     {
-        var path = Path.Combine(dataDir, "lease.key");
-        if (File.Exists(path))
-        {
-            _key = File.ReadAllBytes(path);
-            if (_key.Length < 32)
-            {
-                throw new InvalidDataException($"{path} holds {_key.Length} bytes; expected 32 (delete it to make a new one: running jobs' input URLs stop working)");
-            }
-
-            return;
-        }
-
-        _key = RandomNumberGenerator.GetBytes(32);
-        var partial = path + ".partial";
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(partial, fileOptions))
-        {
-            file.Write(_key);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(partial, path, overwrite: true);
+        _key = Auth.KeyFiles.LoadOrCreate(Path.Combine(dataDir, "lease.key"), 32, Auth.KeyFiles.RandomKey, "running jobs' input URLs stop working");
     }
 
     public string Issue(long jobId, long fence) => $"{jobId}.{fence}.{Mac(jobId, fence)}";

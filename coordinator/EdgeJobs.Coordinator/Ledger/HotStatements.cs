@@ -47,8 +47,8 @@ internal sealed class HotStatements : IDisposable
     /// </summary>
     internal const string InsertSql = """
         INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
-                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key, org, dataset, node_labels)
-        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key, org, dataset, node_labels, step_id)
+        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
         """;
 
     /// <summary>Every transition of a job: its mutable columns, if it is still the row the transition read.</summary>
@@ -64,7 +64,8 @@ internal sealed class HotStatements : IDisposable
 
     /// <summary>
     /// Scheduled, not offered, due, for one of the tools (?2, a JSON array), on a node carrying every label the
-    /// job asks for (?3, the node's labels as a JSON object), and on a dataset only if the node reads datasets (?4), best first. INDEXED BY: left to
+    /// job asks for (?3, the node's labels as a JSON object), on a dataset only if the node reads datasets (?4), and a
+    /// recipe's step job only if the node takes step grants (?5), best first. INDEXED BY: left to
     /// itself the planner picks jobs_state and sorts every scheduled job for each grant, which made granting
     /// slower the longer the queue (546 jobs/s drained from a queue of 15,000). A test checks the plan.
     /// </summary>
@@ -73,6 +74,7 @@ internal sealed class HotStatements : IDisposable
         WHERE state = 1 AND lease_node_id IS NULL AND not_before <= ?1
           AND tool IN (SELECT value FROM json_each(?2))
           AND (dataset IS NULL OR ?4)
+          AND (step_id IS NULL OR ?5)
           AND (node_labels IS NULL OR NOT EXISTS (
             SELECT 1 FROM json_each(node_labels) AS wanted
             WHERE wanted.value IS NOT (SELECT has.value FROM json_each(?3) AS has WHERE has.key = wanted.key)))
@@ -86,14 +88,14 @@ internal sealed class HotStatements : IDisposable
     public JobRow Insert(NewJob job, int maxAttempts, long now)
     {
         Execute(_insert, job.Tool, job.ToolVersion, job.Params, job.Priority, job.Owner, maxAttempts, job.TimeoutMs, now,
-            job.CampaignId, job.ParentId, job.DedupKey, job.Org, job.Dataset, job.NodeLabels);
+            job.CampaignId, job.ParentId, job.DedupKey, job.Org, job.Dataset, job.NodeLabels, job.StepId);
         return Read(_insert.LastInsertRowId) ?? throw new InvalidOperationException("the job just inserted is not there");
     }
 
     /// <summary>The next job to offer among <paramref name="toolsJson"/> to a node with <paramref name="labelsJson"/>, or null.</summary>
-    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets)
+    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets, bool takesSteps)
     {
-        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0);
+        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0, takesSteps ? 1 : 0);
     }
 
     public JobRow? Read(long id)
@@ -153,6 +155,7 @@ internal sealed class HotStatements : IDisposable
         Org = r.String(34),
         Dataset = r.StringOrNull(35),
         NodeLabels = r.StringOrNull(36),
+        StepId = r.StringOrNull(37),
     };
 
     /// <summary>Writes the mutable columns of <paramref name="after"/> if the row is still <paramref name="before"/>; the rows changed (1, or 0 when it moved).</summary>

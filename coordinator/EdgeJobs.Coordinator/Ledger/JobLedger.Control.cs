@@ -25,6 +25,11 @@ public sealed partial class JobLedger
             return Transition.NotFound;
         }
 
+        if (before.IsRecipe)
+        {
+            return StopRecipe(c, before);
+        }
+
         var change = JobRules.Stop(before.JobState)!.Value;
         if (change.IsUnchanged())
         {
@@ -54,12 +59,14 @@ public sealed partial class JobLedger
             return Transition.NotFound;
         }
 
-        if (!JobRules.CanDelete(job.JobState))
+        // A step job goes with its recipe job, never alone: a later step may still need its artifact.
+        if (!JobRules.CanDelete(job.JobState) || job.StepId is not null)
         {
             return Transition.Conflict(job);
         }
 
         c.Execute("DELETE FROM jobs WHERE id = @Id AND (SELECT terminal FROM job_states s WHERE s.state = jobs.state)", new { Id = id });
+        DeleteStepJobs(c, [id]);
         return Transition.Ok(job);
     }
 
@@ -67,26 +74,37 @@ public sealed partial class JobLedger
     /// Deletes every job in the given terminal states in one statement. Active states are refused
     /// before anything is touched; the statement itself also only ever matches terminal rows.
     /// </summary>
-    /// <returns>The ids deleted.</returns>
+    /// <returns>The ids deleted, and those of the step jobs that went with recipe jobs among them.</returns>
     /// <param name="org">Only this org's jobs; null for every org.</param>
-    public Task<IReadOnlyList<long>> DeleteByStateAsync(IReadOnlyCollection<JobState> states, string? org)
+    public Task<DeletedJobs> DeleteByStateAsync(IReadOnlyCollection<JobState> states, string? org)
     {
         var mask = TerminalMask(states);
-        return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
-            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND (@Org IS NULL OR org = @Org) RETURNING id",
-            new { Mask = mask, Org = org }).ToRowList());
+        return WriteAsync(c => WithStepJobs(c, c.Query<long>(
+            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND (@Org IS NULL OR org = @Org) AND step_id IS NULL RETURNING id",
+            new { Mask = mask, Org = org }).ToRowList()));
     }
 
     /// <summary>Deletes terminal jobs in <paramref name="states"/> that finished at least <paramref name="olderThan"/> ago.</summary>
-    /// <returns>The ids deleted.</returns>
+    /// <returns>The ids deleted, and those of the step jobs that went with recipe jobs among them.</returns>
     /// <param name="org">Only this org's jobs; null for every org.</param>
-    public Task<IReadOnlyList<long>> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org)
+    public Task<DeletedJobs> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org)
     {
         var mask = TerminalMask(states);
-        return WriteAsync<IReadOnlyList<long>>(c => c.Query<long>(
-            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff AND (@Org IS NULL OR org = @Org) RETURNING id",
-            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds, Org = org }).ToRowList());
+        return WriteAsync(c => WithStepJobs(c, c.Query<long>(
+            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff AND (@Org IS NULL OR org = @Org) AND step_id IS NULL RETURNING id",
+            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds, Org = org }).ToRowList()));
     }
+
+    /// <summary>Deletes the step jobs of the recipe jobs among <paramref name="deleted"/>.</summary>
+    private static DeletedJobs WithStepJobs(SqliteConnection c, List<long> deleted) => new(deleted, DeleteStepJobs(c, deleted));
+
+    /// <summary>
+    /// Deletes the step jobs of <paramref name="parents"/> (step jobs of a terminal recipe job are all terminal) and
+    /// returns their ids, whose artifact files go too.
+    /// </summary>
+    private static List<long> DeleteStepJobs(SqliteConnection c, IReadOnlyCollection<long> parents) => parents.Count == 0 ? [] : c.Query<long>(
+        "DELETE FROM jobs WHERE step_id IS NOT NULL AND parent_id IN (SELECT value FROM json_each(@Parents)) RETURNING id",
+        new { Parents = "[" + string.Join(',', parents.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]" }).ToRowList();
 
     private static long TerminalMask(IReadOnlyCollection<JobState> states)
     {
@@ -103,4 +121,10 @@ public sealed partial class JobLedger
 
         return mask;
     }
+}
+
+/// <summary>Jobs deleted: those named (as listed), and the step jobs of recipe jobs among them (their artifact files go too).</summary>
+public sealed record DeletedJobs(IReadOnlyList<long> Ids, IReadOnlyList<long> StepJobIds)
+{
+    public IEnumerable<long> All => Ids.Concat(StepJobIds);
 }

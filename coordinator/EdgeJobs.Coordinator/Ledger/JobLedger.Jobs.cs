@@ -134,6 +134,7 @@ public sealed partial class JobLedger
               AND (@CampaignId IS NULL OR campaign_id = @CampaignId)
               AND (@Owner IS NULL OR owner = @Owner)
               AND (@Org IS NULL OR org = @Org)
+              AND step_id IS NULL
             ORDER BY id DESC
             LIMIT @Take
             """, new

@@ -20,9 +20,10 @@ public sealed partial class JobLedger
     /// <summary>
     /// Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest
     /// first: jobs of its <paramref name="tools"/> that ask for no labels or for labels in <paramref name="labelsJson"/>,
-    /// and jobs on datasets only when the node <paramref name="readsDatasets"/>.
+    /// jobs on datasets only when the node <paramref name="readsDatasets"/>, and recipes' step jobs only when it <paramref name="takesSteps"/>.
     /// </summary>
-    public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1, string labelsJson = "{}", bool readsDatasets = true)
+    public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1, string labelsJson = "{}", bool readsDatasets = true,
+        bool takesSteps = true)
     {
         var toolsJson = JsonText.Array(tools);
         return WriteRelaxedAsync<IReadOnlyList<Lease>>(c =>
@@ -31,7 +32,7 @@ public sealed partial class JobLedger
             var leases = new List<Lease>(count);
             while (leases.Count < count)
             {
-                var before = Statements(c).NextReady(now, toolsJson, labelsJson, readsDatasets);
+                var before = Statements(c).NextReady(now, toolsJson, labelsJson, readsDatasets, takesSteps);
                 if (before is null)
                 {
                     break;
@@ -75,7 +76,8 @@ public sealed partial class JobLedger
         after.LeaseExpiresAt = now + (long)Options.OfferTtl.TotalMilliseconds;
         Save(c, before, after, null, now);
         return (after, new Lease(after.Id, after.Fence, after.Attempt + 1, after.Tool, after.ToolVersion,
-            after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value, after.Dataset is { } dataset ? after.Org + "/" + dataset : null));
+            after.Params, after.TimeoutMs, after.LeaseExpiresAt.Value, after.Dataset is { } dataset ? after.Org + "/" + dataset : null,
+            after.StepId, after.StepId is null ? null : after.ParentId));
     }
 
     /// <summary>The agent accepted the grant: the job is now <c>running</c> under the lease.</summary>

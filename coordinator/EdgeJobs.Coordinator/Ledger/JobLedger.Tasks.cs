@@ -12,6 +12,7 @@ public sealed partial class JobLedger
     private const string MarkedSql = "EXISTS (SELECT 1 FROM task_deletions d WHERE d.job_id = jobs.id)";
 
     private const string TaskFilterSql = $"""
+          AND step_id IS NULL
           AND (@Tool IS NULL OR tool = @Tool)
           AND (@Owner IS NULL OR owner = @Owner)
           AND ((((@MaskA >> state) & 1) = 1 AND (@WaitA IS NULL OR (not_before > @Now) = @WaitA) AND (@MarkA IS NULL OR {MarkedSql} = @MarkA))
@@ -107,15 +108,16 @@ public sealed partial class JobLedger
     /// statement itself only ever matches terminal jobs. Their artifact files are the caller's to remove.
     /// </summary>
     /// <returns>The ids deleted.</returns>
-    public Task<IReadOnlyList<long>> ClearTasksAsync(string org, string dataset, string? tool, string? owner) =>
-        WriteAsync<IReadOnlyList<long>>(c => c.Query<long>("""
+    public Task<DeletedJobs> ClearTasksAsync(string org, string dataset, string? tool, string? owner) =>
+        WriteAsync(c => WithStepJobs(c, c.Query<long>("""
             DELETE FROM jobs
             WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state)
               AND org = @Org AND dataset = @Dataset
               AND (@Tool IS NULL OR tool = @Tool)
               AND (@Owner IS NULL OR owner = @Owner)
+              AND step_id IS NULL
             RETURNING id
-            """, new { Org = org, Dataset = dataset, Tool = tool, Owner = owner }).ToRowList());
+            """, new { Org = org, Dataset = dataset, Tool = tool, Owner = owner }).ToRowList()));
 
     private static int? Flag(bool? value) => value is { } v ? (v ? 1 : 0) : null;
 }

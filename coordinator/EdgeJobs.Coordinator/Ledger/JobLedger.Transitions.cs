@@ -44,6 +44,10 @@ public sealed partial class JobLedger
         if (changed)
         {
             InsertEvent(c, after, before.JobState, change!.Value, now);
+            if (after.StepId is not null && after.ParentId is not null)
+            {
+                OnStepJobChanged(c, after, change.Value, now); // moves its recipe job on, in this transaction
+            }
         }
     }
 }

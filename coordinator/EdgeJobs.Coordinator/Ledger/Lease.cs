@@ -2,7 +2,8 @@ namespace EdgeJobs.Coordinator.Ledger;
 
 /// <summary>
 /// A grant: the job offered to a node under <see cref="Fence"/>, valid until <see cref="ExpiresAt"/> unless accepted;
-/// <see cref="Dataset"/> (<c>org/name</c>) when its paths name a dataset's entries.
+/// <see cref="Dataset"/> (<c>org/name</c>) when its paths name a dataset's entries; <see cref="StepId"/> and
+/// <see cref="ParentId"/> for a recipe's step job.
 /// </summary>
 public sealed record Lease(
     long JobId,
@@ -13,7 +14,9 @@ public sealed record Lease(
     string Params,
     long? TimeoutMs,
     long ExpiresAt,
-    string? Dataset = null);
+    string? Dataset = null,
+    string? StepId = null,
+    long? ParentId = null);
 
 /// <summary>What an agent reports when an attempt ends.</summary>
 public sealed record FinishReport(FinishOutcome Outcome, string? ErrorCode = null, string? ErrorMessage = null);

@@ -20,6 +20,8 @@ public sealed record NewJob
     public string? Dataset { get; init; }
     /// <summary>Labels a node must carry (a JSON object); null for any node.</summary>
     public string? NodeLabels { get; init; }
+    /// <summary>The step of the recipe job <see cref="ParentId"/> this job runs; null for every other job.</summary>
+    public string? StepId { get; init; }
 }
 
 /// <summary>A page request for <see cref="JobLedger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>

@@ -47,6 +47,14 @@ public sealed class JobRow
     public string? Dataset { get; set; }
     /// <summary>Labels a node must carry to be granted the job, a JSON object; null for any node.</summary>
     public string? NodeLabels { get; set; }
+    /// <summary>The step of the recipe job <see cref="ParentId"/> this job runs; null for every other job.</summary>
+    public string? StepId { get; set; }
+
+    /// <summary>A recipe job: its steps run as jobs of their own, it is never leased.</summary>
+    public bool IsRecipe => Tool == RecipeTool && StepId is null;
+
+    /// <summary>The tool name of recipe jobs, which no agent runs (and no exec tool may take).</summary>
+    public const string RecipeTool = "recipe";
 
     public EdgeJobs.Protocol.Jobs.JobState JobState => (EdgeJobs.Protocol.Jobs.JobState)State;
 

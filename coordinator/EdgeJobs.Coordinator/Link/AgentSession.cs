@@ -33,6 +33,7 @@ internal sealed class AgentSession
         LabelsJson = labelsJson;
         HttpUrl = httpUrl;
         DatasetAccess = hello.DatasetAccess;
+        Features = hello.Features;
         _connection = connection;
         _overflowed = overflowed;
         OutgoingCapacity = outgoingCapacity > 0 ? outgoingCapacity : DefaultOutgoingCapacity + (4 * Math.Max(0, hello.Slots));
@@ -63,6 +64,9 @@ internal sealed class AgentSession
     public string LabelsJson { get; }
 
     public DatasetAccess DatasetAccess { get; }
+
+    /// <summary>What the agent understands beyond the first protocol (step grants...).</summary>
+    public AgentFeatures Features { get; }
 
     /// <summary>The coordinator's REST address as this agent reaches it (ends in '/'), for dataset input URLs.</summary>
     public string HttpUrl { get; }

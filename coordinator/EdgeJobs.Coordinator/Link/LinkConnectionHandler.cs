@@ -19,8 +19,8 @@ namespace EdgeJobs.Coordinator.Link;
 /// to the ledger under their fences. A malformed, oversized or unauthenticated frame closes only that
 /// connection, with a log line.
 /// </summary>
-internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, DatasetOutputs datasetOutputs, LinkSettings settings, ILoggerFactory loggers,
-    ExecToolRegistry execTools)
+internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, DatasetOutputs datasetOutputs, Recipes.RecipeOutputs recipeOutputs,
+    LinkSettings settings, ILoggerFactory loggers, ExecToolRegistry execTools)
     : ConnectionHandler
 {
     private readonly ILogger _logger = loggers.CreateLogger("EdgeJobs.Link");
@@ -220,15 +220,37 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 session.Release(finished.JobId);
                 dispatcher.Kick();
                 var (report, artifact) = _artifacts.Complete(session, finished);
-                // A job on a dataset puts its artifact at its output path in the same step as it completes.
-                var target = artifact is not null && report.Outcome == FinishOutcome.Succeeded && await ledger.GetJobAsync(finished.JobId).ConfigureAwait(false) is { } job
-                    ? datasetOutputs.TargetOf(job)
-                    : null;
+                // A job on a dataset puts its artifact at its output path in the same step as it completes; so does a
+                // recipe's step whose artifact its recipe job's outputs name (in a dataset, or the data root).
+                var job = artifact is not null && report.Outcome == FinishOutcome.Succeeded ? await ledger.GetJobAsync(finished.JobId).ConfigureAwait(false) : null;
+                var stepTarget = job is { StepId: not null } ? await recipeOutputs.TargetOfAsync(job).ConfigureAwait(false) : null;
+                var target = stepTarget is { Org: { } org, Dataset: { } ds } ? (org, ds, stepTarget.Path) : job is null ? null : datasetOutputs.TargetOf(job);
                 var applied = target is { } into
                     ? await datasetOutputs.FinishAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs), into).ConfigureAwait(false)
+                    : stepTarget is { Dataset: null } inRoot
+                    ? await recipeOutputs.FinishAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
+                        OutputReports.ToLedger(finished.Outputs), inRoot.Path).ConfigureAwait(false)
                     : await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
+                if (applied is { IsOk: true, Job: { StepId: not null, ParentId: { } recipeJobId } stepJob })
+                {
+                    // A step's end may have made the steps after it runnable, in the commit just made: the kick above
+                    // ran before that commit, so another pass is due now, not at the next safety tick.
+                    dispatcher.Kick();
+                    if (stepJob.JobState == JobState.Failed)
+                    {
+                        // A failure that allows no more stopped the recipe's other step jobs: tell their agents now.
+                        foreach (var (_, other) in await ledger.GetStepsAsync(recipeJobId).ConfigureAwait(false))
+                        {
+                            if (other is { JobState: JobState.StopRequested })
+                            {
+                                dispatcher.PushStop(other.LeaseNodeId, other.Id, other.Fence);
+                            }
+                        }
+                    }
+                }
+
                 if (artifact is not null && !(applied.IsOk && applied.State == JobState.Completed))
                 {
                     artifacts.Delete(finished.JobId);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Link;
@@ -100,13 +101,19 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? 
             try
             {
                 var leases = await ledger.GrantAsync(session.NodeId, session.Tools, free, session.LabelsJson,
-                    readsDatasets: session.DatasetAccess != DatasetAccess.None && (session.DatasetAccess == DatasetAccess.Mounted || leaseTokens is not null)).ConfigureAwait(false);
+                    readsDatasets: session.DatasetAccess != DatasetAccess.None && (session.DatasetAccess == DatasetAccess.Mounted || leaseTokens is not null),
+                    takesSteps: session.Features.HasFlag(AgentFeatures.StepArtifacts) && leaseTokens is not null).ConfigureAwait(false);
                 foreach (var lease in leases)
                 {
                     session.Hold(lease.JobId);
                     var grant = new Grant(lease.JobId, lease.Attempt, lease.Fence, lease.Tool, lease.ToolVersion, lease.Params,
                         lease.TimeoutMs is { } t ? ledger.Now() + t : 0);
-                    session.Send(lease.Dataset is { } dataset ? new DatasetGrant(grant, dataset, InputUrl(session, lease)) : grant);
+                    session.Send(lease switch
+                    {
+                        { StepId: not null } => await StepGrantAsync(session, lease, grant).ConfigureAwait(false),
+                        { Dataset: { } dataset } => new DatasetGrant(grant, dataset, InputUrl(session, lease)),
+                        _ => grant,
+                    });
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
@@ -114,6 +121,23 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? 
                 logger.GrantFailed(e, session.NodeId);
             }
         }
+    }
+
+    /// <summary>A step job's grant, with the URLs of the earlier steps' artifacts it may name (<c>"step:ID.output"</c>).</summary>
+    private async Task<StepGrant> StepGrantAsync(AgentSession session, Lease lease, Grant grant)
+    {
+        var token = leaseTokens!.Issue(lease.JobId, lease.Fence);
+        // Most steps name no earlier artifact: no read for them (a grant pass offers many step jobs in a row).
+        var inputs = lease.Params.Contains("\"" + StepReferences.StepPrefix, StringComparison.Ordinal)
+            ? await ledger.GetStepInputsAsync(lease.ParentId!.Value, lease.StepId!).ConfigureAwait(false)
+            : [];
+        StepArtifact[] artifacts = [.. inputs.Where(i => i.Artifact is not null).Select(i =>
+        {
+            var fileName = Path.GetFileName(i.Artifact!.Path);
+            return new StepArtifact(StepReferences.Of(i.StepId),
+                $"{session.HttpUrl}v1/leases/{token}/steps/{Uri.EscapeDataString(i.StepId)}/{Uri.EscapeDataString(fileName)}", fileName, i.Artifact.SizeBytes);
+        })];
+        return new StepGrant(grant, lease.Dataset, lease.Dataset is null ? null : InputUrl(session, lease), artifacts);
     }
 
     /// <summary>Where an agent without the datasets mounted reads this lease's inputs; null for one that mounts them.</summary>

@@ -17,6 +17,9 @@ public enum EventReason
     Stopped = 9,
     TimedOut = 10,
     HandedBack = 11,
+
+    /// <summary>A recipe job's last step ended: the job ends with what its steps came to.</summary>
+    StepsEnded = 12,
 }
 
 public static class EventReasons
@@ -34,6 +37,7 @@ public static class EventReasons
         EventReason.Stopped => "stopped",
         EventReason.TimedOut => "timed_out",
         EventReason.HandedBack => "handed_back",
+        EventReason.StepsEnded => "steps_ended",
         _ => "unknown",
     };
 }

@@ -12,6 +12,10 @@ namespace EdgeJobs.Protocol.Jobs;
 //            stopped ◀──── agent stopped / lease expired ──────────┘
 //
 // A timeout on running / stop_requested / stopping pushes a stop and ends in failed ("timeout").
+//
+// A recipe job (design §8.3) is never leased itself: its steps run as jobs of their own (parent_id, step_id), and it
+// moves scheduled → running when its first step starts, and ends completed, failed, stopped — or partial, when some
+// steps failed while steps independent of them completed.
 public enum JobState
 {
     Scheduled = 1,
@@ -21,4 +25,7 @@ public enum JobState
     Stopped = 5,
     Completed = 6,
     Failed = 7,
+
+    /// <summary>A recipe job that ended with some steps failed and steps independent of them completed.</summary>
+    Partial = 8,
 }

@@ -8,10 +8,10 @@ public static class JobStates
     public static readonly JobState[] All =
     [
         JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping,
-        JobState.Stopped, JobState.Completed, JobState.Failed,
+        JobState.Stopped, JobState.Completed, JobState.Failed, JobState.Partial,
     ];
 
-    public static readonly JobState[] Terminal = [JobState.Stopped, JobState.Completed, JobState.Failed];
+    public static readonly JobState[] Terminal = [JobState.Stopped, JobState.Completed, JobState.Failed, JobState.Partial];
 
     public static readonly JobState[] Active =
         [JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping];
@@ -22,7 +22,7 @@ public static class JobStates
     private static readonly FrozenDictionary<string, JobState> s_byName =
         All.ToFrozenDictionary(Name, StringComparer.OrdinalIgnoreCase);
 
-    public static bool IsTerminal(this JobState state) => state is JobState.Stopped or JobState.Completed or JobState.Failed;
+    public static bool IsTerminal(this JobState state) => state is JobState.Stopped or JobState.Completed or JobState.Failed or JobState.Partial;
 
     public static bool IsActive(this JobState state) => !state.IsTerminal();
 
@@ -36,6 +36,7 @@ public static class JobStates
         JobState.Stopped => "stopped",
         JobState.Completed => "completed",
         JobState.Failed => "failed",
+        JobState.Partial => "partial",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown job state"),
     };
 

@@ -24,6 +24,9 @@ namespace EdgeJobs.Protocol.Link;
 //                                           ◀──  DatasetGrant(grant, org/dataset, input URL)           (pushed)
 //                                                a job on a dataset, only to agents whose Hello says they can
 //                                                read datasets (mounted, or through the URL with its lease token)
+//                                           ◀──  StepGrant(grant, dataset?, input URL?, artifacts)     (pushed)
+//                                                a recipe's step job, only to agents whose Hello has Features.StepArtifacts:
+//                                                earlier steps' artifacts ("step:ID.output" params) come as URLs
 //
 // Union tags and member order are frozen: agents on the edge upgrade after the coordinator.
 // LinkGoldenBytesTests fails if either changes. Add new messages with new tags; add members only at
@@ -31,8 +34,8 @@ namespace EdgeJobs.Protocol.Link;
 // default when an older side sent it, but an older side refuses a message with more members than it
 // knows (MemoryPack's default layout): hence coordinators first, and the protocol version stays 1.
 // Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs,
-// Hello.DatasetAccess, Hello.ExecManifests (each exec tool's manifest as compact JSON; the coordinator checks
-// them again and lists only the accepted ones in the node's tools). Messages to agents never grow (an older agent would refuse them): what a newer agent
+// Hello.DatasetAccess, Hello.Features, Hello.ExecManifests (each exec tool's manifest as compact JSON; the coordinator
+// checks them again and lists only the accepted ones in the node's tools). Messages to agents never grow (an older agent would refuse them): what a newer agent
 // may be told comes in a new message, sent only to agents that announced they understand it.
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(Hello))]
@@ -50,6 +53,7 @@ namespace EdgeJobs.Protocol.Link;
 [MemoryPackUnion(12, typeof(ArtifactChunk))]
 [MemoryPackUnion(13, typeof(ArtifactFile))]
 [MemoryPackUnion(14, typeof(DatasetGrant))]
+[MemoryPackUnion(15, typeof(StepGrant))]
 public partial interface ILinkMessage;
 
 [MemoryPackable]
@@ -63,7 +67,18 @@ public sealed partial record Hello(
     int Slots,
     HeldLease[] Leases,
     DatasetAccess DatasetAccess = DatasetAccess.None,
+    AgentFeatures Features = AgentFeatures.None,
     string[]? ExecManifests = null) : ILinkMessage;
+
+/// <summary>What an agent understands beyond the first protocol (older agents send none).</summary>
+[Flags]
+public enum AgentFeatures
+{
+    None = 0,
+
+    /// <summary>It takes <see cref="StepGrant"/>s: recipe step jobs, whose earlier steps' artifacts it reads over HTTP.</summary>
+    StepArtifacts = 1,
+}
 
 /// <summary>How an agent reads the entries of a job's dataset (older agents send none, and get no dataset jobs).</summary>
 public enum DatasetAccess : byte
@@ -115,6 +130,18 @@ public sealed partial record Grant(
 /// </summary>
 [MemoryPackable]
 public sealed partial record DatasetGrant(Grant Grant, string Dataset, string? InputUrl) : ILinkMessage;
+
+/// <summary>
+/// A grant of a recipe's step job. Its params may name earlier steps' artifacts as <c>"step:ID.output"</c>; each is
+/// in <see cref="Artifacts"/>, readable over HTTP with the lease's token while the lease holds. <see cref="Dataset"/>
+/// and <see cref="DatasetInputUrl"/> are as in <see cref="DatasetGrant"/> when the recipe job is on a dataset.
+/// </summary>
+[MemoryPackable]
+public sealed partial record StepGrant(Grant Grant, string? Dataset, string? DatasetInputUrl, StepArtifact[] Artifacts) : ILinkMessage;
+
+/// <summary>An earlier step's artifact: the params' reference to it, where to read it, its file name and size.</summary>
+[MemoryPackable]
+public sealed partial record StepArtifact(string Reference, string Url, string FileName, long SizeBytes);
 
 [MemoryPackable]
 public sealed partial record Accept(long JobId, long Fence) : ILinkMessage;

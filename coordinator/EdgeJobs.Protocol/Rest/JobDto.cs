@@ -36,6 +36,22 @@ public sealed record JobDto
     /// <summary>Labels a node must carry to be granted the job; null for any node.</summary>
     public IReadOnlyDictionary<string, string>? NodeLabels { get; init; }
 
+    /// <summary>A step job: the step of the recipe job <see cref="ParentId"/> it runs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Step { get; init; }
+
+    /// <summary>A recipe job: the recipe it runs, its inputs and outputs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobRecipeDto? Recipe { get; init; }
+
+    /// <summary>A recipe job: its steps, in the recipe's order.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<StepDto>? Steps { get; init; }
+
+    /// <summary>A recipe job: its started steps in start order.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TimelineEntryDto>? Timeline { get; init; }
+
     /// <summary>Only on a submit answer: true when an existing job was returned instead of a new one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Deduplicated { get; init; }
@@ -45,7 +61,15 @@ public sealed record JobDto
     public IReadOnlyList<string>? Warnings { get; init; }
 }
 
-public sealed record ProgressDto(double Percent, string? Phase);
+/// <summary>Progress; a recipe job's also counts its steps.</summary>
+public sealed record ProgressDto(double Percent, string? Phase)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CompletedSteps { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TotalSteps { get; init; }
+}
 
 public sealed record ErrorDto(string Code, string? Message, bool Retryable);
 

@@ -5,7 +5,8 @@ namespace EdgeJobs.Protocol.Rest;
 /// <summary>The body of <c>POST /v1/jobs</c>. Unknown fields are refused by the strict context.</summary>
 public sealed record SubmitRequest
 {
-    public required string Tool { get; init; }
+    /// <summary>The tool to run; absent for a recipe job (<see cref="Recipe"/> or <see cref="RecipeId"/>).</summary>
+    public string? Tool { get; init; }
     public string? Version { get; init; }
     public JsonElement? Params { get; init; }
     public int? Priority { get; init; }
@@ -20,6 +21,21 @@ public sealed record SubmitRequest
 
     /// <summary>Labels a node must carry to run the job (data that lives only on that node).</summary>
     public IReadOnlyDictionary<string, string>? NodeLabels { get; init; }
+
+    /// <summary>An inline recipe to run instead of one tool; then <see cref="Params"/> is keyed by step id.</summary>
+    public RecipeDefinition? Recipe { get; init; }
+
+    /// <summary>A stored recipe to run instead of one tool.</summary>
+    public long? RecipeId { get; init; }
+
+    /// <summary>A recipe job's named input paths, which steps use as <c>input:NAME</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Inputs { get; init; }
+
+    /// <summary>A recipe job's outputs: <c>"step:ID.output"</c> → where that artifact lands.</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
+    /// <summary>A recipe job's webhook, called once after it ends.</summary>
+    public OnExitRequest? OnExit { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/jobs/cleanup</c>.</summary>

@@ -87,7 +87,7 @@ public class PagingTests
     }
 
     [Test]
-    [Arguments("terminal", new[] { "stopped", "completed", "failed" })]
+    [Arguments("terminal", new[] { "stopped", "completed", "failed", "partial" })]
     [Arguments("active", new[] { "scheduled", "running", "stop_requested", "stopping" })]
     [Arguments("Running,STOPPING", new[] { "running", "stopping" })]
     [Arguments("completed", new[] { "completed" })]

@@ -16,6 +16,7 @@ public class PersistedNumbersTests
     [Arguments(JobState.Stopped, 5, "stopped", true)]
     [Arguments(JobState.Completed, 6, "completed", true)]
     [Arguments(JobState.Failed, 7, "failed", true)]
+    [Arguments(JobState.Partial, 8, "partial", true)]
     public async Task job_state_numbers_names_and_terminal_flags_are_frozen(JobState state, int number, string name, bool terminal)
     {
         await Assert.That((int)state).IsEqualTo(number);
@@ -24,8 +25,22 @@ public class PersistedNumbersTests
     }
 
     [Test]
-    public async Task there_are_exactly_seven_job_states() =>
-        await Assert.That(Enum.GetValues<JobState>().Length).IsEqualTo(7);
+    public async Task there_are_exactly_eight_job_states() =>
+        await Assert.That(Enum.GetValues<JobState>().Length).IsEqualTo(8);
+
+    [Test]
+    [Arguments(StepState.Pending, 1, "pending", false)]
+    [Arguments(StepState.Running, 2, "running", false)]
+    [Arguments(StepState.Completed, 3, "completed", true)]
+    [Arguments(StepState.Failed, 4, "failed", true)]
+    [Arguments(StepState.Skipped, 5, "skipped", true)]
+    public async Task step_state_numbers_names_and_end_flags_are_frozen(StepState state, int number, string name, bool ended)
+    {
+        await Assert.That((int)state).IsEqualTo(number);
+        await Assert.That(state.Name()).IsEqualTo(name);
+        await Assert.That(state.IsEnded()).IsEqualTo(ended);
+        await Assert.That(Enum.GetValues<StepState>().Length).IsEqualTo(5);
+    }
 
     [Test]
     [Arguments(EventReason.Submitted, 1, "submitted")]
@@ -39,6 +54,7 @@ public class PersistedNumbersTests
     [Arguments(EventReason.Stopped, 9, "stopped")]
     [Arguments(EventReason.TimedOut, 10, "timed_out")]
     [Arguments(EventReason.HandedBack, 11, "handed_back")]
+    [Arguments(EventReason.StepsEnded, 12, "steps_ended")]
     public async Task event_reason_numbers_and_names_are_frozen(EventReason reason, int number, string name)
     {
         await Assert.That((int)reason).IsEqualTo(number);

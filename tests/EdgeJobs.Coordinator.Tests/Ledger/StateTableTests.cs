@@ -88,7 +88,7 @@ public class StateTableTests
         var targets = filter == "terminal" ? JobStates.Terminal : [JobStates.All.Single(s => s.Name() == filter)];
         var deleted = await f.Ledger.DeleteByStateAsync(targets, org: null);
 
-        await Assert.That(deleted.Count).IsEqualTo(targets.Length);
+        await Assert.That(deleted.Ids.Count).IsEqualTo(targets.Length);
         foreach (var (state, id) in byState)
         {
             var exists = await f.Ledger.GetJobAsync(id) is not null;
@@ -120,7 +120,7 @@ public class StateTableTests
 
         var deleted = await f.Ledger.CleanupAsync(TimeSpan.FromHours(1), JobStates.Terminal, org: null);
 
-        await Assert.That(deleted.Count).IsEqualTo(3);
+        await Assert.That(deleted.Ids.Count).IsEqualTo(JobStates.Terminal.Length);
         await Assert.That(await f.Ledger.GetJobAsync(recent.Id)).IsNotNull();
         foreach (var (state, id) in old)
         {

@@ -20,7 +20,7 @@ public class ExecToolAdmissionTests
         await socket.ConnectAsync(api.Server.LinkAddress);
         var stream = new NetworkStream(socket, ownsSocket: false);
         var input = PipeReader.Create(stream);
-        await stream.WriteAsync(LinkFrames.Encode(new Hello(LinkProtocol.Version, api.Agent, name + "-key", name, [], tools, 1, [], DatasetAccess.None, manifests)));
+        await stream.WriteAsync(LinkFrames.Encode(new Hello(LinkProtocol.Version, api.Agent, name + "-key", name, [], tools, 1, [], DatasetAccess.None, AgentFeatures.None, manifests)));
         await Assert.That(await LinkFrames.ReadOneAsync(input, CancellationToken.None)).IsTypeOf<Welcome>();
         return input;
     }

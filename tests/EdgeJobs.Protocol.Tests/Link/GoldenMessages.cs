@@ -7,7 +7,7 @@ internal static class GoldenMessages
 {
     public static IEnumerable<(string Name, ILinkMessage Message)> All()
     {
-        yield return ("Hello", new Hello(1, "ej_token", "node-key", "edge-1", [new Label("site", "a")], [new ToolVersion("sleep", "1")], 4, [new HeldLease(7, 3)], DatasetAccess.Mounted, ["{}"]));
+        yield return ("Hello", new Hello(1, "ej_token", "node-key", "edge-1", [new Label("site", "a")], [new ToolVersion("sleep", "1")], 4, [new HeldLease(7, 3)], DatasetAccess.Mounted, AgentFeatures.StepArtifacts, ["{}"]));
         yield return ("Welcome", new Welcome(9, 30000, 5000, [new LeaseVerdict(7, 3, LeaseState.Stop)]));
         yield return ("Refused", new Refused("unauthorized", "no"));
         yield return ("Grant", new Grant(7, 2, 3, "sleep", "1", "{\"seconds\":1}", 1700000000000));
@@ -22,5 +22,7 @@ internal static class GoldenMessages
         yield return ("ArtifactChunk", new ArtifactChunk(7, 3, 262144, [1, 2, 3]));
         yield return ("ArtifactFile", new ArtifactFile(7, 3, "p", "s"));
         yield return ("DatasetGrant", new DatasetGrant(new Grant(7, 2, 3, "sleep", "1", "{}", 0), "acme/field", "http://c:8080/v1/leases/t/files/"));
+        yield return ("StepGrant", new StepGrant(new Grant(7, 2, 3, "build", "1", "{}", 0), "acme/field", "http://c/f/",
+            [new StepArtifact("step:a.output", "http://c/v1/leases/t/steps/a/a.tif", "a.tif", 10)]));
     }
 }

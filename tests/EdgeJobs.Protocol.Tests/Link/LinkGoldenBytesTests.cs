@@ -13,7 +13,7 @@ public class LinkGoldenBytesTests
     /// <summary>Each message's frame as first shipped, hex.</summary>
     public static IEnumerable<Func<(string Name, string Hex)>> Golden()
     {
-        yield return () => ("Hello", "91000000000a01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff0100000031040000000100000002070000000000000003000000000000000201000000fdffffff020000007b7d");
+        yield return () => ("Hello", "95000000000b01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000020100000001000000fdffffff020000007b7d");
         yield return () => ("Welcome", "2800000001040900000000000000307500008813000001000000030700000000000000030000000000000001");
         yield return () => ("Refused", "200000000202f3ffffff0c000000756e617574686f72697a6564fdffffff020000006e6f");
         yield return () => ("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000");
@@ -28,6 +28,7 @@ public class LinkGoldenBytesTests
         yield return () => ("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203");
         yield return () => ("ArtifactFile", "240000000d0407000000000000000300000000000000feffffff0100000070feffffff0100000073");
         yield return () => ("DatasetGrant", "790000000e03070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031fdffffff020000007b7d0000000000000000f5ffffff0a00000061636d652f6669656c64dfffffff20000000687474703a2f2f633a383038302f76312f6c65617365732f742f66696c65732f");
+        yield return () => ("StepGrant", "bd0000000f04070700000000000000020000000300000000000000faffffff050000006275696c64feffffff0100000031fdffffff020000007b7d0000000000000000f5ffffff0a00000061636d652f6669656c64f4ffffff0b000000687474703a2f2f632f662f0100000004f2ffffff0d000000737465703a612e6f7574707574ddffffff22000000687474703a2f2f632f76312f6c65617365732f742f73746570732f612f612e746966faffffff05000000612e7469660a00000000000000");
     }
 
     [Test]
@@ -56,7 +57,7 @@ public class LinkGoldenBytesTests
     [Test]
     public async Task union_tags_are_frozen()
     {
-        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining", "ArtifactChunk", "ArtifactFile", "DatasetGrant"];
+        string[] expected = ["Hello", "Welcome", "Refused", "Grant", "Accept", "Reject", "Heartbeat", "Renewed", "Stop", "Finished", "FinishAck", "Draining", "ArtifactChunk", "ArtifactFile", "DatasetGrant", "StepGrant"];
         for (var tag = 0; tag < expected.Length; tag++)
         {
             var message = GoldenMessages.All().Single(m => m.Name == expected[tag]).Message;
@@ -97,15 +98,29 @@ public class LinkGoldenBytesTests
     }
 
     /// <summary>
-    /// A Hello as agents sent it before exec tools: it still decodes, with no manifests (the node runs built-in tools only).
+    /// A Hello as agents sent it before recipes: it still decodes, with no features, so such an agent is never granted a
+    /// recipe's step job (it would not understand the StepGrant).
+    /// </summary>
+    [Test]
+    public async Task a_hello_from_before_recipes_still_decodes()
+    {
+        var hello = (Hello)DecodeFrame("83000000000901000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff01000000310400000001000000020700000000000000030000000000000002");
+
+        await Assert.That(hello.Features).IsEqualTo(AgentFeatures.None);
+        await Assert.That(hello.DatasetAccess).IsEqualTo(DatasetAccess.Mounted);
+    }
+
+    /// <summary>
+    /// A Hello as agents sent it before exec tools (with recipes' features): it still decodes, with no manifests, so the
+    /// node runs built-in tools only.
     /// </summary>
     [Test]
     public async Task a_hello_from_before_exec_tools_still_decodes()
     {
-        var hello = (Hello)DecodeFrame("83000000000901000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff01000000310400000001000000020700000000000000030000000000000002");
+        var hello = (Hello)DecodeFrame("87000000000a01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff0100000031040000000100000002070000000000000003000000000000000201000000");
 
         await Assert.That(hello.ExecManifests).IsNull();
-        await Assert.That(hello.DatasetAccess).IsEqualTo(DatasetAccess.Mounted);
+        await Assert.That(hello.Features).IsEqualTo(AgentFeatures.StepArtifacts);
         await Assert.That(hello.Tools.Length).IsEqualTo(1);
     }
 

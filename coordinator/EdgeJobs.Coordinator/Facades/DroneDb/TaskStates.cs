@@ -40,7 +40,8 @@ internal static class TaskStates
         JobState.Running or JobState.StopRequested or JobState.Stopping => Processing,
         _ when markedDeleted => Deleted,
         JobState.Completed => Succeeded,
-        JobState.Failed => Failed,
+        // A recipe job that ended partial failed as far as a task is concerned: not every output is there.
+        JobState.Failed or JobState.Partial => Failed,
         _ => Deleted,
     };
 
@@ -55,7 +56,7 @@ internal static class TaskStates
             Scheduled => [new([JobState.Scheduled], WaitingOutBackoff: true)],
             Processing => [new(JobStates.Leased)],
             Succeeded => [new([JobState.Completed], MarkedDeleted: false)],
-            Failed => [new([JobState.Failed], MarkedDeleted: false)],
+            Failed => [new([JobState.Failed, JobState.Partial], MarkedDeleted: false)],
             Deleted => [new([JobState.Stopped]), new([JobState.Completed, JobState.Failed], MarkedDeleted: true)],
             _ => [],
         };

@@ -67,12 +67,12 @@ internal sealed partial class TasksApi
         var principal = ScopeFilter.Current(http);
         var cleared = await ledger.ClearTasksAsync(org, ds, Given(http.Request.Query, "toolId"), principal.IsAdmin ? null : principal.Name).ConfigureAwait(false);
         // Only once the rows are gone: a file must outlive a delete that fails.
-        foreach (var id in cleared)
+        foreach (var id in cleared.All)
         {
             artifacts.Delete(id);
         }
 
-        logger.JobsDeleted(cleared.Count, principal.Name, $"tasks cleared in {org}/{ds}");
-        return Results.Json(new TasksClearedDto(cleared.Count), TaskJson.Wire.TasksClearedDto);
+        logger.JobsDeleted(cleared.Ids.Count, principal.Name, $"tasks cleared in {org}/{ds}");
+        return Results.Json(new TasksClearedDto(cleared.Ids.Count), TaskJson.Wire.TasksClearedDto);
     }
 }

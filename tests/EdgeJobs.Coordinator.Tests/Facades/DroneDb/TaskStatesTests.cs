@@ -27,7 +27,8 @@ public class TaskStatesTests
             return long.Parse(task.TaskId, CultureInfo.InvariantCulture);
         }
 
-        foreach (var state in JobStates.All)
+        // Partial is the end of a recipe job only, and a task is one tool run.
+        foreach (var state in JobStates.All.Where(s => s != JobState.Partial))
         {
             var id = await NewAsync();
             await JobWalker.IntoStateAsync(ledger, id, state);

@@ -1,0 +1,394 @@
+using System.Text.Json;
+using Dapper;
+using EdgeJobs.Protocol.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeJobs.Coordinator.Ledger;
+
+// Recipe jobs (design §8.3). A recipe job is never leased; each step runs as a step job (parent_id, step_id) under
+// the leases every job has. Everything that moves a recipe forward happens inside the transaction of the step job's
+// own transition (Save calls OnStepJobChanged): the step job that completes makes the steps it unblocks runnable, the
+// one that fails skips what depends on it, the last one ends the recipe job. So a crash never leaves a step
+// completed without its successors made, or a recipe job running with every step ended.
+//
+//   recipe job: scheduled ──first step job accepted──▶ running ──last step ended──▶ completed | failed | partial
+//                    └───────── stop ──▶ stop_requested (pending steps skipped, step jobs stopped) ──▶ stopped
+public sealed partial class JobLedger
+{
+    private const string StepColumns = """
+        job_id, step_id, position, tool, tool_version, params, depends_on, dependents, waiting_on, max_attempts, timeout_ms,
+        continue_on_failure, state, step_job_id, started_at, finished_at, error_code, error_message
+        """;
+
+    /// <summary>
+    /// Submits a recipe job under <paramref name="policy"/>'s quotas (one active job however many steps), at most
+    /// once per <paramref name="idempotency"/> key: the job, its steps, and a step job for every step that depends on
+    /// nothing, in one transaction.
+    /// </summary>
+    public Task<Idempotent<SubmitOutcome>> SubmitRecipeAsync(NewRecipeJob recipe, SubmitPolicy policy, IdempotencyRequest? idempotency, Func<SubmitOutcome, StoredAnswer> answer) =>
+        IdempotentAsync(idempotency, c =>
+        {
+            var outcome = Submit(c, recipe.Job with { Tool = JobRow.RecipeTool, DedupKey = null }, policy);
+            if (outcome is { Result: SubmitResult.Created, Job: { } job })
+            {
+                InsertSteps(c, job, recipe);
+            }
+
+            return outcome;
+        }, answer);
+
+    private void InsertSteps(SqliteConnection c, JobRow job, NewRecipeJob recipe)
+    {
+        var now = Now();
+        c.Execute("""
+            INSERT INTO job_recipes (job_id, recipe_id, name, inputs, outputs, on_exit_url, total_steps)
+            VALUES (@JobId, @RecipeId, @Name, @Inputs, @Outputs, @OnExitUrl, @TotalSteps)
+            """, new { JobId = job.Id, recipe.RecipeId, recipe.Name, Inputs = recipe.InputsJson, Outputs = recipe.OutputsJson, recipe.OnExitUrl, TotalSteps = recipe.Steps.Count });
+        foreach (var step in recipe.Steps)
+        {
+            var row = new StepRow
+            {
+                JobId = job.Id,
+                StepId = step.Id,
+                Position = step.Position,
+                Tool = step.Tool.Id,
+                ToolVersion = step.Tool.Version,
+                Params = step.CanonicalParams,
+                DependsOn = JsonText.Array(step.DependsOn),
+                Dependents = JsonText.Array(step.Dependents),
+                WaitingOn = step.DependsOn.Count,
+                MaxAttempts = step.MaxAttempts,
+                TimeoutMs = step.TimeoutMs,
+                ContinueOnFailure = step.ContinueOnFailure ? 1 : 0,
+                State = (int)StepState.Pending,
+            };
+            c.Execute($"""
+                INSERT INTO job_steps ({StepColumns})
+                VALUES (@JobId, @StepId, @Position, @Tool, @ToolVersion, @Params, @DependsOn, @Dependents, @WaitingOn, @MaxAttempts, @TimeoutMs,
+                        @ContinueOnFailure, @State, NULL, NULL, NULL, NULL, NULL)
+                """, row);
+            if (row.WaitingOn == 0)
+            {
+                SpawnStepJob(c, job, row, now);
+            }
+        }
+    }
+
+    /// <summary>Makes the step job that runs <paramref name="step"/> (scheduled: the dispatcher offers it like any job).</summary>
+    private void SpawnStepJob(SqliteConnection c, JobRow recipe, StepRow step, long now)
+    {
+        var stepJob = Insert(c, new NewJob
+        {
+            Tool = step.Tool,
+            ToolVersion = step.ToolVersion,
+            Params = step.Params,
+            Owner = recipe.Owner,
+            Org = recipe.Org,
+            Priority = recipe.Priority,
+            MaxAttempts = step.MaxAttempts,
+            TimeoutMs = step.TimeoutMs,
+            CampaignId = recipe.CampaignId,
+            ParentId = recipe.Id,
+            StepId = step.StepId,
+            Dataset = recipe.Dataset,
+            NodeLabels = recipe.NodeLabels,
+        }, now);
+        c.Execute("UPDATE job_steps SET step_job_id = @StepJobId WHERE job_id = @JobId AND step_id = @StepId",
+            new { StepJobId = stepJob.Id, JobId = recipe.Id, step.StepId });
+    }
+
+    private StepRow? ReadStep(SqliteConnection c, long jobId, string stepId) =>
+        c.QuerySingleOrDefault<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId AND step_id = @StepId", new { JobId = jobId, StepId = stepId });
+
+    private static JobRecipeRow ReadRecipe(SqliteConnection c, long jobId) =>
+        c.QuerySingle<JobRecipeRow>("SELECT * FROM job_recipes WHERE job_id = @JobId", new { JobId = jobId });
+
+    /// <summary>
+    /// A step job changed state (from <see cref="Save"/>, in its transaction): the first accept starts the recipe job;
+    /// an end ends the step, and moves the recipe on.
+    /// </summary>
+    private void OnStepJobChanged(SqliteConnection c, JobRow stepJob, StateChange change, long now)
+    {
+        var step = ReadStep(c, stepJob.ParentId!.Value, stepJob.StepId!);
+        if (step is null || step.StepJobId != stepJob.Id || step.StepState.IsEnded())
+        {
+            return;
+        }
+
+        if (change.To == JobState.Running && change.Reason == EventReason.Accepted)
+        {
+            c.Execute("UPDATE job_steps SET state = @State, started_at = coalesce(started_at, @Now) WHERE job_id = @JobId AND step_id = @StepId",
+                new { State = (int)StepState.Running, Now = now, step.JobId, step.StepId });
+            var recipe = ReadJob(c, step.JobId)!;
+            if (recipe.JobState == JobState.Scheduled)
+            {
+                var started = recipe.Copy();
+                started.StartedAt ??= now;
+                started.AttemptStartedAt = now;
+                Save(c, recipe, started, new StateChange(JobState.Running, EventReason.Accepted), now);
+            }
+
+            return;
+        }
+
+        if (!change.To.IsTerminal())
+        {
+            return; // a retry or a hand-back: the step is still running, in its step job's next attempt
+        }
+
+        var parent = ReadJob(c, step.JobId)!;
+        var info = ReadRecipe(c, step.JobId);
+        var stopping = parent.JobState is JobState.StopRequested or JobState.Stopping || info.FailFast != 0;
+        var (state, code, message) = change.To switch
+        {
+            JobState.Completed => (StepState.Completed, null, null),
+            JobState.Stopped when stopping && stepJob.Attempt == 0 => (StepState.Skipped, null, null),
+            JobState.Stopped => (StepState.Failed, "stopped", stopping ? "stopped with its job" : $"its job {stepJob.Id} was stopped"),
+            _ => (StepState.Failed, stepJob.ErrorCode ?? "failed", stepJob.ErrorMessage),
+        };
+        EndStep(c, step, state, code, message, now);
+    }
+
+    /// <summary>Ends a step, then: unblocks or skips what depends on it, stops the rest on a failure that allows no more, and ends the recipe job after its last step.</summary>
+    private void EndStep(SqliteConnection c, StepRow step, StepState state, string? code, string? message, long now)
+    {
+        c.Execute("""
+            UPDATE job_steps SET state = @State, finished_at = @Now, error_code = @Code, error_message = @Message WHERE job_id = @JobId AND step_id = @StepId
+            """, new { State = (int)state, Now = now, Code = code, Message = message, step.JobId, step.StepId });
+        c.Execute("""
+            UPDATE job_recipes SET ended_steps = ended_steps + 1, completed_steps = completed_steps + @Completed WHERE job_id = @JobId
+            """, new { Completed = state == StepState.Completed ? 1 : 0, step.JobId });
+
+        var failsTheJob = state == StepState.Failed && step.ContinueOnFailure == 0;
+        if (state == StepState.Completed)
+        {
+            var recipe = ReadJob(c, step.JobId)!;
+            var info = ReadRecipe(c, step.JobId);
+            UpdateRecipeProgress(c, recipe, info, now);
+            if (recipe.JobState is JobState.Scheduled or JobState.Running && info.FailFast == 0)
+            {
+                foreach (var dependent in Strings(step.Dependents))
+                {
+                    var ready = c.QuerySingle<StepRow>($"""
+                        UPDATE job_steps SET waiting_on = waiting_on - 1 WHERE job_id = @JobId AND step_id = @StepId RETURNING {StepColumns}
+                        """, new { step.JobId, StepId = dependent });
+                    if (ready.WaitingOn == 0 && ready.StepState == StepState.Pending && ready.StepJobId is null)
+                    {
+                        SpawnStepJob(c, recipe, ready, now);
+                    }
+                }
+            }
+        }
+        else
+        {
+            SkipDependents(c, step, now);
+        }
+
+        // A step stopped with its stopping job fails nothing more: the job ends stopped.
+        if (failsTheJob && ReadRecipe(c, step.JobId).FailFast == 0 && ReadJob(c, step.JobId)!.JobState is JobState.Scheduled or JobState.Running)
+        {
+            c.Execute("UPDATE job_recipes SET fail_fast = 1 WHERE job_id = @JobId", new { step.JobId });
+            StopSteps(c, step.JobId, now);
+        }
+
+        FinishRecipeIfEnded(c, step.JobId, now);
+    }
+
+    /// <summary>Skips every pending step downstream of <paramref name="step"/> (they can never get its output).</summary>
+    private void SkipDependents(SqliteConnection c, StepRow step, long now)
+    {
+        var queue = new Queue<string>(Strings(step.Dependents));
+        while (queue.TryDequeue(out var id))
+        {
+            var skipped = c.QuerySingleOrDefault<StepRow>($"""
+                UPDATE job_steps SET state = @Skipped, finished_at = @Now, error_code = 'dependency_failed', error_message = @Message
+                WHERE job_id = @JobId AND step_id = @StepId AND state = @Pending AND step_job_id IS NULL
+                RETURNING {StepColumns}
+                """, new { Skipped = (int)StepState.Skipped, Now = now, Message = $"step '{step.StepId}' did not complete", step.JobId, StepId = id, Pending = (int)StepState.Pending });
+            if (skipped is not null)
+            {
+                c.Execute("UPDATE job_recipes SET ended_steps = ended_steps + 1 WHERE job_id = @JobId", new { step.JobId });
+                foreach (var next in Strings(skipped.Dependents))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Skips every step that has no job yet, and stops every active step job (their own transitions end their steps).
+    /// A step job an agent holds becomes stop_requested: the caller pushes the stop (the link handler after a failed
+    /// step, the stop endpoint), and its agent's next heartbeat would hear of it anyway.
+    /// </summary>
+    private void StopSteps(SqliteConnection c, long recipeId, long now)
+    {
+        var skipped = c.Execute("""
+            UPDATE job_steps SET state = @Skipped, finished_at = @Now, error_code = 'stopped', error_message = 'the job was stopped before the step ran'
+            WHERE job_id = @JobId AND state = @Pending AND step_job_id IS NULL
+            """, new { Skipped = (int)StepState.Skipped, Now = now, JobId = recipeId, Pending = (int)StepState.Pending });
+        c.Execute("UPDATE job_recipes SET ended_steps = ended_steps + @Skipped WHERE job_id = @JobId", new { Skipped = skipped, JobId = recipeId });
+
+        var active = c.Query<long>("""
+            SELECT id FROM jobs WHERE parent_id = @JobId AND step_id IS NOT NULL AND (SELECT active FROM job_states s WHERE s.state = jobs.state)
+            """, new { JobId = recipeId }).ToRowList();
+        foreach (var id in active)
+        {
+            Stop(c, id);
+        }
+    }
+
+    private void UpdateRecipeProgress(SqliteConnection c, JobRow recipe, JobRecipeRow info, long now)
+    {
+        var after = recipe.Copy();
+        after.ProgressPercent = info.TotalSteps == 0 ? 100 : 100.0 * info.CompletedSteps / info.TotalSteps;
+        after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
+        Save(c, recipe, after, null, now);
+    }
+
+    /// <summary>Ends the recipe job once every step has ended: stopped, completed, failed or partial.</summary>
+    private void FinishRecipeIfEnded(SqliteConnection c, long recipeId, long now)
+    {
+        var recipe = ReadJob(c, recipeId)!;
+        var info = ReadRecipe(c, recipeId);
+        if (recipe.JobState.IsTerminal() || info.EndedSteps < info.TotalSteps)
+        {
+            return;
+        }
+
+        var steps = c.Query<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId ORDER BY position", new { JobId = recipeId }).ToRowList();
+        // The step that failed first on its own names the job's error; steps stopped because of it come after.
+        var failed = steps.Where(s => s.StepState == StepState.Failed)
+            .OrderBy(s => s.ErrorCode == "stopped" ? 1 : 0).ThenBy(s => s.FinishedAt).ThenBy(s => s.Position).ToList();
+        var after = recipe.Copy();
+        after.StartedAt ??= now;
+        JobState outcome;
+        if (recipe.JobState is JobState.StopRequested or JobState.Stopping && info.FailFast == 0)
+        {
+            outcome = JobState.Stopped;
+        }
+        else if (failed.Count == 0)
+        {
+            outcome = JobState.Completed;
+        }
+        else
+        {
+            outcome = info.FailFast == 0 && CompletedIndependently(steps, failed) ? JobState.Partial : JobState.Failed;
+            var first = failed[0];
+            after.ErrorCode = "step_failed";
+            after.ErrorMessage = $"step '{first.StepId}' failed: {first.ErrorCode}" + (first.ErrorMessage is { } m ? $": {m}" : "")
+                + (failed.Count > 1 ? $" (and {failed.Count - 1} more)" : "");
+            after.ErrorRetryable = 0;
+        }
+
+        if (outcome == JobState.Completed)
+        {
+            after.ErrorCode = null;
+            after.ErrorMessage = null;
+            after.ErrorRetryable = null;
+        }
+
+        after.ProgressPercent = info.TotalSteps == 0 ? 100 : 100.0 * info.CompletedSteps / info.TotalSteps;
+        after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
+        Save(c, recipe, after, new StateChange(outcome, outcome == JobState.Stopped ? EventReason.Stopped : EventReason.StepsEnded), now);
+        c.Execute("UPDATE job_recipes SET on_exit_status = @Due, on_exit_due_at = @Now WHERE job_id = @JobId AND on_exit_url IS NOT NULL",
+            new { Due = WebhookDue, Now = now, JobId = recipeId });
+    }
+
+    /// <summary>Whether a step completed that is not upstream of any failed step: work that stands on its own.</summary>
+    private static bool CompletedIndependently(List<StepRow> steps, List<StepRow> failed)
+    {
+        var byId = steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
+        var upstream = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(failed.SelectMany(f => Strings(f.DependsOn)));
+        while (queue.TryDequeue(out var id))
+        {
+            if (upstream.Add(id))
+            {
+                foreach (var dep in Strings(byId[id].DependsOn))
+                {
+                    queue.Enqueue(dep);
+                }
+            }
+        }
+
+        return steps.Any(s => s.StepState == StepState.Completed && !upstream.Contains(s.StepId));
+    }
+
+    /// <summary>
+    /// Stops a recipe job: pending steps are skipped, step jobs stopped, and the job ends stopped once its last step
+    /// job has. Step jobs an agent holds are left stop_requested: the caller pushes them the stop (see
+    /// <see cref="GetStepsAsync"/>), or their agent hears of it with its next heartbeat.
+    /// </summary>
+    private Transition StopRecipe(SqliteConnection c, JobRow before)
+    {
+        if (before.JobState.IsTerminal() || before.JobState is JobState.StopRequested or JobState.Stopping)
+        {
+            return Transition.Ok(before);
+        }
+
+        var now = Now();
+        var after = before.Copy();
+        Save(c, before, after, new StateChange(JobState.StopRequested, EventReason.StopRequested), now);
+        StopSteps(c, before.Id, now);
+        FinishRecipeIfEnded(c, before.Id, now);
+        return Transition.Ok(ReadJob(c, before.Id)!);
+    }
+
+    /// <summary>A recipe job's steps in the recipe's order, with their step jobs (null until made).</summary>
+    public async Task<IReadOnlyList<(StepRow Step, JobRow? Job)>> GetStepsAsync(long recipeJobId)
+    {
+        await using var c = OpenReader();
+        var steps = c.Query<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId ORDER BY position", new { JobId = recipeJobId }).ToRowList();
+        var jobs = c.Query<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE parent_id = @JobId AND step_id IS NOT NULL", new { JobId = recipeJobId })
+            .ToDictionary(j => j.Id);
+        return [.. steps.Select(s => (s, s.StepJobId is { } id ? jobs.GetValueOrDefault(id) : null))];
+    }
+
+    /// <summary>
+    /// The steps <paramref name="stepId"/> of recipe job <paramref name="recipeJobId"/> depends on that completed, with
+    /// their step jobs (whose artifacts it reads) and those artifacts.
+    /// </summary>
+    public async Task<IReadOnlyList<(string StepId, JobRow Job, ArtifactRow? Artifact)>> GetStepInputsAsync(long recipeJobId, string stepId)
+    {
+        await using var c = OpenReader();
+        var step = c.QuerySingleOrDefault<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId AND step_id = @StepId", new { JobId = recipeJobId, StepId = stepId });
+        if (step is null)
+        {
+            return [];
+        }
+
+        var inputs = new List<(string, JobRow, ArtifactRow?)>();
+        foreach (var dependency in Strings(step.DependsOn))
+        {
+            var job = c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE parent_id = @JobId AND step_id = @StepId AND state = @Completed",
+                new { JobId = recipeJobId, StepId = dependency, Completed = (int)JobState.Completed });
+            if (job is not null)
+            {
+                inputs.Add((dependency, job, c.QuerySingleOrDefault<ArtifactRow>("SELECT * FROM artifacts WHERE job_id = @JobId", new { JobId = job.Id })));
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>What a recipe job was asked to run; null for any other job.</summary>
+    public async Task<JobRecipeRow?> GetJobRecipeAsync(long jobId)
+    {
+        await using var c = OpenReader();
+        return c.QuerySingleOrDefault<JobRecipeRow>("SELECT * FROM job_recipes WHERE job_id = @JobId", new { JobId = jobId });
+    }
+
+    /// <summary>The ids of a recipe job's step jobs (their artifact files go when it is deleted).</summary>
+    public async Task<IReadOnlyList<long>> GetStepJobIdsAsync(long recipeJobId)
+    {
+        await using var c = OpenReader();
+        return c.Query<long>("SELECT id FROM jobs WHERE parent_id = @JobId AND step_id IS NOT NULL", new { JobId = recipeJobId }).ToRowList();
+    }
+
+    private static List<string> Strings(string jsonArray)
+    {
+        using var document = JsonDocument.Parse(jsonArray);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
+    }
+}
