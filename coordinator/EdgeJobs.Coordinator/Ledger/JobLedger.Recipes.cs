@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.Data.Sqlite;
@@ -167,7 +166,7 @@ public sealed partial class JobLedger
             UpdateRecipeProgress(c, recipe, info, now);
             if (recipe.JobState is JobState.Scheduled or JobState.Running && info.FailFast == 0)
             {
-                foreach (var dependent in Strings(step.Dependents))
+                foreach (var dependent in JsonText.ReadStrings(step.Dependents))
                 {
                     var ready = c.QuerySingle<StepRow>($"""
                         UPDATE job_steps SET waiting_on = waiting_on - 1 WHERE job_id = @JobId AND step_id = @StepId RETURNING {StepColumns}
@@ -197,7 +196,7 @@ public sealed partial class JobLedger
     /// <summary>Skips every pending step downstream of <paramref name="step"/> (they can never get its output).</summary>
     private void SkipDependents(SqliteConnection c, StepRow step, long now)
     {
-        var queue = new Queue<string>(Strings(step.Dependents));
+        var queue = new Queue<string>(JsonText.ReadStrings(step.Dependents));
         while (queue.TryDequeue(out var id))
         {
             var skipped = c.QuerySingleOrDefault<StepRow>($"""
@@ -208,7 +207,7 @@ public sealed partial class JobLedger
             if (skipped is not null)
             {
                 c.Execute("UPDATE job_recipes SET ended_steps = ended_steps + 1 WHERE job_id = @JobId", new { step.JobId });
-                foreach (var next in Strings(skipped.Dependents))
+                foreach (var next in JsonText.ReadStrings(skipped.Dependents))
                 {
                     queue.Enqueue(next);
                 }
@@ -300,12 +299,12 @@ public sealed partial class JobLedger
     {
         var byId = steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         var upstream = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>(failed.SelectMany(f => Strings(f.DependsOn)));
+        var queue = new Queue<string>(failed.SelectMany(f => JsonText.ReadStrings(f.DependsOn)));
         while (queue.TryDequeue(out var id))
         {
             if (upstream.Add(id))
             {
-                foreach (var dep in Strings(byId[id].DependsOn))
+                foreach (var dep in JsonText.ReadStrings(byId[id].DependsOn))
                 {
                     queue.Enqueue(dep);
                 }
@@ -359,7 +358,7 @@ public sealed partial class JobLedger
         }
 
         var inputs = new List<(string, JobRow, ArtifactRow?)>();
-        foreach (var dependency in Strings(step.DependsOn))
+        foreach (var dependency in JsonText.ReadStrings(step.DependsOn))
         {
             var job = c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE parent_id = @JobId AND step_id = @StepId AND state = @Completed",
                 new { JobId = recipeJobId, StepId = dependency, Completed = (int)JobState.Completed });
@@ -384,11 +383,5 @@ public sealed partial class JobLedger
     {
         await using var c = OpenReader();
         return c.Query<long>("SELECT id FROM jobs WHERE parent_id = @JobId AND step_id IS NOT NULL", new { JobId = recipeJobId }).ToRowList();
-    }
-
-    private static List<string> Strings(string jsonArray)
-    {
-        using var document = JsonDocument.Parse(jsonArray);
-        return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
     }
 }
