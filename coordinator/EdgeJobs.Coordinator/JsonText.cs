@@ -29,4 +29,11 @@ internal static class JsonText
 
         writer.WriteEndArray();
     });
+
+    /// <summary>The strings of a JSON array of strings (as <see cref="Array"/> writes them).</summary>
+    public static List<string> ReadStrings(string jsonArray)
+    {
+        using var document = JsonDocument.Parse(jsonArray);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
+    }
 }

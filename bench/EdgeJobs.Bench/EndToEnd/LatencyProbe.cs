@@ -64,7 +64,8 @@ internal static class LatencyProbe
         return latency;
     }
 
-    private static void Report(string what, List<double> samples)
+    /// <summary>Prints p50, p90, p99 and the maximum of <paramref name="samples"/> (milliseconds).</summary>
+    public static void Report(string what, List<double> samples)
     {
         samples.Sort();
         double P(double p) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(p * samples.Count) - 1)];

@@ -44,14 +44,14 @@ internal static class RecipeProbe
                 }
             }
 
-            Report("plain job submit-to-start (idle agent)", plain);
-            Report("step-to-step (step a's tool returns → step b's tool starts, idle agent)", stepToStep);
+            LatencyProbe.Report("plain job submit-to-start (idle agent)", plain);
+            LatencyProbe.Report("step-to-step (step a's tool returns → step b's tool starts, idle agent)", stepToStep);
         }
 
         await using (var cluster = await BenchCluster.StartAsync(agents: 2, slots: 16))
         {
             // Warm-up, then each shape timed once.
-            await SubmitPlainAsync(cluster, 200);
+            await ThroughputProbe.SubmitAsync(cluster, 200);
             await cluster.WaitIdleAsync();
             var steps = new StringBuilder("""{"recipe":{"name":"fan-out","version":"1","steps":[{"id":"root","tool":"sleep","params":{"seconds":0}}""");
             for (var i = 1; i < fanOut; i++)
@@ -63,7 +63,7 @@ internal static class RecipeProbe
             var body = steps.ToString();
 
             var plainClock = Stopwatch.StartNew();
-            await SubmitPlainAsync(cluster, fanOut);
+            await ThroughputProbe.SubmitAsync(cluster, fanOut);
             await cluster.WaitIdleAsync();
             var plainSeconds = plainClock.Elapsed.TotalSeconds;
 
@@ -79,25 +79,5 @@ internal static class RecipeProbe
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{fanOut} plain no-op jobs submitted at once: {plainSeconds:0.000} s; a {fanOut}-step fan-out recipe (1 → {fanOut - 1}): {recipeSeconds:0.000} s; ratio {recipeSeconds / plainSeconds:0.00}x (target ≤ 1.3x)"));
         }
-    }
-
-    private static Task SubmitPlainAsync(BenchCluster cluster, int jobs)
-    {
-        var next = 0;
-        return Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) <= jobs)
-            {
-                await cluster.SubmitAsync(0);
-            }
-        })));
-    }
-
-    private static void Report(string what, List<double> samples)
-    {
-        samples.Sort();
-        double P(double p) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(p * samples.Count) - 1)];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{what}: n={samples.Count} p50={P(0.50):0.00} ms p90={P(0.90):0.00} ms p99={P(0.99):0.00} ms max={samples[^1]:0.00} ms"));
     }
 }

@@ -37,7 +37,8 @@ internal static class ThroughputProbe
             $"  of which: submit alone {jobs / submitSeconds:0} jobs/s; grant → finish alone (queue full, agents connect) {jobs / drainSeconds:0} jobs/s"));
     }
 
-    private static Task SubmitAsync(BenchCluster cluster, int jobs)
+    /// <summary>Submits <paramref name="jobs"/> no-op jobs from 32 concurrent REST clients.</summary>
+    public static Task SubmitAsync(BenchCluster cluster, int jobs)
     {
         var next = 0;
         return Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>

@@ -56,7 +56,7 @@ internal sealed record RecipeJobView(JobRow Job, JobRecipeRow Recipe, IReadOnlyL
         Tool = step.Tool,
         Version = step.ToolVersion,
         Status = step.StepState.Name(),
-        DependsOn = Strings(step.DependsOn),
+        DependsOn = JsonText.ReadStrings(step.DependsOn),
         JobId = step.StepJobId,
         Attempt = job?.Attempt ?? 0,
         MaxAttempts = step.MaxAttempts,
@@ -74,12 +74,6 @@ internal sealed record RecipeJobView(JobRow Job, JobRecipeRow Recipe, IReadOnlyL
     public static long? Duration(StepRow step) => step is { StartedAt: { } s, FinishedAt: { } f } ? f - s : null;
 
     public static DateTimeOffset? Time(long? unixMs) => unixMs is { } ms ? JobMapper.Time(ms) : null;
-
-    public static IReadOnlyList<string> Strings(string jsonArray)
-    {
-        using var document = JsonDocument.Parse(jsonArray);
-        return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
-    }
 
     public static IReadOnlyDictionary<string, string> Map(string jsonObject) =>
         JsonSerializer.Deserialize(jsonObject, RestJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>();

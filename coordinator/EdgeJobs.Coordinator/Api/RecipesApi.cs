@@ -51,21 +51,10 @@ internal sealed class RecipesApi(JobLedger ledger, ToolCatalog catalog)
             }
         }
 
-        var limit = JobsApi.DefaultLimit;
-        if (query["limit"].ToString() is { Length: > 0 } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > JobsApi.MaxLimit))
+        var (limit, cursor, pageProblem) = PageQuery.Read(query, JobsApi.DefaultLimit, JobsApi.MaxLimit);
+        if (pageProblem is not null)
         {
-            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {JobsApi.MaxLimit}");
-        }
-
-        long? cursor = null;
-        if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
-        {
-            if (!JobIds.TryParse(rawCursor, out var c))
-            {
-                return Problems.InvalidQuery("cursor", "cursor must be the next_cursor of the previous page");
-            }
-
-            cursor = c;
+            return pageProblem;
         }
 
         var name = query["name"].ToString() is { Length: > 0 } n ? n : null;

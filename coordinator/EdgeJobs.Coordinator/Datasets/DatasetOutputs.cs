@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Datasets;
@@ -44,11 +43,9 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
             var staged = store.StagedOutputPath(org, ds, jobId);
             Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
             File.Delete(staged);
-            if (Interop.Libc.link(artifact.Path, staged) != 0)
+            if (Artifacts.SecondNames.LinkOrCopy(artifact.Path, staged) is { } copied)
             {
-                // Another file system (or no hard links): a copy, synced, is the same file for what follows.
-                logger.OutputCopied(jobId, Marshal.GetLastPInvokeErrorMessage());
-                CopySynced(artifact.Path, staged);
+                logger.OutputCopied(jobId, copied);
             }
 
             var file = new FileInfo(staged);
@@ -125,13 +122,5 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
     {
         await using var stream = File.OpenRead(file);
         return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream).ConfigureAwait(false));
-    }
-
-    private static void CopySynced(string source, string target)
-    {
-        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-        using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-        input.CopyTo(output, 1 << 20);
-        output.Flush(flushToDisk: true);
     }
 }

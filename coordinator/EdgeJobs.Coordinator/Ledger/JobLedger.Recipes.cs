@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.Data.Sqlite;
@@ -44,38 +43,90 @@ public sealed partial class JobLedger
             INSERT INTO job_recipes (job_id, recipe_id, name, inputs, outputs, on_exit_url, total_steps)
             VALUES (@JobId, @RecipeId, @Name, @Inputs, @Outputs, @OnExitUrl, @TotalSteps)
             """, new { JobId = job.Id, recipe.RecipeId, recipe.Name, Inputs = recipe.InputsJson, Outputs = recipe.OutputsJson, recipe.OnExitUrl, TotalSteps = recipe.Steps.Count });
-        foreach (var step in recipe.Steps)
+        // All steps in one statement (a 1,000-step recipe was 1,000 statements prepared one by one), then a step job
+        // for each that depends on nothing.
+        var rows = JsonText.Write(writer =>
         {
-            var row = new StepRow
+            writer.WriteStartArray();
+            foreach (var step in recipe.Steps)
             {
-                JobId = job.Id,
-                StepId = step.Id,
-                Position = step.Position,
-                Tool = step.Tool.Id,
-                ToolVersion = step.Tool.Version,
-                Params = step.CanonicalParams,
-                DependsOn = JsonText.Array(step.DependsOn),
-                Dependents = JsonText.Array(step.Dependents),
-                WaitingOn = step.DependsOn.Count,
-                MaxAttempts = step.MaxAttempts,
-                TimeoutMs = step.TimeoutMs,
-                ContinueOnFailure = step.ContinueOnFailure ? 1 : 0,
-                State = (int)StepState.Pending,
-            };
-            c.Execute($"""
-                INSERT INTO job_steps ({StepColumns})
-                VALUES (@JobId, @StepId, @Position, @Tool, @ToolVersion, @Params, @DependsOn, @Dependents, @WaitingOn, @MaxAttempts, @TimeoutMs,
-                        @ContinueOnFailure, @State, NULL, NULL, NULL, NULL, NULL)
-                """, row);
-            if (row.WaitingOn == 0)
-            {
-                SpawnStepJob(c, job, row, now);
+                writer.WriteStartArray();
+                writer.WriteStringValue(step.Id);
+                writer.WriteNumberValue(step.Position);
+                writer.WriteStringValue(step.Tool.Id);
+                writer.WriteStringValue(step.Tool.Version);
+                writer.WriteStringValue(step.CanonicalParams);
+                writer.WriteStringValue(JsonText.Array(step.DependsOn));
+                writer.WriteStringValue(JsonText.Array(step.Dependents));
+                writer.WriteNumberValue(step.DependsOn.Count);
+                writer.WriteNumberValue(step.MaxAttempts);
+                if (step.TimeoutMs is { } timeout)
+                {
+                    writer.WriteNumberValue(timeout);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteNumberValue(step.ContinueOnFailure ? 1 : 0);
+                writer.WriteEndArray();
             }
-        }
+
+            writer.WriteEndArray();
+        });
+        var ready = c.Query<StepRow>($"""
+            INSERT INTO job_steps ({StepColumns})
+            SELECT @JobId, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9,
+                   value ->> 10, @Pending, NULL, NULL, NULL, NULL, NULL
+            FROM json_each(@Rows)
+            RETURNING {StepColumns}
+            """, new { JobId = job.Id, Rows = rows, Pending = (int)StepState.Pending }).Where(r => r.WaitingOn == 0).OrderBy(r => r.Position).ToRowList();
+        SpawnStepJobs(c, job, ready, now);
     }
 
-    /// <summary>Makes the step job that runs <paramref name="step"/> (scheduled: the dispatcher offers it like any job).</summary>
-    private void SpawnStepJob(SqliteConnection c, JobRow recipe, StepRow step, long now)
+    /// <summary>Makes the step jobs that run <paramref name="steps"/> (scheduled: the dispatcher offers them like any job), and records each.</summary>
+    private void SpawnStepJobs(SqliteConnection c, JobRow recipe, IReadOnlyList<StepRow> steps, long now)
+    {
+        if (steps.Count == 0)
+        {
+            return;
+        }
+
+        var made = new List<(string StepId, long StepJobId)>(steps.Count);
+        foreach (var step in steps)
+        {
+            made.Add((step.StepId, SpawnStepJob(c, recipe, step, now)));
+        }
+
+        // Driven by the list made (each row finds its step by key): joined the other way round, every step row
+        // evaluated every list entry, and 999 made steps took 0.3 s.
+        c.Execute("""
+            WITH made (step_id, step_job_id) AS MATERIALIZED (SELECT value ->> 0, value ->> 1 FROM json_each(@Made))
+            UPDATE job_steps SET step_job_id = made.step_job_id
+            FROM made
+            WHERE job_steps.job_id = @JobId AND job_steps.step_id = made.step_id
+            """, new
+        {
+            JobId = recipe.Id,
+            Made = JsonText.Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var (stepId, stepJobId) in made)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteStringValue(stepId);
+                    writer.WriteNumberValue(stepJobId);
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndArray();
+            }),
+        });
+    }
+
+    /// <summary>Makes the step job that runs <paramref name="step"/>; its id (the caller records it in job_steps).</summary>
+    private long SpawnStepJob(SqliteConnection c, JobRow recipe, StepRow step, long now)
     {
         var stepJob = Insert(c, new NewJob
         {
@@ -93,33 +144,27 @@ public sealed partial class JobLedger
             Dataset = recipe.Dataset,
             NodeLabels = recipe.NodeLabels,
         }, now);
-        c.Execute("UPDATE job_steps SET step_job_id = @StepJobId WHERE job_id = @JobId AND step_id = @StepId",
-            new { StepJobId = stepJob.Id, JobId = recipe.Id, step.StepId });
+        return stepJob.Id;
     }
-
-    private StepRow? ReadStep(SqliteConnection c, long jobId, string stepId) =>
-        c.QuerySingleOrDefault<StepRow>($"SELECT {StepColumns} FROM job_steps WHERE job_id = @JobId AND step_id = @StepId", new { JobId = jobId, StepId = stepId });
 
     private static JobRecipeRow ReadRecipe(SqliteConnection c, long jobId) =>
         c.QuerySingle<JobRecipeRow>("SELECT * FROM job_recipes WHERE job_id = @JobId", new { JobId = jobId });
 
     /// <summary>
     /// A step job changed state (from <see cref="Save"/>, in its transaction): the first accept starts the recipe job;
-    /// an end ends the step, and moves the recipe on.
+    /// an end ends the step, and moves the recipe on. Each is a statement or two per step job (a 999-step fan-out's
+    /// leaves each cost eight statements prepared one by one, and the fan-out took 1.7x as long as 1,000 plain jobs).
     /// </summary>
     private void OnStepJobChanged(SqliteConnection c, JobRow stepJob, StateChange change, long now)
     {
-        var step = ReadStep(c, stepJob.ParentId!.Value, stepJob.StepId!);
-        if (step is null || step.StepJobId != stepJob.Id || step.StepState.IsEnded())
-        {
-            return;
-        }
-
+        var recipeId = stepJob.ParentId!.Value;
         if (change.To == JobState.Running && change.Reason == EventReason.Accepted)
         {
-            c.Execute("UPDATE job_steps SET state = @State, started_at = coalesce(started_at, @Now) WHERE job_id = @JobId AND step_id = @StepId",
-                new { State = (int)StepState.Running, Now = now, step.JobId, step.StepId });
-            var recipe = ReadJob(c, step.JobId)!;
+            c.Execute("""
+                UPDATE job_steps SET state = @Running, started_at = coalesce(started_at, @Now)
+                WHERE job_id = @JobId AND step_id = @StepId AND step_job_id = @StepJobId AND state = @Pending
+                """, new { Running = (int)StepState.Running, Now = now, JobId = recipeId, stepJob.StepId, StepJobId = stepJob.Id, Pending = (int)StepState.Pending });
+            var recipe = ReadJob(c, recipeId)!;
             if (recipe.JobState == JobState.Scheduled)
             {
                 var started = recipe.Copy();
@@ -136,9 +181,9 @@ public sealed partial class JobLedger
             return; // a retry or a hand-back: the step is still running, in its step job's next attempt
         }
 
-        var parent = ReadJob(c, step.JobId)!;
-        var info = ReadRecipe(c, step.JobId);
-        var stopping = parent.JobState is JobState.StopRequested or JobState.Stopping || info.FailFast != 0;
+        var parent = ReadJob(c, recipeId)!;
+        var stopping = parent.JobState is JobState.StopRequested or JobState.Stopping
+            || (change.To == JobState.Stopped && ReadRecipe(c, recipeId).FailFast != 0);
         var (state, code, message) = change.To switch
         {
             JobState.Completed => (StepState.Completed, null, null),
@@ -146,58 +191,69 @@ public sealed partial class JobLedger
             JobState.Stopped => (StepState.Failed, "stopped", stopping ? "stopped with its job" : $"its job {stepJob.Id} was stopped"),
             _ => (StepState.Failed, stepJob.ErrorCode ?? "failed", stepJob.ErrorMessage),
         };
-        EndStep(c, step, state, code, message, now);
+        EndStep(c, recipeId, stepJob.Id, stepJob.StepId!, state, code, message, now);
     }
 
-    /// <summary>Ends a step, then: unblocks or skips what depends on it, stops the rest on a failure that allows no more, and ends the recipe job after its last step.</summary>
-    private void EndStep(SqliteConnection c, StepRow step, StepState state, string? code, string? message, long now)
+    /// <summary>
+    /// Ends a step run by <paramref name="stepJobId"/> (if it has not ended), then: unblocks or skips what depends on it,
+    /// stops the rest on a failure that allows no more, and ends the recipe job after its last step.
+    /// </summary>
+    private void EndStep(SqliteConnection c, long recipeId, long stepJobId, string stepId, StepState state, string? code, string? message, long now)
     {
-        c.Execute("""
-            UPDATE job_steps SET state = @State, finished_at = @Now, error_code = @Code, error_message = @Message WHERE job_id = @JobId AND step_id = @StepId
-            """, new { State = (int)state, Now = now, Code = code, Message = message, step.JobId, step.StepId });
-        c.Execute("""
-            UPDATE job_recipes SET ended_steps = ended_steps + 1, completed_steps = completed_steps + @Completed WHERE job_id = @JobId
-            """, new { Completed = state == StepState.Completed ? 1 : 0, step.JobId });
+        var step = c.QuerySingleOrDefault<StepRow>($"""
+            UPDATE job_steps SET state = @State, finished_at = @Now, error_code = @Code, error_message = @Message
+            WHERE job_id = @JobId AND step_id = @StepId AND step_job_id = @StepJobId AND state IN (@Pending, @Running)
+            RETURNING {StepColumns}
+            """, new { State = (int)state, Now = now, Code = code, Message = message, JobId = recipeId, StepId = stepId, StepJobId = stepJobId,
+            Pending = (int)StepState.Pending, Running = (int)StepState.Running });
+        if (step is null)
+        {
+            return; // not the step's own job, or the step had ended
+        }
 
-        var failsTheJob = state == StepState.Failed && step.ContinueOnFailure == 0;
+        var info = c.QuerySingle<JobRecipeRow>("""
+            UPDATE job_recipes SET ended_steps = ended_steps + 1, completed_steps = completed_steps + @Completed WHERE job_id = @JobId RETURNING *
+            """, new { Completed = state == StepState.Completed ? 1 : 0, JobId = recipeId });
         if (state == StepState.Completed)
         {
-            var recipe = ReadJob(c, step.JobId)!;
-            var info = ReadRecipe(c, step.JobId);
+            var recipe = ReadJob(c, recipeId)!;
             UpdateRecipeProgress(c, recipe, info, now);
-            if (recipe.JobState is JobState.Scheduled or JobState.Running && info.FailFast == 0)
+            if (recipe.JobState is JobState.Scheduled or JobState.Running && info.FailFast == 0 && step.Dependents != "[]")
             {
-                foreach (var dependent in Strings(step.Dependents))
-                {
-                    var ready = c.QuerySingle<StepRow>($"""
-                        UPDATE job_steps SET waiting_on = waiting_on - 1 WHERE job_id = @JobId AND step_id = @StepId RETURNING {StepColumns}
-                        """, new { step.JobId, StepId = dependent });
-                    if (ready.WaitingOn == 0 && ready.StepState == StepState.Pending && ready.StepJobId is null)
-                    {
-                        SpawnStepJob(c, recipe, ready, now);
-                    }
-                }
+                // Every dependent waits for one step less, in one statement; those waiting for none now run.
+                var unblocked = c.Query<StepRow>($"""
+                    UPDATE job_steps SET waiting_on = waiting_on - 1
+                    WHERE job_id = @JobId AND step_id IN (SELECT value FROM json_each(@Dependents))
+                    RETURNING {StepColumns}
+                    """, new { JobId = recipeId, step.Dependents })
+                    .Where(r => r.WaitingOn == 0 && r.StepState == StepState.Pending && r.StepJobId is null).OrderBy(r => r.Position).ToRowList();
+                SpawnStepJobs(c, recipe, unblocked, now);
             }
+
+            if (info.EndedSteps == info.TotalSteps)
+            {
+                FinishRecipeIfEnded(c, recipeId, now);
+            }
+
+            return;
         }
-        else
-        {
-            SkipDependents(c, step, now);
-        }
+
+        SkipDependents(c, step, now);
 
         // A step stopped with its stopping job fails nothing more: the job ends stopped.
-        if (failsTheJob && ReadRecipe(c, step.JobId).FailFast == 0 && ReadJob(c, step.JobId)!.JobState is JobState.Scheduled or JobState.Running)
+        if (state == StepState.Failed && step.ContinueOnFailure == 0 && info.FailFast == 0 && ReadJob(c, recipeId)!.JobState is JobState.Scheduled or JobState.Running)
         {
-            c.Execute("UPDATE job_recipes SET fail_fast = 1 WHERE job_id = @JobId", new { step.JobId });
-            StopSteps(c, step.JobId, now);
+            c.Execute("UPDATE job_recipes SET fail_fast = 1 WHERE job_id = @JobId", new { JobId = recipeId });
+            StopSteps(c, recipeId, now);
         }
 
-        FinishRecipeIfEnded(c, step.JobId, now);
+        FinishRecipeIfEnded(c, recipeId, now);
     }
 
     /// <summary>Skips every pending step downstream of <paramref name="step"/> (they can never get its output).</summary>
     private void SkipDependents(SqliteConnection c, StepRow step, long now)
     {
-        var queue = new Queue<string>(Strings(step.Dependents));
+        var queue = new Queue<string>(JsonText.ReadStrings(step.Dependents));
         while (queue.TryDequeue(out var id))
         {
             var skipped = c.QuerySingleOrDefault<StepRow>($"""
@@ -208,7 +264,7 @@ public sealed partial class JobLedger
             if (skipped is not null)
             {
                 c.Execute("UPDATE job_recipes SET ended_steps = ended_steps + 1 WHERE job_id = @JobId", new { step.JobId });
-                foreach (var next in Strings(skipped.Dependents))
+                foreach (var next in JsonText.ReadStrings(skipped.Dependents))
                 {
                     queue.Enqueue(next);
                 }
@@ -300,12 +356,12 @@ public sealed partial class JobLedger
     {
         var byId = steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         var upstream = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>(failed.SelectMany(f => Strings(f.DependsOn)));
+        var queue = new Queue<string>(failed.SelectMany(f => JsonText.ReadStrings(f.DependsOn)));
         while (queue.TryDequeue(out var id))
         {
             if (upstream.Add(id))
             {
-                foreach (var dep in Strings(byId[id].DependsOn))
+                foreach (var dep in JsonText.ReadStrings(byId[id].DependsOn))
                 {
                     queue.Enqueue(dep);
                 }
@@ -359,7 +415,7 @@ public sealed partial class JobLedger
         }
 
         var inputs = new List<(string, JobRow, ArtifactRow?)>();
-        foreach (var dependency in Strings(step.DependsOn))
+        foreach (var dependency in JsonText.ReadStrings(step.DependsOn))
         {
             var job = c.QuerySingleOrDefault<JobRow>($"SELECT {JobColumns.List} FROM jobs WHERE parent_id = @JobId AND step_id = @StepId AND state = @Completed",
                 new { JobId = recipeJobId, StepId = dependency, Completed = (int)JobState.Completed });
@@ -384,11 +440,5 @@ public sealed partial class JobLedger
     {
         await using var c = OpenReader();
         return c.Query<long>("SELECT id FROM jobs WHERE parent_id = @JobId AND step_id IS NOT NULL", new { JobId = recipeJobId }).ToRowList();
-    }
-
-    private static List<string> Strings(string jsonArray)
-    {
-        using var document = JsonDocument.Parse(jsonArray);
-        return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Api;
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Datasets;
 using EdgeJobs.Protocol.Jobs;
@@ -54,10 +54,9 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
         Directory.CreateDirectory(StagingDir);
         var staged = StagedPath(jobId);
         File.Delete(staged);
-        if (Interop.Libc.link(artifact.Path, staged) != 0)
+        if (SecondNames.LinkOrCopy(artifact.Path, staged) is { } copied)
         {
-            logger.OutputCopied(jobId, Marshal.GetLastPInvokeErrorMessage());
-            CopySynced(artifact.Path, staged);
+            logger.OutputCopied(jobId, copied);
         }
 
         var applied = await ledger.FinishWithLogAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs).ConfigureAwait(false);
@@ -119,10 +118,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var part = $"{target}.job-{jobId.ToString(CultureInfo.InvariantCulture)}.part";
             File.Delete(part);
-            if (Interop.Libc.link(staged, part) != 0)
-            {
-                CopySynced(staged, part); // the data root is on another file system than DATA_DIR
-            }
+            SecondNames.LinkOrCopy(staged, part); // a copy when the data root is on another file system than DATA_DIR
 
             File.Move(part, target, overwrite: true);
             File.Delete(staged);
@@ -136,13 +132,5 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
         {
             logger.RecipeOutputFailed(jobId, path, e.Message);
         }
-    }
-
-    private static void CopySynced(string source, string target)
-    {
-        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-        using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-        input.CopyTo(output, 1 << 20);
-        output.Flush(flushToDisk: true);
     }
 }

@@ -70,6 +70,37 @@ public class DatasetJobTests
     }
 
     [Test]
+    public async Task a_recipe_on_a_dataset_reads_its_entries_over_http_and_its_declared_output_becomes_an_indexed_entry()
+    {
+        await using var s = await StartAsync();
+        await s.Cluster.AddAgentAsync("remote");
+        var body = """
+            {"dataset":"acme/field",
+             "recipe":{"name":"ndvi-cog","version":"1","steps":[
+               {"id":"ndvi","tool":"raster-export","params":{"path":"input:scene","formula":"ndvi"}},
+               {"id":"cog","tool":"build","params":{"path":"step:ndvi.output"}}]},
+             "inputs":{"scene":"scenes/l7.tif"},
+             "outputs":{"step:cog.output":"products/l7.ndvi.cog.tif"}}
+            """;
+
+        using var submitted = await s.Cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", s.Token, body);
+        await Assert.That(submitted.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+        var id = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+        await s.Cluster.WaitForStateAsync(id, st => st.IsTerminal(), TimeSpan.FromSeconds(60));
+        var job = await GetAsync(s, id);
+
+        await Assert.That(job.Status).IsEqualTo("completed");
+        await Assert.That(job.Dataset).IsEqualTo("acme/field");
+        var entry = await EntryAsync(s, "products/l7.ndvi.cog.tif");
+        await Assert.That(entry).IsNotNull();
+        await Assert.That(entry!.Type).IsEqualTo("raster");
+        await Assert.That(entry.Sha256).IsEqualTo(job.Steps![1].Artifact!.Sha256);
+        var file = Path.Combine(s.Cluster.DatasetsDir, "acme", "field", "products", "l7.ndvi.cog.tif");
+        await Assert.That(await RasterOracles.ValidateCogAsync(file)).Contains("is a valid cloud optimized GeoTIFF");
+        await Assert.That(await LogAsync(s, job.Steps![0].JobId!.Value)).Contains("reading inputs of dataset acme/field over HTTP");
+    }
+
+    [Test]
     public async Task a_mounted_agent_and_one_reading_over_http_write_the_same_output_into_the_dataset()
     {
         await using var s = await StartAsync();

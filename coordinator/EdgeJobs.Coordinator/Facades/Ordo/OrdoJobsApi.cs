@@ -77,21 +77,10 @@ internal sealed class OrdoJobsApi(JobLedger ledger, JobsApi jobs, CoordinatorOpt
             }
         }
 
-        var limit = DefaultListLimit;
-        if (query["limit"].ToString() is { Length: > 0 } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > DefaultListLimit))
+        var (limit, cursor, pageProblem) = PageQuery.Read(query, DefaultListLimit, DefaultListLimit);
+        if (pageProblem is not null)
         {
-            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {DefaultListLimit}");
-        }
-
-        long? cursor = null;
-        if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
-        {
-            if (!JobIds.TryParse(rawCursor, out var c))
-            {
-                return Problems.InvalidQuery("cursor", "cursor must be the id of the last job of the previous page");
-            }
-
-            cursor = c;
+            return pageProblem;
         }
 
         var principal = ScopeFilter.Current(http);
