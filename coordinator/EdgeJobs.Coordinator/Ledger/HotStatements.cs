@@ -63,7 +63,7 @@ internal sealed class HotStatements : IDisposable
         """;
 
     /// <summary>
-    /// Scheduled, not offered, due, for one of the tools (?2, a JSON array), on a node carrying every label the
+    /// Scheduled, not offered, due, for one of the tools (?2, a JSON array of <c>id@version</c>, or of ids for any version), on a node carrying every label the
     /// job asks for (?3, the node's labels as a JSON object), on a dataset only if the node reads datasets (?4), and a
     /// recipe's step job only if the node takes step grants (?5), best first. INDEXED BY: left to
     /// itself the planner picks jobs_state and sorts every scheduled job for each grant, which made granting
@@ -72,7 +72,7 @@ internal sealed class HotStatements : IDisposable
     internal const string NextReadySql = $"""
         SELECT {JobColumns.List} FROM jobs INDEXED BY jobs_ready
         WHERE state = 1 AND lease_node_id IS NULL AND not_before <= ?1
-          AND tool IN (SELECT value FROM json_each(?2))
+          AND (tool IN (SELECT value FROM json_each(?2)) OR (tool || '@' || tool_version) IN (SELECT value FROM json_each(?2)))
           AND (dataset IS NULL OR ?4)
           AND (step_id IS NULL OR ?5)
           AND (node_labels IS NULL OR NOT EXISTS (

@@ -19,7 +19,7 @@ public sealed partial class JobLedger
 {
     /// <summary>
     /// Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest
-    /// first: jobs of its <paramref name="tools"/> that ask for no labels or for labels in <paramref name="labelsJson"/>,
+    /// first: jobs of its <paramref name="tools"/> (<c>id@version</c>, or an id for any version) that ask for no labels or for labels in <paramref name="labelsJson"/>,
     /// jobs on datasets only when the node <paramref name="readsDatasets"/>, and recipes' step jobs only when it <paramref name="takesSteps"/>.
     /// </summary>
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1, string labelsJson = "{}", bool readsDatasets = true,

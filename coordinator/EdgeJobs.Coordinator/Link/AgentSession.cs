@@ -46,6 +46,7 @@ internal sealed class AgentSession
         Name = hello.Name;
         Slots = hello.Slots;
         Tools = [.. hello.Tools.Select(t => t.Id).Distinct(StringComparer.Ordinal)];
+        GrantableTools = [.. hello.Tools.Select(t => t.Id + "@" + t.Version).Distinct(StringComparer.Ordinal)];
         foreach (var lease in hello.Leases)
         {
             _held.Add(lease.JobId);
@@ -59,6 +60,12 @@ internal sealed class AgentSession
     public int Slots { get; }
 
     public IReadOnlyList<string> Tools { get; }
+
+    /// <summary>
+    /// What it may be granted: <c>id@version</c> of each tool it runs. Matching ids alone offered a job of another version
+    /// again and again (the agent rejects it, the reject frees the offer, the next pass offers it again).
+    /// </summary>
+    public IReadOnlyList<string> GrantableTools { get; }
 
     /// <summary>The node's labels as a JSON object (what a job's <c>node_labels</c> are matched against).</summary>
     public string LabelsJson { get; }

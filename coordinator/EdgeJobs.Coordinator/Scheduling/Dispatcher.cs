@@ -100,7 +100,7 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? 
 
             try
             {
-                var leases = await ledger.GrantAsync(session.NodeId, session.Tools, free, session.LabelsJson,
+                var leases = await ledger.GrantAsync(session.NodeId, session.GrantableTools, free, session.LabelsJson,
                     readsDatasets: session.DatasetAccess != DatasetAccess.None && (session.DatasetAccess == DatasetAccess.Mounted || leaseTokens is not null),
                     takesSteps: session.Features.HasFlag(AgentFeatures.StepArtifacts) && leaseTokens is not null).ConfigureAwait(false);
                 foreach (var lease in leases)
