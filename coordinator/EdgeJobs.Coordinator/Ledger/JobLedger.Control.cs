@@ -102,6 +102,8 @@ public sealed partial class JobLedger
     /// Deletes the step jobs of <paramref name="parents"/> (step jobs of a terminal recipe job are all terminal) and
     /// returns their ids, whose artifact files go too.
     /// </summary>
+    // Not cached: the list of parents can be longer than 4000 characters (see JobLedger.Recipes' SpawnStepJobs).
+    [CacheCommand(false)]
     private static List<long> DeleteStepJobs(SqliteConnection c, IReadOnlyCollection<long> parents) => parents.Count == 0 ? [] : c.Query<long>(
         "DELETE FROM jobs WHERE step_id IS NOT NULL AND parent_id IN (SELECT value FROM json_each(@Parents)) RETURNING id",
         new { Parents = "[" + string.Join(',', parents.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]" }).ToRowList();

@@ -47,6 +47,9 @@ public sealed partial class JobLedger
     }
 
     /// <summary>Writes an entry's row (new or replacing); the caller keeps the dataset's sums.</summary>
+    // Not cached: what GDAL reports of a raster (raster_info) can be longer than 4000 characters (see JobLedger.Recipes'
+    // SpawnStepJobs).
+    [CacheCommand(false)]
     private void UpsertEntry(SqliteConnection c, string org, string dataset, DatasetEntryRow entry)
     {
         c.Execute("""

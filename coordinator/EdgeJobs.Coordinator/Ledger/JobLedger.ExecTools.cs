@@ -17,7 +17,12 @@ public sealed partial class JobLedger
     /// Records that <paramref name="nodeId"/> advertised these manifests: new (id, version)s are inserted with it as their
     /// node, known ones only get their last-seen time (their manifest never changes: the first known wins).
     /// </summary>
-    public Task RecordExecToolsAsync(long nodeId, IReadOnlyList<(string Id, string Version, string Manifest)> tools) => WriteAsync(c =>
+    public Task RecordExecToolsAsync(long nodeId, IReadOnlyList<(string Id, string Version, string Manifest)> tools) => WriteAsync(c => RecordExecTools(c, nodeId, tools));
+
+    // Not cached: a manifest can be longer than 4000 characters, and a cached command would cut it to the size the first
+    // (shorter) one was given (see JobLedger.Recipes' SpawnStepJobs).
+    [CacheCommand(false)]
+    private int RecordExecTools(Microsoft.Data.Sqlite.SqliteConnection c, long nodeId, IReadOnlyList<(string Id, string Version, string Manifest)> tools)
     {
         var now = Now();
         foreach (var (id, version, manifest) in tools)
@@ -30,5 +35,5 @@ public sealed partial class JobLedger
         }
 
         return 0;
-    });
+    }
 }

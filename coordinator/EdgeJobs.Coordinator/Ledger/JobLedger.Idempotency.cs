@@ -84,25 +84,30 @@ public sealed partial class JobLedger
             var given = answer(outcome);
             if (given.Status is >= 200 and < 300)
             {
-                c.Execute("""
-                    INSERT OR REPLACE INTO idempotency_keys (owner, key, fingerprint, status, location, body, created_at, expires_at)
-                    VALUES (@Owner, @Key, @Fingerprint, @Status, @Location, @Body, @Now, @ExpiresAt)
-                    """, new
-                {
-                    request.Owner,
-                    request.Key,
-                    request.Fingerprint,
-                    given.Status,
-                    given.Location,
-                    given.Body,
-                    Now = now,
-                    ExpiresAt = now + (long)request.KeepFor.TotalMilliseconds,
-                });
+                StoreAnswer(c, request, given, now);
             }
 
             return new Idempotent<T>(IdempotencyResult.Fresh, given, outcome);
         });
     }
+
+    // Not cached: an answer is often longer than 4000 characters, and a cached command would cut it to the size the first
+    // (shorter) one was given, so a replay would answer broken JSON (see JobLedger.Recipes' SpawnStepJobs).
+    [CacheCommand(false)]
+    private static void StoreAnswer(SqliteConnection c, IdempotencyRequest request, StoredAnswer given, long now) => c.Execute("""
+        INSERT OR REPLACE INTO idempotency_keys (owner, key, fingerprint, status, location, body, created_at, expires_at)
+        VALUES (@Owner, @Key, @Fingerprint, @Status, @Location, @Body, @Now, @ExpiresAt)
+        """, new
+    {
+        request.Owner,
+        request.Key,
+        request.Fingerprint,
+        given.Status,
+        given.Location,
+        given.Body,
+        Now = now,
+        ExpiresAt = now + (long)request.KeepFor.TotalMilliseconds,
+    });
 
     /// <summary>No key, nothing to store: the answer is shaped once the write is done, off the writer's thread.</summary>
     private async Task<Idempotent<T>> WriteThenAnswerAsync<T>(Func<SqliteConnection, T> operation, Func<T, StoredAnswer> answer)

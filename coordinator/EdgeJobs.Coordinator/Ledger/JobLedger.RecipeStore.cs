@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace EdgeJobs.Coordinator.Ledger;
 
@@ -17,7 +18,13 @@ public sealed partial class JobLedger
     }
 
     /// <summary>Stores a recipe version of <paramref name="org"/>, or answers the one already stored under its name and version.</summary>
-    public Task<(RecipeStoreResult Result, RecipeRow Row)> StoreRecipeAsync(string org, string owner, string name, string version, string definition) => WriteAsync(c =>
+    public Task<(RecipeStoreResult Result, RecipeRow Row)> StoreRecipeAsync(string org, string owner, string name, string version, string definition) =>
+        WriteAsync(c => StoreRecipe(c, org, owner, name, version, definition));
+
+    // Not cached: a definition is often longer than 4000 characters, and a cached command would cut it to the size the
+    // first (shorter) one was given (see JobLedger.Recipes' SpawnStepJobs).
+    [CacheCommand(false)]
+    private (RecipeStoreResult Result, RecipeRow Row) StoreRecipe(SqliteConnection c, string org, string owner, string name, string version, string definition)
     {
         var existing = c.QuerySingleOrDefault<RecipeRow>("SELECT * FROM recipes WHERE org = @Org AND name = @Name AND version = @Version",
             new { Org = org, Name = name, Version = version });
@@ -31,7 +38,7 @@ public sealed partial class JobLedger
             RETURNING *
             """, new { Org = org, Name = name, Version = version, Definition = definition, Owner = owner, Now = Now() });
         return (RecipeStoreResult.Created, row);
-    });
+    }
 
     public async Task<RecipeRow?> GetStoredRecipeAsync(long id)
     {

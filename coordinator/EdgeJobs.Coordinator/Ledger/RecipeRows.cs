@@ -62,6 +62,13 @@ public sealed class StepRow
     public StepState StepState => (StepState)State;
 }
 
+/// <summary>A step job just made, and its step.</summary>
+public sealed class MadeStepJob
+{
+    public long Id { get; set; }
+    public string StepId { get; set; } = "";
+}
+
 /// <summary>What a recipe job is made of, checked: the row of <c>job_recipes</c> and the steps, in order.</summary>
 public sealed record NewRecipeJob(NewJob Job, long? RecipeId, string Name, string InputsJson, string OutputsJson, string? OnExitUrl,
     IReadOnlyList<Recipes.PlannedStep> Steps);

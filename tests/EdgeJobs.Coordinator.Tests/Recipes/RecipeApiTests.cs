@@ -265,4 +265,42 @@ public class RecipeApiTests
         using var read = await api.GetAsync($"v1/jobs/{id}", api.Bob);
         await Assert.That((await ApiServer.ReadAsync(read, RestJsonContext.Default.JobDto))!.Recipe!.OnExit!.Url).IsEqualTo("https://hooks.example.org/done");
     }
+
+    /// <summary>
+    /// Long text after short text through one ledger statement arrives whole: a cached command kept the size its first,
+    /// shorter string was given and SQLite cut the next one to it (a stored recipe, a replayed answer).
+    /// </summary>
+    [Test]
+    public async Task a_long_recipe_and_a_long_replayed_answer_after_short_ones_are_kept_whole()
+    {
+        await using var api = await ApiServer.StartAsync();
+        string Naps(string name, int count) => $$"""{"name":"{{name}}","version":"1","steps":[{{string.Join(",", Enumerable.Range(0, count).Select(i => $$$"""{"id":"nap{{{i}}}","tool":"sleep","params":{"seconds":0}}"""))}}]}""";
+
+        using var small = await api.SendAsync(HttpMethod.Post, "v1/recipes", api.Bob, Naps("small", 1));
+        using var large = await api.SendAsync(HttpMethod.Post, "v1/recipes", api.Bob, Naps("large", 200));
+        var id = (await ApiServer.ReadAsync(large, RestJsonContext.Default.RecipeCreatedDto))!.Id;
+        using var read = await api.GetAsync($"v1/recipes/{id}", api.Bob);
+        await Assert.That((await ApiServer.ReadAsync(read, RestJsonContext.Default.RecipeDto))!.Steps.Count).IsEqualTo(200);
+
+        async Task<(HttpStatusCode Status, string Body)> SubmitAsync(string key, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/jobs") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.Bob);
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await api.Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await SubmitAsync("short", """{"tool":"sleep","params":{"seconds":0}}""");
+        var longParams = "{" + string.Join(",", Enumerable.Range(0, 200).Select(i => $$"""
+            "nap{{i}}":{"seconds":{{i}}}
+            """.Trim())) + "}";
+        var body = $$"""{"recipe":{"name":"r","version":"1","steps":[{{string.Join(",", Enumerable.Range(0, 200).Select(i => $$$"""{"id":"nap{{{i}}}","tool":"sleep","params":{"seconds":"{param:seconds}"}}"""))}}]},"params":{{longParams}}}""";
+        var first = await SubmitAsync("long", body);
+        var replay = await SubmitAsync("long", body);
+
+        await Assert.That(first.Status).IsEqualTo(HttpStatusCode.Accepted);
+        await Assert.That(first.Body.Length).IsGreaterThan(4000);
+        await Assert.That(replay.Body).IsEqualTo(first.Body);
+    }
 }

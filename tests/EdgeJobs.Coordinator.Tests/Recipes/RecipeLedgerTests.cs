@@ -245,4 +245,20 @@ public class RecipeLedgerTests
 
         await Assert.That(nap.Params).IsEqualTo("""{"seconds":2.5,"fail":true,"fatal":false}""");
     }
+
+    [Test]
+    public async Task a_wide_fan_out_makes_every_leaf_s_step_job_when_its_root_completes()
+    {
+        await using var f = new LedgerFixture();
+        var leaves = Enumerable.Range(1, 999).Select(i => Sleep($"leaf{i}", "\"depends_on\":[\"root\"]"));
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe([Sleep("root"), .. leaves])));
+
+        await RunStepAsync(f, recipe.Id, "root", Success);
+
+        var steps = await f.Ledger.GetStepsAsync(recipe.Id);
+        await Assert.That(steps.Count(s => s.Job is { JobState: JobState.Scheduled })).IsEqualTo(999);
+        await Assert.That(steps.Skip(1).Select(s => s.Job!.Id).ToArray()).IsInOrder(); // made in step order
+        var events = await f.Ledger.GetEventsAsync(steps[500].Job!.Id);
+        await Assert.That(events.Single().Reason).IsEqualTo((int)EventReason.Submitted);
+    }
 }
