@@ -43,7 +43,9 @@ internal sealed record RecipeJobView(JobRow Job, JobRecipeRow Recipe, IReadOnlyL
         Steps = [.. Steps.Select(s => ToDto(s.Step, s.StepJob))],
         Timeline = [.. Steps.Where(s => s.Step.StartedAt is not null).OrderBy(s => s.Step.StartedAt).ThenBy(s => s.Step.Position)
             .Select(s => new TimelineEntryDto(s.Step.StepId, s.Step.Tool, s.Step.StepState.Name(), Time(s.Step.StartedAt), Time(s.Step.FinishedAt), Duration(s.Step)))],
-        Progress = new ProgressDto(Job.ProgressPercent ?? (Job.JobState == JobState.Completed ? 100 : 0), Job.ProgressPhase)
+        // Counted from the steps, exactly (the job's own row keeps whole percents, written as they move).
+        Progress = new ProgressDto(Recipe.TotalSteps == 0 ? 100 : 100.0 * Recipe.CompletedSteps / Recipe.TotalSteps,
+            $"{Recipe.CompletedSteps} of {Recipe.TotalSteps} steps completed")
         {
             CompletedSteps = Recipe.CompletedSteps,
             TotalSteps = Recipe.TotalSteps,

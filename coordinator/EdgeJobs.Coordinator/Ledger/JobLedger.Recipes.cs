@@ -203,15 +203,13 @@ public sealed partial class JobLedger
     /// Ends a step run by <paramref name="stepJobId"/> (if it has not ended), then: unblocks or skips what depends on it,
     /// stops the rest on a failure that allows no more, and ends the recipe job after its last step.
     /// </summary>
-    // Not cached (a step's dependents and error messages can be long): see SpawnStepJobs.
-    [CacheCommand(false)]
     private void EndStep(SqliteConnection c, long recipeId, long stepJobId, string stepId, StepState state, string? code, string? message, long now)
     {
         var step = c.QuerySingleOrDefault<StepRow>($"""
             UPDATE job_steps SET state = @State, finished_at = @Now, error_code = @Code, error_message = @Message
             WHERE job_id = @JobId AND step_id = @StepId AND step_job_id = @StepJobId AND state IN (@Pending, @Running)
             RETURNING {StepColumns}
-            """, new { State = (int)state, Now = now, Code = code, Message = message, JobId = recipeId, StepId = stepId, StepJobId = stepJobId,
+            """, new { State = (int)state, Now = now, Code = code, Message = Bounded(message), JobId = recipeId, StepId = stepId, StepJobId = stepJobId,
             Pending = (int)StepState.Pending, Running = (int)StepState.Running });
         if (step is null)
         {
@@ -228,11 +226,14 @@ public sealed partial class JobLedger
             if (recipe.JobState is JobState.Scheduled or JobState.Running && info.FailFast == 0 && step.Dependents != "[]")
             {
                 // Every dependent waits for one step less, in one statement; those waiting for none now run.
+                // The list is read from the step's row, not bound: this statement runs once per step and stays prepared,
+                // and a prepared statement would cut a bound list longer than its first to that one's size (SpawnStepJobs).
                 var unblocked = c.Query<StepRow>($"""
                     UPDATE job_steps SET waiting_on = waiting_on - 1
-                    WHERE job_id = @JobId AND step_id IN (SELECT value FROM json_each(@Dependents))
+                    WHERE job_id = @JobId
+                      AND step_id IN (SELECT value FROM json_each((SELECT dependents FROM job_steps WHERE job_id = @JobId AND step_id = @StepId)))
                     RETURNING {StepColumns}
-                    """, new { JobId = recipeId, step.Dependents })
+                    """, new { JobId = recipeId, step.StepId })
                     .Where(r => r.WaitingOn == 0 && r.StepState == StepState.Pending && r.StepJobId is null).OrderBy(r => r.Position).ToRowList();
                 SpawnStepJobs(c, recipe, unblocked, now);
             }
@@ -256,6 +257,12 @@ public sealed partial class JobLedger
 
         FinishRecipeIfEnded(c, recipeId, now);
     }
+
+    /// <summary>
+    /// A step's error message as kept in its row, at most 2,000 characters: the full one stays with its step job. (A
+    /// prepared statement would otherwise cut a message longer than the first it bound to that one's size, SpawnStepJobs.)
+    /// </summary>
+    private static string? Bounded(string? message) => message is { Length: > 2000 } ? message[..1999] + "…" : message;
 
     /// <summary>Skips every pending step downstream of <paramref name="step"/> (they can never get its output).</summary>
     private void SkipDependents(SqliteConnection c, StepRow step, long now)
@@ -301,10 +308,20 @@ public sealed partial class JobLedger
         }
     }
 
+    /// <summary>
+    /// The recipe job's progress in whole percents: a write when the whole percent moves, not for every step (a 999-step
+    /// fan-out rewrote its recipe job's row 999 times). <c>GET /v1/jobs/{id}</c> counts the steps exactly anyway.
+    /// </summary>
     private void UpdateRecipeProgress(SqliteConnection c, JobRow recipe, JobRecipeRow info, long now)
     {
+        var percent = info.TotalSteps == 0 ? 100 : Math.Floor(100.0 * info.CompletedSteps / info.TotalSteps);
+        if (recipe.ProgressPercent == percent)
+        {
+            return;
+        }
+
         var after = recipe.Copy();
-        after.ProgressPercent = info.TotalSteps == 0 ? 100 : 100.0 * info.CompletedSteps / info.TotalSteps;
+        after.ProgressPercent = percent;
         after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
         Save(c, recipe, after, null, now);
     }

@@ -99,6 +99,7 @@ public class RecipeLedgerTests
         await Assert.That(done.ErrorMessage).Contains("step 'b' failed: boom");
         var steps = await f.Ledger.GetStepsAsync(recipe.Id);
         await Assert.That(steps.Single(s => s.Step.StepId == "c").Step.ErrorCode).IsEqualTo("dependency_failed");
+        await Assert.That(steps.Single(s => s.Step.StepId == "b").Step.ErrorMessage).IsEqualTo("it broke"); // bound after a's null message
     }
 
     [Test]
