@@ -61,7 +61,7 @@ public sealed partial class JobLedger
                 writer.WriteStringValue(JsonText.Array(step.DependsOn));
                 writer.WriteStringValue(JsonText.Array(step.Dependents));
                 writer.WriteNumberValue(step.DependsOn.Count);
-                writer.WriteNumberValue(step.MaxAttempts);
+                writer.WriteNumberValue(step.MaxAttempts ?? Options.DefaultMaxAttempts);
                 if (step.TimeoutMs is { } timeout)
                 {
                     writer.WriteNumberValue(timeout);

@@ -6,7 +6,10 @@ using EdgeJobs.Protocol.Rest;
 
 namespace EdgeJobs.Coordinator.Recipes;
 
-/// <summary>A step ready for the ledger: its tool, its checked params (references to other steps left in), its edges.</summary>
+/// <summary>
+/// A step ready for the ledger: its tool, its checked params (references to other steps left in), its edges, and its
+/// attempts (null: the ledger's default, as for any job — a step job must survive what any job survives, a lost lease).
+/// </summary>
 public sealed record PlannedStep(
     string Id,
     int Position,
@@ -14,7 +17,7 @@ public sealed record PlannedStep(
     string CanonicalParams,
     IReadOnlyList<string> DependsOn,
     IReadOnlyList<string> Dependents,
-    int MaxAttempts,
+    int? MaxAttempts,
     long? TimeoutMs,
     bool ContinueOnFailure)
 {
@@ -120,7 +123,7 @@ public static class RecipePlanner
             if (check.IsValid)
             {
                 planned.Add(new PlannedStep(step.Id, i, tools[i], check.CanonicalJson!, edges[i], dependents[step.Id],
-                    step.Retry?.MaxAttempts ?? 1, step.TimeoutS is { } t ? (long)(t * 1000) : null, step.ContinueOnFailure ?? false));
+                    step.Retry?.MaxAttempts, step.TimeoutS is { } t ? (long)(t * 1000) : null, step.ContinueOnFailure ?? false));
             }
         }
 

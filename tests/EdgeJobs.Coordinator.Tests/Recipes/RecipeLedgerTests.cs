@@ -188,10 +188,22 @@ public class RecipeLedgerTests
     }
 
     [Test]
+    public async Task a_step_is_tried_as_often_as_any_job_unless_its_retry_says_otherwise()
+    {
+        await using var f = new LedgerFixture();
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a"), Sleep("b", "\"retry\":{\"max_attempts\":5}"))));
+
+        var steps = await f.Ledger.GetStepsAsync(recipe.Id);
+
+        await Assert.That(steps[0].Job!.MaxAttempts).IsEqualTo(f.Ledger.Options.DefaultMaxAttempts);
+        await Assert.That(steps[1].Job!.MaxAttempts).IsEqualTo(5);
+    }
+
+    [Test]
     public async Task a_step_job_whose_lease_expires_on_its_last_attempt_fails_the_step()
     {
         await using var f = new LedgerFixture();
-        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a"))));
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a", "\"retry\":{\"max_attempts\":1}"))));
         await RunStepAsync(f, recipe.Id, "a");
 
         f.Clock.Advance(TimeSpan.FromHours(1));
