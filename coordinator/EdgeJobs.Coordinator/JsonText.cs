@@ -36,4 +36,16 @@ internal static class JsonText
         using var document = JsonDocument.Parse(jsonArray);
         return [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)];
     }
+
+    /// <summary>A JSON object of strings, keys in ordinal order (equal maps give equal text).</summary>
+    public static string Object(IEnumerable<KeyValuePair<string, string>> map) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+    });
 }

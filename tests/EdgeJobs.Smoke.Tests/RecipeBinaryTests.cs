@@ -101,4 +101,13 @@ public class RecipeBinaryTests
         await Assert.That(bad.Exit).IsEqualTo(2);
         await Assert.That(badParam.Exit).IsEqualTo(2);
     }
+
+    [Test]
+    public async Task a_bad_webhook_allow_list_is_a_usage_error_naming_the_flag()
+    {
+        var (exit, _, stderr) = await Binary.RunAsync(Binary.EdgeJobs, ["coordinator", "--data-dir", Path.Combine(Path.GetTempPath(), "never-made"), "--webhook-allow", "hooks example/org"]);
+
+        await Assert.That(exit).IsEqualTo(2);
+        await Assert.That(stderr).Contains("--webhook-allow");
+    }
 }

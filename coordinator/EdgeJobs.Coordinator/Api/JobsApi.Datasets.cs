@@ -185,15 +185,6 @@ internal sealed partial class JobsApi
             }
         }
 
-        return (JsonText.Write(writer =>
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-        }), null);
+        return (JsonText.Object(labels), null);
     }
 }

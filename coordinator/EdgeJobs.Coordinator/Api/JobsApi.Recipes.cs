@@ -152,7 +152,7 @@ internal sealed partial class JobsApi
             CampaignId = request.CampaignId,
             ParentId = request.ParentId,
         };
-        return (new PreparedRecipe(new NewRecipeJob(job, recipeId, plan.Name, Map(inputs), Map(outputs), onExit, plan.Steps), estimate), null);
+        return (new PreparedRecipe(new NewRecipeJob(job, recipeId, plan.Name, JsonText.Object(inputs), JsonText.Object(outputs), onExit, plan.Steps), estimate), null);
     }
 
     /// <summary>Where outputs land: a path in the data root, or an entry path of the job's dataset.</summary>
@@ -195,15 +195,4 @@ internal sealed partial class JobsApi
 
     private static ProblemDto InvalidRecipe(IReadOnlyList<ViolationDto> violations) =>
         Problems.Dto(400, "invalid_recipe", "Invalid recipe job", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
-
-    private static string Map(IReadOnlyDictionary<string, string> map) => JsonText.Write(writer =>
-    {
-        writer.WriteStartObject();
-        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            writer.WriteString(key, value);
-        }
-
-        writer.WriteEndObject();
-    });
 }

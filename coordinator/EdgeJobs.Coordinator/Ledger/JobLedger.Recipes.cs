@@ -314,7 +314,7 @@ public sealed partial class JobLedger
     /// </summary>
     private void UpdateRecipeProgress(SqliteConnection c, JobRow recipe, JobRecipeRow info, long now)
     {
-        var percent = info.TotalSteps == 0 ? 100 : Math.Floor(100.0 * info.CompletedSteps / info.TotalSteps);
+        var percent = WholePercent(info);
         if (recipe.ProgressPercent == percent)
         {
             return;
@@ -325,6 +325,8 @@ public sealed partial class JobLedger
         after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
         Save(c, recipe, after, null, now);
     }
+
+    private static double WholePercent(JobRecipeRow info) => info.TotalSteps == 0 ? 100 : Math.Floor(100.0 * info.CompletedSteps / info.TotalSteps);
 
     /// <summary>Ends the recipe job once every step has ended: stopped, completed, failed or partial.</summary>
     private void FinishRecipeIfEnded(SqliteConnection c, long recipeId, long now)
@@ -368,7 +370,7 @@ public sealed partial class JobLedger
             after.ErrorRetryable = null;
         }
 
-        after.ProgressPercent = info.TotalSteps == 0 ? 100 : 100.0 * info.CompletedSteps / info.TotalSteps;
+        after.ProgressPercent = WholePercent(info);
         after.ProgressPhase = $"{info.CompletedSteps} of {info.TotalSteps} steps completed";
         Save(c, recipe, after, new StateChange(outcome, outcome == JobState.Stopped ? EventReason.Stopped : EventReason.StepsEnded), now);
         c.Execute("UPDATE job_recipes SET on_exit_status = @Due, on_exit_due_at = @Now WHERE job_id = @JobId AND on_exit_url IS NOT NULL",
