@@ -37,8 +37,12 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _webhooks;
 
+    private readonly Task _batches;
+
+    private readonly HttpClient _catalogHttp;
+
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Campaigns.BatchReader batches, HttpClient catalogHttp)
     {
         _app = app;
         Ledger = ledger;
@@ -48,6 +52,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         _sweeper = Task.Run(() => sweeper.RunAsync(_stopping.Token));
         _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
         _webhooks = Task.Run(() => webhooks.RunAsync(_stopping.Token));
+        _batches = Task.Run(() => batches.RunAsync(_stopping.Token));
+        _catalogHttp = catalogHttp;
     }
 
     /// <summary>
@@ -152,6 +158,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Coordinator");
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        // Catalogs are read with redirects off: a redirect could lead to a host --catalog-allow does not name.
+        var catalogHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
+        Campaigns.BatchReader batches;
         try
         {
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
@@ -162,12 +171,14 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger);
+            batches = ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, catalogHttp, logger,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Campaigns"));
             await app.StartAsync(cancellation).ConfigureAwait(false);
             rest.Port = httpListen!.IPEndPoint!.Port;
         }
         catch
         {
+            catalogHttp.Dispose();
             await ledger.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -181,7 +192,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
             new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
-            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
+            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")),
+            batches, catalogHttp);
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -228,6 +240,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _sweeper.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
         await _webhooks.ConfigureAwait(false);
+        await _batches.ConfigureAwait(false);
+        _catalogHttp.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);

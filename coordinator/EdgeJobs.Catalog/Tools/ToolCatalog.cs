@@ -24,12 +24,22 @@ public sealed class ToolCatalog
     {
         _builtIn = tools.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         BuiltInIds = _builtIn.Keys.ToFrozenSet(StringComparer.Ordinal);
+        ReservedIds = _builtIn.Keys.Concat(CoordinatorJobKinds).ToFrozenSet(StringComparer.Ordinal);
         AcceptsExecTools = acceptsExecTools;
         _snapshot = new Snapshot(_builtIn, FrozenDictionary<(string, string), ExecToolDescriptor>.Empty, FrozenDictionary<string, ExecToolDescriptor>.Empty);
     }
 
-    /// <summary>The ids exec tools may not take.</summary>
+    /// <summary>The built-in tools' ids.</summary>
     public IReadOnlySet<string> BuiltInIds { get; }
+
+    /// <summary>
+    /// The tool names of jobs the coordinator runs itself and no agent is ever granted: recipe jobs and campaign
+    /// batches.
+    /// </summary>
+    public static readonly string[] CoordinatorJobKinds = ["recipe", "campaign-batch"];
+
+    /// <summary>The ids exec tools may not take: the built-in tools' and <see cref="CoordinatorJobKinds"/>.</summary>
+    public IReadOnlySet<string> ReservedIds { get; }
 
     public bool AcceptsExecTools { get; }
 

@@ -153,12 +153,19 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
         long? campaign = null;
         if (Single(query, "campaign") is { } rawCampaign)
         {
-            if (!JobIds.TryParse(rawCampaign, out var n))
+            // A number is a campaign_id label as submitted; a campaign's id (a slug) names its batches and children.
+            if (JobIds.TryParse(rawCampaign, out var n))
             {
-                return Problems.InvalidQuery("campaign", "campaign must be a campaign id");
+                campaign = n;
             }
-
-            campaign = n;
+            else if (CampaignIds.IsValid(rawCampaign))
+            {
+                campaign = await ledger.GetCampaignAsync(rawCampaign).ConfigureAwait(false) is { } named && principal.SeesOrg(named.Org) ? named.Num : -1;
+            }
+            else
+            {
+                return Problems.InvalidQuery("campaign", "campaign must be a campaign's id or a campaign_id number");
+            }
         }
 
         var owner = Single(query, "owner");
@@ -201,6 +208,10 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
         if (await RecipeJobView.ReadAsync(ledger, job).ConfigureAwait(false) is { } recipe)
         {
             dto = recipe.AddTo(dto);
+        }
+        else if (job.IsCampaignBatch && await ledger.GetCampaignBatchAsync(job.Id).ConfigureAwait(false) is { } batch)
+        {
+            dto = dto with { Batch = CampaignMapper.ToDto(batch, job) };
         }
 
         return Results.Json(dto, RestJson.Wire.JobDto);

@@ -30,6 +30,11 @@ public sealed partial class JobLedger
             return StopRecipe(c, before);
         }
 
+        if (before.IsCampaignBatch)
+        {
+            return StopBatch(c, before);
+        }
+
         var change = JobRules.Stop(before.JobState)!.Value;
         if (change.IsUnchanged())
         {
