@@ -211,7 +211,10 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
         }
         else if (job.IsCampaignBatch && await ledger.GetCampaignBatchAsync(job.Id).ConfigureAwait(false) is { } batch)
         {
-            dto = dto with { Batch = CampaignMapper.ToDto(batch, job) };
+            // The job again, read after its batch row: never older than the page it shows (a job read first could still
+            // say scheduled beside children already made).
+            var now = await ledger.GetJobAsync(job.Id).ConfigureAwait(false) ?? job;
+            dto = JobMapper.ToDto(now, tail, artifact: artifact) with { Batch = CampaignMapper.ToDto(batch, now) };
         }
 
         return Results.Json(dto, RestJson.Wire.JobDto);
