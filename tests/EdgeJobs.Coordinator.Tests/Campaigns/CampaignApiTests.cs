@@ -99,6 +99,45 @@ public class CampaignApiTests
     }
 
     [Test]
+    public async Task a_dataset_listing_gives_its_entries_in_path_order_filtered_by_the_glob_and_children_work_on_the_dataset()
+    {
+        await using var datasets = await Datasets.DatasetHarness.StartAsync();
+        var api = datasets.Api;
+        foreach (var path in new[] { "flights/b/2.tif", "flights/a/1.tif", "flights/a/notes.txt", "other/3.tif", "flights/c.tif" })
+        {
+            using var put = await datasets.PutFileAsync(path, [1, 2, 3]);
+            put.EnsureSuccessStatusCode();
+        }
+
+        var created = await CreateAsync(api, datasets.AcmeJobs, """
+            {"id":"survey","source":{"type":"dataset","dataset":"survey","glob":"flights/**/*.tif"},
+             "template":{"tool":"info","dataset":"acme/survey","params":{"path":"{record.path}"}}}
+            """);
+        await Assert.That(created.Org).IsEqualTo("acme");
+        var batch = await BatchAsync(api, datasets.AcmeJobs, "survey", """{"max_records":2}""");
+        var rest = await ChildrenAsync(api, datasets.AcmeJobs, "survey", batch.Id);
+        await Assert.That(rest.Select(c => Param(c, "path")).ToArray()).IsEquivalentTo(new[] { "flights/a/1.tif", "flights/b/2.tif" });
+        await Assert.That(rest.All(c => c.Dataset == "acme/survey" && c.Org == "acme" && c.Status == "scheduled")).IsTrue();
+        await Assert.That(batch.Batch!.NextStartPosition).IsEqualTo(3);
+        await CompleteAsync(api, rest);
+
+        var last = await BatchAsync(api, datasets.AcmeJobs, "survey", """{"max_records":2}""");
+        await Assert.That(Param((await ChildrenAsync(api, datasets.AcmeJobs, "survey", last.Id)).Single(), "path")).IsEqualTo("flights/c.tif");
+        await Assert.That(last.Batch!.NextStartPosition).IsNull();
+        await Assert.That(last.Batch.Matched).IsEqualTo(3);
+
+        // Another org neither sees the campaign nor may list the dataset through one.
+        using var hidden = await api.GetAsync("v1/campaigns/survey", datasets.Zeta);
+        await Assert.That(hidden.StatusCode).IsEqualTo(HttpStatusCode.Forbidden); // a datasets-only token: no jobs scope
+        var zetaJobs = await api.MintInOrgAsync("zoe", "zeta", Scopes.JobsRead, Scopes.JobsWrite, Scopes.DatasetsRead);
+        using var otherOrg = await api.GetAsync("v1/campaigns/survey", zetaJobs);
+        await Assert.That(otherOrg.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        using var borrow = await api.SendAsync(HttpMethod.Post, "v1/campaigns", zetaJobs,
+            """{"id":"borrow","source":{"type":"dataset","dataset":"acme/survey"},"template":{"tool":"info","params":{"path":"{record.path}"}}}""");
+        await Assert.That((await ApiServer.ProblemAsync(borrow)).Errors!.Single().Path).IsEqualTo("$.source.dataset");
+    }
+
+    [Test]
     public async Task a_batch_away_from_the_cursor_is_refused_unless_forced()
     {
         await using var api = await ApiServer.StartAsync();
