@@ -144,4 +144,7 @@ internal static partial class Log
 
     [ZLoggerMessage(8005, LogLevel.Information, "campaign {campaign} created by {owner} ({source} source)")]
     public static partial void CampaignCreated(this ILogger logger, string campaign, string owner, string source);
+
+    [ZLoggerMessage(8006, LogLevel.Information, "campaign {campaign}: {jobs} jobs queued for missing variants of {records} records, by {owner}")]
+    public static partial void VariantsRepaired(this ILogger logger, string campaign, int jobs, int records, string owner);
 }

@@ -72,9 +72,9 @@ internal static class ApiRoutes
         v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
         v1.MapMethods("/leases/{token}/steps/{step}/{file}", ["GET", "HEAD"], (string token, string step) => jobs.LeaseStepArtifactAsync(leaseTokens, token, step));
 
-        var reader = new BatchReader(ledger, new CatalogContext(ledger, options.ResolvedDataRoot, catalogHttp, options.CatalogAllow), jobs.PrepareChildAsync,
-            dispatcher, options.CatalogRetryBase, campaignLogger);
-        var campaigns = new CampaignsApi(ledger, jobs, options, reader, campaignLogger);
+        var catalogs = new CatalogContext(ledger, options.ResolvedDataRoot, catalogHttp, options.CatalogAllow);
+        var reader = new BatchReader(ledger, catalogs, jobs.PrepareChildAsync, dispatcher, options.CatalogRetryBase, campaignLogger);
+        var campaigns = new CampaignsApi(ledger, jobs, options, reader, new VariantRepair(ledger, catalogs), campaignLogger);
         v1.MapPost("/campaigns", (HttpRequest request) => campaigns.CreateAsync(request.HttpContext)).AddEndpointFilter(write);
         v1.MapGet("/campaigns", (HttpRequest request) => campaigns.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs);
         // A public campaign's aggregate answers without a token (seed 000 serves it so); the route checks the rest.
@@ -82,6 +82,7 @@ internal static class ApiRoutes
         v1.MapPost("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.CreateBatchAsync(http, id)).AddEndpointFilter(write);
         v1.MapGet("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.ListBatchesAsync(http, id)).AddEndpointFilter(anyJobs);
         v1.MapPost("/campaigns/{id}/stop", (HttpContext http, string id) => campaigns.StopAsync(http, id)).AddEndpointFilter(write);
+        v1.MapPost("/campaigns/{id}/repair", (HttpContext http, string id) => campaigns.RepairAsync(http, id)).AddEndpointFilter(write);
 
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));

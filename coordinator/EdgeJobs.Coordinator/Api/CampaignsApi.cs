@@ -14,9 +14,10 @@ namespace EdgeJobs.Coordinator.Api;
 /// Campaigns (design §8.4): <c>POST /v1/campaigns</c> creates one (201; 200 when the same definition exists under that
 /// id; 409 when another does), <c>GET /v1/campaigns</c> lists the caller's org's, <c>GET /v1/campaigns/{id}</c> is the
 /// aggregate (without a token for a public campaign), <c>POST …/batches</c> starts the next parent batch (202),
-/// <c>GET …/batches</c> lists them, <c>POST …/stop</c> stops the active batch and its children.
+/// <c>GET …/batches</c> lists them, <c>POST …/stop</c> stops the active batch and its children, <c>POST …/repair</c> queues
+/// the jobs that make missing variants.
 /// </summary>
-internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOptions options, BatchReader reader, ILogger logger)
+internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOptions options, BatchReader reader, VariantRepair repair, ILogger logger)
 {
     public const int DefaultBatchRecords = 100;
     public const int MaxBatchRecords = 10_000;
@@ -352,6 +353,88 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         }
 
         return await AggregateAsync(campaign.Id, 200).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST /v1/campaigns/{id}/repair</c> <c>{batch_job_id?, dry_run?}</c>: for each record (the batch's page, or the
+    /// whole catalog), the variants its rules name that do not exist, and, unless a dry run, a job queued for each.
+    /// </summary>
+    public async Task<IResult> RepairAsync(HttpContext http, string id)
+    {
+        var (campaign, problem) = await FindOwnAsync(http, id).ConfigureAwait(false);
+        if (campaign is null)
+        {
+            return problem!;
+        }
+
+        var (request, bodyProblem) = await RequestBody.ReadAsync(http, RestJsonContext.Default.RepairRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
+        if (campaign.Variants is null)
+        {
+            return Problems.Of(409, "no_variants", "No variants rules", $"campaign '{campaign.Id}' names no variants: nothing can be missing");
+        }
+
+        CampaignBatchRow? batch = null;
+        if (request.BatchJobId is { } batchJobId)
+        {
+            batch = await ledger.GetCampaignBatchAsync(batchJobId).ConfigureAwait(false);
+            if (batch is null || batch.Campaign != campaign.Num)
+            {
+                return Problems.InvalidBody([new ViolationDto("$.batch_job_id", $"job {batchJobId} is not a batch of campaign '{campaign.Id}'")]);
+            }
+
+            if (batch.SpawnedAt is null)
+            {
+                return Problems.Of(409, "batch_not_read", "Batch not read yet", $"batch job {batchJobId} has not read its page yet (or failed to): it has no records to repair");
+            }
+        }
+
+        List<(CatalogRecord Record, long Position)> records;
+        try
+        {
+            (records, var truncated) = await repair.RecordsAsync(campaign, batch, http.RequestAborted).ConfigureAwait(false);
+            if (truncated)
+            {
+                return Problems.Of(413, "catalog_too_large", "Catalog too large to repair at once",
+                    $"campaign '{campaign.Id}' has more than {VariantRepair.MaxRecords} records: repair it batch by batch (batch_job_id)");
+            }
+        }
+        catch (CatalogException e)
+        {
+            return Problems.Of(502, e.Code, "Catalog unreadable", $"the records of campaign '{campaign.Id}' could not be read: {e.Message}");
+        }
+
+        var rules = JsonSerializer.Deserialize(campaign.Variants, RestJsonContext.Default.IReadOnlyListVariantRuleDto)!;
+        var missing = await repair.FindAsync(campaign, rules, records).ConfigureAwait(false);
+        var principal = ScopeFilter.Current(http);
+        var dryRun = request.DryRun ?? false;
+        var answers = new List<MissingVariantDto>(missing.Count);
+        foreach (var m in missing)
+        {
+            if (dryRun || m.Job is null)
+            {
+                answers.Add(new MissingVariantDto(m.Record.Id, m.Rule.Name, m.Output, null, m.Error));
+                continue;
+            }
+
+            // Through the one submit: the tool's checks, quotas, and dedup (a repair asked twice finds its first jobs).
+            var submission = await jobs.SubmitAsync(principal, m.Job, null, (_, _, _) => new StoredAnswer(202, null, "")).ConfigureAwait(false);
+            answers.Add(submission.Refused is { } refused
+                ? new MissingVariantDto(m.Record.Id, m.Rule.Name, m.Output, null, $"{refused.ErrorCode}: {refused.Detail}")
+                : new MissingVariantDto(m.Record.Id, m.Rule.Name, m.Output, submission.Submitted.RanNow(out var outcome) ? outcome?.Job?.Id : null,
+                    submission.Submitted.RanNow(out var o) && o?.Job is null ? $"quota_exceeded: {o?.Quota}" : null));
+        }
+
+        if (!dryRun && answers.Any(a => a.JobId is not null))
+        {
+            logger.VariantsRepaired(campaign.Id, answers.Count(a => a.JobId is not null), records.Count, principal.Name);
+        }
+
+        return Results.Json(new RepairDto(dryRun, records.Count, answers), RestJson.Wire.RepairDto);
     }
 
     /// <summary>A campaign the caller may read: in its org (another org's is a 404).</summary>

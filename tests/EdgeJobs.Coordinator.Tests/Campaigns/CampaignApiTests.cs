@@ -362,6 +362,56 @@ public class CampaignApiTests
     }
 
     [Test]
+    public async Task repair_lists_each_record_s_missing_variants_and_queues_the_job_that_makes_each_once()
+    {
+        await using var api = await ApiServer.StartAsync();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            api.WriteInput($"scenes/{name}.tif", "x");
+        }
+
+        api.WriteInput("cogs/a.tif", "made already");
+        await CreateAsync(api, api.Bob, """
+            {"id":"variants","source":{"type":"data_root","root":"scenes"},"template":{"tool":"info","params":{"path":"{record.path}"}},
+             "variants":[{"name":"cog","output":"cogs/{record.stem}.tif","template":{"tool":"build","params":{"path":"{record.path}","output":"cogs/{record.stem}.tif"}}},
+                         {"name":"shade","output":"shade/{record.stem}.tif","template":{"tool":"merge-terrain","params":{"paths":["{record.path}"],"hillshade":true,"output":"shade/{record.stem}.tif"}}}]}
+            """);
+        var batch = await BatchAsync(api, api.Bob, "variants", """{"max_records":2}""");
+        var before = await api.SnapshotAsync();
+
+        using var dry = await api.SendAsync(HttpMethod.Post, "v1/campaigns/variants/repair", api.Bob, """{"dry_run":true}""");
+        var listed = await Expect(dry, HttpStatusCode.OK, RestJsonContext.Default.RepairDto);
+        await Assert.That(listed.RecordsChecked).IsEqualTo(3); // the whole catalog, read again
+        await Assert.That(listed.Missing.Select(m => $"{m.Record}:{m.Variant}:{m.Output}").ToArray()).IsEquivalentTo(new[]
+        {
+            "scenes/a.tif:shade:shade/a.tif", "scenes/b.tif:cog:cogs/b.tif", "scenes/b.tif:shade:shade/b.tif", "scenes/c.tif:cog:cogs/c.tif", "scenes/c.tif:shade:shade/c.tif",
+        });
+        await Assert.That(listed.Missing.All(m => m.JobId is null)).IsTrue();
+        await Assert.That(await api.SnapshotAsync()).IsEqualTo(before); // a dry run queues nothing
+
+        using var onlyBatch = await api.SendAsync(HttpMethod.Post, "v1/campaigns/variants/repair", api.Bob, J("""{"batch_job_id":@0@}""", batch.Id));
+        var queued = await Expect(onlyBatch, HttpStatusCode.OK, RestJsonContext.Default.RepairDto);
+        await Assert.That(queued.RecordsChecked).IsEqualTo(2); // the batch's page: a and b
+        await Assert.That(queued.Missing.Count).IsEqualTo(3);
+        await Assert.That(queued.Missing.All(m => m.JobId is not null && m.Error is null)).IsTrue();
+        var job = (await api.Ledger.GetJobAsync(queued.Missing.Single(m => m.Variant == "cog").JobId!.Value))!;
+        await Assert.That(job.Tool).IsEqualTo("build");
+        await Assert.That(job.Params).Contains("\"output\":\"cogs/b.tif\"");
+        await Assert.That(job.CampaignId).IsEqualTo(batch.CampaignId);
+
+        // Asked again while they wait: the same jobs, none more.
+        using var again = await api.SendAsync(HttpMethod.Post, "v1/campaigns/variants/repair", api.Bob, """{}""");
+        var second = await Expect(again, HttpStatusCode.OK, RestJsonContext.Default.RepairDto);
+        foreach (var m in queued.Missing)
+        {
+            await Assert.That(second.Missing.Single(n => n.Record == m.Record && n.Variant == m.Variant).JobId).IsEqualTo(m.JobId);
+        }
+
+        using var wrongBatch = await api.SendAsync(HttpMethod.Post, "v1/campaigns/variants/repair", api.Bob, """{"batch_job_id":999999}""");
+        await Assert.That((await ApiServer.ProblemAsync(wrongBatch)).Errors!.Single().Path).IsEqualTo("$.batch_job_id");
+    }
+
+    [Test]
     public async Task the_aggregate_of_a_private_campaign_needs_a_token_of_its_org()
     {
         await using var api = await ApiServer.StartAsync();
