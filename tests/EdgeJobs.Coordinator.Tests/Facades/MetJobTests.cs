@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization.Metadata;
 using EdgeJobs.Catalog.Exec;
 using EdgeJobs.Coordinator.Facades.Met;
+using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
@@ -159,7 +160,7 @@ public class MetJobTests
         // The one submit's dedup: the same job again is the same job.
         var again = await SubmitAsync(api, api.Bob, "nc-to-geotiff", """{"params":{"path":"met/air.nc","variable":"air_temperature","time_index":0}}""", HttpStatusCode.OK);
         await Assert.That(again.JobId).IsEqualTo(nc.JobId);
-        await Assert.That(again.Deduplicated).IsEqualTo(true);
+        await Assert.That(again.Deduplicated == true).IsTrue();
 
         var terrain = await SubmitAsync(api, api.Bob, "merge-terrain", """{"params":{"paths":["dem/a.tif","dem/b.tif"],"hillshade":true}}""");
         await Assert.That(terrain.JobType).IsEqualTo("merge-terrain");
@@ -468,7 +469,7 @@ public class MetJobTests
         await using var api = await ApiServer.StartAsync(configure: o => o with { CatalogAllow = ["127.0.0.1"] });
         AddEcho(api);
         using (var created = await api.SendAsync(HttpMethod.Post, "v1/campaigns", api.Bob,
-            $$"""{"id":"hyspex-2026","source":{"type":"csw","url":"{{csw.Csw}}","sort_by":"dc:type:D"},"template":{"tool":"echo","params":{"value":"{record.position} {record.id}"}},"campaign_total_children":12}"""))
+            $$$"""{"id":"hyspex-2026","source":{"type":"csw","url":"{{{csw.Csw}}}","sort_by":"dc:type:D"},"template":{"tool":"echo","params":{"value":"{record.position} {record.id}"}},"campaign_total_children":12}"""))
         {
             await Assert.That(created.StatusCode).IsEqualTo(HttpStatusCode.Created);
         }
