@@ -56,3 +56,12 @@ public sealed class CampaignChildCount
     public long N { get; set; }
     public long At { get; set; }
 }
+
+/// <summary>A child job a spawn made: its id and the state it was made in (a row of the spawn's RETURNING).</summary>
+// Not nested and not private: Dapper.AOT generates readers only for types it can name (a private nested type fell
+// back to Dapper's reflection, which Native AOT cannot run).
+public sealed class MadeChild
+{
+    public long Id { get; set; }
+    public int State { get; set; }
+}

@@ -207,12 +207,6 @@ public sealed partial class JobLedger
         return SpawnResult.Spawned;
     });
 
-    private sealed class MadeChild
-    {
-        public long Id { get; set; }
-        public int State { get; set; }
-    }
-
     private static string ChildrenPhase(long completed, long records) => $"{completed} of {records} children completed";
 
     /// <summary>A batch whose page could not be read: it fails (the campaign's cursor stays, so the page can be asked again).</summary>
