@@ -178,6 +178,34 @@ public class MetJobTests
     }
 
     [Test]
+    public async Task an_idempotency_key_replays_the_first_answer_as_on_v1()
+    {
+        await using var api = await ApiServer.StartAsync();
+        api.WriteInput("met/air.nc", "x");
+        const string body = """{"params":{"path":"met/air.nc","variable":"air_temperature"},"force":true}""";
+
+        async Task<HttpResponseMessage> SendAsync(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "met/jobs/nc-to-geotiff") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.Bob);
+            request.Headers.Add("Idempotency-Key", "met-key-1");
+            return await api.Http.SendAsync(request);
+        }
+
+        using var first = await SendAsync(body);
+        using var replay = await SendAsync(body);
+        using var reused = await SendAsync(body.Replace("air_temperature", "wind", StringComparison.Ordinal));
+
+        await Assert.That(first.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+        await Assert.That(replay.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+        await Assert.That(replay.Headers.GetValues("Idempotent-Replayed").Single()).IsEqualTo("true");
+        await Assert.That(await replay.Content.ReadAsStringAsync()).IsEqualTo(await first.Content.ReadAsStringAsync());
+        await Assert.That(reused.StatusCode).IsEqualTo(HttpStatusCode.Conflict);
+        using var list = await api.GetAsync("met/jobs?job_type=nc-to-geotiff", api.Bob);
+        await Assert.That((await Expect(list, HttpStatusCode.OK, MetJsonContext.Default.MetJobListDto)).Jobs.Count).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task a_submit_refused_names_the_field_and_changes_nothing()
     {
         await using var api = await ApiServer.StartAsync();
