@@ -4,7 +4,6 @@ using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Campaigns;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Facades.DroneDb;
-using EdgeJobs.Coordinator.Facades.Met;
 using EdgeJobs.Coordinator.Facades.Ordo;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Scheduling;
@@ -87,7 +86,7 @@ internal static class ApiRoutes
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
-        MetRoutes.Map(app, tokens, new MetJobsApi(ledger, jobs, campaigns, options));
+        Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
         return reader;
     }
 }
