@@ -87,6 +87,7 @@ internal static class ApiRoutes
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
+        Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
         return reader;
     }
 }

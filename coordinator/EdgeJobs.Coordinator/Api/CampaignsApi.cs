@@ -193,10 +193,17 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
     /// <summary>The aggregate. A public campaign answers anyone; another needs a token of its org (else 401, or 404 for another org's).</summary>
     public async Task<IResult> GetAsync(HttpContext http, string id)
     {
+        var (campaign, problem) = await FindVisibleAsync(http, id).ConfigureAwait(false);
+        return campaign is null ? problem! : await AggregateAsync(id, 200).ConfigureAwait(false);
+    }
+
+    /// <summary>A campaign whose aggregate the caller may read (any caller for a public one); shared with the seed APIs.</summary>
+    internal async Task<(CampaignRow? Campaign, IResult? Problem)> FindVisibleAsync(HttpContext http, string id)
+    {
         var campaign = CampaignIds.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
         if (campaign is null)
         {
-            return NotFound(id);
+            return (null, NotFound(id));
         }
 
         if (campaign.Public == 0)
@@ -204,21 +211,21 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             var principal = ScopeFilter.CurrentOrNull(http);
             if (principal is null)
             {
-                return Problems.Unauthorized("this campaign is not public: send 'Authorization: Bearer TOKEN' with jobs:read");
+                return (null, Problems.Unauthorized("this campaign is not public: send 'Authorization: Bearer TOKEN' with jobs:read"));
             }
 
             if (!principal.Has(Scopes.JobsRead) && !principal.Has(Scopes.JobsWrite))
             {
-                return Problems.Forbidden("this token lacks the scope 'jobs:read' or 'jobs:write'");
+                return (null, Problems.Forbidden("this token lacks the scope 'jobs:read' or 'jobs:write'"));
             }
 
             if (!principal.SeesOrg(campaign.Org))
             {
-                return NotFound(id);
+                return (null, NotFound(id));
             }
         }
 
-        return await AggregateAsync(id, 200).ConfigureAwait(false);
+        return (campaign, null);
     }
 
     private async Task<IResult> AggregateAsync(string id, int status)
@@ -243,6 +250,25 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             return bodyProblem!;
         }
 
+        var (created, startProblem) = await StartBatchAsync(ScopeFilter.Current(http), campaign, request).ConfigureAwait(false);
+        if (created is null)
+        {
+            return startProblem!;
+        }
+
+        var batch = await ledger.GetCampaignBatchAsync(created.Id).ConfigureAwait(false);
+        var dto = JobMapper.ToDto(created) with { Batch = batch is null ? null : CampaignMapper.ToDto(batch, created) };
+        http.Response.Headers.Location = $"/v1/jobs/{created.Id}";
+        return Results.Json(dto, RestJson.Wire.JobDto, statusCode: 202);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="campaign"/>'s next parent batch for <paramref name="principal"/> (who may act on it) and
+    /// wakes the reader: the batch job, or the problem (400 bad cursor or size, 409 active batch, exhausted or not where
+    /// the campaign continues, 429 quota). Shared with the seed APIs, which shape the answer in their own words.
+    /// </summary>
+    internal async Task<(JobRow? Job, IResult? Problem)> StartBatchAsync(Principal principal, CampaignRow campaign, CreateBatchRequest request)
+    {
         var violations = new List<ViolationDto>();
         if (request.StartPosition is < 1)
         {
@@ -256,10 +282,9 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
 
         if (violations.Count > 0)
         {
-            return Problems.InvalidBody(violations);
+            return (null, Problems.InvalidBody(violations));
         }
 
-        var principal = ScopeFilter.Current(http);
         var start = request.StartPosition ?? campaign.NextStartPosition ?? 1;
         var job = new NewJob
         {
@@ -283,26 +308,23 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         switch (outcome.Result)
         {
             case BatchSubmitResult.ActiveBatch:
-                return Problems.Of(409, "batch_active", "A batch is active",
-                    $"batch job {outcome.ActiveBatch} of campaign '{campaign.Id}' has not ended; batches run one at a time (stop it, or wait for it)");
+                return (null, Problems.Of(409, "batch_active", "A batch is active",
+                    $"batch job {outcome.ActiveBatch} of campaign '{campaign.Id}' has not ended; batches run one at a time (stop it, or wait for it)"));
             case BatchSubmitResult.Exhausted:
-                return Problems.Of(409, "campaign_exhausted", "Catalog exhausted",
-                    $"campaign '{campaign.Id}' has read its whole catalog (next_start_position is null); send force: true to read from start_position again");
+                return (null, Problems.Of(409, "campaign_exhausted", "Catalog exhausted",
+                    $"campaign '{campaign.Id}' has read its whole catalog (next_start_position is null); send force: true to read from start_position again"));
             case BatchSubmitResult.WrongStart:
-                return Problems.Of(409, "wrong_start_position", "Not where the campaign continues",
+                return (null, Problems.Of(409, "wrong_start_position", "Not where the campaign continues",
                     $"campaign '{campaign.Id}' continues at start_position {outcome.Expected}, not {start}; send force: true to start elsewhere (records may be processed again)",
-                    [new ViolationDto("$.start_position", $"must be {outcome.Expected} (or force: true)")]);
+                    [new ViolationDto("$.start_position", $"must be {outcome.Expected} (or force: true)")]));
             case BatchSubmitResult.QuotaExceeded:
-                return Problems.Of(429, "quota_exceeded", "Quota exceeded", $"the {outcome.Quota!.Quota} quota ({outcome.Quota.Limit}) is reached; try again when jobs have ended");
+                return (null, Problems.Of(429, "quota_exceeded", "Quota exceeded", $"the {outcome.Quota!.Quota} quota ({outcome.Quota.Limit}) is reached; try again when jobs have ended"));
         }
 
         var created = outcome.Job!;
         logger.JobSubmitted(created.Id, created.Tool, created.ToolVersion, created.Owner);
         reader.Wake();
-        var batch = await ledger.GetCampaignBatchAsync(created.Id).ConfigureAwait(false);
-        var dto = JobMapper.ToDto(created) with { Batch = batch is null ? null : CampaignMapper.ToDto(batch, created) };
-        http.Response.Headers.Location = $"/v1/jobs/{created.Id}";
-        return Results.Json(dto, RestJson.Wire.JobDto, statusCode: 202);
+        return (created, null);
     }
 
     public async Task<IResult> ListBatchesAsync(HttpContext http, string id)
@@ -445,7 +467,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
     }
 
     /// <summary>A campaign the caller may act on: its owner's, or any of an admin's org.</summary>
-    private async Task<(CampaignRow? Campaign, IResult? Problem)> FindOwnAsync(HttpContext http, string id)
+    internal async Task<(CampaignRow? Campaign, IResult? Problem)> FindOwnAsync(HttpContext http, string id)
     {
         var (campaign, problem) = await FindAsync(http, id).ConfigureAwait(false);
         if (campaign is null)

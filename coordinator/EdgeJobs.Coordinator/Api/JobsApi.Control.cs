@@ -227,6 +227,29 @@ internal sealed partial class JobsApi
         return Results.Json(new DeletedDto(deleted.Ids.Count), RestJson.Wire.DeletedDto);
     }
 
+    /// <summary>Deletes a finished job (a recipe job with its step jobs), then its artifact files; for other front doors.</summary>
+    public async Task<Transition> DeleteFinishedAsync(JobRow job)
+    {
+        var stepJobs = job.IsRecipe ? await ledger.GetStepJobIdsAsync(job.Id).ConfigureAwait(false) : [];
+        var deleted = await ledger.DeleteAsync(job.Id).ConfigureAwait(false);
+        if (deleted.IsOk)
+        {
+            artifacts.Delete(job.Id);
+            DeleteArtifacts(stepJobs);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes finished jobs by age and state (one org's; one owner's unless null), then their artifact files; for other front doors.</summary>
+    public async Task<DeletedJobs> CleanupForAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org, string? owner, string by)
+    {
+        var deleted = await ledger.CleanupAsync(olderThan, states, org, owner).ConfigureAwait(false);
+        DeleteArtifacts(deleted.All);
+        logger.JobsDeleted(deleted.Ids.Count, by, $"cleanup older than {olderThan.TotalSeconds}s");
+        return deleted;
+    }
+
     private void DeleteArtifacts(IEnumerable<long> jobIds)
     {
         foreach (var id in jobIds)
