@@ -395,9 +395,16 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             return bodyProblem!;
         }
 
+        var (repaired, repairProblem) = await RepairAsync(http, campaign, request).ConfigureAwait(false);
+        return repaired is null ? repairProblem! : Results.Json(repaired, RestJson.Wire.RepairDto);
+    }
+
+    /// <summary>The repair of <paramref name="campaign"/> for the caller of <paramref name="http"/> (any front door): the answer, or the problem.</summary>
+    internal async Task<(RepairDto? Repair, IResult? Problem)> RepairAsync(HttpContext http, CampaignRow campaign, RepairRequest request)
+    {
         if (campaign.Variants is null)
         {
-            return Problems.Of(409, "no_variants", "No variants rules", $"campaign '{campaign.Id}' names no variants: nothing can be missing");
+            return (null, Problems.Of(409, "no_variants", "No variants rules", $"campaign '{campaign.Id}' names no variants: nothing can be missing"));
         }
 
         CampaignBatchRow? batch = null;
@@ -406,12 +413,12 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             batch = await ledger.GetCampaignBatchAsync(batchJobId).ConfigureAwait(false);
             if (batch is null || batch.Campaign != campaign.Num)
             {
-                return Problems.InvalidBody([new ViolationDto("$.batch_job_id", $"job {batchJobId} is not a batch of campaign '{campaign.Id}'")]);
+                return (null, Problems.InvalidBody([new ViolationDto("$.batch_job_id", $"job {batchJobId} is not a batch of campaign '{campaign.Id}'")]));
             }
 
             if (batch.SpawnedAt is null)
             {
-                return Problems.Of(409, "batch_not_read", "Batch not read yet", $"batch job {batchJobId} has not read its page yet (or failed to): it has no records to repair");
+                return (null, Problems.Of(409, "batch_not_read", "Batch not read yet", $"batch job {batchJobId} has not read its page yet (or failed to): it has no records to repair"));
             }
         }
 
@@ -421,13 +428,13 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             (records, var truncated) = await repair.RecordsAsync(campaign, batch, http.RequestAborted).ConfigureAwait(false);
             if (truncated)
             {
-                return Problems.Of(413, "catalog_too_large", "Catalog too large to repair at once",
-                    $"campaign '{campaign.Id}' has more than {VariantRepair.MaxRecords} records: repair it batch by batch (batch_job_id)");
+                return (null, Problems.Of(413, "catalog_too_large", "Catalog too large to repair at once",
+                    $"campaign '{campaign.Id}' has more than {VariantRepair.MaxRecords} records: repair it batch by batch (batch_job_id)"));
             }
         }
         catch (CatalogException e)
         {
-            return Problems.Of(502, e.Code, "Catalog unreadable", $"the records of campaign '{campaign.Id}' could not be read: {e.Message}");
+            return (null, Problems.Of(502, e.Code, "Catalog unreadable", $"the records of campaign '{campaign.Id}' could not be read: {e.Message}"));
         }
 
         var rules = JsonSerializer.Deserialize(campaign.Variants, RestJsonContext.Default.IReadOnlyListVariantRuleDto)!;
@@ -456,7 +463,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             logger.VariantsRepaired(campaign.Id, answers.Count(a => a.JobId is not null), records.Count, principal.Name);
         }
 
-        return Results.Json(new RepairDto(dryRun, records.Count, answers), RestJson.Wire.RepairDto);
+        return (new RepairDto(dryRun, records.Count, answers), null);
     }
 
     /// <summary>A campaign the caller may read: in its org (another org's is a 404).</summary>

@@ -601,13 +601,39 @@ public class MetJobTests
     }
 
     [Test]
-    public async Task missing_variants_answers_501_until_campaign_repair_exists()
+    public async Task missing_variants_queues_a_repair_job_for_each_missing_variant_and_lists_them_on_a_dry_run()
     {
         await using var api = await ApiServer.StartAsync();
+        api.WriteInput("hyspex/one.tif", "x");
+        api.WriteInput("hyspex/two.tif", "x");
+        api.WriteInput("rgb/one.tif", "made already");
+        using (var created = await api.SendAsync(HttpMethod.Post, "v1/campaigns", api.Bob, """
+            {"id":"variants","source":{"type":"data_root","root":"hyspex"},"template":{"tool":"info","params":{"path":"{record.path}"}},
+             "variants":[{"name":"rgb","output":"rgb/{record.stem}.tif","template":{"tool":"build","params":{"path":"{record.path}","output":"rgb/{record.stem}.tif"}}}]}
+            """))
+        {
+            await Assert.That(created.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        }
+
         var before = await api.SnapshotAsync();
-        var problem = await RefusedAsync(api, HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{"campaign_id":"x"}""", HttpStatusCode.NotImplemented);
-        await Assert.That(problem.ErrorCode).IsEqualTo("not_implemented");
-        await Assert.That(problem.Detail).Contains("/v1/campaigns/{id}/repair");
+        using (var dry = await api.SendAsync(HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{"campaign_id":"variants","dry_run":true}"""))
+        {
+            var listed = await Expect(dry, HttpStatusCode.OK, MetJsonContext.Default.MetMissingVariantsDto);
+            await Assert.That(listed.Missing.Select(m => m.Output).ToArray()).IsEquivalentTo(new[] { "rgb/two.tif" });
+            await Assert.That(listed.Queued).IsEqualTo(0);
+        }
+
         await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
+        using var queued = await api.SendAsync(HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{"campaign_id":"variants"}""");
+        var repair = await Expect(queued, HttpStatusCode.Accepted, MetJsonContext.Default.MetMissingVariantsDto);
+        await Assert.That(repair.Queued).IsEqualTo(1);
+        var job = await GetAsync(api, api.Bob, repair.Missing.Single().JobId!.Value);
+        await Assert.That(job.Tool).IsEqualTo("build");
+        await Assert.That(job.Status).IsEqualTo("queued");
+
+        var problem = await RefusedAsync(api, HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{"campaign_id":"nope"}""", HttpStatusCode.NotFound);
+        await Assert.That(problem.ErrorCode).IsEqualTo("campaign_not_found");
+        problem = await RefusedAsync(api, HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{}""", HttpStatusCode.BadRequest);
+        await Assert.That(problem.Errors!.Single().Path).IsEqualTo("$.campaign_id");
     }
 }

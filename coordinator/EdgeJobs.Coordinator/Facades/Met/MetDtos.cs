@@ -32,6 +32,28 @@ public sealed record MetParentBatchRequest
     public bool? Force { get; init; }
 }
 
+/// <summary>The body of <c>POST /met/jobs/hyspex-missing-variants</c>: the campaign, optionally one batch's records, optionally a dry run.</summary>
+public sealed record MetMissingVariantsRequest
+{
+    public string? CampaignId { get; init; }
+    public long? BatchJobId { get; init; }
+    public bool? DryRun { get; init; }
+}
+
+/// <summary>What <c>POST /met/jobs/hyspex-missing-variants</c> found and queued.</summary>
+public sealed record MetMissingVariantsDto
+{
+    public required string CampaignId { get; init; }
+    public bool DryRun { get; init; }
+    public long RecordsChecked { get; init; }
+    /// <summary>Repair jobs queued (or found queued already).</summary>
+    public int Queued { get; init; }
+    public required IReadOnlyList<MetMissingVariantDto> Missing { get; init; }
+}
+
+/// <summary>One record's missing variant, and the repair job's id (null on a dry run, or with <c>error</c>).</summary>
+public sealed record MetMissingVariantDto(string Record, string Variant, string Output, long? JobId, string? Error);
+
 /// <summary>The body of <c>POST /met/jobs/cleanup</c>: age and/or terminal statuses (at least one).</summary>
 public sealed record MetCleanupRequest
 {

@@ -113,9 +113,43 @@ internal sealed partial class MetJobsApi
     }
 
     /// <summary>
-    /// <c>POST /met/jobs/hyspex-missing-variants</c>: maps onto a campaign's repair of missing variants
-    /// (<c>POST /v1/campaigns/{id}/repair</c>), which this coordinator does not have yet: 501 until it does.
+    /// <c>POST /met/jobs/hyspex-missing-variants</c> <c>{campaign_id, batch_job_id?, dry_run?}</c>: the campaign's repair of
+    /// missing variants (<c>POST /v1/campaigns/{id}/repair</c>): each record's variants that do not exist, and (unless a
+    /// dry run) the job queued for each: 202 when any was queued, else 200.
     /// </summary>
-    public static IResult MissingVariants() => Problems.Of(501, "not_implemented", "Not implemented",
-        "hyspex-missing-variants queues repairs of a campaign's missing variants through POST /v1/campaigns/{id}/repair, which this coordinator does not have yet; nothing was queued");
+    public async Task<IResult> MissingVariantsAsync(HttpContext http)
+    {
+        var (request, problem) = await RequestBody.ReadAsync(http, MetJsonContext.Default.MetMissingVariantsRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        if (request.CampaignId is not { } id)
+        {
+            return Problems.InvalidBody([new ViolationDto("$.campaign_id", "is required: the campaign's id (created with POST /v1/campaigns, with variants)")]);
+        }
+
+        var (campaign, findProblem) = await campaigns.FindOwnAsync(http, id).ConfigureAwait(false);
+        if (campaign is null)
+        {
+            return findProblem!;
+        }
+
+        var (repair, repairProblem) = await campaigns.RepairAsync(http, campaign, new RepairRequest { BatchJobId = request.BatchJobId, DryRun = request.DryRun }).ConfigureAwait(false);
+        if (repair is null)
+        {
+            return repairProblem!;
+        }
+
+        var queued = repair.Missing.Count(m => m.JobId is not null);
+        return Results.Json(new MetMissingVariantsDto
+        {
+            CampaignId = campaign.Id,
+            DryRun = repair.DryRun,
+            RecordsChecked = repair.RecordsChecked,
+            Queued = queued,
+            Missing = [.. repair.Missing.Select(m => new MetMissingVariantDto(m.Record, m.Variant, m.Output, m.JobId, m.Error))],
+        }, MetJson.Wire.MetMissingVariantsDto, statusCode: queued > 0 ? 202 : 200);
+    }
 }

@@ -21,6 +21,8 @@ namespace EdgeJobs.Coordinator.Facades.Met;
 [JsonSerializable(typeof(MetDeletedDto))]
 [JsonSerializable(typeof(MetCleanupDto))]
 [JsonSerializable(typeof(MetCampaignDto))]
+[JsonSerializable(typeof(MetMissingVariantsRequest))]
+[JsonSerializable(typeof(MetMissingVariantsDto))]
 public sealed partial class MetJsonContext : JsonSerializerContext;
 
 public static class MetJson

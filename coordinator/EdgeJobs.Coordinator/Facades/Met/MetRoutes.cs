@@ -26,7 +26,7 @@ internal static class MetRoutes
 
         group.MapPost("/hyspex-csw-parent", (HttpRequest request) => met.ParentBatchAsync(request.HttpContext)).AddEndpointFilter(write);
         group.MapGet("/hyspex-csw-campaigns/{id}", (HttpContext http, string id) => met.CampaignAsync(http, id)).AddEndpointFilter(ScopeFilter.Optional(tokens));
-        group.MapPost("/hyspex-missing-variants", MetJobsApi.MissingVariants).AddEndpointFilter(write);
+        group.MapPost("/hyspex-missing-variants", (HttpRequest request) => met.MissingVariantsAsync(request.HttpContext)).AddEndpointFilter(write);
         group.MapGet("/{id}", (HttpContext http, string id) => met.GetAsync(http, id)).AddEndpointFilter(read);
         group.MapPost("/{id}/cancel", (HttpContext http, string id) => met.CancelAsync(http, id)).AddEndpointFilter(write);
         group.MapDelete("/{id}", (HttpContext http, string id) => met.DeleteAsync(http, id)).AddEndpointFilter(write);
