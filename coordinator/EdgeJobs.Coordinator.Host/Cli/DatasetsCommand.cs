@@ -234,13 +234,12 @@ internal static class DatasetsCommand
     /// <summary><c>v1/datasets/ORG/NAME</c>, each part escaped; a DATASET without its org is a usage error.</summary>
     private static string DatasetUrl(string dataset)
     {
-        var slash = dataset.IndexOf('/');
-        if (slash <= 0 || slash == dataset.Length - 1 || dataset.IndexOf('/', slash + 1) >= 0)
+        if (!Protocol.Datasets.DatasetNames.TrySplit(dataset, null, out var org, out var name))
         {
             throw new UsageException($"DATASET must be ORG/NAME, e.g. acme/survey, not '{dataset}'");
         }
 
-        return $"v1/datasets/{Uri.EscapeDataString(dataset[..slash])}/{Uri.EscapeDataString(dataset[(slash + 1)..])}";
+        return $"v1/datasets/{Uri.EscapeDataString(org)}/{Uri.EscapeDataString(name)}";
     }
 
     /// <summary>The file's URL: each path segment escaped, the slashes kept (the coordinator checks the path itself).</summary>

@@ -50,7 +50,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         violations.AddRange(CatalogSourceRules.Check(request.Source, options.CatalogAllow));
         if (request.Source is { Type: CatalogSource.Dataset, Dataset: { } dataset } && violations.Count == 0)
         {
-            var (org, name) = DatasetListing.Split(dataset, principal.HomeOrg);
+            DatasetNames.TrySplit(dataset, principal.HomeOrg, out var org, out var name);
             if (!principal.Has(Scopes.DatasetsRead) || !principal.SeesDataset(org, name) || await ledger.GetDatasetAsync(org, name).ConfigureAwait(false) is null)
             {
                 violations.Add(new ViolationDto("$.source.dataset", $"no dataset '{org}/{name}' that this token may read"));
@@ -127,7 +127,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             }
         }
 
-        if (template.Dataset is { } dataset && (dataset.Split('/') is var parts && (parts.Length != 2 || !parts.All(DatasetNames.IsValid))))
+        if (template.Dataset is { } dataset && !DatasetNames.TrySplit(dataset, null, out _, out _))
         {
             violations.Add(new ViolationDto(path + ".dataset", "must be org/name"));
         }

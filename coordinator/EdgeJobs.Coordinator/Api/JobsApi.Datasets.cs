@@ -94,9 +94,7 @@ internal sealed partial class JobsApi
     private async Task<(JobPlace? Place, ProblemDto? Problem)> ResolveInDatasetAsync(Principal principal, string named, ToolDescriptor tool, string canonical,
         IReadOnlyList<InputPath> inputPaths, string? labelsJson)
     {
-        var slash = named.IndexOf('/', StringComparison.Ordinal);
-        var (org, ds) = slash < 0 ? ("", "") : (named[..slash], named[(slash + 1)..]);
-        if (!Orgs.IsValid(org) || !DatasetNames.IsValid(ds))
+        if (!DatasetNames.TrySplit(named, null, out var org, out var ds))
         {
             return (null, InvalidParams([new ViolationDto("$.dataset", "must be 'org/dataset', each " + DatasetNames.Rule)]));
         }

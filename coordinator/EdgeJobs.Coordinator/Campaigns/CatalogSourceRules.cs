@@ -47,7 +47,7 @@ internal static class CatalogSourceRules
                 {
                     violations.Add(new ViolationDto("$.source.dataset", "is required: org/name, or the name of a dataset of the campaign's org"));
                 }
-                else if (dataset.Split('/') is var parts && (parts.Length > 2 || !parts.All(DatasetNames.IsValid)))
+                else if (!DatasetNames.TrySplit(dataset, "default", out _, out _))
                 {
                     violations.Add(new ViolationDto("$.source.dataset", "must be org/name or name, each " + DatasetNames.Rule));
                 }

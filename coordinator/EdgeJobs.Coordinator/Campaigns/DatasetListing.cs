@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Datasets;
 
 namespace EdgeJobs.Coordinator.Campaigns;
 
@@ -9,7 +10,7 @@ internal sealed class DatasetListing(JobLedger ledger, string org, string datase
 
     public override async Task<CatalogPage> ReadAsync(long startPosition, int maxRecords, CancellationToken cancellation)
     {
-        var (owner, name) = Split(dataset, org);
+        DatasetNames.TrySplit(dataset, org, out var owner, out var name); // checked when the campaign was made
         if (await ledger.GetDatasetAsync(owner, name).ConfigureAwait(false) is null)
         {
             throw new CatalogException("catalog_not_found", $"dataset '{dataset}' does not exist");
@@ -51,12 +52,5 @@ internal sealed class DatasetListing(JobLedger ledger, string org, string datase
 
             after = page.NextAfter;
         }
-    }
-
-    /// <summary><c>org/name</c>, or a bare name in the campaign's org.</summary>
-    internal static (string Org, string Name) Split(string dataset, string org)
-    {
-        var slash = dataset.IndexOf('/');
-        return slash < 0 ? (org, dataset) : (dataset[..slash], dataset[(slash + 1)..]);
     }
 }

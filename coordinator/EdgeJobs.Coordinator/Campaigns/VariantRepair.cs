@@ -99,8 +99,7 @@ internal sealed class VariantRepair(JobLedger ledger, CatalogContext context)
     {
         if (template.Dataset is { } dataset)
         {
-            var (org, name) = DatasetListing.Split(dataset, campaign.Org);
-            return DatasetNames.IsValid(name) && await ledger.GetEntryAsync(org, name, output).ConfigureAwait(false) is not null;
+            return DatasetNames.TrySplit(dataset, null, out var org, out var name) && await ledger.GetEntryAsync(org, name, output).ConfigureAwait(false) is not null;
         }
 
         var root = Path.GetFullPath(context.DataRoot);
