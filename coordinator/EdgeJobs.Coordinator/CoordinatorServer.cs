@@ -37,9 +37,14 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _webhooks;
 
+    private readonly Slurm.Allocator? _allocator;
+    private readonly Task _allocations;
+
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Slurm.Allocator? allocator)
     {
+        _allocator = allocator;
+        _allocations = allocator is null ? Task.CompletedTask : Task.Run(() => allocator.RunAsync(_stopping.Token));
         _app = app;
         Ledger = ledger;
         Options = options;
@@ -152,6 +157,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Coordinator");
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        var allocator = options.Slurm.Queues.Count == 0 ? null
+            : new Slurm.Allocator(options.Slurm, ledger, dispatcher, options.Catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Slurm"));
         try
         {
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
@@ -162,7 +169,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger);
+            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger, allocator);
             await app.StartAsync(cancellation).ConfigureAwait(false);
             rest.Port = httpListen!.IPEndPoint!.Port;
         }
@@ -177,11 +184,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var link = Reachable(linkListen!.IPEndPoint!);
         logger.Listening(BuildInfo.Version, address.Authority, Path.GetFullPath(options.DataDir));
         logger.LinkListening(link.ToString());
+        allocator?.Bind(linkListen!.IPEndPoint!, options.LinkTlsCertificate, options.DataDir);
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
             new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
-            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
+            new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")),
+            allocator);
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -228,6 +237,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _sweeper.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
         await _webhooks.ConfigureAwait(false);
+        await _allocations.ConfigureAwait(false);
+        if (_allocator is not null)
+        {
+            // While the link is up: scancel's SIGTERM makes the allocations' agents hand their jobs back first.
+            await _allocator.CancelAllAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);
