@@ -87,7 +87,9 @@ public sealed class AgentService
         var link = _link.RunAsync(linkStop.Token);
         try
         {
-            await Task.WhenAny(link, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+            using var leaving = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            _ = await Task.WhenAny(link, Task.Delay(Timeout.Infinite, leaving.Token), WalltimeAsync(leaving.Token), IdleAsync(leaving.Token)).ConfigureAwait(false);
+            await leaving.CancelAsync().ConfigureAwait(false);
             if (link.IsCompleted)
             {
                 await link.ConfigureAwait(false);
@@ -105,6 +107,50 @@ public sealed class AgentService
             }
             catch (OperationCanceledException)
             {
+            }
+        }
+    }
+
+    /// <summary>Completes when the allocation's walltime is near enough that draining must start (never without one).</summary>
+    private async Task WalltimeAsync(CancellationToken cancellation)
+    {
+        if (_options.LeaveAt is not { } leaveAt)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var wait = leaveAt - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellation).ConfigureAwait(false);
+        }
+
+        _logger.WalltimeNear(_options.AllocationEnd!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Completes once the agent has held no job for <see cref="AgentOptions.IdleTimeout"/> (never when it is zero).</summary>
+    private async Task IdleAsync(CancellationToken cancellation)
+    {
+        if (_options.IdleTimeout <= TimeSpan.Zero)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var idleSince = DateTime.UtcNow;
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 10, 100, 1000));
+        while (true)
+        {
+            await Task.Delay(tick, cancellation).ConfigureAwait(false);
+            if (!_runner.IsEmpty)
+            {
+                idleSince = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - idleSince >= _options.IdleTimeout)
+            {
+                _logger.IdleExit(_options.IdleTimeout.TotalSeconds);
+                return;
             }
         }
     }
