@@ -19,6 +19,8 @@ internal static class EdgeJobsCommand
             ToolsCommand.Create(),
             RecipesCommand.Create(),
             NodesCommand.Create(),
+            AllocationsCommand.Create(),
+            SlurmCommand.Create(),
             DatasetsCommand.Create(),
             VersionCommand(),
             CompletionCommand.Create("edgejobs"),
