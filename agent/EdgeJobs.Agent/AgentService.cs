@@ -88,7 +88,8 @@ public sealed class AgentService
         try
         {
             using var leaving = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            _ = await Task.WhenAny(link, Task.Delay(Timeout.Infinite, leaving.Token), WalltimeAsync(leaving.Token), IdleAsync(leaving.Token)).ConfigureAwait(false);
+            var walltime = WalltimeAsync(leaving.Token);
+            var left = await Task.WhenAny(link, Task.Delay(Timeout.Infinite, leaving.Token), walltime, IdleAsync(leaving.Token)).ConfigureAwait(false);
             await leaving.CancelAsync().ConfigureAwait(false);
             if (link.IsCompleted)
             {
@@ -96,7 +97,9 @@ public sealed class AgentService
                 return;
             }
 
-            await DrainAsync().ConfigureAwait(false);
+            // SIGTERM to an agent in an allocation is Slurm taking the node away (scancel, preemption): its jobs are handed
+            // back at once rather than raced against the kill. Near the walltime, and elsewhere, running jobs may finish.
+            await DrainAsync(left != walltime && stop.IsCancellationRequested && _options.AllocationEnd is not null ? TimeSpan.Zero : _options.DrainTimeout).ConfigureAwait(false);
         }
         finally
         {
@@ -155,12 +158,12 @@ public sealed class AgentService
         }
     }
 
-    private async Task DrainAsync()
+    private async Task DrainAsync(TimeSpan timeout)
     {
         _runner.StartDraining();
         _link.SendDraining();
-        _logger.Draining(_options.DrainTimeout.TotalSeconds, _runner.RunningCount);
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        _logger.Draining(timeout.TotalSeconds, _runner.RunningCount);
+        var deadline = DateTime.UtcNow + timeout;
         while (_runner.RunningCount > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100).ConfigureAwait(false);
