@@ -260,7 +260,7 @@ public sealed class Allocator
         var token = TokenSecrets.Generate();
         var row = await _ledger.CreateAllocationAsync(queue.Name, queue.WorkersPerAllocation, TokenSecrets.Hash(token)).ConfigureAwait(false);
         _open[row.Id] = row;
-        var script = BatchScript.Render(queue, queue.Agent ?? _settings.DefaultAgent, _settings.CoordinatorAddress, token, _settings.TlsCa);
+        var script = BatchScript.Render(queue, queue.Agent ?? _settings.DefaultAgent, _settings.CoordinatorAddress, token, _settings.TlsCa, row.Id, _settings.LogDir);
         var (job, error) = await _slurm.SbatchAsync(script, BatchScript.Arguments(queue, row.Id, _settings.LogDir), cancellation).ConfigureAwait(false);
         if (job is { } id)
         {
