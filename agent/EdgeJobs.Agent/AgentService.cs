@@ -70,7 +70,7 @@ public sealed class AgentService
     /// </summary>
     /// <exception cref="Catalog.Exec.ExecManifestException">the file and line of the first problem.</exception>
     public static IReadOnlyList<Catalog.Exec.ExecManifest> LoadExecTools(string toolsDir) =>
-        Catalog.Exec.ExecManifestDirectory.Load(toolsDir, Catalog.Tools.ToolCatalog.BuiltIn.BuiltInIds);
+        Catalog.Exec.ExecManifestDirectory.Load(toolsDir, Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds);
 
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
         new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];

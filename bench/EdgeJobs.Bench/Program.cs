@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
 // `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `recipes` for step-to-step
-// latency and a 1,000-step fan-out against plain jobs, `exec-overhead [JOBS]` for `true` as an exec tool against the built-in
+// latency and a 1,000-step fan-out against plain jobs, `campaigns` for spawning 10,000 children, their cascade stop and the aggregate at 100,000, `exec-overhead [JOBS]` for `true` as an exec tool against the built-in
 // sleep 0, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
@@ -16,6 +16,12 @@ if (args is ["latency", ..])
 if (args is ["recipes", ..])
 {
     await EdgeJobs.Bench.EndToEnd.RecipeProbe.RunAsync();
+    return;
+}
+
+if (args is ["campaigns", ..])
+{
+    await EdgeJobs.Bench.EndToEnd.CampaignProbe.RunAsync();
     return;
 }
 

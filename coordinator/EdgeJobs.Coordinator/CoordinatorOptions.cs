@@ -40,6 +40,15 @@ public sealed record CoordinatorOptions
     /// </summary>
     public IReadOnlyList<string> WebhookAllow { get; init; } = [];
 
+    /// <summary>
+    /// The hosts a campaign's STAC or CSW catalog may be read from over HTTP (<c>--catalog-allow</c>); empty: none (catalogs
+    /// in the data root and datasets only).
+    /// </summary>
+    public IReadOnlyList<string> CatalogAllow { get; init; } = [];
+
+    /// <summary>How long a catalog read that failed transiently (a timeout, a 5xx) waits before its second try; each later wait doubles.</summary>
+    public TimeSpan CatalogRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a failed webhook call waits before its second try; each later wait doubles (1 s: up to 256 s).</summary>
     public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -37,11 +37,16 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly Task _webhooks;
 
+    private readonly Task _batches;
+
+    private readonly HttpClient _catalogHttp;
+
     private readonly Slurm.Allocator? _allocator;
     private readonly Task _allocations;
 
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Slurm.Allocator? allocator)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Campaigns.BatchReader batches, HttpClient catalogHttp,
+        Slurm.Allocator? allocator)
     {
         _allocator = allocator;
         _allocations = allocator is null ? Task.CompletedTask : Task.Run(() => allocator.RunAsync(_stopping.Token));
@@ -53,6 +58,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         _sweeper = Task.Run(() => sweeper.RunAsync(_stopping.Token));
         _dispatcher = Task.Run(() => dispatcher.RunAsync(_stopping.Token));
         _webhooks = Task.Run(() => webhooks.RunAsync(_stopping.Token));
+        _batches = Task.Run(() => batches.RunAsync(_stopping.Token));
+        _catalogHttp = catalogHttp;
     }
 
     /// <summary>
@@ -159,6 +166,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
         var allocator = options.Slurm.Queues.Count == 0 ? null
             : new Slurm.Allocator(options.Slurm, ledger, dispatcher, options.Catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Slurm"));
+        // Catalogs are read with redirects off: a redirect could lead to a host --catalog-allow does not name.
+        var catalogHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
+        Campaigns.BatchReader batches;
         try
         {
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
@@ -169,12 +179,14 @@ public sealed class CoordinatorServer : IAsyncDisposable
             await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
-            ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, logger, allocator);
+            batches = ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, catalogHttp, logger,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Campaigns"), allocator);
             await app.StartAsync(cancellation).ConfigureAwait(false);
             rest.Port = httpListen!.IPEndPoint!.Port;
         }
         catch
         {
+            catalogHttp.Dispose();
             await ledger.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -190,7 +202,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
             new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
             new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")),
-            allocator);
+            batches, catalogHttp, allocator);
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -237,6 +249,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _sweeper.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
         await _webhooks.ConfigureAwait(false);
+        await _batches.ConfigureAwait(false);
+        _catalogHttp.Dispose();
         await _allocations.ConfigureAwait(false);
         if (_allocator is not null)
         {

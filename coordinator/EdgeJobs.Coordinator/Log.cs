@@ -4,7 +4,8 @@ using ZLogger;
 namespace EdgeJobs.Coordinator;
 
 // Every coordinator log line, source-generated. Event ids by subsystem:
-// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link, 6000 datasets, 7000 exec tools.
+// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link, 6000 datasets, 7000 exec tools, 8000 campaigns,
+// 9000 Slurm allocations (Slurm/Log.Slurm.cs).
 internal static partial class Log
 {
     [ZLoggerMessage(1000, LogLevel.Information, "edgejobs {version} coordinator listening on http://{endpoint} (data dir {dataDir})")]
@@ -126,4 +127,25 @@ internal static partial class Log
 
     [ZLoggerMessage(7003, LogLevel.Warning, "exec tool {id} v{version} from the ledger is not served: {reason}")]
     public static partial void ExecToolUnreadable(this ILogger logger, string id, string version, string reason);
+
+    [ZLoggerMessage(8000, LogLevel.Information, "campaign {campaign} batch {jobId}: {records} children made from position {start} (next {next}) in {elapsedMs} ms")]
+    public static partial void BatchSpawned(this ILogger logger, string campaign, long jobId, int records, long start, string next, long elapsedMs);
+
+    [ZLoggerMessage(8001, LogLevel.Warning, "campaign {campaign} batch {jobId}: reading the catalog failed ({code}: {message}); trying again in {delayMs} ms")]
+    public static partial void BatchReadRetrying(this ILogger logger, string campaign, long jobId, string code, string message, long delayMs);
+
+    [ZLoggerMessage(8002, LogLevel.Error, "campaign {campaign} batch {jobId} failed: {code}: {message}; the campaign's next_start_position is unchanged, so the page can be asked again")]
+    public static partial void BatchReadFailed(this ILogger logger, string campaign, long jobId, string code, string message);
+
+    [ZLoggerMessage(8003, LogLevel.Information, "campaign {campaign} batch {jobId} was stopped while its page was read; nothing was made")]
+    public static partial void BatchGone(this ILogger logger, string campaign, long jobId);
+
+    [ZLoggerMessage(8004, LogLevel.Error, "campaign batch reader pass failed; retrying")]
+    public static partial void BatchPassFailed(this ILogger logger, Exception error);
+
+    [ZLoggerMessage(8005, LogLevel.Information, "campaign {campaign} created by {owner} ({source} source)")]
+    public static partial void CampaignCreated(this ILogger logger, string campaign, string owner, string source);
+
+    [ZLoggerMessage(8006, LogLevel.Information, "campaign {campaign}: {jobs} jobs queued for missing variants of {records} records, by {owner}")]
+    public static partial void VariantsRepaired(this ILogger logger, string campaign, int jobs, int records, string owner);
 }

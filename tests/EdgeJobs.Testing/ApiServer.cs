@@ -173,7 +173,7 @@ public sealed class ApiServer : IAsyncDisposable
         return (await ReadAsync(response, RestJsonContext.Default.ProblemDto))!;
     }
 
-    /// <summary>Everything a refused request must leave untouched: jobs, their versions, events, logs, tokens.</summary>
+    /// <summary>Everything a refused request must leave untouched: jobs, their versions, events, logs, tokens, campaigns.</summary>
     public async Task<string> SnapshotAsync()
     {
         await using var c = new SqliteConnection($"Data Source={Ledger.Path};Mode=ReadOnly;Pooling=False");
@@ -182,7 +182,8 @@ public sealed class ApiServer : IAsyncDisposable
         var events = c.ExecuteScalar<long>("SELECT count(*) FROM job_events");
         var logs = c.ExecuteScalar<long>("SELECT count(*) FROM job_logs");
         var tokens = c.ExecuteScalar<long>("SELECT count(*) FROM tokens");
-        return $"{jobs}|{events}|{logs}|{tokens}";
+        var campaigns = c.ExecuteScalar<string>("SELECT (SELECT count(*) FROM campaigns) || ':' || (SELECT count(*) FROM campaign_batches) || ':' || (SELECT coalesce(sum(n), 0) FROM campaign_children)");
+        return $"{jobs}|{events}|{logs}|{tokens}|{campaigns}";
     }
 
     private bool _disposed;

@@ -118,7 +118,7 @@ public sealed partial class ExecManifest
 
         if (reservedIds.Contains(file.Id))
         {
-            throw At($"id '{file.Id}' is a built-in tool's", "id");
+            throw At($"id '{file.Id}' is taken (a built-in tool's, or a job the coordinator runs itself)", "id");
         }
 
         if (!VersionRule().IsMatch(file.Version))

@@ -11,6 +11,13 @@ namespace EdgeJobs.Catalog.Tools;
 /// </summary>
 public sealed class ToolCatalog
 {
+    /// <summary>
+    /// The tool names of jobs the coordinator runs itself and no agent is ever granted: recipe jobs and campaign
+    /// batches.
+    /// </summary>
+    // Declared before BuiltIn: static fields initialize in order, and BuiltIn's constructor reads this.
+    public static readonly string[] CoordinatorJobKinds = ["recipe", "campaign-batch"];
+
     public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
         MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance, RescanIndexTool.Instance,
         BulkDownloadTool.Instance, ArchiveExtractTool.Instance], acceptsExecTools: false);
@@ -24,12 +31,17 @@ public sealed class ToolCatalog
     {
         _builtIn = tools.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         BuiltInIds = _builtIn.Keys.ToFrozenSet(StringComparer.Ordinal);
+        ReservedIds = _builtIn.Keys.Concat(CoordinatorJobKinds).ToFrozenSet(StringComparer.Ordinal);
         AcceptsExecTools = acceptsExecTools;
         _snapshot = new Snapshot(_builtIn, FrozenDictionary<(string, string), ExecToolDescriptor>.Empty, FrozenDictionary<string, ExecToolDescriptor>.Empty);
     }
 
-    /// <summary>The ids exec tools may not take.</summary>
+    /// <summary>The built-in tools' ids.</summary>
     public IReadOnlySet<string> BuiltInIds { get; }
+
+
+    /// <summary>The ids exec tools may not take: the built-in tools' and <see cref="CoordinatorJobKinds"/>.</summary>
+    public IReadOnlySet<string> ReservedIds { get; }
 
     public bool AcceptsExecTools { get; }
 

@@ -18,6 +18,7 @@ internal static class EdgeJobsCommand
             JobsCommand.Create(),
             ToolsCommand.Create(),
             RecipesCommand.Create(),
+            CampaignsCommand.Create(),
             NodesCommand.Create(),
             AllocationsCommand.Create(),
             SlurmCommand.Create(),

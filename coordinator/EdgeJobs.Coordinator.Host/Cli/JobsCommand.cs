@@ -38,11 +38,12 @@ internal static class JobsCommand
         var tool = Flags.Text("--tool", "TOOL", "only this tool's jobs");
         var owner = Flags.Text("--owner", "NAME", "only jobs submitted by this token name");
         var node = Flags.Text("--node", "ID", "only jobs leased to this node");
-        var command = new Command("ls", "list jobs, newest first") { status, limit, cursor, tool, owner, node };
+        var campaign = Flags.Text("--campaign", "ID", "only a campaign's batches and children (its id), or jobs labelled with a campaign_id number");
+        var command = new Command("ls", "list jobs, newest first") { status, limit, cursor, tool, owner, node, campaign };
         command.Aliases.Add("list");
         command.SetAction((parsed, _) =>
         {
-            var filters = new[] { ("status", status), ("limit", limit), ("cursor", cursor), ("tool", tool), ("owner", owner), ("node", node) }
+            var filters = new[] { ("status", status), ("limit", limit), ("cursor", cursor), ("tool", tool), ("owner", owner), ("node", node), ("campaign", campaign) }
                 .Select(f => (Name: f.Item1, Value: parsed.GetValue(f.Item2)))
                 .Where(f => f.Value is not null)
                 .Select(f => (f.Name, f.Value!))

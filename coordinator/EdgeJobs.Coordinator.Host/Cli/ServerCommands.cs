@@ -27,14 +27,10 @@ internal sealed class ServerCommands
                 ? raw
                 : throw new UsageException($"--advertise-http '{raw}' must be an http:// or https:// URL without a query"), null);
     private readonly Option<string?> _toolsDir;
-    private readonly Option<string[]> _webhookAllow = Flags.Create<string[]>("--webhook-allow", "HOST[,HOST...]",
-        "hosts a recipe job's on_exit webhook may call (default: none; the coordinator calls no host a job names otherwise)", raw =>
-        {
-            var hosts = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return hosts.Length > 0 && hosts.All(h => Uri.CheckHostName(h) != UriHostNameType.Unknown)
-                ? hosts
-                : throw new UsageException($"--webhook-allow '{raw}' must be host names or addresses separated by commas, e.g. hooks.example.org,10.0.0.5");
-        }, []);
+    private readonly Option<string[]> _webhookAllow = Hosts("--webhook-allow",
+        "hosts a recipe job's on_exit webhook may call (default: none; the coordinator calls no host a job names otherwise)", "hooks.example.org,10.0.0.5");
+    private readonly Option<string[]> _catalogAllow = Hosts("--catalog-allow",
+        "hosts a campaign's STAC or CSW catalog may be read from over HTTP (default: none; catalogs in the data root and datasets only)", "csw.example.org,10.0.0.5");
     private readonly Option<TimeSpan> _leaseTtl = Flags.Duration("--lease-ttl", "a lease not renewed for this long expires and its job is retried", TimeSpan.FromSeconds(30), positive: true);
     private readonly Option<TimeSpan> _heartbeat = Flags.Duration("--heartbeat-interval", "how often agents report; a node is down after 3 missed", TimeSpan.FromSeconds(5), positive: true);
     private readonly Option<long> _maxActive;
@@ -72,7 +68,7 @@ internal sealed class ServerCommands
 
         _raster = RasterFlags.AddTo(command);
         _log = LogFlags.AddTo(command);
-        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow })
+        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow, _catalogAllow })
         {
             command.Options.Add(option);
         }
@@ -80,6 +76,15 @@ internal sealed class ServerCommands
         _slurm = SlurmFlags.AddTo(command);
         command.SetAction((parsed, _) => RunAsync(parsed));
     }
+
+    /// <summary>A comma-separated list of host names or addresses the coordinator may make requests to; empty by default.</summary>
+    private static Option<string[]> Hosts(string name, string help, string example) => Flags.Create<string[]>(name, "HOST[,HOST...]", help, raw =>
+    {
+        var hosts = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return hosts.Length > 0 && hosts.All(h => Uri.CheckHostName(h) != UriHostNameType.Unknown)
+            ? hosts
+            : throw new UsageException($"{name} '{raw}' must be host names or addresses separated by commas, e.g. {example}");
+    }, []);
 
     public static Command Coordinator()
     {
@@ -115,6 +120,7 @@ internal sealed class ServerCommands
             DataRoot = parsed.GetValue(_dataRoot) ?? Path.Combine(dataDir, "data"),
             AdvertiseHttp = parsed.GetValue(_advertiseHttp),
             WebhookAllow = parsed.GetValue(_webhookAllow) ?? [],
+            CatalogAllow = parsed.GetValue(_catalogAllow) ?? [],
             JsonLogs = _log.Json(parsed),
             LogLevel = parsed.GetValue(_log.Level),
             Quotas = new QuotaOptions

@@ -1,6 +1,7 @@
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.Campaigns;
 using EdgeJobs.Coordinator.Datasets;
 using EdgeJobs.Coordinator.Facades.DroneDb;
 using EdgeJobs.Coordinator.Facades.Ordo;
@@ -18,8 +19,9 @@ namespace EdgeJobs.Coordinator.Api;
 /// <summary>The route table of REST API v1 (README "REST API v1" lists the same routes and scopes) with the scope each route needs.</summary>
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore,
-        LeaseTokens leaseTokens, ILogger logger, Slurm.Allocator? allocator = null)
+    /// <returns>The campaign batch reader, which the server runs beside the API (it makes the children the API asks for).</returns>
+    public static BatchReader Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore,
+        LeaseTokens leaseTokens, HttpClient catalogHttp, ILogger logger, ILogger campaignLogger, Slurm.Allocator? allocator = null)
     {
         var catalog = options.Catalog;
         var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, datasetStore, logger);
@@ -72,8 +74,22 @@ internal static class ApiRoutes
         v1.MapMethods("/leases/{token}/files/{**path}", ["GET", "HEAD"], (HttpContext http, string token, string? path) => datasetsApi.LeaseFileAsync(http, leaseTokens, catalog, token, path));
         v1.MapMethods("/leases/{token}/steps/{step}/{file}", ["GET", "HEAD"], (string token, string step) => jobs.LeaseStepArtifactAsync(leaseTokens, token, step));
 
+        var catalogs = new CatalogContext(ledger, options.ResolvedDataRoot, catalogHttp, options.CatalogAllow);
+        var reader = new BatchReader(ledger, catalogs, jobs.PrepareChildAsync, dispatcher, options.CatalogRetryBase, campaignLogger);
+        var campaigns = new CampaignsApi(ledger, jobs, options, reader, new VariantRepair(ledger, catalogs), campaignLogger);
+        v1.MapPost("/campaigns", (HttpRequest request) => campaigns.CreateAsync(request.HttpContext)).AddEndpointFilter(write);
+        v1.MapGet("/campaigns", (HttpRequest request) => campaigns.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs);
+        // A public campaign's aggregate answers without a token (seed 000 serves it so); the route checks the rest.
+        v1.MapGet("/campaigns/{id}", (HttpContext http, string id) => campaigns.GetAsync(http, id)).AddEndpointFilter(ScopeFilter.Optional(tokens));
+        v1.MapPost("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.CreateBatchAsync(http, id)).AddEndpointFilter(write);
+        v1.MapGet("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.ListBatchesAsync(http, id)).AddEndpointFilter(anyJobs);
+        v1.MapPost("/campaigns/{id}/stop", (HttpContext http, string id) => campaigns.StopAsync(http, id)).AddEndpointFilter(write);
+        v1.MapPost("/campaigns/{id}/repair", (HttpContext http, string id) => campaigns.RepairAsync(http, id)).AddEndpointFilter(write);
+
         // The seed systems' own APIs (design §8.7): thin mappings onto the same jobs, mounted at their own prefixes.
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
+        Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
+        return reader;
     }
 }

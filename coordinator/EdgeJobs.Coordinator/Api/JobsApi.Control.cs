@@ -30,17 +30,44 @@ internal sealed partial class JobsApi
         {
             // Only when it ran now, not on a replay: log it, and push the stop to the agent holding the lease.
             logger.JobStopRequested(job.Id, ScopeFilter.Current(http).Name, state.Name());
-            if (row.IsRecipe)
-            {
-                await PushStepStopsAsync(row.Id).ConfigureAwait(false);
-            }
-            else if (state == JobState.StopRequested)
-            {
-                dispatcher.PushStop(row.LeaseNodeId, row.Id, row.Fence);
-            }
+            await PushStopsAsync(row, state).ConfigureAwait(false);
         }
 
         return IdempotencyKeys.Answer(stop.Result, stop.Answer, options.Quotas.RetryAfter);
+    }
+
+    /// <summary>Stops a job (a campaign's active batch, say) and pushes the stop to the agents concerned; for other front doors.</summary>
+    public async Task StopAndPushAsync(long jobId, string by)
+    {
+        var stopped = await ledger.StopAsync(jobId).ConfigureAwait(false);
+        if (stopped is { IsOk: true, State: { } state, Job: { } row })
+        {
+            logger.JobStopRequested(jobId, by, state.Name());
+            await PushStopsAsync(row, state).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Pushes a stop to the agents holding what it stopped: the job's own lease, a recipe job's step jobs, or a batch's
+    /// children (the ledger stopped them all in the stop's transaction).
+    /// </summary>
+    private async Task PushStopsAsync(JobRow row, JobState state)
+    {
+        if (row.IsRecipe)
+        {
+            await PushStepStopsAsync(row.Id).ConfigureAwait(false);
+        }
+        else if (row.IsCampaignBatch)
+        {
+            foreach (var child in await ledger.GetStoppingChildrenAsync(row.Id).ConfigureAwait(false))
+            {
+                dispatcher.PushStop(child.LeaseNodeId, child.Id, child.Fence);
+            }
+        }
+        else if (state == JobState.StopRequested)
+        {
+            dispatcher.PushStop(row.LeaseNodeId, row.Id, row.Fence);
+        }
     }
 
     /// <summary>Pushes the stop to the agents holding a stopped recipe job's step jobs (the ledger stopped them all).</summary>
@@ -198,6 +225,29 @@ internal sealed partial class JobsApi
         DeleteArtifacts(deleted.All);
         logger.JobsDeleted(deleted.Ids.Count, ScopeFilter.Current(http).Name, $"cleanup older than {request.OlderThanS}s");
         return Results.Json(new DeletedDto(deleted.Ids.Count), RestJson.Wire.DeletedDto);
+    }
+
+    /// <summary>Deletes a finished job (a recipe job with its step jobs), then its artifact files; for other front doors.</summary>
+    public async Task<Transition> DeleteFinishedAsync(JobRow job)
+    {
+        var stepJobs = job.IsRecipe ? await ledger.GetStepJobIdsAsync(job.Id).ConfigureAwait(false) : [];
+        var deleted = await ledger.DeleteAsync(job.Id).ConfigureAwait(false);
+        if (deleted.IsOk)
+        {
+            artifacts.Delete(job.Id);
+            DeleteArtifacts(stepJobs);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes finished jobs by age and state (one org's; one owner's unless null), then their artifact files; for other front doors.</summary>
+    public async Task<DeletedJobs> CleanupForAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org, string? owner, string by)
+    {
+        var deleted = await ledger.CleanupAsync(olderThan, states, org, owner).ConfigureAwait(false);
+        DeleteArtifacts(deleted.All);
+        logger.JobsDeleted(deleted.Ids.Count, by, $"cleanup older than {olderThan.TotalSeconds}s");
+        return deleted;
     }
 
     private void DeleteArtifacts(IEnumerable<long> jobIds)

@@ -93,6 +93,11 @@ internal sealed partial class JobsApi
 
         var violations = new List<ViolationDto>();
         CheckJobOptions(request, violations);
+        if (request.ParentId is { } parent && await ledger.IsCampaignBatchAsync(parent).ConfigureAwait(false))
+        {
+            violations.Add(new ViolationDto("$.parent_id", $"job {parent} is a campaign's parent batch: only it makes its children"));
+        }
+
         var check = tool.Check(request.Params);
         violations.AddRange(check.Violations);
         if (violations.Count > 0 || !check.IsValid)
@@ -131,6 +136,16 @@ internal sealed partial class JobsApi
             DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
         };
         return (new Prepared(request, tool, job, estimate, place.Note), null);
+    }
+
+    /// <summary>
+    /// A campaign child checked as <paramref name="principal"/>'s own submit would be (tool, scope, params, paths, output
+    /// estimate), without touching the ledger: the batch reader makes the children of a page in one transaction.
+    /// </summary>
+    public async Task<(NewJob? Job, ProblemDto? Problem)> PrepareChildAsync(Principal principal, SubmitRequest request)
+    {
+        var (prepared, problem) = await PrepareAsync(principal, request).ConfigureAwait(false);
+        return (prepared?.Job, problem);
     }
 
     private static ProblemDto InvalidParams(IReadOnlyList<ViolationDto> violations) =>

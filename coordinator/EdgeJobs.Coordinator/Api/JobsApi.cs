@@ -153,12 +153,19 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
         long? campaign = null;
         if (Single(query, "campaign") is { } rawCampaign)
         {
-            if (!JobIds.TryParse(rawCampaign, out var n))
+            // A number is a campaign_id label as submitted; a campaign's id (a slug) names its batches and children.
+            if (JobIds.TryParse(rawCampaign, out var n))
             {
-                return Problems.InvalidQuery("campaign", "campaign must be a campaign id");
+                campaign = n;
             }
-
-            campaign = n;
+            else if (CampaignIds.IsValid(rawCampaign))
+            {
+                campaign = await ledger.GetCampaignAsync(rawCampaign).ConfigureAwait(false) is { } named && principal.SeesOrg(named.Org) ? named.Num : -1;
+            }
+            else
+            {
+                return Problems.InvalidQuery("campaign", "campaign must be a campaign's id or a campaign_id number");
+            }
         }
 
         var owner = Single(query, "owner");
@@ -201,6 +208,13 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
         if (await RecipeJobView.ReadAsync(ledger, job).ConfigureAwait(false) is { } recipe)
         {
             dto = recipe.AddTo(dto);
+        }
+        else if (job.IsCampaignBatch && await ledger.GetCampaignBatchAsync(job.Id).ConfigureAwait(false) is { } batch)
+        {
+            // The job again, read after its batch row: never older than the page it shows (a job read first could still
+            // say scheduled beside children already made).
+            var now = await ledger.GetJobAsync(job.Id).ConfigureAwait(false) ?? job;
+            dto = JobMapper.ToDto(now, tail, artifact: artifact) with { Batch = CampaignMapper.ToDto(batch, now) };
         }
 
         return Results.Json(dto, RestJson.Wire.JobDto);

@@ -10,11 +10,25 @@ namespace EdgeJobs.Coordinator.Auth;
 /// </summary>
 internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alternativeScope = null) : IEndpointFilter
 {
+    /// <summary>
+    /// A route anyone may call, whose answer may depend on who calls (a public campaign's aggregate): without an
+    /// Authorization header it runs with no principal (<see cref="CurrentOrNull"/>); with one, the token must be
+    /// known (401 otherwise). Scopes are the route's own to check.
+    /// </summary>
+    public static ScopeFilter Optional(TokenCache tokens) => new(tokens, "") { _optional = true };
+
+    private bool _optional;
+
     private const string PrincipalKey = "edgejobs.principal";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (_optional && http.Request.Headers.Authorization.Count == 0)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
         var secret = BearerSecret(http.Request.Headers.Authorization.ToString());
         if (secret is null)
         {
@@ -27,7 +41,7 @@ internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alter
             return Problems.Unauthorized("the bearer token is not known or was revoked");
         }
 
-        if (!principal.Has(scope) && (alternativeScope is null || !principal.Has(alternativeScope)))
+        if (!_optional && !principal.Has(scope) && (alternativeScope is null || !principal.Has(alternativeScope)))
         {
             var needed = alternativeScope is null ? $"'{scope}'" : $"'{scope}' or '{alternativeScope}'";
             return Problems.Forbidden($"this token lacks the scope {needed}");
@@ -39,6 +53,9 @@ internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alter
 
     public static Principal Current(HttpContext http) =>
         http.Items[PrincipalKey] as Principal ?? throw new InvalidOperationException("endpoint has no scope filter");
+
+    /// <summary>The caller of a route with an <see cref="Optional"/> filter; null when it sent no token.</summary>
+    public static Principal? CurrentOrNull(HttpContext http) => http.Items[PrincipalKey] as Principal;
 
     private static string? BearerSecret(string header)
     {

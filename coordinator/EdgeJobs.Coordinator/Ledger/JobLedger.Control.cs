@@ -30,6 +30,11 @@ public sealed partial class JobLedger
             return StopRecipe(c, before);
         }
 
+        if (before.IsCampaignBatch)
+        {
+            return StopBatch(c, before);
+        }
+
         var change = JobRules.Stop(before.JobState)!.Value;
         if (change.IsUnchanged())
         {
@@ -87,12 +92,13 @@ public sealed partial class JobLedger
     /// <summary>Deletes terminal jobs in <paramref name="states"/> that finished at least <paramref name="olderThan"/> ago.</summary>
     /// <returns>The ids deleted, and those of the step jobs that went with recipe jobs among them.</returns>
     /// <param name="org">Only this org's jobs; null for every org.</param>
-    public Task<DeletedJobs> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org)
+    /// <param name="owner">Only this owner's jobs; null for every owner.</param>
+    public Task<DeletedJobs> CleanupAsync(TimeSpan olderThan, IReadOnlyCollection<JobState> states, string? org, string? owner = null)
     {
         var mask = TerminalMask(states);
         return WriteAsync(c => WithStepJobs(c, c.Query<long>(
-            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff AND (@Org IS NULL OR org = @Org) AND step_id IS NULL RETURNING id",
-            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds, Org = org }).ToRowList()));
+            "DELETE FROM jobs WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state) AND ((@Mask >> state) & 1) = 1 AND finished_at <= @Cutoff AND (@Org IS NULL OR org = @Org) AND (@Owner IS NULL OR owner = @Owner) AND step_id IS NULL RETURNING id",
+            new { Mask = mask, Cutoff = Now() - (long)olderThan.TotalMilliseconds, Org = org, Owner = owner }).ToRowList()));
     }
 
     /// <summary>Deletes the step jobs of the recipe jobs among <paramref name="deleted"/>.</summary>

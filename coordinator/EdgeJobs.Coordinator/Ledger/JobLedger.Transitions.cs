@@ -48,6 +48,10 @@ public sealed partial class JobLedger
             {
                 OnStepJobChanged(c, after, change.Value, now); // moves its recipe job on, in this transaction
             }
+            else if (after.ParentId is not null && after.CampaignId is not null)
+            {
+                OnCampaignChildChanged(c, after, before.JobState, change.Value, now); // counts it, and ends its batch after the last
+            }
         }
     }
 }

@@ -10,12 +10,6 @@ namespace EdgeJobs.Coordinator.Ledger;
 /// </summary>
 internal static class Migrator
 {
-    /// <summary>
-    /// Numbers held for a migration being written on another branch (0015: campaigns), so that two branches each
-    /// adding one do not take the same number. The gap closes when that migration lands; delete the number then.
-    /// </summary>
-    private static readonly int[] s_reserved = [15];
-
     public static int LatestVersion => Scripts.Count == 0 ? 0 : Scripts[^1].Version;
 
     public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = Load();
@@ -81,20 +75,12 @@ internal static class Migrator
         }
 
         scripts.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        var expected = 1;
-        foreach (var (version, _, _) in scripts)
+        for (var i = 0; i < scripts.Count; i++)
         {
-            while (version != expected && s_reserved.Contains(expected))
+            if (scripts[i].Item1 != i + 1)
             {
-                expected++;
+                throw new InvalidOperationException($"ledger migrations must be numbered 1..n without gaps; found {scripts[i].Item1} at position {i + 1}");
             }
-
-            if (version != expected)
-            {
-                throw new InvalidOperationException($"ledger migrations must be numbered 1..n without gaps; found {version} where {expected} was due");
-            }
-
-            expected++;
         }
 
         return scripts;

@@ -56,6 +56,12 @@ public sealed class JobRow
     /// <summary>The tool name of recipe jobs, which no agent runs (and no exec tool may take).</summary>
     public const string RecipeTool = "recipe";
 
+    /// <summary>A campaign's parent batch: the coordinator reads its page and makes its children; it is never leased.</summary>
+    public bool IsCampaignBatch => Tool == CampaignBatchTool && StepId is null;
+
+    /// <summary>The tool name of parent batches, which no agent runs (and no exec tool may take).</summary>
+    public const string CampaignBatchTool = "campaign-batch";
+
     public EdgeJobs.Protocol.Jobs.JobState JobState => (EdgeJobs.Protocol.Jobs.JobState)State;
 
     public JobRow Copy() => (JobRow)MemberwiseClone();

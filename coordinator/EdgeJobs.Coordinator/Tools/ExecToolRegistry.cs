@@ -25,7 +25,7 @@ internal sealed class ExecToolRegistry(JobLedger ledger, ToolCatalog catalog, IL
         {
             try
             {
-                var manifest = ExecManifest.Parse(row.Manifest, $"ledger exec_tools ({row.Id} v{row.Version})", catalog.BuiltInIds);
+                var manifest = ExecManifest.Parse(row.Manifest, $"ledger exec_tools ({row.Id} v{row.Version})", catalog.ReservedIds);
                 catalog.AddExecTool(new ExecToolDescriptor(manifest));
             }
             catch (ExecManifestException e)
@@ -47,7 +47,7 @@ internal sealed class ExecToolRegistry(JobLedger ledger, ToolCatalog catalog, IL
             ExecManifest manifest;
             try
             {
-                manifest = ExecManifest.Parse(text, $"agent '{hello.Name}'", catalog.BuiltInIds);
+                manifest = ExecManifest.Parse(text, $"agent '{hello.Name}'", catalog.ReservedIds);
             }
             catch (ExecManifestException e)
             {

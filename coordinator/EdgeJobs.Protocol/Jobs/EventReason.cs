@@ -18,7 +18,7 @@ public enum EventReason
     TimedOut = 10,
     HandedBack = 11,
 
-    /// <summary>A recipe job's last step ended: the job ends with what its steps came to.</summary>
+    /// <summary>A recipe job's last step, or a campaign batch's last child, ended: the job ends with what they came to.</summary>
     StepsEnded = 12,
 }
 

@@ -52,6 +52,10 @@ public sealed record JobDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<TimelineEntryDto>? Timeline { get; init; }
 
+    /// <summary>A campaign's parent batch: its page of the catalog and how far its children are.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BatchDto? Batch { get; init; }
+
     /// <summary>Only on a submit answer: true when an existing job was returned instead of a new one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Deduplicated { get; init; }

@@ -175,12 +175,29 @@ public class ExecManifestTests
         var example = ExecManifestDirectory.Load(Path.Combine(ShippedDir(), "examples"), ToolCatalog.BuiltIn.BuiltInIds);
 
         await Assert.That(shipped.Select(m => m.Id)).IsEquivalentTo(["contour", "grid", "polygonize", "vector-convert"]);
-        await Assert.That(example.Single().OutputIsDirectory).IsTrue();
+        await Assert.That(example.Select(m => m.Id)).IsEquivalentTo(["mago3d-terrain", "repair-csw-metadata"]);
+        await Assert.That(example.Single(m => m.Id == "mago3d-terrain").OutputIsDirectory).IsTrue();
+        await Assert.That(example.Single(m => m.Id == "repair-csw-metadata").OutputIsDirectory).IsFalse();
         var contour = new ExecToolDescriptor(shipped.Single(m => m.Id == "contour"));
         var check = contour.Check(JsonDocument.Parse("""{"interval": 10, "path": "dem.tif", "output": "c/olinda.geojson"}""").RootElement);
         await Assert.That(check.CanonicalJson).IsEqualTo("""{"path":"dem.tif","interval":10,"attribute":"elev","output":"c/olinda.geojson","overwrite":false}""");
         await Assert.That(contour.OutputExtension(check.CanonicalJson!)).IsEqualTo(".geojson");
         await Assert.That(contour.InputPaths(check.CanonicalJson!).Single().JsonPath).IsEqualTo("$.params.path");
+    }
+
+    [Test]
+    public async Task the_csw_repair_example_passes_a_record_id_only_when_given_and_always_says_whether_it_is_a_dry_run()
+    {
+        var repair = new ExecToolDescriptor(ExecManifestDirectory.Load(Path.Combine(ShippedDir(), "examples"), ToolCatalog.BuiltIn.BuiltInIds)
+            .Single(m => m.Id == "repair-csw-metadata"));
+        var check = repair.Check(JsonDocument.Parse("""{"path": "hyspex/f1/metadata.xml", "csw_url": "https://csw.example/csw"}""").RootElement);
+        using var canonical = JsonDocument.Parse(check.CanonicalJson!);
+
+        var argv = repair.Manifest.Argv.Render(canonical.RootElement, (_, relative) => "/root/" + relative, "/work/output.json");
+
+        await Assert.That(argv).IsEquivalentTo(["python3", "/opt/edgejobs/scripts/repair_csw_metadata.py", "--input", "/root/hyspex/f1/metadata.xml",
+            "--csw-url", "https://csw.example/csw", "--dry-run=false", "--report", "/work/output.json"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(repair.Check(JsonDocument.Parse("""{"path": "m.xml", "csw_url": "ftp://csw.example"}""").RootElement).Violations.Single().Path).IsEqualTo("$.params.csw_url");
     }
 
     [Test]
