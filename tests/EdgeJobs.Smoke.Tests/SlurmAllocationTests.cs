@@ -139,11 +139,29 @@ public class SlurmAllocationTests
         await Assert.That(reason).Contains("--no-such-option");
         await Assert.That(slurm.Coordinator.Process!.Output).Contains("slurm queue default paused");
 
+        var (exit, table, _) = await Binary.RunAsync(Binary.EdgeJobs, ["allocations", "--url", $"http://127.0.0.1:{slurm.Coordinator.HttpPort}",
+            "--token-file", Path.Combine(slurm.Coordinator.DataDir, "admin.token")]);
+        await Assert.That(exit).IsEqualTo(0);
+        await Assert.That(table).Contains("default  paused");
+        await Assert.That(table).Contains("sbatch refused it");
+
         // Paused means no more submissions: the two failed ones stay all there is.
         await Task.Delay(TimeSpan.FromSeconds(5));
         var allocations = await slurm.AllocationsAsync();
         await Assert.That(allocations.Count).IsEqualTo(2);
         await Assert.That(allocations.All(a => a.State == "failed" && a.Reason!.Contains("sbatch refused", StringComparison.Ordinal))).IsTrue();
+    }
+
+    [Test]
+    public async Task slurm_check_runs_a_test_allocation_of_the_queue_and_reports_slurms_answer()
+    {
+        var ok = await Binary.RunAsync(Binary.EdgeJobs, ["slurm", "check", .. Queue("--slurm-workers-per-allocation", "2")], timeout: TimeSpan.FromSeconds(120));
+        await Assert.That(ok.Exit).IsEqualTo(0).Because(ok.Stderr);
+        await Assert.That(ok.Stdout).Contains("in partition debug: 2 of 2 agents answered (edgejobs-agent ");
+
+        var refused = await Binary.RunAsync(Binary.EdgeJobs, ["slurm", "check", "--slurm-partition", "no-such-partition", "--slurm-time-limit", "10m"]);
+        await Assert.That(refused.Exit).IsEqualTo(1);
+        await Assert.That(refused.Stderr).Contains("queue default: sbatch refused the allocation: sbatch: error: invalid partition specified: no-such-partition");
     }
 
     [Test]
