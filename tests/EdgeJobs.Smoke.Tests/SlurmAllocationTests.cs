@@ -153,6 +153,32 @@ public class SlurmAllocationTests
     }
 
     [Test]
+    public async Task an_allocation_whose_agents_never_connect_is_cancelled_as_a_failed_start_and_pauses_the_queue()
+    {
+        // Port 1: nothing listens there, so the allocation's agent redials until it is cancelled.
+        await using var slurm = await SlurmCoordinator.StartAsync(Queue("--slurm-link-address", "127.0.0.1:1", "--slurm-connect-timeout", "5s",
+            "--slurm-max-failures", "1"));
+        await slurm.Coordinator.SubmitAsync("{\"seconds\":1}");
+
+        var ended = await slurm.WaitForAllocationsAsync(a => a.Any(x => x.EndedAt is not null), TimeSpan.FromSeconds(60));
+        var allocation = ended.Single();
+        await Assert.That(allocation.State).IsEqualTo("failed");
+        await Assert.That(allocation.StartedAt).IsNotNull();
+        await Assert.That(allocation.Reason!).StartsWith($"no agent of allocation {allocation.SlurmJobId} connected within 5s of its start (do compute nodes reach 127.0.0.1:1");
+        using var document = JsonDocument.Parse(await slurm.Coordinator.Http.GetStringAsync("v1/allocations"));
+        var queue = document.RootElement.GetProperty("queues")[0];
+        await Assert.That(queue.GetProperty("state").GetString()).IsEqualTo("paused");
+        await Assert.That(queue.GetProperty("paused_reason").GetString()!).Contains("no agent of allocation");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await slurm.SqueueLiveAsync(ended)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await Assert.That(await slurm.SqueueLiveAsync(ended)).IsEmpty();
+    }
+
+    [Test]
     public async Task slurm_check_runs_a_test_allocation_of_the_queue_and_reports_slurms_answer()
     {
         var ok = await Binary.RunAsync(Binary.EdgeJobs, ["slurm", "check", .. Queue("--slurm-workers-per-allocation", "2")], timeout: TimeSpan.FromSeconds(120));

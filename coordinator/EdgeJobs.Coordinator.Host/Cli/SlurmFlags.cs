@@ -23,6 +23,8 @@ internal sealed class SlurmFlags
     public Option<string?> Agent { get; } = Flags.Text("--slurm-agent", "PATH", "the edgejobs-agent binary as compute nodes see it (default: beside this binary)");
     public Option<string[]> Labels { get; } = Flags.Repeated("--slurm-label", "KEY=VALUE", "a label the allocations' agents carry (jobs asking for it can be met); repeatable");
     public Option<string?> Config { get; } = Flags.Text("--slurm-config", "FILE", "more allocation queues, as JSON (README \"HPC\")");
+    public Option<TimeSpan> ConnectTimeout { get; } = Flags.Duration("--slurm-connect-timeout",
+        "a started allocation none of whose agents connected within this is a failed start: cancelled, and counted towards pausing its queue", TimeSpan.FromMinutes(2), positive: true);
     public Option<string?> LinkAddress { get; } = Flags.Text("--slurm-link-address", "HOST:PORT", "where compute nodes reach the agent link (default: the --link address; this host's name for 0.0.0.0)");
 
     public static SlurmFlags AddTo(Command command)
@@ -31,7 +33,7 @@ internal sealed class SlurmFlags
         foreach (var option in new Option[]
         {
             flags.Partition, flags.TimeLimit, flags.Account, flags.Workers, flags.Slots, flags.MaxAllocations, flags.Backlog, flags.IdleTimeout,
-            flags.MaxFailures, flags.SbatchArgs, flags.Agent, flags.Labels, flags.Config, flags.LinkAddress,
+            flags.MaxFailures, flags.SbatchArgs, flags.Agent, flags.Labels, flags.Config, flags.LinkAddress, flags.ConnectTimeout,
         })
         {
             command.Options.Add(option);
@@ -93,6 +95,6 @@ internal sealed class SlurmFlags
             throw new UsageException($"two Slurm queues are named '{twice.Key}'");
         }
 
-        return new SlurmSettings { Queues = queues, LinkAddress = parsed.GetValue(LinkAddress) };
+        return new SlurmSettings { Queues = queues, LinkAddress = parsed.GetValue(LinkAddress), ConnectTimeout = parsed.GetValue(ConnectTimeout) };
     }
 }

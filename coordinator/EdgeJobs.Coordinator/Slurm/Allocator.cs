@@ -36,6 +36,8 @@ public sealed class Allocator
     private SlurmSettings _settings;
     private readonly Dictionary<string, QueueState> _queues;
     private readonly ConcurrentDictionary<long, AllocationRow> _open = new();
+    private readonly ConcurrentDictionary<long, bool> _connected = new();
+    private long _startedAt;
 
     internal Allocator(SlurmSettings settings, JobLedger ledger, Dispatcher dispatcher, ToolCatalog catalog, ILogger logger)
     {
@@ -79,6 +81,7 @@ public sealed class Allocator
 
     public async Task RunAsync(CancellationToken cancellation)
     {
+        _startedAt = _ledger.Now();
         foreach (var row in await _ledger.ListOpenAllocationsAsync().ConfigureAwait(false))
         {
             _open[row.Id] = row;
@@ -177,14 +180,10 @@ public sealed class Allocator
                         await _ledger.SetAllocationRunningAsync(allocation.Id, state!).ConfigureAwait(false);
                         allocation.State = "running";
                         allocation.StartedAt = _ledger.Now();
-                        if (_queues.TryGetValue(allocation.Queue, out var q))
-                        {
-                            q.Succeeded();
-                        }
-
                         _logger.AllocationStarted(allocation.Queue, job);
                     }
 
+                    await CheckAgentsAsync(allocation, job, cancellation).ConfigureAwait(false);
                     break;
                 case SlurmStates.Phase.Completed:
                     await EndAsync(allocation, "ended", state, null).ConfigureAwait(false);
@@ -204,6 +203,47 @@ public sealed class Allocator
                     await EndAsync(allocation, "ended", null, "no longer known to Slurm").ConfigureAwait(false);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A started allocation has started for real once one of its agents connected (the queue's failures in a row reset);
+    /// one none of whose agents connected within <see cref="SlurmSettings.ConnectTimeout"/> (counted from the coordinator's
+    /// own start too, after a restart) is a failed start: it is cancelled and counts towards pausing the queue, instead of
+    /// holding a place until its walltime (a wrong --slurm-link-address, an agent the nodes cannot run).
+    /// </summary>
+    private async Task CheckAgentsAsync(AllocationRow allocation, long job, CancellationToken cancellation)
+    {
+        if (_connected.ContainsKey(allocation.Id))
+        {
+            return;
+        }
+
+        if (ConnectedWorkers(allocation) > 0)
+        {
+            _connected[allocation.Id] = true;
+            if (_queues.TryGetValue(allocation.Queue, out var started))
+            {
+                started.Succeeded();
+            }
+
+            return;
+        }
+
+        var since = Math.Max(allocation.StartedAt ?? _ledger.Now(), _startedAt);
+        if (_ledger.Now() - since < (long)_settings.ConnectTimeout.TotalMilliseconds)
+        {
+            return;
+        }
+
+        await _slurm.ScancelAsync(job, cancellation).ConfigureAwait(false);
+        _queues.TryGetValue(allocation.Queue, out var queue);
+        var why = $"no agent of allocation {job} connected within {Hosting.CommandLine.Durations.Format(_settings.ConnectTimeout)} of its start "
+            + $"(do compute nodes reach {_settings.CoordinatorAddress}, and can they run {queue?.Queue.Agent ?? _settings.DefaultAgent}?)";
+        await EndAsync(allocation, "failed", "CANCELLED", why).ConfigureAwait(false);
+        if (queue?.Failed(why) is { } paused)
+        {
+            _logger.QueuePaused(queue.Queue.Name, paused);
         }
     }
 
@@ -286,6 +326,7 @@ public sealed class Allocator
     {
         var cut = await _ledger.EndAllocationAsync(allocation.Id, state, slurmState, reason).ConfigureAwait(false);
         _open.TryRemove(allocation.Id, out _);
+        _connected.TryRemove(allocation.Id, out _);
         if (allocation.SlurmJobId is { } job)
         {
             foreach (var session in _dispatcher.Sessions.Where(s => s.Name.StartsWith($"slurm-{job}-", StringComparison.Ordinal)))

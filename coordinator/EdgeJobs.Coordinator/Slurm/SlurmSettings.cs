@@ -17,6 +17,9 @@ public sealed record SlurmSettings
     /// <summary>How often allocations are refreshed from Slurm and waiting jobs counted.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A started allocation none of whose agents connected within this is a failed start (cancelled, counted).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     internal string CoordinatorAddress { get; init; } = "";
 
     internal string? TlsCa { get; init; }
