@@ -132,7 +132,7 @@ public sealed class AgentService
         _logger.WalltimeNear(_options.AllocationEnd!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Completes once the agent has held no job for <see cref="AgentOptions.IdleTimeout"/> (never when it is zero).</summary>
+    /// <summary>Completes once the agent has been connected holding no job for <see cref="AgentOptions.IdleTimeout"/> (never when it is zero).</summary>
     private async Task IdleAsync(CancellationToken cancellation)
     {
         if (_options.IdleTimeout <= TimeSpan.Zero)
@@ -146,7 +146,9 @@ public sealed class AgentService
         while (true)
         {
             await Task.Delay(tick, cancellation).ConfigureAwait(false);
-            if (!_runner.IsEmpty)
+            // Idle means connected with nothing to do: an agent that cannot reach the coordinator is not idle, it is waiting
+            // (the coordinator cancels an allocation none of whose agents connected, and counts that as a failed start).
+            if (!_runner.IsEmpty || !_link.Connected)
             {
                 idleSince = DateTime.UtcNow;
             }

@@ -65,6 +65,13 @@ public sealed partial class JobLedger
             """, new { Now = now, Prefix = $"slurm-{job}-%" });
     });
 
+    /// <summary>Whether any agent of Slurm job <paramref name="slurmJobId"/> (a node named <c>slurm-JOBID-…</c>) ever registered.</summary>
+    public async Task<bool> AllocationAgentSeenAsync(long slurmJobId)
+    {
+        await using var c = OpenReader();
+        return c.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM nodes WHERE name LIKE @Prefix)", new { Prefix = $"slurm-{slurmJobId}-%" }) != 0;
+    }
+
     /// <summary>Allocations not yet ended, oldest first.</summary>
     public async Task<IReadOnlyList<AllocationRow>> ListOpenAllocationsAsync()
     {

@@ -186,7 +186,15 @@ public sealed class Allocator
                     await CheckAgentsAsync(allocation, job, cancellation).ConfigureAwait(false);
                     break;
                 case SlurmStates.Phase.Completed:
-                    await EndAsync(allocation, "ended", state, null).ConfigureAwait(false);
+                    // Ended before any of its agents ever connected: it ran nothing, a failed start.
+                    var ranNothing = !_connected.ContainsKey(allocation.Id) && !await _ledger.AllocationAgentSeenAsync(job).ConfigureAwait(false);
+                    await EndAsync(allocation, ranNothing ? "failed" : "ended", state, ranNothing ? "it ended before any of its agents connected" : null).ConfigureAwait(false);
+                    if (ranNothing && _queues.TryGetValue(allocation.Queue, out var emptyQueue)
+                        && emptyQueue.Failed($"allocation {job} ended {state} before any of its agents connected") is { } emptyWhy)
+                    {
+                        _logger.QueuePaused(emptyQueue.Queue.Name, emptyWhy);
+                    }
+
                     break;
                 case SlurmStates.Phase.Cancelled:
                     await EndAsync(allocation, "cancelled", state, "cancelled in Slurm (scancel)").ConfigureAwait(false);
@@ -219,7 +227,7 @@ public sealed class Allocator
             return;
         }
 
-        if (ConnectedWorkers(allocation) > 0)
+        if (ConnectedWorkers(allocation) > 0 || await _ledger.AllocationAgentSeenAsync(job).ConfigureAwait(false))
         {
             _connected[allocation.Id] = true;
             if (_queues.TryGetValue(allocation.Queue, out var started))
