@@ -33,6 +33,8 @@ public class AllocationLedgerTests
         await Assert.That((await f.Ledger.FindTokenAsync(TokenSecrets.Hash(secret)))!.Name).IsEqualTo($"slurm-allocation-{allocation.Id}");
         var mine = await f.Ledger.RegisterNodeAsync("key-a", "slurm-42-0", "[]", 1);
         var another = await f.Ledger.RegisterNodeAsync("key-b", "slurm-420-0", "[]", 1);
+        await Assert.That(await f.Ledger.AllocationAgentSeenAsync(42)).IsTrue();
+        await Assert.That(await f.Ledger.AllocationAgentSeenAsync(4)).IsFalse();
         var onMine = await f.RunningAsync((await f.SubmitAsync()).Id, mine.Id);
         var onAnother = await f.RunningAsync((await f.SubmitAsync()).Id, another.Id);
 
