@@ -46,6 +46,12 @@ public sealed record CoordinatorOptions
     /// </summary>
     public IReadOnlyList<string> CatalogAllow { get; init; } = [];
 
+    /// <summary>
+    /// The hosts a job's params may name as an input URL (<c>--input-url-allow</c>; nc-to-geotiff's <c>url</c>), which its
+    /// agent then reads; empty: none.
+    /// </summary>
+    public IReadOnlyList<string> InputUrlAllow { get; init; } = [];
+
     /// <summary>How long a catalog read that failed transiently (a timeout, a 5xx) waits before its second try; each later wait doubles.</summary>
     public TimeSpan CatalogRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -128,8 +128,8 @@ internal static partial class Log
     [ZLoggerMessage(7003, LogLevel.Warning, "exec tool {id} v{version} from the ledger is not served: {reason}")]
     public static partial void ExecToolUnreadable(this ILogger logger, string id, string version, string reason);
 
-    [ZLoggerMessage(8000, LogLevel.Information, "campaign {campaign} batch {jobId}: {records} children made from position {start} (next {next}) in {elapsedMs} ms")]
-    public static partial void BatchSpawned(this ILogger logger, string campaign, long jobId, int records, long start, string next, long elapsedMs);
+    [ZLoggerMessage(8000, LogLevel.Information, "campaign {campaign} batch {jobId}: {records} children made from position {start} (next {next}) in {elapsedMs} ms: reading the catalog {readMs} ms, checking the children {checkMs} ms, writing them {writeMs} ms")]
+    public static partial void BatchSpawned(this ILogger logger, string campaign, long jobId, int records, long start, string next, long elapsedMs, long readMs, long checkMs, long writeMs);
 
     [ZLoggerMessage(8001, LogLevel.Warning, "campaign {campaign} batch {jobId}: reading the catalog failed ({code}: {message}); trying again in {delayMs} ms")]
     public static partial void BatchReadRetrying(this ILogger logger, string campaign, long jobId, string code, string message, long delayMs);

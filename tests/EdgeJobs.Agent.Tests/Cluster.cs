@@ -22,10 +22,11 @@ internal sealed class Cluster : IAsyncDisposable
     public string DatasetsDir => Path.Combine(Api.Server.Options.DataDir, "datasets");
 
     public static async Task<Cluster> StartAsync(TimeSpan? leaseTtl = null, TimeSpan? artifactTtl = null, QuotaOptions? quotas = null, (string Cert, string Key)? linkTls = null,
-        string? colocatedAgentWorkDir = null, EdgeJobs.Coordinator.Datasets.IRasterInspector? rasterInspector = null)
+        string? colocatedAgentWorkDir = null, EdgeJobs.Coordinator.Datasets.IRasterInspector? rasterInspector = null, IReadOnlyList<string>? inputUrlAllow = null)
     {
         var api = await ApiServer.StartAsync(configure: o => o with
         {
+            InputUrlAllow = inputUrlAllow ?? o.InputUrlAllow,
             RasterInspector = rasterInspector,
             ColocatedAgentWorkDir = colocatedAgentWorkDir,
             LinkTlsCertificate = linkTls?.Cert,

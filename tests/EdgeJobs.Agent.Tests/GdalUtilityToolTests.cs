@@ -92,6 +92,30 @@ public class GdalUtilityToolTests
     }
 
     [Test]
+    public async Task nc_to_geotiff_reads_a_netcdf_file_over_http_by_byte_ranges_as_it_reads_one_in_the_data_root()
+    {
+        await using var cluster = await Cluster.StartAsync(inputUrlAllow: ["127.0.0.1"]);
+        await cluster.AddAgentAsync("a");
+        using var dir = new TempDir();
+        await using var files = await FileServer.StartAsync(new Dictionary<string, string> { ["/thredds/bcsd.nc"] = Samples.Path("nc/bcsd_obs_1999.nc") });
+        var url = new Uri(files.Url, "thredds/bcsd.nc").AbsoluteUri;
+        var reference = dir.File("ref.tif");
+        await GdalTool.RunAsync("gdal_translate", ["-q", "-b", "3", "-a_srs", "EPSG:4326", $"NETCDF:\"{Samples.Path("nc/bcsd_obs_1999.nc")}\":tas", reference]);
+
+        var job = await cluster.SubmitAndWaitAsync(Submit("nc-to-geotiff", $$"""{"url":"{{url}}","variable":"tas","time_index":2}"""));
+
+        await Assert.That(job.Status).IsEqualTo("completed").Because(job.Error?.Message ?? "");
+        await Assert.That(files.Requests).IsGreaterThan(0);
+        var tif = await RasterOracles.DownloadAsync(cluster, job, dir, "out.tif", offeredAs: "bcsd.tas.2.tif");
+        await Assert.That(await RasterOracles.ChecksumsAsync(tif)).IsEquivalentTo(await RasterOracles.ChecksumsAsync(reference), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+
+        // A host the coordinator was not told agents may read is refused at submit, naming the field.
+        using var refused = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, """{"tool":"nc-to-geotiff","params":{"url":"http://example.org/x.nc","variable":"tas"}}""");
+        await Assert.That(refused.StatusCode).IsEqualTo(System.Net.HttpStatusCode.BadRequest);
+        await Assert.That((await ApiServer.ProblemAsync(refused)).Errors!.Single().Path).IsEqualTo("$.params.url");
+    }
+
+    [Test]
     public async Task nc_to_geotiff_keeps_an_integer_variable_s_type()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -73,6 +73,83 @@ public class CampaignBinaryTests
         await Assert.That(await coordinator.IntegrityCheckAsync()).IsEqualTo("ok");
     }
 
+    /// <summary>The README's campaign walk, on the CLI: three batches, the aggregate, a stop mid-batch, the repair of missing variants.</summary>
+    [Test]
+    public async Task the_readme_s_campaign_walk_runs_on_the_cli()
+    {
+        await using var coordinator = new CoordinatorProcess("--local-agent-slots", "2");
+        var survey = Path.Combine(coordinator.DataDir, "data", "survey");
+        Directory.CreateDirectory(survey);
+        var (made, _, stderr) = await Binary.RunAsync("gdal_create", ["-of", "GTiff", "-outsize", "64", "64", "-bands", "1", "-ot", "Float32", "-burn", "120",
+            "-a_srs", "EPSG:32633", "-a_ullr", "500000", "4100640", "500640", "4100000", Path.Combine(survey, "scene1.tif")]);
+        await Assert.That(made).IsEqualTo(0).Because(stderr);
+        for (var i = 2; i <= 7; i++)
+        {
+            File.Copy(Path.Combine(survey, "scene1.tif"), Path.Combine(survey, $"scene{i}.tif"));
+        }
+
+        await coordinator.StartAsync();
+        var env = new Dictionary<string, string>
+        {
+            ["EDGEJOBS_URL"] = $"http://127.0.0.1:{coordinator.HttpPort}",
+            ["EDGEJOBS_TOKEN_FILE"] = Path.Combine(coordinator.DataDir, "admin.token"),
+        };
+        var file = Path.Combine(coordinator.DataDir, "survey.json");
+        await File.WriteAllTextAsync(file, """
+            {"id": "survey", "title": "Survey 2026", "campaign_total_children": 7,
+             "source": {"type": "data_root", "root": "survey", "glob": "*.tif"},
+             "template": {"tool": "build", "params": {"path": "{record.path}", "output": "cogs/{record.stem}.tif"}},
+             "variants": [
+               {"name": "cog", "output": "cogs/{record.stem}.tif",
+                "template": {"tool": "build", "params": {"path": "{record.path}", "output": "cogs/{record.stem}.tif", "overwrite": true}}},
+               {"name": "hillshade", "output": "derived/{record.stem}_hillshade.tif",
+                "template": {"tool": "merge-terrain", "params": {"paths": ["{record.path}"], "hillshade": true, "output": "derived/{record.stem}_hillshade.tif"}}}]}
+            """);
+
+        var created = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "create", file], env);
+        await Assert.That(created.Exit).IsEqualTo(0).Because(created.Stderr);
+        await Assert.That(created.Stdout.Trim()).IsEqualTo("survey");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var batch = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "batch", "survey", "--max-records", "3", "--wait"], env);
+            await Assert.That(batch.Exit).IsEqualTo(0).Because(batch.Stderr);
+        }
+
+        var shown = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "get", "survey"], env);
+        await Assert.That(shown.Stdout).Contains("85.7% of 7 children ended");
+        await Assert.That(shown.Stdout).Contains("completed:6");
+        await Assert.That(shown.Stdout).Contains("start_position 7");
+
+        var last = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "batch", "survey", "--max-records", "3"], env);
+        var stopped = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "stop", "survey"], env);
+        await Assert.That(last.Exit).IsEqualTo(0).Because(last.Stderr);
+        await Assert.That(stopped.Exit).IsEqualTo(0).Because(stopped.Stderr);
+        await coordinator.WaitAsync(long.Parse(last.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture),
+            job => job.Status is "completed" or "partial" or "failed" or "stopped", TimeSpan.FromSeconds(60));
+
+        var dry = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "repair", "survey", "--dry-run"], env);
+        await Assert.That(dry.Exit).IsEqualTo(0).Because(dry.Stderr);
+        await Assert.That(dry.Stdout).Contains("derived/scene1_hillshade.tif");
+        await Assert.That(dry.Stderr).Contains("of 7 records checked (dry run: nothing queued)");
+        var repaired = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "repair", "survey"], env);
+        await Assert.That(repaired.Exit).IsEqualTo(0).Because(repaired.Stderr);
+        var listed = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "ls", "--campaign", "survey", "--status", "all", "--limit", "100"], env);
+        await Assert.That(listed.Stdout).Contains("merge-terrain");
+        await Assert.That(listed.Stdout).Contains("campaign-batch");
+
+        // Every repair job ends, and then every variant exists.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (Directory.Exists(Path.Combine(coordinator.DataDir, "data", "derived")) is false
+               || Directory.GetFiles(Path.Combine(coordinator.DataDir, "data", "derived")).Length < 7 || Directory.GetFiles(Path.Combine(coordinator.DataDir, "data", "cogs")).Length < 7)
+        {
+            await Assert.That(DateTime.UtcNow).IsLessThan(deadline).Because("the repair jobs did not make every variant in 90 s");
+            await Task.Delay(100);
+        }
+
+        var clean = await Binary.RunAsync(Binary.EdgeJobs, ["campaigns", "repair", "survey", "--dry-run"], env);
+        await Assert.That(clean.Stderr).Contains("0 missing of 7 records checked");
+    }
+
     private static async Task<string> PostAsync(CoordinatorProcess coordinator, string path, string json, HttpStatusCode expected)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

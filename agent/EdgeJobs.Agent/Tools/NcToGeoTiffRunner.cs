@@ -10,10 +10,15 @@ public sealed class NcToGeoTiffRunner() : GdalAgentTool<NcToGeoTiffParams>(NcToG
 {
     protected override void Run(ToolContext context, NcToGeoTiffParams p)
     {
-        var input = InputFiles.Resolve(context, "$.params.path", p.Path);
-        context.ReportProgress(0, "opening");
+        // A file of the data root; a NetCDF file over HTTP, read by byte ranges (/vsicurl/); or an OPeNDAP dataset, read
+        // by the netCDF library's DAP client (the coordinator let the job name only hosts on its --input-url-allow).
+        var (input, shown) = p.Url is { } url
+            ? (p.Opendap ? url : "/vsicurl/" + url, url)
+            : (InputFiles.Resolve(context, "$.params.path", p.Path!), p.Path!);
+        context.ReportProgress(0, p.Url is null ? "opening" : "opening over the network");
         var file = Path.Combine(context.WorkDir, "result.tif");
-        var name = $"{Path.GetFileNameWithoutExtension(p.Path)}.{p.Variable}{(p.TimeIndex is { } i ? "." + i.ToString(CultureInfo.InvariantCulture) : "")}.tif";
+        var stem = Path.GetFileNameWithoutExtension(p.Url is { } u ? Uri.UnescapeDataString(new Uri(u).AbsolutePath) : p.Path!);
+        var name = $"{(stem.Length > 0 ? stem : "netcdf")}.{p.Variable}{(p.TimeIndex is { } i ? "." + i.ToString(CultureInfo.InvariantCulture) : "")}.tif";
         context.TrackOutput(file, name);
         GdalDataset source;
         try
@@ -22,7 +27,10 @@ public sealed class NcToGeoTiffRunner() : GdalAgentTool<NcToGeoTiffParams>(NcToG
         }
         catch (GdalException e)
         {
-            throw new ToolFailure("bad_params", $"{p.Path} has no variable '{p.Variable}' GDAL can read as a raster: {e.Message}", retryable: false);
+            // Over the network, the server may be down or slow: worth another attempt. A file here will not change.
+            throw p.Url is null
+                ? new ToolFailure("bad_params", $"{shown} has no variable '{p.Variable}' GDAL can read as a raster: {e.Message}", retryable: false)
+                : new ToolFailure("input_unavailable", $"{shown}: no variable '{p.Variable}' could be read as a raster{(p.Opendap ? " over OPeNDAP" : "")}: {e.Message}", retryable: true);
         }
 
         using (source)

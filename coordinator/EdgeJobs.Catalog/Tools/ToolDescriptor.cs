@@ -36,6 +36,12 @@ public abstract class ToolDescriptor
     /// <summary>The input files named by checked (canonical) params, relative to the data root.</summary>
     public abstract IReadOnlyList<InputPath> InputPaths(string canonicalJson);
 
+    /// <summary>
+    /// The URLs checked (canonical) params read from (each with the params path naming it): the coordinator lets a job
+    /// name only hosts on its <c>--input-url-allow</c>. None by default.
+    /// </summary>
+    public virtual IReadOnlyList<(string ParamsPath, Uri Url)> InputUrls(string canonicalJson) => [];
+
     /// <summary>Where checked (canonical) params ask the result to be written in the data root; null when they do not.</summary>
     public virtual OutputPath? OutputPath(string canonicalJson) => null;
 

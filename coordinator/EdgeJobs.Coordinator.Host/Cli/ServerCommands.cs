@@ -31,6 +31,8 @@ internal sealed class ServerCommands
         "hosts a recipe job's on_exit webhook may call (default: none; the coordinator calls no host a job names otherwise)", "hooks.example.org,10.0.0.5");
     private readonly Option<string[]> _catalogAllow = Hosts("--catalog-allow",
         "hosts a campaign's STAC or CSW catalog may be read from over HTTP (default: none; catalogs in the data root and datasets only)", "csw.example.org,10.0.0.5");
+    private readonly Option<string[]> _inputUrlAllow = Hosts("--input-url-allow",
+        "hosts a job may name as an input URL for its agent to read (nc-to-geotiff's url; default: none)", "thredds.example.org,10.0.0.5");
     private readonly Option<TimeSpan> _leaseTtl = Flags.Duration("--lease-ttl", "a lease not renewed for this long expires and its job is retried", TimeSpan.FromSeconds(30), positive: true);
     private readonly Option<TimeSpan> _heartbeat = Flags.Duration("--heartbeat-interval", "how often agents report; a node is down after 3 missed", TimeSpan.FromSeconds(5), positive: true);
     private readonly Option<long> _maxActive;
@@ -68,7 +70,7 @@ internal sealed class ServerCommands
 
         _raster = RasterFlags.AddTo(command);
         _log = LogFlags.AddTo(command);
-        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow, _catalogAllow })
+        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow, _catalogAllow, _inputUrlAllow })
         {
             command.Options.Add(option);
         }
@@ -121,6 +123,7 @@ internal sealed class ServerCommands
             AdvertiseHttp = parsed.GetValue(_advertiseHttp),
             WebhookAllow = parsed.GetValue(_webhookAllow) ?? [],
             CatalogAllow = parsed.GetValue(_catalogAllow) ?? [],
+            InputUrlAllow = parsed.GetValue(_inputUrlAllow) ?? [],
             JsonLogs = _log.Json(parsed),
             LogLevel = parsed.GetValue(_log.Level),
             Quotas = new QuotaOptions

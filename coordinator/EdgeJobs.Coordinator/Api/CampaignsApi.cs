@@ -162,16 +162,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
 
     public async Task<IResult> ListAsync(HttpContext http)
     {
-        var query = http.Request.Query;
-        foreach (var key in query.Keys)
-        {
-            if (key is not ("limit" or "cursor"))
-            {
-                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use limit or cursor");
-            }
-        }
-
-        var (limit, cursor, pageProblem) = PageQuery.Read(query, JobsApi.DefaultLimit, JobsApi.MaxLimit);
+        var (limit, cursor, pageProblem) = Page(http.Request.Query);
         if (pageProblem is not null)
         {
             return pageProblem;
@@ -335,16 +326,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             return problem!;
         }
 
-        var query = http.Request.Query;
-        foreach (var key in query.Keys)
-        {
-            if (key is not ("limit" or "cursor"))
-            {
-                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use limit or cursor");
-            }
-        }
-
-        var (limit, cursor, pageProblem) = PageQuery.Read(query, JobsApi.DefaultLimit, JobsApi.MaxLimit);
+        var (limit, cursor, pageProblem) = Page(http.Request.Query);
         if (pageProblem is not null)
         {
             return pageProblem;
@@ -486,6 +468,17 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         return principal.IsAdmin || campaign.Owner == principal.Name
             ? (campaign, null)
             : (null, Problems.Forbidden($"campaign '{campaign.Id}' belongs to {campaign.Owner}; only it or an admin may run or stop its batches"));
+    }
+
+    /// <summary>A page of a list that takes no filter: <c>limit</c> and <c>cursor</c> only, anything else a 400.</summary>
+    private static (int Limit, long? Cursor, IResult? Problem) Page(IQueryCollection query)
+    {
+        if (query.Keys.FirstOrDefault(key => key is not ("limit" or "cursor")) is { } unknown)
+        {
+            return (0, null, Problems.InvalidQuery(unknown, $"'{Problems.Truncate(unknown)}' is not a filter; use limit or cursor"));
+        }
+
+        return PageQuery.Read(query, JobsApi.DefaultLimit, JobsApi.MaxLimit);
     }
 
     private static IResult NotFound(string id) =>

@@ -105,6 +105,21 @@ internal sealed partial class JobsApi
             return (null, InvalidParams(violations));
         }
 
+        foreach (var (path, url) in tool.InputUrls(check.CanonicalJson!))
+        {
+            if (!options.InputUrlAllow.Contains(url.Host, StringComparer.OrdinalIgnoreCase))
+            {
+                violations.Add(new ViolationDto(path, options.InputUrlAllow.Count == 0
+                    ? "input URLs are off: agents read only hosts named by the coordinator's --input-url-allow, and none is"
+                    : $"host '{Problems.Truncate(url.Host)}' is not one agents may read (--input-url-allow: {string.Join(", ", options.InputUrlAllow)})"));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            return (null, InvalidParams(violations));
+        }
+
         var (place, placeProblem) = await ResolvePlaceAsync(principal, request, tool, check.CanonicalJson!).ConfigureAwait(false);
         if (place is null)
         {

@@ -346,6 +346,7 @@ public sealed partial class JobLedger
         }
 
         Save(c, before, after, new StateChange(JobState.StopRequested, EventReason.StopRequested), now);
+        StopScheduledChildren(c, batch, now);
         var active = c.Query<long>("""
             SELECT id FROM jobs WHERE parent_id = @JobId AND step_id IS NULL AND (SELECT active FROM job_states s WHERE s.state = jobs.state)
             """, new { JobId = before.Id }).ToRowList();
@@ -356,6 +357,37 @@ public sealed partial class JobLedger
 
         FinishBatchIfEnded(c, before.Id, now);
         return Transition.Ok(ReadJob(c, before.Id)!);
+    }
+
+    /// <summary>
+    /// Stops every scheduled child of <paramref name="batch"/> (nobody holds them) as <see cref="Stop"/> would, one by
+    /// one, but in five statements however many there are: stopped one by one, 10,000 held the writer for a second.
+    /// </summary>
+    // Not cached: the list of children is long (see JobLedger.Recipes' SpawnStepJobs).
+    [CacheCommand(false)]
+    private static void StopScheduledChildren(SqliteConnection c, CampaignBatchRow batch, long now)
+    {
+        var stopped = c.Query<long>("""
+            UPDATE jobs SET state = @Stopped, event_seq = event_seq + 1, updated_at = @Now, finished_at = @Now
+            WHERE parent_id = @JobId AND step_id IS NULL AND state = @Scheduled
+            RETURNING id
+            """, new { Stopped = (int)JobState.Stopped, Now = now, batch.JobId, Scheduled = (int)JobState.Scheduled }).ToRowList();
+        if (stopped.Count == 0)
+        {
+            return;
+        }
+
+        // Each one's event, as Save writes it: from scheduled, to stopped, at its new sequence number.
+        c.Execute("""
+            INSERT INTO job_events (job_id, seq, at, from_state, to_state, reason, node_id, attempt, fence, error_code, error_message)
+            SELECT j.id, j.event_seq, @Now, @Scheduled, @Stopped, @Reason, coalesce(j.lease_node_id, j.node_id), j.attempt, j.fence, j.error_code, j.error_message
+            FROM json_each(@Ids) AS stopped JOIN jobs AS j ON j.id = stopped.value
+            """, new { Now = now, Scheduled = (int)JobState.Scheduled, Stopped = (int)JobState.Stopped, Reason = (int)EventReason.Stopped,
+            Ids = "[" + string.Join(',', stopped.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]" });
+        c.Execute("UPDATE campaign_children SET n = n - @Count, at = @Now WHERE campaign = @Campaign AND state = @Scheduled",
+            new { Count = stopped.Count, Now = now, batch.Campaign, Scheduled = (int)JobState.Scheduled });
+        AddChildren(c, batch.Campaign, JobState.Stopped, stopped.Count, now);
+        c.Execute("UPDATE campaign_batches SET ended_children = ended_children + @Count WHERE job_id = @JobId", new { Count = stopped.Count, batch.JobId });
     }
 
     /// <summary>A stopped batch's children an agent still holds (stop_requested), to push the stop to.</summary>
