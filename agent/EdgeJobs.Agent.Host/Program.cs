@@ -45,12 +45,20 @@ internal static class AgentCommand
         var tlsCa = Flags.Text("--tls-ca", "FILE", "also trust this PEM CA for the coordinator's certificate (implies --tls)");
         var toolsDir = Flags.Text("--tools-dir", "DIR", "exec tools: one JSON manifest per external program (*.json; a manifest with an error stops the agent, naming its file and line)");
         var drain = Flags.Duration("--drain-timeout", "on SIGTERM, how long running jobs may finish before they are handed back", TimeSpan.FromSeconds(30));
+        var allocationEnd = Flags.Create<DateTimeOffset?>("--allocation-end", "UNIX_SECONDS",
+            "when this node's allocation ends (default: SLURM_JOB_END_TIME when set): no job whose timeout_s ends after it is taken, and draining starts --drain-timeout + 5 s before it",
+            raw => long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : throw new UsageException($"--allocation-end must be Unix seconds, not '{raw}'"), null);
+        var idle = Flags.Duration("--idle-timeout", "exit (0) after holding no job for this long, ending a Slurm allocation (0: never)", TimeSpan.Zero);
         var root = new RootCommand("edgejobs-agent — runs EdgeJobs jobs on this node for a coordinator")
         {
             coordinator, tokenFile, name, slots, workDir, dataRoot, datasetsDir, downloadUpTo, labels, tls, tlsCa, toolsDir,
         };
         var raster = RasterFlags.AddTo(root);
         root.Options.Add(drain);
+        root.Options.Add(allocationEnd);
+        root.Options.Add(idle);
         var log = LogFlags.AddTo(root);
         root.Subcommands.Add(CompletionCommand.Create("edgejobs-agent"));
         root.WithNotes($"""
@@ -77,6 +85,8 @@ internal static class AgentCommand
                 Tls = parsed.GetValue(tls) || ca is not null,
                 TlsCaFile = ca is null || File.Exists(ca) ? ca : throw new UsageException($"--tls-ca {ca} does not exist"),
                 DrainTimeout = parsed.GetValue(drain),
+                AllocationEnd = parsed.GetValue(allocationEnd) ?? SlurmJobEnd(),
+                IdleTimeout = parsed.GetValue(idle),
                 RasterThreads = parsed.GetValue(raster.Threads),
                 GdalCacheMegabytes = parsed.GetValue(raster.GdalCacheMegabytes),
                 ExecTools = LoadExecTools(parsed.GetValue(toolsDir)),
@@ -131,6 +141,13 @@ internal static class AgentCommand
             throw new CommandFailedException("--tools-dir: " + e.Message);
         }
     }
+
+    /// <summary>The allocation's end as Slurm tells its jobs (<c>SLURM_JOB_END_TIME</c>, Unix seconds; newer Slurm versions set it).</summary>
+    private static DateTimeOffset? SlurmJobEnd() =>
+        long.TryParse(Environment.GetEnvironmentVariable("SLURM_JOB_END_TIME"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private static string ReadToken(string? file)
     {

@@ -50,6 +50,18 @@ public sealed record AgentOptions
     /// <summary>On shutdown, how long running jobs may finish before they are stopped and handed back.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// When the node stops being this agent's (a Slurm allocation's end: <c>--allocation-end</c>, <c>SLURM_JOB_END_TIME</c>);
+    /// null: never. The agent takes no job whose timeout ends after <see cref="LeaveAt"/>, then drains and exits by it.
+    /// </summary>
+    public DateTimeOffset? AllocationEnd { get; init; }
+
+    /// <summary>With nothing to run for this long the agent exits (0), ending its allocation; zero: never.</summary>
+    public TimeSpan IdleTimeout { get; init; }
+
+    /// <summary>When draining starts, so that it is over (jobs finished or handed back) a few seconds before <see cref="AllocationEnd"/>.</summary>
+    public DateTimeOffset? LeaveAt => AllocationEnd - DrainTimeout - TimeSpan.FromSeconds(5);
+
     /// <summary>Log lines buffered per job while the coordinator is unreachable; older ones are dropped.</summary>
     public int MaxBufferedLogLines { get; init; } = 10_000;
 

@@ -87,14 +87,19 @@ public sealed class AgentService
         var link = _link.RunAsync(linkStop.Token);
         try
         {
-            await Task.WhenAny(link, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+            using var leaving = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var walltime = WalltimeAsync(leaving.Token);
+            var left = await Task.WhenAny(link, Task.Delay(Timeout.Infinite, leaving.Token), walltime, IdleAsync(leaving.Token)).ConfigureAwait(false);
+            await leaving.CancelAsync().ConfigureAwait(false);
             if (link.IsCompleted)
             {
                 await link.ConfigureAwait(false);
                 return;
             }
 
-            await DrainAsync().ConfigureAwait(false);
+            // SIGTERM to an agent in an allocation is Slurm taking the node away (scancel, preemption): its jobs are handed
+            // back at once rather than raced against the kill. Near the walltime, and elsewhere, running jobs may finish.
+            await DrainAsync(left != walltime && stop.IsCancellationRequested && _options.AllocationEnd is not null ? TimeSpan.Zero : _options.DrainTimeout).ConfigureAwait(false);
         }
         finally
         {
@@ -109,12 +114,58 @@ public sealed class AgentService
         }
     }
 
-    private async Task DrainAsync()
+    /// <summary>Completes when the allocation's walltime is near enough that draining must start (never without one).</summary>
+    private async Task WalltimeAsync(CancellationToken cancellation)
+    {
+        if (_options.LeaveAt is not { } leaveAt)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var wait = leaveAt - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellation).ConfigureAwait(false);
+        }
+
+        _logger.WalltimeNear(_options.AllocationEnd!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Completes once the agent has been connected holding no job for <see cref="AgentOptions.IdleTimeout"/> (never when it is zero).</summary>
+    private async Task IdleAsync(CancellationToken cancellation)
+    {
+        if (_options.IdleTimeout <= TimeSpan.Zero)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var idleSince = DateTime.UtcNow;
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 10, 100, 1000));
+        while (true)
+        {
+            await Task.Delay(tick, cancellation).ConfigureAwait(false);
+            // Idle means connected with nothing to do: an agent that cannot reach the coordinator is not idle, it is waiting
+            // (the coordinator cancels an allocation none of whose agents connected, and counts that as a failed start).
+            if (!_runner.IsEmpty || !_link.Connected)
+            {
+                idleSince = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - idleSince >= _options.IdleTimeout)
+            {
+                _logger.IdleExit(_options.IdleTimeout.TotalSeconds);
+                return;
+            }
+        }
+    }
+
+    private async Task DrainAsync(TimeSpan timeout)
     {
         _runner.StartDraining();
         _link.SendDraining();
-        _logger.Draining(_options.DrainTimeout.TotalSeconds, _runner.RunningCount);
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        _logger.Draining(timeout.TotalSeconds, _runner.RunningCount);
+        var deadline = DateTime.UtcNow + timeout;
         while (_runner.RunningCount > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using ZLogger;
 
 namespace EdgeJobs.Agent;
 
-// Every agent log line, source-generated. Event ids: 6000 link, 7000 runner, 8000 exec tools.
+// Every agent log line, source-generated. Event ids: 6000 link, 7000 runner, 8000 exec tools, 8100 allocations (Slurm).
 internal static partial class Log
 {
     [ZLoggerMessage(6000, LogLevel.Information, "connected to {coordinator} as node {nodeId} ({name}, {slots} slots)")]
@@ -44,4 +44,10 @@ internal static partial class Log
 
     [ZLoggerMessage(8001, LogLevel.Information, "exec tools: {tools}")]
     public static partial void ExecTools(this ILogger logger, string tools);
+
+    [ZLoggerMessage(8100, LogLevel.Information, "the allocation ends at {end}: draining now, so no job is cut off by the walltime")]
+    public static partial void WalltimeNear(this ILogger logger, string end);
+
+    [ZLoggerMessage(8101, LogLevel.Information, "idle for {seconds} s (--idle-timeout): exiting")]
+    public static partial void IdleExit(this ILogger logger, double seconds);
 }

@@ -81,6 +81,9 @@ public sealed record CoordinatorOptions
     /// <summary>Reads rasters' details for the dataset index (the host passes GDAL's); null indexes entries without them.</summary>
     public Datasets.IRasterInspector? RasterInspector { get; init; }
 
+    /// <summary>Slurm allocation queues (README "HPC"); none: the coordinator waits for agents to appear.</summary>
+    public Slurm.SlurmSettings Slurm { get; init; } = new();
+
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often agents send a heartbeat; a node is down after three missed ones.</summary>

@@ -41,9 +41,15 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
     private readonly HttpClient _catalogHttp;
 
+    private readonly Slurm.Allocator? _allocator;
+    private readonly Task _allocations;
+
     private CoordinatorServer(WebApplication app, JobLedger ledger, CoordinatorOptions options, Uri httpAddress, IPEndPoint linkAddress,
-        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Campaigns.BatchReader batches, HttpClient catalogHttp)
+        Dispatcher dispatcher, LeaseSweeper sweeper, Recipes.ExitWebhooks webhooks, Campaigns.BatchReader batches, HttpClient catalogHttp,
+        Slurm.Allocator? allocator)
     {
+        _allocator = allocator;
+        _allocations = allocator is null ? Task.CompletedTask : Task.Run(() => allocator.RunAsync(_stopping.Token));
         _app = app;
         Ledger = ledger;
         Options = options;
@@ -158,6 +164,8 @@ public sealed class CoordinatorServer : IAsyncDisposable
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Coordinator");
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        var allocator = options.Slurm.Queues.Count == 0 ? null
+            : new Slurm.Allocator(options.Slurm, ledger, dispatcher, options.Catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Slurm"));
         // Catalogs are read with redirects off: a redirect could lead to a host --catalog-allow does not name.
         var catalogHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
         Campaigns.BatchReader batches;
@@ -172,7 +180,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
             batches = ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, catalogHttp, logger,
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Campaigns"));
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Campaigns"), allocator);
             await app.StartAsync(cancellation).ConfigureAwait(false);
             rest.Port = httpListen!.IPEndPoint!.Port;
         }
@@ -188,12 +196,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var link = Reachable(linkListen!.IPEndPoint!);
         logger.Listening(BuildInfo.Version, address.Authority, Path.GetFullPath(options.DataDir));
         logger.LinkListening(link.ToString());
+        allocator?.Bind(linkListen!.IPEndPoint!, options.LinkTlsCertificate, options.DataDir);
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
             new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
             new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")),
-            batches, catalogHttp);
+            batches, catalogHttp, allocator);
     }
 
     /// <summary>A PEM certificate with its key; the key is re-imported so it is usable on every platform.</summary>
@@ -242,6 +251,13 @@ public sealed class CoordinatorServer : IAsyncDisposable
         await _webhooks.ConfigureAwait(false);
         await _batches.ConfigureAwait(false);
         _catalogHttp.Dispose();
+        await _allocations.ConfigureAwait(false);
+        if (_allocator is not null)
+        {
+            // While the link is up: scancel's SIGTERM makes the allocations' agents hand their jobs back first.
+            await _allocator.CancelAllAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Ledger.DisposeAsync().ConfigureAwait(false);

@@ -4,7 +4,8 @@ using ZLogger;
 namespace EdgeJobs.Coordinator;
 
 // Every coordinator log line, source-generated. Event ids by subsystem:
-// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link, 6000 datasets, 7000 exec tools, 8000 campaigns.
+// 1000 server, 2000 ledger, 3000 API and auth, 4000 scheduling, 5000 link, 6000 datasets, 7000 exec tools, 8000 campaigns,
+// 9000 Slurm allocations (Slurm/Log.Slurm.cs).
 internal static partial class Log
 {
     [ZLoggerMessage(1000, LogLevel.Information, "edgejobs {version} coordinator listening on http://{endpoint} (data dir {dataDir})")]

@@ -38,6 +38,8 @@ public class CoordinatorBinaryTests
     [Arguments("nodes")]
     [Arguments("ds")]
     [Arguments("recipes")]
+    [Arguments("allocations")]
+    [Arguments("slurm")]
     public async Task every_verb_has_help(string verb)
     {
         var (exit, stdout, _) = await Binary.RunAsync(Binary.EdgeJobs, [verb, "--help"]);

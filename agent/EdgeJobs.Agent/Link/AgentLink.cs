@@ -102,7 +102,8 @@ internal sealed class AgentLink(AgentOptions options, JobRunner runner, string n
         {
             LinkFrames.Write(output, new Hello(LinkProtocol.Version, options.Token, nodeKey, options.Name,
                 [.. options.Labels.Select(l => new Label(l.Key, l.Value))], runner.ToolVersions, options.Slots, runner.HeldLeases(),
-                options.DatasetsDir is null ? DatasetAccess.Urls : DatasetAccess.Mounted, AgentFeatures.StepArtifacts, runner.ExecManifests), scratch);
+                options.DatasetsDir is null ? DatasetAccess.Urls : DatasetAccess.Mounted, AgentFeatures.StepArtifacts, runner.ExecManifests,
+                options.LeaveAt?.ToUnixTimeMilliseconds() ?? 0), scratch);
             await output.FlushAsync(cancellation).ConfigureAwait(false);
 
             var welcome = await ReadWelcomeAsync(input, cancellation).ConfigureAwait(false);

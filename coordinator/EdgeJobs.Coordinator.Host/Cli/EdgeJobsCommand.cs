@@ -20,6 +20,8 @@ internal static class EdgeJobsCommand
             RecipesCommand.Create(),
             CampaignsCommand.Create(),
             NodesCommand.Create(),
+            AllocationsCommand.Create(),
+            SlurmCommand.Create(),
             DatasetsCommand.Create(),
             VersionCommand(),
             CompletionCommand.Create("edgejobs"),

@@ -44,6 +44,7 @@ internal sealed class ServerCommands
     private readonly Option<TimeSpan> _artifactTtl = Flags.Duration("--artifact-ttl", "how long job artifacts can be downloaded (then 410)", TimeSpan.FromHours(24), positive: true);
     private readonly LogFlags _log;
     private readonly RasterFlags _raster;
+    private readonly SlurmFlags _slurm;
 
     private ServerCommands(Command command, bool up)
     {
@@ -74,6 +75,7 @@ internal sealed class ServerCommands
             command.Options.Add(option);
         }
 
+        _slurm = SlurmFlags.AddTo(command);
         command.SetAction((parsed, _) => RunAsync(parsed));
     }
 
@@ -136,6 +138,7 @@ internal sealed class ServerCommands
             DedupLookback = parsed.GetValue(_dedup),
             ArtifactTtl = parsed.GetValue(_artifactTtl),
             IdempotencyKeyLifetime = parsed.GetValue(_idempotency),
+            Slurm = _slurm.Settings(parsed),
         };
         var agent = new EmbeddedAgentOptions
         {

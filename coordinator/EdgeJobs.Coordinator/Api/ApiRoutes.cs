@@ -21,13 +21,13 @@ internal static class ApiRoutes
 {
     /// <returns>The campaign batch reader, which the server runs beside the API (it makes the children the API asks for).</returns>
     public static BatchReader Map(WebApplication app, JobLedger ledger, CoordinatorOptions options, Dispatcher dispatcher, ArtifactStore artifacts, DatasetStore datasetStore,
-        LeaseTokens leaseTokens, HttpClient catalogHttp, ILogger logger, ILogger campaignLogger)
+        LeaseTokens leaseTokens, HttpClient catalogHttp, ILogger logger, ILogger campaignLogger, Slurm.Allocator? allocator = null)
     {
         var catalog = options.Catalog;
         var jobs = new JobsApi(ledger, catalog, options, new DataRootPaths(options.ResolvedDataRoot), dispatcher, artifacts, datasetStore, logger);
         var nodes = new NodesApi(ledger, dispatcher, options);
         var catalogApi = new CatalogApi(catalog, BuildInfo.Version);
-        var metrics = new MetricsApi(ledger, dispatcher);
+        var metrics = new MetricsApi(ledger, dispatcher, allocator);
         var tokens = new TokenCache(ledger, options.Time);
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
@@ -61,6 +61,8 @@ internal static class ApiRoutes
         v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin);
+        var allocations = new Slurm.AllocationsApi(ledger, allocator);
+        v1.MapGet("/allocations", () => allocations.ListAsync()).AddEndpointFilter(admin);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write);
         var recipes = new RecipesApi(ledger, catalog);
         v1.MapPost("/recipes", (HttpRequest request) => recipes.CreateAsync(request.HttpContext)).AddEndpointFilter(write);

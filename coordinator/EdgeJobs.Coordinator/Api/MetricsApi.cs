@@ -14,7 +14,7 @@ namespace EdgeJobs.Coordinator.Api;
 /// (the state counts from the state index, the rest from the quota counters and the dispatcher), so a
 /// scrape costs no more than listing the active jobs' states.
 /// </summary>
-internal sealed class MetricsApi(JobLedger ledger, Dispatcher dispatcher)
+internal sealed class MetricsApi(JobLedger ledger, Dispatcher dispatcher, Slurm.Allocator? allocator = null)
 {
     public async Task<IResult> ScrapeAsync()
     {
@@ -57,16 +57,21 @@ internal sealed class MetricsApi(JobLedger ledger, Dispatcher dispatcher)
             Sample(text, "edgejobs_agent_slots_free", ("node", session.Name), session.FreeSlots);
         }
 
+        if (allocator is not null)
+        {
+            await Slurm.AllocationMetrics.WriteAsync(text, ledger, allocator).ConfigureAwait(false);
+        }
+
         Header(text, "edgejobs_build_info", "gauge", "The running edgejobs version.");
         Sample(text, "edgejobs_build_info", ("version", BuildInfo.Version), 1);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 
-    private static void Header(StringBuilder text, string name, string type, string help) =>
+    internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
             .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
-    private static void Sample(StringBuilder text, string name, (string Name, string Value)? label, long value)
+    internal static void Sample(StringBuilder text, string name, (string Name, string Value)? label, long value)
     {
         text.Append(name);
         if (label is { } l)

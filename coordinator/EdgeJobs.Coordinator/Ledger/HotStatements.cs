@@ -65,7 +65,8 @@ internal sealed class HotStatements : IDisposable
     /// <summary>
     /// Scheduled, not offered, due, for one of the tools (?2, a JSON array of <c>id@version</c>, or of ids for any version), on a node carrying every label the
     /// job asks for (?3, the node's labels as a JSON object), on a dataset only if the node reads datasets (?4), and a
-    /// recipe's step job only if the node takes step grants (?5), best first. INDEXED BY: left to
+    /// recipe's step job only if the node takes step grants (?5), and — for a node that must stop by a deadline (?6, Unix ms; 0:
+    /// none), an agent in a Slurm allocation — only a job whose timeout (if it has one) ends before it; best first. INDEXED BY: left to
     /// itself the planner picks jobs_state and sorts every scheduled job for each grant, which made granting
     /// slower the longer the queue (546 jobs/s drained from a queue of 15,000). A test checks the plan.
     /// </summary>
@@ -75,6 +76,7 @@ internal sealed class HotStatements : IDisposable
           AND (tool IN (SELECT value FROM json_each(?2)) OR (tool || '@' || tool_version) IN (SELECT value FROM json_each(?2)))
           AND (dataset IS NULL OR ?4)
           AND (step_id IS NULL OR ?5)
+          AND (?6 = 0 OR timeout_ms IS NULL OR ?1 + timeout_ms <= ?6)
           AND (node_labels IS NULL OR NOT EXISTS (
             SELECT 1 FROM json_each(node_labels) AS wanted
             WHERE wanted.value IS NOT (SELECT has.value FROM json_each(?3) AS has WHERE has.key = wanted.key)))
@@ -93,9 +95,9 @@ internal sealed class HotStatements : IDisposable
     }
 
     /// <summary>The next job to offer among <paramref name="toolsJson"/> to a node with <paramref name="labelsJson"/>, or null.</summary>
-    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets, bool takesSteps)
+    public JobRow? NextReady(long now, string toolsJson, string labelsJson, bool readsDatasets, bool takesSteps, long deadline = 0)
     {
-        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0, takesSteps ? 1 : 0);
+        return ReadOne(_nextReady, now, toolsJson, labelsJson, readsDatasets ? 1 : 0, takesSteps ? 1 : 0, deadline);
     }
 
     public JobRow? Read(long id)

@@ -20,10 +20,11 @@ public sealed partial class JobLedger
     /// <summary>
     /// Offers up to <paramref name="count"/> ready jobs to <paramref name="nodeId"/>, highest priority then oldest
     /// first: jobs of its <paramref name="tools"/> (<c>id@version</c>, or an id for any version) that ask for no labels or for labels in <paramref name="labelsJson"/>,
-    /// jobs on datasets only when the node <paramref name="readsDatasets"/>, and recipes' step jobs only when it <paramref name="takesSteps"/>.
+    /// jobs on datasets only when the node <paramref name="readsDatasets"/>, recipes' step jobs only when it <paramref name="takesSteps"/>,
+    /// and, when the node must stop by <paramref name="deadline"/> (Unix ms, 0: never), no job whose timeout ends after it.
     /// </summary>
     public Task<IReadOnlyList<Lease>> GrantAsync(long nodeId, IReadOnlyCollection<string> tools, int count = 1, string labelsJson = "{}", bool readsDatasets = true,
-        bool takesSteps = true)
+        bool takesSteps = true, long deadline = 0)
     {
         var toolsJson = JsonText.Array(tools);
         return WriteRelaxedAsync<IReadOnlyList<Lease>>(c =>
@@ -32,7 +33,7 @@ public sealed partial class JobLedger
             var leases = new List<Lease>(count);
             while (leases.Count < count)
             {
-                var before = Statements(c).NextReady(now, toolsJson, labelsJson, readsDatasets, takesSteps);
+                var before = Statements(c).NextReady(now, toolsJson, labelsJson, readsDatasets, takesSteps, deadline);
                 if (before is null)
                 {
                     break;

@@ -124,3 +124,19 @@ public sealed class ExecToolRow
     public long FirstSeenAt { get; set; }
     public long LastSeenAt { get; set; }
 }
+
+/// <summary>A Slurm allocation the coordinator asked for (migration 0016).</summary>
+public sealed class AllocationRow
+{
+    public long Id { get; set; }
+    public string Queue { get; set; } = "";
+    public long? SlurmJobId { get; set; }
+    public string State { get; set; } = "";
+    public string? SlurmState { get; set; }
+    public int Workers { get; set; }
+    public long? TokenId { get; set; }
+    public string? Reason { get; set; }
+    public long SubmittedAt { get; set; }
+    public long? StartedAt { get; set; }
+    public long? EndedAt { get; set; }
+}

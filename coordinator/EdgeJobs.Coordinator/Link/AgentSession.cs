@@ -34,6 +34,7 @@ internal sealed class AgentSession
         HttpUrl = httpUrl;
         DatasetAccess = hello.DatasetAccess;
         Features = hello.Features;
+        GrantDeadline = hello.GrantDeadlineUnixMs;
         _connection = connection;
         _overflowed = overflowed;
         OutgoingCapacity = outgoingCapacity > 0 ? outgoingCapacity : DefaultOutgoingCapacity + (4 * Math.Max(0, hello.Slots));
@@ -71,6 +72,9 @@ internal sealed class AgentSession
     public string LabelsJson { get; }
 
     public DatasetAccess DatasetAccess { get; }
+
+    /// <summary>When an agent in a Slurm allocation stops taking work (Unix ms): only jobs whose timeout ends before it are granted; 0: none.</summary>
+    public long GrantDeadline { get; }
 
     /// <summary>What the agent understands beyond the first protocol (step grants...).</summary>
     public AgentFeatures Features { get; }

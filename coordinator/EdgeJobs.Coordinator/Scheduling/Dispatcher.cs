@@ -102,7 +102,7 @@ internal sealed class Dispatcher(JobLedger ledger, ILogger logger, LeaseTokens? 
             {
                 var leases = await ledger.GrantAsync(session.NodeId, session.GrantableTools, free, session.LabelsJson,
                     readsDatasets: session.DatasetAccess != DatasetAccess.None && (session.DatasetAccess == DatasetAccess.Mounted || leaseTokens is not null),
-                    takesSteps: session.Features.HasFlag(AgentFeatures.StepArtifacts) && leaseTokens is not null).ConfigureAwait(false);
+                    takesSteps: session.Features.HasFlag(AgentFeatures.StepArtifacts) && leaseTokens is not null, deadline: session.GrantDeadline).ConfigureAwait(false);
                 foreach (var lease in leases)
                 {
                     session.Hold(lease.JobId);

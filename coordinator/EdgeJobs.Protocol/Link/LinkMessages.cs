@@ -35,7 +35,8 @@ namespace EdgeJobs.Protocol.Link;
 // knows (MemoryPack's default layout): hence coordinators first, and the protocol version stays 1.
 // Appended so far: Finished.Artifact, LeaseReport/Finished.FirstLogSeq, LeaseReport/Finished.Outputs,
 // Hello.DatasetAccess, Hello.Features, Hello.ExecManifests (each exec tool's manifest as compact JSON; the coordinator
-// checks them again and lists only the accepted ones in the node's tools). Messages to agents never grow (an older agent would refuse them): what a newer agent
+// checks them again and lists only the accepted ones in the node's tools), Hello.GrantDeadlineUnixMs (an agent that must
+// stop by then, in a Slurm allocation: only jobs whose timeout ends before it are granted to it; 0: no deadline). Messages to agents never grow (an older agent would refuse them): what a newer agent
 // may be told comes in a new message, sent only to agents that announced they understand it.
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(Hello))]
@@ -68,7 +69,8 @@ public sealed partial record Hello(
     HeldLease[] Leases,
     DatasetAccess DatasetAccess = DatasetAccess.None,
     AgentFeatures Features = AgentFeatures.None,
-    string[]? ExecManifests = null) : ILinkMessage;
+    string[]? ExecManifests = null,
+    long GrantDeadlineUnixMs = 0) : ILinkMessage;
 
 /// <summary>What an agent understands beyond the first protocol (older agents send none).</summary>
 [Flags]

@@ -7,7 +7,7 @@ internal static class GoldenMessages
 {
     public static IEnumerable<(string Name, ILinkMessage Message)> All()
     {
-        yield return ("Hello", new Hello(1, "ej_token", "node-key", "edge-1", [new Label("site", "a")], [new ToolVersion("sleep", "1")], 4, [new HeldLease(7, 3)], DatasetAccess.Mounted, AgentFeatures.StepArtifacts, ["{}"]));
+        yield return ("Hello", new Hello(1, "ej_token", "node-key", "edge-1", [new Label("site", "a")], [new ToolVersion("sleep", "1")], 4, [new HeldLease(7, 3)], DatasetAccess.Mounted, AgentFeatures.StepArtifacts, ["{}"], 1700000000000));
         yield return ("Welcome", new Welcome(9, 30000, 5000, [new LeaseVerdict(7, 3, LeaseState.Stop)]));
         yield return ("Refused", new Refused("unauthorized", "no"));
         yield return ("Grant", new Grant(7, 2, 3, "sleep", "1", "{\"seconds\":1}", 1700000000000));

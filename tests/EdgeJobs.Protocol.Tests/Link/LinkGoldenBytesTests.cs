@@ -13,7 +13,7 @@ public class LinkGoldenBytesTests
     /// <summary>Each message's frame as first shipped, hex.</summary>
     public static IEnumerable<Func<(string Name, string Hex)>> Golden()
     {
-        yield return () => ("Hello", "95000000000b01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000020100000001000000fdffffff020000007b7d");
+        yield return () => ("Hello", "9d000000000c01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000020100000001000000fdffffff020000007b7d0068e5cf8b010000");
         yield return () => ("Welcome", "2800000001040900000000000000307500008813000001000000030700000000000000030000000000000001");
         yield return () => ("Refused", "200000000202f3ffffff0c000000756e617574686f72697a6564fdffffff020000006e6f");
         yield return () => ("Grant", "4900000003070700000000000000020000000300000000000000faffffff05000000736c656570feffffff0100000031f2ffffff0d0000007b227365636f6e6473223a317d0068e5cf8b010000");
@@ -122,6 +122,19 @@ public class LinkGoldenBytesTests
         await Assert.That(hello.ExecManifests).IsNull();
         await Assert.That(hello.Features).IsEqualTo(AgentFeatures.StepArtifacts);
         await Assert.That(hello.Tools.Length).IsEqualTo(1);
+    }
+
+    /// <summary>
+    /// A Hello as agents sent it before grant deadlines (Slurm allocations): it still decodes, with no deadline, so the
+    /// node is offered jobs of any timeout.
+    /// </summary>
+    [Test]
+    public async Task a_hello_from_before_grant_deadlines_still_decodes()
+    {
+        var hello = (Hello)DecodeFrame("95000000000b01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000020100000001000000fdffffff020000007b7d");
+
+        await Assert.That(hello.GrantDeadlineUnixMs).IsEqualTo(0);
+        await Assert.That(hello.ExecManifests).IsEquivalentTo(["{}"]);
     }
 
     /// <summary>
