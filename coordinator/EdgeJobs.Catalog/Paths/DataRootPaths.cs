@@ -126,10 +126,14 @@ public sealed class DataRootPaths(string dataRoot)
     private bool IsInside(string full) =>
         full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    /// <summary>The path with every symbolic link along it resolved; null for a link loop.</summary>
+    /// <summary>
+    /// The path with every symbolic link along it resolved; null for a link loop. Under the data root only the parts
+    /// below it are looked at: the root is where the operator said it is (walking from / cost two system calls per
+    /// folder above it, per input: most of a 10,000-child campaign batch's checks).
+    /// </summary>
     private string? RealPath(string full)
     {
-        var current = Path.GetPathRoot(full)!;
+        var current = full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? _root : Path.GetPathRoot(full)!;
         foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
             current = Path.Combine(current, part);
