@@ -80,6 +80,21 @@ public class ValidationTests
     }
 
     [Test]
+    public async Task a_data_root_reached_through_a_symbolic_link_is_still_the_data_root()
+    {
+        using var dir = new TempDir();
+        var real = Directory.CreateDirectory(Path.Combine(dir.Path, "disk", "data")).FullName;
+        var link = Path.Combine(dir.Path, "data-link");
+        Directory.CreateSymbolicLink(link, real);
+        await File.WriteAllTextAsync(Path.Combine(real, "scene.tif"), "pixels");
+        await using var api = await ApiServer.StartAsync(configure: o => o with { DataRoot = link });
+
+        using var response = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"copy","params":{"path":"scene.tif"}}""");
+
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+    }
+
+    [Test]
     public async Task enum_params_are_in_the_schema_and_enforced()
     {
         await using var api = await ApiServer.StartAsync();
