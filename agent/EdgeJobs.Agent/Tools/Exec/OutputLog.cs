@@ -5,7 +5,9 @@ namespace EdgeJobs.Agent.Tools.Exec;
 /// <summary>
 /// A program's stdout and stderr as job log lines, bounded: a token bucket (<see cref="LinesPerSecond"/>, bursts
 /// of <see cref="Burst"/>) and a total (<see cref="MaxLines"/> lines, <see cref="MaxBytes"/> bytes) per attempt.
-/// Lines over either are dropped — counted, the last <see cref="TailLines"/> of them kept and logged at the end —
+/// Lines over either are dropped — counted, the last <see cref="TailLines"/> stdout and <see cref="StderrTailLines"/>
+/// stderr lines of them kept apart (the two streams are read at once: a program's last stderr line must not be pushed
+/// out by stdout still being drained) and logged at the end —
 /// never waited for: the pipes are always drained, so a program printing 1 GB neither fills the ledger nor stalls
 /// on a full pipe. The last stderr lines are kept apart for the failure message, whatever was logged.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class OutputLog(Action<string> log, Func<TimeSpan>? clock = null
     private readonly Lock _lock = new();
     private readonly Func<TimeSpan> _clock = clock ?? Stopwatch.StartNew() switch { var watch => () => watch.Elapsed };
     private readonly Queue<string> _droppedTail = new();
+    private readonly Queue<string> _droppedStderrTail = new();
     private readonly Queue<string> _stderrTail = new();
     private double _tokens = Burst;
     private TimeSpan _refilled;
@@ -84,10 +87,11 @@ internal sealed class OutputLog(Action<string> log, Func<TimeSpan>? clock = null
 
             _dropped++;
             _droppedSinceNotice++;
-            _droppedTail.Enqueue(text);
-            if (_droppedTail.Count > TailLines)
+            var tail = stderr ? _droppedStderrTail : _droppedTail;
+            tail.Enqueue(text);
+            if (tail.Count > (stderr ? StderrTailLines : TailLines))
             {
-                _droppedTail.Dequeue();
+                tail.Dequeue();
             }
 
             if (!_noticed && (_sentLines >= MaxLines || _sentBytes + text.Length > MaxBytes))
@@ -115,10 +119,13 @@ internal sealed class OutputLog(Action<string> log, Func<TimeSpan>? clock = null
                 return;
             }
 
-            log($"[edgejobs-agent] {_dropped} lines of output dropped in all (limits: {LinesPerSecond} lines/s, {MaxLines} lines, {MaxBytes >> 20} MiB); the last {_droppedTail.Count} of them:");
-            while (_droppedTail.TryDequeue(out var line))
+            log($"[edgejobs-agent] {_dropped} lines of output dropped in all (limits: {LinesPerSecond} lines/s, {MaxLines} lines, {MaxBytes >> 20} MiB); the last {_droppedTail.Count} on stdout and {_droppedStderrTail.Count} on stderr:");
+            foreach (var tail in new[] { _droppedTail, _droppedStderrTail })
             {
-                log(line);
+                while (tail.TryDequeue(out var line))
+                {
+                    log(line);
+                }
             }
 
             _droppedSinceNotice = 0;
