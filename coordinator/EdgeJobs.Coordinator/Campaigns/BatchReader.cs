@@ -146,7 +146,7 @@ internal sealed class BatchReader(JobLedger ledger, CatalogContext context, Prep
     {
         var template = JsonSerializer.Deserialize(campaign.Template, RestJsonContext.Default.CampaignTemplateDto)!;
         var principal = BatchPrincipal.Read(batch.Principal);
-        var raw = template.Params ?? JsonDocument.Parse("{}").RootElement;
+        var raw = template.Params ?? RecordPlaceholders.NoParams;
         var rows = new (NewJob? Job, string Params, string? Code, string? Message)[page.Records.Count];
         // The checks of 10,000 children (params, paths on disk, estimates) are most of a batch's time: on every core.
         await Parallel.ForAsync(0, page.Records.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, _) =>

@@ -12,6 +12,9 @@ internal static partial class RecordPlaceholders
 {
     public static readonly string[] Fields = ["id", "path", "href", "title", "stem", "position"];
 
+    /// <summary>The params of a template that gives none.</summary>
+    public static readonly JsonElement NoParams = JsonDocument.Parse("{}").RootElement.Clone();
+
     [GeneratedRegex(@"\{record\.([A-Za-z_]*)\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 

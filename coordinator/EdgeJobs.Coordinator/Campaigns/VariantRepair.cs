@@ -68,7 +68,7 @@ internal sealed class VariantRepair(JobLedger ledger, CatalogContext context)
                     continue;
                 }
 
-                var (parameters, paramsError) = RecordPlaceholders.Apply(rule.Template.Params ?? JsonDocument.Parse("{}").RootElement, record, position);
+                var (parameters, paramsError) = RecordPlaceholders.Apply(rule.Template.Params ?? RecordPlaceholders.NoParams, record, position);
                 if (parameters is null)
                 {
                     missing.Add(new Missing(record, position, rule, output, null, paramsError));

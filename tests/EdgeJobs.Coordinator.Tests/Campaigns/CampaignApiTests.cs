@@ -477,6 +477,39 @@ public class CampaignApiTests
     }
 
     [Test]
+    [Arguments("""{"start_position":0}""", 400, "$.start_position")]
+    [Arguments("""{"max_records":0}""", 400, "$.max_records")]
+    [Arguments("""{"max_records":10001}""", 400, "$.max_records")]
+    [Arguments("""{"surprise":1}""", 400, "$.surprise")]
+    public async Task a_bad_batch_is_refused_naming_the_field_and_changes_nothing(string body, int status, string field)
+    {
+        await using var api = await ApiServer.StartAsync();
+        await CreateAsync(api, api.Bob, """{"id":"b","source":{"type":"data_root"},"template":{"tool":"info","params":{"path":"{record.path}"}}}""");
+        var before = await api.SnapshotAsync();
+
+        using var response = await api.SendAsync(HttpMethod.Post, "v1/campaigns/b/batches", api.Bob, body);
+
+        await Assert.That((int)response.StatusCode).IsEqualTo(status);
+        await Assert.That((await ApiServer.ProblemAsync(response)).Errors!.Select(e => e.Path)).Contains(field);
+        await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
+    }
+
+    [Test]
+    public async Task repair_of_a_campaign_without_variants_or_of_an_unread_batch_is_a_conflict()
+    {
+        await using var api = await ApiServer.StartAsync();
+        await CreateAsync(api, api.Bob, """{"id":"plain","source":{"type":"data_root"},"template":{"tool":"info","params":{"path":"{record.path}"}}}""");
+        var before = await api.SnapshotAsync();
+
+        using var none = await api.SendAsync(HttpMethod.Post, "v1/campaigns/plain/repair", api.Bob, "{}");
+        using var missing = await api.SendAsync(HttpMethod.Post, "v1/campaigns/nope/repair", api.Bob, "{}");
+
+        await Assert.That((await ApiServer.ProblemAsync(none)).ErrorCode).IsEqualTo("no_variants");
+        await Assert.That(missing.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
+    }
+
+    [Test]
     public async Task the_same_definition_again_is_the_same_campaign_and_another_under_its_id_is_a_conflict()
     {
         await using var api = await ApiServer.StartAsync();
