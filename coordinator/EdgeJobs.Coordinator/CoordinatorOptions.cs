@@ -52,6 +52,9 @@ public sealed record CoordinatorOptions
     /// </summary>
     public IReadOnlyList<string> InputUrlAllow { get; init; } = [];
 
+    /// <summary>What a job's work costs in credits, per tool (<c>--prices</c>): reserved from its estimate, charged from its measured work.</summary>
+    public Credits.PriceTable Prices { get; init; } = Credits.PriceTable.Default;
+
     /// <summary>How long a catalog read that failed transiently (a timeout, a 5xx) waits before its second try; each later wait doubles.</summary>
     public TimeSpan CatalogRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 

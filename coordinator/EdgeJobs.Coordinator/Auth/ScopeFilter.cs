@@ -19,6 +19,19 @@ internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alter
 
     private bool _optional;
 
+    /// <summary>
+    /// A route whose scope depends on what the request asks (Geopera's <c>/v1/op/{operation_id}</c>): a known token is
+    /// required (401 otherwise), and the route checks the scope of the operation it resolves with <see cref="Forbidden"/>.
+    /// </summary>
+    public static ScopeFilter Authenticated(TokenCache tokens) => new(tokens, "") { _anyScope = true };
+
+    private bool _anyScope;
+
+    /// <summary>The 403 of a caller that lacks <paramref name="scope"/>, for routes that check it themselves.</summary>
+    public static IResult? Forbidden(Principal principal, string scope, string? what = null) => principal.Has(scope)
+        ? null
+        : Problems.Forbidden($"this token lacks the scope '{scope}'{(what is null ? "" : " " + what)}");
+
     private const string PrincipalKey = "edgejobs.principal";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -41,7 +54,7 @@ internal sealed class ScopeFilter(TokenCache tokens, string scope, string? alter
             return Problems.Unauthorized("the bearer token is not known or was revoked");
         }
 
-        if (!_optional && !principal.Has(scope) && (alternativeScope is null || !principal.Has(alternativeScope)))
+        if (!_optional && !_anyScope && !principal.Has(scope) && (alternativeScope is null || !principal.Has(alternativeScope)))
         {
             var needed = alternativeScope is null ? $"'{scope}'" : $"'{scope}' or '{alternativeScope}'";
             return Problems.Forbidden($"this token lacks the scope {needed}");
