@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace EdgeJobs.Coordinator.Credits;
 
 /// <summary>
-/// <c>--prices FILE</c>: <c>{"default": {"per_second": 0.1, "per_output_gb": 10}, "tools": {"sleep": {"per_second": 1,
-/// "per_output_gb": 0}}}</c>. Read strictly at start: a typo stops the coordinator with the file and the field, never a
+/// <c>--prices FILE</c>: <c>{"default": {"per_second": 0.1, "per_output_gb": 10}, "tools": {"sleep": {"per_job": 1,
+/// "per_second": 0}}}</c>; a field left out is 0 (the default table's, for <c>default</c> left out). Read strictly at start: a typo stops the coordinator with the file and the field, never a
 /// price silently left at its default.
 /// </summary>
 public static class PriceFile
@@ -40,16 +40,21 @@ public static class PriceFile
 
     private static ToolPrice Checked(string path, string field, ToolPriceDto price)
     {
-        if (price.PerSecond is < 0 or > 1_000_000 || price.PerOutputGb is < 0 or > 1_000_000)
+        if (price.PerJob is < 0 or > 1_000_000 || price.PerSecond is < 0 or > 1_000_000 || price.PerOutputGb is < 0 or > 1_000_000)
         {
-            throw new FormatException($"{path}: {field}: per_second and per_output_gb must be between 0 and 1000000 credits");
+            throw new FormatException($"{path}: {field}: per_job, per_second and per_output_gb must be between 0 and 1000000 credits");
         }
 
-        return new ToolPrice(price.PerSecond, price.PerOutputGb);
+        return new ToolPrice(price.PerJob, price.PerSecond, price.PerOutputGb);
     }
 }
 
-public sealed record ToolPriceDto(decimal PerSecond, decimal PerOutputGb);
+public sealed record ToolPriceDto
+{
+    public decimal PerJob { get; init; }
+    public decimal PerSecond { get; init; }
+    public decimal PerOutputGb { get; init; }
+}
 
 public sealed record PriceFileDto(ToolPriceDto? Default, IReadOnlyDictionary<string, ToolPriceDto>? Tools);
 

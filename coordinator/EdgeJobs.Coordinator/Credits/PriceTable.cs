@@ -3,8 +3,8 @@ using EdgeJobs.Coordinator.Ledger;
 
 namespace EdgeJobs.Coordinator.Credits;
 
-/// <summary>What one tool's work costs: credits per second of run time and per GB (10⁹ bytes) of output.</summary>
-public sealed record ToolPrice(decimal PerSecond, decimal PerOutputGb);
+/// <summary>What one tool's work costs: credits per job, per second of run time and per GB (10⁹ bytes) of output.</summary>
+public sealed record ToolPrice(decimal PerJob, decimal PerSecond, decimal PerOutputGb);
 
 /// <summary>
 /// Prices per tool (design §8.5, README "Credits"): a default for every tool and overrides by tool id, from
@@ -13,8 +13,8 @@ public sealed record ToolPrice(decimal PerSecond, decimal PerOutputGb);
 /// </summary>
 public sealed class PriceTable(ToolPrice fallback, IReadOnlyDictionary<string, ToolPrice> tools)
 {
-    /// <summary>A tenth of a credit per second and ten per output GB, for every tool.</summary>
-    public static PriceTable Default { get; } = new(new ToolPrice(0.1m, 10m), new Dictionary<string, ToolPrice>());
+    /// <summary>A tenth of a credit per second and ten per output GB, for every tool; nothing per job.</summary>
+    public static PriceTable Default { get; } = new(new ToolPrice(0m, 0.1m, 10m), new Dictionary<string, ToolPrice>());
 
     public ToolPrice Fallback { get; } = fallback;
 
@@ -29,5 +29,5 @@ public sealed class PriceTable(ToolPrice fallback, IReadOnlyDictionary<string, T
     public long Of(string tool, MeasuredWork work) => Of(For(tool), work.Seconds, work.OutputBytes);
 
     private static long Of(ToolPrice price, double seconds, long outputBytes) =>
-        CreditAmounts.CeilingMilli(price.PerSecond * (decimal)Math.Max(0, seconds) + price.PerOutputGb * (outputBytes / 1_000_000_000m));
+        CreditAmounts.CeilingMilli(price.PerJob + price.PerSecond * (decimal)Math.Max(0, seconds) + price.PerOutputGb * (outputBytes / 1_000_000_000m));
 }
