@@ -84,6 +84,9 @@ public sealed record CoordinatorOptions
     /// <summary>Reads rasters' details for the dataset index (the host passes GDAL's); null indexes entries without them.</summary>
     public Datasets.IRasterInspector? RasterInspector { get; init; }
 
+    /// <summary>Reads rasters for web-map tiles (GDAL, in the server binary); null: no tiles (501).</summary>
+    public Tiles.ITileReader? TileReader { get; init; }
+
     /// <summary>Slurm allocation queues (README "HPC"); none: the coordinator waits for agents to appear.</summary>
     public Slurm.SlurmSettings Slurm { get; init; } = new();
 

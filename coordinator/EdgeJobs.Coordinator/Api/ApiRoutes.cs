@@ -58,6 +58,11 @@ internal static class ApiRoutes
         v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read);
         v1.MapGet("/jobs/{id}/progress", (HttpContext http, string id) => jobs.ProgressAsync(http, id)).AddEndpointFilter(read);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write);
+        var tilesApi = new TilesApi(ledger, options.TileReader is { } tileReader ? new Tiles.TileService(ledger, tileReader) : null);
+        var tileReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ClipRead);
+        v1.MapGet("/jobs/{id}/tiles.json", (HttpContext http, string id) => tilesApi.InfoAsync(http, id)).AddEndpointFilter(tileReaders);
+        v1.MapGet("/jobs/{id}/tiles/{z}/{x}/{y}.png", (HttpContext http, string id, string z, string x, string y) => tilesApi.TileAsync(http, id, z, x, y))
+            .AddEndpointFilter(tileReaders);
         v1.MapPost("/jobs/{id}/dispatch", (HttpContext http, string id) => jobs.DispatchAsync(http, id)).AddEndpointFilter(write);
         var workspaces = new WorkspacesApi(ledger);
         var workspaceReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ProcessingRead);
@@ -104,7 +109,7 @@ internal static class ApiRoutes
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
         Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
-        Facades.Geopera.GeoperaRoutes.Map(app, tokens, new Facades.Geopera.OperationsApi(ledger, jobs, catalog, options, logger));
+        Facades.Geopera.GeoperaRoutes.Map(app, tokens, new Facades.Geopera.OperationsApi(ledger, jobs, tilesApi, catalog, options, logger));
         return reader;
     }
 }

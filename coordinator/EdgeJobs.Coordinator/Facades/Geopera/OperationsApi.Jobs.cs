@@ -261,7 +261,10 @@ internal sealed partial class OperationsApi
         ArtifactUrl = artifactUrl,
     };
 
-    /// <summary>Tiles are not served yet (issue 15's tile endpoint): said plainly rather than answered with made-up bounds.</summary>
+    /// <summary>
+    /// A completed job's raster output as a web map sees it: bounds in EPSG:4326, min and max zoom (from its native
+    /// resolution), the tile URL template and each band's statistics (to style it: <c>rescale</c>).
+    /// </summary>
     private async Task<IResult> TileInfoAsync(HttpContext http, string operation)
     {
         var (input, problem, _) = await BodyAsync(http, GeoperaJsonContext.Default.ProcessingJobInput).ConfigureAwait(false);
@@ -271,8 +274,12 @@ internal sealed partial class OperationsApi
         }
 
         var (job, findProblem) = await FindAsync(http, input.JobId, act: false).ConfigureAwait(false);
-        return job is null
-            ? findProblem!
-            : Problems.Of(501, "not_implemented", "Not implemented", "this coordinator does not serve web-map tiles yet, so it has no tile info for a job");
+        if (job is null)
+        {
+            return findProblem!;
+        }
+
+        var (info, why) = await _tiles.InfoAsync(job).ConfigureAwait(false);
+        return info is null ? why! : Results.Json(info, Tiles.TileJson.Default.TileInfo);
     }
 }

@@ -25,14 +25,15 @@ internal sealed partial class OperationsApi
 
     private readonly JobLedger _ledger;
     private readonly JobsApi _jobs;
+    private readonly TilesApi _tiles;
     private readonly ToolCatalog _catalog;
     private readonly CoordinatorOptions _options;
     private readonly ILogger _logger;
     private readonly FrozenDictionary<string, Operation> _operations;
 
-    public OperationsApi(JobLedger ledger, JobsApi jobs, ToolCatalog catalog, CoordinatorOptions options, ILogger logger)
+    public OperationsApi(JobLedger ledger, JobsApi jobs, TilesApi tiles, ToolCatalog catalog, CoordinatorOptions options, ILogger logger)
     {
-        (_ledger, _jobs, _catalog, _options, _logger) = (ledger, jobs, catalog, options, logger);
+        (_ledger, _jobs, _tiles, _catalog, _options, _logger) = (ledger, jobs, tiles, catalog, options, logger);
         _operations = new Dictionary<string, Operation>
         {
             ["processing.catalog.estimate"] = new(Scopes.ProcessingRead, EstimateAsync),
