@@ -68,7 +68,7 @@ public sealed partial class JobLedger
     public async Task<IReadOnlyList<WorkspaceRow>> ListWorkspacesAsync(string? org)
     {
         await using var c = OpenReader();
-        return c.Query<WorkspaceRow>($"SELECT {WorkspaceColumns} FROM workspaces WHERE @Org IS NULL OR org = @Org ORDER BY org, id LIMIT 1000", new { Org = org }).AsList();
+        return c.Query<WorkspaceRow>($"SELECT {WorkspaceColumns} FROM workspaces WHERE @Org IS NULL OR org = @Org ORDER BY org, id LIMIT 1000", new { Org = org }).ToRowList();
     }
 
     /// <summary>A workspace's movements after <paramref name="afterSeq"/>, oldest first.</summary>
@@ -79,7 +79,7 @@ public sealed partial class JobLedger
             SELECT seq, workspace, at, kind, amount, reserved_delta, balance_after, reserved_after, job_id, actor, reason
             FROM credit_events WHERE org = @Org AND workspace = @Workspace AND seq > @After
             ORDER BY seq LIMIT @Limit
-            """, new { Org = org, Workspace = workspace, After = afterSeq, Limit = limit }).AsList();
+            """, new { Org = org, Workspace = workspace, After = afterSeq, Limit = limit }).ToRowList();
     }
 
     public async Task<ReservationRow?> GetReservationAsync(long jobId)

@@ -51,8 +51,8 @@ public sealed partial class JobLedger
         await using var c = OpenReader();
         var total = c.ExecuteScalar<long>("SELECT count(*) " + OrgJobsWhere, args);
         var jobs = query.OldestFirst
-            ? c.Query<JobRow>($"SELECT {JobColumns.List} {OrgJobsWhere} ORDER BY id LIMIT @Take OFFSET @Skip", args).AsList()
-            : c.Query<JobRow>($"SELECT {JobColumns.List} {OrgJobsWhere} ORDER BY id DESC LIMIT @Take OFFSET @Skip", args).AsList();
+            ? c.Query<JobRow>($"SELECT {JobColumns.List} {OrgJobsWhere} ORDER BY id LIMIT @Take OFFSET @Skip", args).ToRowList()
+            : c.Query<JobRow>($"SELECT {JobColumns.List} {OrgJobsWhere} ORDER BY id DESC LIMIT @Take OFFSET @Skip", args).ToRowList();
         return (jobs, total);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class JobLedger
     {
         await using var c = OpenReader();
         return c.Query<string>("SELECT member FROM project_members WHERE org = @Org AND project = @Project ORDER BY member",
-            new { Org = org, Project = project }).AsList();
+            new { Org = org, Project = project }).ToRowList();
     }
 
     public async Task<bool> IsProjectMemberAsync(string org, string project, string member)
