@@ -12,10 +12,11 @@ internal static class DashboardRoutes
         var assets = new DashboardAssets();
         var sessions = new SessionEndpoints(tokens);
 
-        // The page's own links are relative, so it must be addressed as a folder.
-        app.MapGet("/ui", () => Results.Redirect("/ui/"));
-        app.MapGet("/ui/", (HttpContext http) => assets.Serve(http, "index.html"));
-        app.MapGet("/ui/{name}", (HttpContext http, string name) => assets.Serve(http, name));
+        // One route for /ui, /ui/ and /ui/NAME (routing does not tell /ui from /ui/). The page's own links are relative,
+        // so it must be addressed as a folder: /ui redirects to /ui/.
+        app.MapGet("/ui/{name?}", (HttpContext http, string? name) => name is null
+            ? http.Request.Path.Value!.EndsWith('/') ? assets.Serve(http, "index.html") : Results.Redirect("/ui/")
+            : assets.Serve(http, name));
 
         app.MapPost("/ui/session", (HttpRequest request) => sessions.SignInAsync(request.HttpContext));
         app.MapGet("/ui/session", (HttpRequest request) => sessions.CurrentAsync(request.HttpContext));

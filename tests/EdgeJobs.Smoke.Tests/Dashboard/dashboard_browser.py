@@ -19,6 +19,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -119,7 +120,9 @@ class Browser:
     # ---- finding things ----
     def wait(self, what, condition, timeout=15):
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: condition())
+            # A row rebuilt under the reader (stale) or not there yet (None) is just not yet.
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1,
+                                 ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, AttributeError)).until(lambda d: condition())
         except Exception as e:
             raise Failure(f'timed out after {timeout} s waiting for {what}') from e
 
@@ -138,6 +141,13 @@ class Browser:
     def visible(self, testid):
         el = self.testid(testid)
         return el is not None and el.is_displayed()
+
+    def click(self, testid):
+        """Clicks what the test id names, finding it again if the page rebuilt it in between."""
+        def attempt():
+            self.testid(testid).click()
+            return True
+        self.wait(f'{testid} to be clicked', attempt, 5)
 
     def go(self, hash_route):
         self.driver.execute_script('location.hash = arguments[0]', hash_route)
@@ -186,7 +196,7 @@ def run(args):
         b.check_labels('jobs')
 
         # ---- a job submitted through the API appears and progresses without a reload ----
-        status, job = api.call('POST', '/v1/jobs', {'tool': 'sleep', 'params': {'seconds': 40}})
+        status, job = api.call('POST', '/v1/jobs', {'tool': 'sleep', 'params': {'seconds': 40}, 'force': True})
         if status != 202:
             raise Failure(f'submit answered {status}: {job}')
         sleeper = job['id']
@@ -211,7 +221,7 @@ def run(args):
         # ---- a delete of a running job is refused, and the page says why ----
         b.testid(row).find_element(By.CSS_SELECTOR, 'input[type=checkbox]').send_keys(Keys.SPACE)
         b.expected_errors.append((f'/v1/jobs/{sleeper}', 409))
-        b.testid('jobs-delete-selected').click()
+        b.click('jobs-delete-selected')
         b.wait('the 409 message', lambda: 'job_active' in b.text_of('jobs-message'))
         if f'Job {sleeper} was not deleted' not in b.text_of('jobs-message'):
             raise Failure(f'unexpected message: {b.text_of("jobs-message")}')
@@ -230,26 +240,26 @@ def run(args):
             raise Failure('delete is offered for a running job')
         b.check_labels('job')
         b.shot('job-running')
-        b.testid('job-stop').click()
+        b.click('job-stop')
         b.wait('the job stopped', lambda: b.text_of('job-status') == 'stopped', 15)
         b.wait('the stop in the timeline', lambda: 'stop_requested' in b.find('main table').text)
         if b.visible('job-stop'):
             raise Failure('stop is still offered for a stopped job')
         b.check_console('stop')
         b.shot('job-stopped')
-        b.testid('job-delete').click()
+        b.click('job-delete')
         b.wait('the jobs page after the delete', lambda: b.find('main h1') and b.find('main h1').text == 'Jobs')
         if api.call('GET', f'/v1/jobs/{sleeper}')[0] != 404:
             raise Failure('the deleted job is still there')
         b.check_console('delete')
 
         # ---- an artifact downloads, the same bytes ----
-        status, job = api.call('POST', '/v1/jobs', {'tool': 'random-artifact', 'params': {'bytes': 3000000, 'seed': 7}})
+        status, job = api.call('POST', '/v1/jobs', {'tool': 'random-artifact', 'params': {'bytes': 3000000, 'seed': 7}, 'force': True})
         maker = job['id']
         b.go(f'#/jobs/{maker}')
         b.wait('the artifact job completed', lambda: b.text_of('job-status') == 'completed', 20)
         b.wait('the download link', lambda: b.visible('job-artifact'))
-        b.testid('job-artifact').click()
+        b.click('job-artifact')
         artifact = api.call('GET', f'/v1/jobs/{maker}')[1]['artifact']
         path = wait_for_download(b, 'random-7-3000000.bin')
         if sha256(path) != artifact['sha256']:
@@ -263,12 +273,12 @@ def run(args):
         b.find('a[data-nav="nodes"]').click()
         b.wait('the nodes page', lambda: b.testid(f'node-drain-{local}'))
         b.check_labels('nodes')
-        b.testid(f'node-drain-{local}').click()
+        b.click(f'node-drain-{local}')
         b.wait('the node draining', lambda: b.testid(f'node-enable-{local}') and 'draining' in b.testid(f'node-row-{local}').text)
         if next(n for n in api.call('GET', '/v1/nodes')[1]['nodes'] if n['id'] == local)['state'] != 'draining':
             raise Failure('the coordinator does not show the node draining')
         b.shot('nodes-draining')
-        b.testid(f'node-enable-{local}').click()
+        b.click(f'node-enable-{local}')
         b.wait('the node ready again', lambda: b.testid(f'node-drain-{local}') and 'ready' in b.testid(f'node-row-{local}').text)
         b.check_console('nodes')
 
@@ -287,7 +297,7 @@ def run(args):
         b.find('a[data-nav="campaigns"]').click()
         b.wait('the campaign row', lambda: b.testid('campaign-row-survey'))
         b.shot('campaigns')
-        b.testid('campaign-row-survey').find_element(By.TAG_NAME, 'a').click()
+        b.wait('a click on campaign-row-survey', lambda: b.testid('campaign-row-survey').find_element(By.TAG_NAME, 'a').click() or True, 5)  # rows are rebuilt every 5 s
         b.wait('the campaign ended', lambda: '100.0% of 3 children ended' in b.find('main').text, 20)
         b.shot('campaign')
         b.go(f'#/jobs/{batch["id"]}')
@@ -302,22 +312,22 @@ def run(args):
         b.find('a[data-nav="datasets"]').click()
         b.wait('the dataset row', lambda: b.testid('dataset-row-default-demo'))
         b.shot('datasets')
-        b.testid('dataset-row-default-demo').find_element(By.TAG_NAME, 'a').click()
+        b.wait('a click on dataset-row-default-demo', lambda: b.testid('dataset-row-default-demo').find_element(By.TAG_NAME, 'a').click() or True, 5)  # rows are rebuilt every 5 s
         b.wait('the dataset page', lambda: b.testid('upload-file'))
         b.check_labels('dataset')
-        upload = os.path.join(args.out, '..', 'upload-scene.bin')
+        upload = os.path.join(os.path.dirname(os.path.abspath(args.downloads)), 'upload-scene.bin')
         with open(upload, 'wb') as f:
             f.write(os.urandom(4 * 1024 * 1024))
         b.testid('upload-file').send_keys(os.path.abspath(upload))
         b.testid('upload-path').clear()
         b.testid('upload-path').send_keys('scenes/scene.bin')
-        b.testid('upload').click()
+        b.click('upload')
         b.wait('the upload to finish', lambda: 'Uploaded scenes/scene.bin' in b.text_of('dataset-message'), 30)
         if b.text_of('upload-progress') != 'done':
             raise Failure(f'upload progress shows {b.text_of("upload-progress")!r}')
         b.wait('the uploaded entry', lambda: b.testid('entry-row-scenes/scene.bin'))
         b.shot('dataset')
-        b.testid('entry-row-scenes/scene.bin').find_element(By.TAG_NAME, 'a').click()
+        b.wait('a click on entry-row-scenes/scene.bin', lambda: b.testid('entry-row-scenes/scene.bin').find_element(By.TAG_NAME, 'a').click() or True, 5)  # rows are rebuilt every 5 s
         if sha256(wait_for_download(b, 'scene.bin')) != sha256(upload):
             raise Failure('the downloaded dataset file differs from the upload')
         b.check_console('datasets')
@@ -326,11 +336,17 @@ def run(args):
         b.go('#/jobs?status=all')
         b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and b.testid(f'job-row-{maker}'))
         d.set_window_size(390, 844)
-        time.sleep(0.3)
-        overflow = d.execute_script('return document.documentElement.scrollWidth - window.innerWidth')
-        if overflow > 1:
-            raise Failure(f'at phone width the page is {overflow} px wider than the screen')
-        b.shot('jobs-phone')
+        for name, route, ready in (('jobs-phone', None, None), ('job-phone', f'#/jobs/{maker}', 'job-status'), ('nodes-phone', '#/nodes', f'node-drain-{local}')):
+            if route:
+                b.go(route)
+                b.wait(name, lambda: b.visible(ready))
+            time.sleep(0.3)
+            overflow = d.execute_script('return document.documentElement.scrollWidth - window.innerWidth')
+            if overflow > 1:
+                raise Failure(f'{name}: at phone width the page is {overflow} px wider than the screen')
+            b.shot(name)
+        b.go('#/jobs?status=all')
+        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and b.testid(f'job-row-{maker}'))
         d.set_window_size(1280, 900)
         d.execute_cdp_cmd('Emulation.setEmulatedMedia', {'features': [{'name': 'prefers-color-scheme', 'value': 'dark'}]})
         background = d.execute_script('return getComputedStyle(document.body).backgroundColor')

@@ -29,7 +29,7 @@
       else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
       else el.setAttribute(key, value === true ? '' : String(value));
     }
-    for (const kid of kids.flat()) {
+    for (const kid of kids.flat(Infinity)) {
       if (kid != null && kid !== false) el.append(kid instanceof Node ? kid : String(kid));
     }
     return el;
@@ -134,22 +134,34 @@
   const filePath = (path) => path.split('/').map(encodeURIComponent).join('/');
 
   // ---- Polling ------------------------------------------------------------------------------------------------
-  // Runs fn now and then every `every` ms after the previous run ended (never two at once), skipping runs while
-  // the tab is hidden. fn returns false to stop (a finished job has nothing more to say).
+  // Runs fn now and then every `every` ms after the previous run ended, skipping runs while the tab is hidden.
+  // Never two runs at once: now() during a run asks for one more right after it. fn returns false to stop (a
+  // finished job has nothing more to say).
   function poll(fn, every) {
-    const poller = { stopped: false, timer: 0 };
+    const poller = { stopped: false, running: false, again: false, timer: 0 };
     const tick = async () => {
       if (poller.stopped) return;
-      let again = true;
-      if (!document.hidden) {
-        try {
-          again = (await fn()) !== false;
-        } catch (e) {
-          if (e instanceof SessionEnded) return;
-          throw e;
-        }
+      if (poller.running) {
+        poller.again = true;
+        return;
       }
-      if (again && !poller.stopped) poller.timer = setTimeout(tick, every);
+      poller.running = true;
+      let more = true;
+      try {
+        if (!document.hidden) more = (await fn()) !== false;
+      } catch (e) {
+        if (e instanceof SessionEnded) return;
+        throw e;
+      } finally {
+        poller.running = false;
+      }
+      if (poller.stopped) return;
+      if (poller.again) {
+        poller.again = false;
+        tick();
+      } else if (more) {
+        poller.timer = setTimeout(tick, every);
+      }
     };
     poller.now = () => { clearTimeout(poller.timer); tick(); };
     poller.stop = () => { poller.stopped = true; clearTimeout(poller.timer); };
@@ -157,6 +169,11 @@
     tick();
     return poller;
   }
+
+  // A click handler whose request met an ended session: the sign-in page is already shown, nothing to report.
+  window.addEventListener('unhandledrejection', (event) => {
+    if (event.reason instanceof SessionEnded) event.preventDefault();
+  });
 
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) pollers.forEach((p) => p.now());
@@ -217,6 +234,8 @@
     if (theme) document.documentElement.dataset.theme = theme;
     document.getElementById('theme').textContent = dark ? 'Light theme' : 'Dark theme';
   }
+
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyTheme(localStorage.getItem('edgejobs.theme')));
 
   document.getElementById('theme').addEventListener('click', () => {
     const dark = getComputedStyle(document.documentElement).colorScheme === 'dark';
@@ -281,7 +300,7 @@
     const statusSelect = h('select', { id: 'f-status', name: 'status' },
       ['active', 'all', 'terminal', ...STATES].map((s) => h('option', { value: s, selected: s === filters.status }, s)));
     const toolSelect = h('select', { id: 'f-tool', name: 'tool' }, h('option', { value: '' }, 'any'));
-    const text = (name, placeholder) => h('input', { id: `f-${name}`, name, value: filters[name], placeholder, inputmode: name === 'owner' ? null : 'numeric' });
+    const text = (name, placeholder) => h('input', { id: `f-${name}`, name, value: filters[name], placeholder, inputmode: name === 'node' ? 'numeric' : null });
     const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter jobs' },
       field('status', 'Status', statusSelect), field('tool', 'Tool', toolSelect),
       field('node', 'Node id', text('node', 'any')), field('owner', 'Owner', text('owner', 'any')),
@@ -306,11 +325,12 @@
       if (!r.ok) return;
       for (const tool of r.data.tools) toolSelect.append(h('option', { value: tool.id, selected: tool.id === filters.tool }, tool.id));
     }).catch(() => {});
-    if (isAdmin()) {
-      api('GET', '/v1/nodes').then((r) => {
+    // Node names for the Node column (only jobs:admin may list nodes; others see the node's id), before the first rows.
+    const nodesRead = isAdmin()
+      ? api('GET', '/v1/nodes').then((r) => {
         if (r.ok) nodeNames = new Map(r.data.nodes.map((n) => [n.id, n.name]));
-      }).catch(() => {});
-    }
+      }).catch(() => {})
+      : Promise.resolve();
 
     function query() {
       const q = new URLSearchParams({ status: filters.status, limit: '50' });
@@ -367,6 +387,7 @@
     }
 
     const poller = poll(async () => {
+      await nodesRead;
       const result = await api('GET', `/v1/jobs?${query()}`);
       if (!result.ok) {
         message.className = 'message error';
@@ -508,7 +529,7 @@
       }
     }
 
-    poll(async () => {
+    const poller = poll(async () => {
       const result = await api('GET', `/v1/jobs/${id}`);
       if (!result.ok) {
         main.replaceChildren(pageTitle(`Job ${id}`), h('p', { class: 'message error', role: 'alert' }, problemText(result)),
@@ -538,6 +559,7 @@
       }
       // A finished job changes no more: one last look at its log and events, then quiet.
       if (terminal) {
+        if (message.textContent.startsWith('Stop requested')) message.textContent = `The job ended ${job.status}.`;
         await readLog();
         await readEvents();
         return false;
@@ -551,12 +573,7 @@
       stop.disabled = false;
       message.className = result.ok ? 'message' : 'message error';
       message.textContent = result.ok ? `Stop requested: the job is ${result.data.status}.` : `The job was not stopped: ${problemText(result)}.`;
-      if (result.ok && !TERMINAL.has(result.data.status)) {
-        // Keep following until it has ended.
-        stopPage();
-        jobPage(idText);
-        message.textContent = `Stop requested: the job is ${result.data.status}.`;
-      }
+      poller.now();
     });
 
     del.addEventListener('click', async () => {
