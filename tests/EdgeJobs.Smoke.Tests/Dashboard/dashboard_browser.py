@@ -305,6 +305,19 @@ def run(args):
         b.shot('campaign-batch')
         b.check_console('campaigns')
 
+        # ---- pages of 50 through the API's cursor ----
+        for _ in range(50):
+            api.call('POST', '/v1/jobs', {'tool': 'sleep', 'params': {'seconds': 0}, 'force': True})
+        total = len(api.call('GET', '/v1/jobs?status=all&limit=1000')[1]['jobs'])
+        rows = lambda: len(d.find_elements(By.CSS_SELECTOR, 'main tbody tr[data-testid^="job-row-"]'))
+        b.go('#/jobs?status=all')
+        b.wait('a first page of 50', lambda: rows() == 50)
+        b.click('jobs-older')
+        b.wait(f'a second page of {total - 50}', lambda: rows() == total - 50 and 'page 2' in b.find('.pager').text)
+        b.click('jobs-newer')
+        b.wait('the first page again', lambda: rows() == 50 and 'page 1' in b.find('.pager').text)
+        b.check_console('paging')
+
         # ---- datasets: upload with progress, then download the same bytes ----
         status, _ = api.call('PUT', '/v1/datasets/default/demo')
         if status not in (200, 201):
@@ -334,7 +347,7 @@ def run(args):
 
         # ---- a phone-width screen, and the dark theme ----
         b.go('#/jobs?status=all')
-        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and b.testid(f'job-row-{maker}'))
+        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and rows() > 0)
         d.set_window_size(390, 844)
         for name, route, ready in (('jobs-phone', None, None), ('job-phone', f'#/jobs/{maker}', 'job-status'), ('nodes-phone', '#/nodes', f'node-drain-{local}')):
             if route:
@@ -346,7 +359,7 @@ def run(args):
                 raise Failure(f'{name}: at phone width the page is {overflow} px wider than the screen')
             b.shot(name)
         b.go('#/jobs?status=all')
-        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and b.testid(f'job-row-{maker}'))
+        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs' and rows() > 0)
         d.set_window_size(1280, 900)
         d.execute_cdp_cmd('Emulation.setEmulatedMedia', {'features': [{'name': 'prefers-color-scheme', 'value': 'dark'}]})
         background = d.execute_script('return getComputedStyle(document.body).backgroundColor')
