@@ -305,6 +305,21 @@ def run(args):
         b.shot('campaign-batch')
         b.check_console('campaigns')
 
+        # ---- a recipe job lists its steps, each linking to its step job ----
+        status, recipe = api.call('POST', '/v1/jobs', {'recipe': {'name': 'two-sleeps', 'version': '1', 'steps': [
+            {'id': 'first', 'tool': 'sleep', 'params': {'seconds': 0.2}},
+            {'id': 'second', 'tool': 'sleep', 'params': {'seconds': 0.3}, 'depends_on': ['first']}]}})
+        if status != 202:
+            raise Failure(f'recipe submit answered {status}: {recipe}')
+        b.go(f'#/jobs/{recipe["id"]}')
+        b.wait('the recipe completed', lambda: b.text_of('job-status') == 'completed', 20)
+        b.wait('its two steps', lambda: 'Steps' in b.find('main').text and len(d.find_elements(By.CSS_SELECTOR, 'main a[href^="#/jobs/"]')) >= 2)
+        steps = b.find('main').text
+        if 'first' not in steps or 'second' not in steps:
+            raise Failure('the recipe\'s steps are not listed')
+        b.shot('job-recipe')
+        b.check_console('recipe')
+
         # ---- pages of 50 through the API's cursor ----
         for _ in range(50):
             api.call('POST', '/v1/jobs', {'tool': 'sleep', 'params': {'seconds': 0}, 'force': True})
