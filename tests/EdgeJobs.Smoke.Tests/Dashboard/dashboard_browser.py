@@ -320,6 +320,18 @@ def run(args):
         b.shot('job-recipe')
         b.check_console('recipe')
 
+        # ---- a filter the API refuses says why, and changes nothing ----
+        b.go('#/jobs?status=all')
+        b.wait('the jobs page', lambda: b.find('main h1').text == 'Jobs')
+        b.expected_errors.append(('/v1/jobs?', 400))
+        node = b.find('#f-node')
+        node.send_keys('abc', Keys.ENTER)
+        b.wait('the refusal', lambda: 'node must be a node id' in b.text_of('jobs-message'))
+        node.clear()
+        node.send_keys(Keys.ENTER)
+        b.wait('the refusal gone', lambda: b.text_of('jobs-message') == '' and b.testid(f'job-row-{recipe["id"]}'))
+        b.check_console('bad filter')
+
         # ---- pages of 50 through the API's cursor ----
         for _ in range(50):
             api.call('POST', '/v1/jobs', {'tool': 'sleep', 'params': {'seconds': 0}, 'force': True})

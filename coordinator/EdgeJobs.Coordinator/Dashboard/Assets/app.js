@@ -390,9 +390,15 @@
       await nodesRead;
       const result = await api('GET', `/v1/jobs?${query()}`);
       if (!result.ok) {
+        // A filter the API refuses (node=abc) says why, until the filters are put right.
         message.className = 'message error';
-        message.textContent = problemText(result);
+        message.dataset.from = 'list';
+        message.textContent = `The jobs could not be listed: ${problemText(result)}.`;
         return;
+      }
+      if (message.dataset.from === 'list') {
+        message.textContent = '';
+        delete message.dataset.from;
       }
       render(result.data.jobs);
       older.disabled = result.data.next_cursor == null;
@@ -434,6 +440,7 @@
         }
       }
       message.className = refused.length ? 'message error' : 'message';
+      delete message.dataset.from;
       message.textContent = [deleted ? `Deleted ${deleted} job${deleted === 1 ? '' : 's'}.` : '', ...refused].filter(Boolean).join(' ');
       deleteButton.disabled = selected.size === 0;
       poller.now();
@@ -683,7 +690,7 @@
           ['Next start', c.exhausted ? 'the catalog is exhausted' : String(c.next_start_position ?? '—')],
           ['Created', when(c.created_at)]]),
         h('h2', null, 'Children per state'),
-        table('Children per state', ['State', 'Children'], h('tbody', null,
+        table('Children per state', ['State', h('th', { scope: 'col', class: 'num' }, 'Children')], h('tbody', null,
           Object.entries(c.children).map(([s, n]) => h('tr', null, h('td', null, badge(s)), h('td', { class: 'num' }, n))))),
         b && h('h2', null, 'Latest batch'),
         b && facts([['Batch job', h('a', { href: `#/jobs/${b.job_id}` }, `#${b.job_id}`)], ['Status', b.status],
