@@ -85,10 +85,10 @@ public class DashboardSessionTests
         await Assert.That(csp).DoesNotContain("unsafe");
         await Assert.That(page.Headers.GetValues("X-Content-Type-Options").Single()).IsEqualTo("nosniff");
         var html = await page.Content.ReadAsStringAsync();
-        await Assert.That(html).Contains("src=\"app.js\"");
+        await Assert.That(html).Contains("<script type=\"module\" src=\"app.js\">");
         await Assert.That(html).DoesNotContain("http://").And.DoesNotContain("https://");
 
-        foreach (var (asset, type) in new[] { ("app.js", "text/javascript"), ("app.css", "text/css"), ("icon.svg", "image/svg+xml") })
+        foreach (var (asset, type) in new[] { ("app.js", "text/javascript"), ("core.js", "text/javascript"), ("jobs.js", "text/javascript"), ("app.css", "text/css"), ("icon.svg", "image/svg+xml") })
         {
             using var response = await http.GetAsync("/ui/" + asset);
             await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
