@@ -33,6 +33,7 @@ internal static class ApiRoutes
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
         var admin = new ScopeFilter(tokens, Scopes.JobsAdmin);
         var anyJobs = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.JobsWrite);
+        Dashboard.DashboardRoutes.Map(app, tokens);
 
         app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJson.Wire.HealthDto));
         app.MapGet("/readyz", async () => await ledger.NotReadyReasonAsync().ConfigureAwait(false) is { } reason

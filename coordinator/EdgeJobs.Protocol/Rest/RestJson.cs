@@ -25,6 +25,8 @@ namespace EdgeJobs.Protocol.Rest;
 [JsonSerializable(typeof(ToolListDto))]
 [JsonSerializable(typeof(FeaturesDto))]
 [JsonSerializable(typeof(HealthDto))]
+[JsonSerializable(typeof(SessionRequest))]
+[JsonSerializable(typeof(SessionDto))]
 [JsonSerializable(typeof(EstimateDto))]
 [JsonSerializable(typeof(NodeDto))]
 [JsonSerializable(typeof(NodeListDto))]
