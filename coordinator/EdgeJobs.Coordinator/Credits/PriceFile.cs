@@ -56,7 +56,11 @@ public sealed record ToolPriceDto
     public decimal PerOutputGb { get; init; }
 }
 
-public sealed record PriceFileDto(ToolPriceDto? Default, IReadOnlyDictionary<string, ToolPriceDto>? Tools);
+public sealed record PriceFileDto
+{
+    public ToolPriceDto? Default { get; init; }
+    public IReadOnlyDictionary<string, ToolPriceDto>? Tools { get; init; }
+}
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
