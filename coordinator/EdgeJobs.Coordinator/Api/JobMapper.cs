@@ -32,7 +32,7 @@ internal static class JobMapper
             Error = row.ErrorCode is { } code ? new ErrorDto(code, row.ErrorMessage, row.ErrorRetryable == 1) : null,
             LogCursor = row.LogSeq,
             LogTail = logTail,
-            Artifact = artifact is null ? null : new ArtifactDto(artifact.SizeBytes, artifact.Sha256, $"/v1/jobs/{row.Id}/artifact", Time(artifact.ExpiresAt)),
+            Artifact = artifact is null ? null : new ArtifactDto(artifact.SizeBytes, artifact.Sha256, $"/v1/jobs/{row.Id}/artifact", Time(artifact.ExpiresAt), Path.GetFileName(artifact.Path)),
             Owner = row.Owner,
             Org = row.Org,
             CampaignId = row.CampaignId,

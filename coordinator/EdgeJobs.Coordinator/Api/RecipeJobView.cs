@@ -69,7 +69,7 @@ internal sealed record RecipeJobView(JobRow Job, JobRecipeRow Recipe, IReadOnlyL
         DurationMs = Duration(step),
         Error = step.ErrorCode is { } code ? new ErrorDto(code, step.ErrorMessage, false) : null,
         Artifact = job is not null && Artifacts.TryGetValue(job.Id, out var a)
-            ? new ArtifactDto(a.SizeBytes, a.Sha256, $"/v1/jobs/{job.Id}/artifact", JobMapper.Time(a.ExpiresAt))
+            ? new ArtifactDto(a.SizeBytes, a.Sha256, $"/v1/jobs/{job.Id}/artifact", JobMapper.Time(a.ExpiresAt), Path.GetFileName(a.Path))
             : null,
     };
 

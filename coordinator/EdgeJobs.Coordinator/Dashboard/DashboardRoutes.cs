@@ -17,6 +17,8 @@ internal static class DashboardRoutes
         app.MapGet("/ui/{name?}", (HttpContext http, string? name) => name is null
             ? http.Request.Path.Value!.EndsWith('/') ? assets.Serve(http, "index.html") : Results.Redirect("/ui/")
             : assets.Serve(http, name));
+        // Third-party files kept apart from the hand-written ones (Leaflet for the map preview).
+        app.MapGet("/ui/vendor/{name}", (HttpContext http, string name) => assets.Serve(http, "vendor/" + name));
 
         app.MapPost("/ui/session", (HttpRequest request) => sessions.SignInAsync(request.HttpContext));
         app.MapGet("/ui/session", (HttpRequest request) => sessions.CurrentAsync(request.HttpContext));

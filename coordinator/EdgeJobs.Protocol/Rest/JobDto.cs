@@ -85,4 +85,6 @@ public sealed record ProgressDto(double Percent, string? Phase)
 
 public sealed record ErrorDto(string Code, string? Message, bool Retryable);
 
-public sealed record ArtifactDto(long SizeBytes, string Sha256, string Url, DateTimeOffset? ExpiresAt);
+/// <param name="Name">The artifact's file name (<c>out.tif</c>), so a client can tell a raster without downloading it.</param>
+public sealed record ArtifactDto(long SizeBytes, string Sha256, string Url, DateTimeOffset? ExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null);

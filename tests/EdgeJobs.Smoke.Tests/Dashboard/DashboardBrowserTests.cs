@@ -4,7 +4,9 @@ namespace EdgeJobs.Smoke.Tests.Dashboard;
 /// The dashboard of the published binary in a real headless Chromium: dashboard_browser.py drives it with Debian's
 /// python3-selenium and chromium-driver (scripts/install-deps). A script rather than WebDriver calls from C#: Selenium
 /// waits, reads the browser's console and network logs and handles downloads, and no NuGet package is added for it.
-/// Screenshots of every page land in TestResults/dashboard/ at the repository's root.
+/// Screenshots of every page land in TestResults/dashboard/ at the repository's root. The script also makes a
+/// georeferenced Float32 raster in the data root (gdal_translate of a gradient), builds it, and checks the job page's
+/// map preview: Leaflet tiles from this origin, restyled by the colormap, with no base map from anywhere else.
 /// </summary>
 [NotInParallel("edgejobs-binary")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -10,6 +10,7 @@ import argparse
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -21,7 +22,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 class Failure(Exception):
@@ -158,6 +159,17 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def make_gradient(data_root, name):
+    """A georeferenced Float32 raster (EPSG:32633, 300 x 200 pixels of 10 m) that is not constant: a diagonal ramp."""
+    os.makedirs(data_root, exist_ok=True)
+    grid = os.path.join(data_root, 'gradient.asc')
+    with open(grid, 'w') as f:
+        f.write('ncols 300\nnrows 200\nxllcorner 500000\nyllcorner 5000000\ncellsize 10\nNODATA_value -9999\n')
+        for row in range(200):
+            f.write(' '.join(str(row + col * 0.5) for col in range(300)) + '\n')
+    subprocess.run(['gdal_translate', '-q', '-ot', 'Float32', '-a_srs', 'EPSG:32633', grid, os.path.join(data_root, name)], check=True)
+
+
 def wait_for_download(b, name, timeout=20):
     path = os.path.join(b.downloads, name)
     b.wait(f'{name} to download', lambda: os.path.exists(path) and not os.path.exists(path + '.crdownload'), timeout)
@@ -266,6 +278,44 @@ def run(args):
             raise Failure('the downloaded artifact differs from the job\'s')
         b.check_console('artifact')
         b.shot('job-completed')
+        # Not a GeoTIFF: no map, and no tiles.json asked (it would answer 404).
+        b.wait('no map preview for a .bin', lambda: 'not a GeoTIFF' in b.text_of('map-none'))
+        b.collect_requests()
+        if any(f'/v1/jobs/{maker}/tiles' in u for u in b.requests):
+            raise Failure('tiles.json was asked for an artifact that is not a raster')
+
+        # ---- a raster output on a map: tiles from this origin, restyled by the colormap ----
+        make_gradient(args.data_root, 'gradient.tif')
+        status, job = api.call('POST', '/v1/jobs', {'tool': 'build', 'params': {'path': 'gradient.tif'}, 'force': True})
+        if status != 202:
+            raise Failure(f'build submit answered {status}: {job}')
+        raster = job['id']
+        b.go(f'#/jobs/{raster}')
+        b.wait('the build job completed', lambda: b.text_of('job-status') == 'completed', 60)
+        b.wait('the map', lambda: b.visible('map'), 15)
+        tiles = lambda: d.execute_script("""
+            return [...document.querySelectorAll('[data-testid=map] img.leaflet-tile')]
+              .filter(i => i.complete && i.naturalWidth > 0).map(i => [i.src, i.naturalWidth]);""")
+        prefix = f'{args.url}/v1/jobs/{raster}/tiles/'
+        b.wait('a tile loaded', lambda: any(src.startswith(prefix) and w == 256 for src, w in tiles()), 20)
+        rescale = b.testid('map-rescale').get_attribute('value')
+        if not rescale or ',' not in rescale:
+            raise Failure(f'the rescale of a Float32 raster is not prefilled from its band: {rescale!r}')
+        settled = lambda: d.execute_script("""
+            const all = [...document.querySelectorAll('[data-testid=map] img.leaflet-tile')];
+            return all.length > 0 && all.every(i => i.complete && i.classList.contains('leaflet-tile-loaded'));""")
+        b.check_labels('job-map')
+        b.check_console('map')
+        b.testid('map').location_once_scrolled_into_view
+        b.wait('every tile loaded', settled, 20)
+        time.sleep(0.5)  # Leaflet fades tiles in
+        b.shot('job-map')
+        Select(b.testid('map-colormap')).select_by_value('magma')
+        b.wait('tiles in magma', lambda: any(src.startswith(prefix) and 'colormap=magma' in src and w == 256 for src, w in tiles()), 20)
+        b.wait('every tile in magma', lambda: settled() and all('colormap=magma' in src for src, _ in tiles()), 20)
+        time.sleep(0.5)
+        b.check_console('map colormap')
+        b.shot('job-map-magma')
 
         # ---- nodes: drain the local one, then take jobs again ----
         nodes = api.call('GET', '/v1/nodes')[1]['nodes']

@@ -4,6 +4,7 @@ import {
   TERMINAL, JOB_EVERY_MS, main, h, setText, say, badge, setBadge, when, bytes, progressText, progressBar,
   setProgress, facts, table, api, problemText, poll, pageTitle,
 } from './core.js';
+import { previewable, showMap } from './map.js';
 
 export async function jobPage(idText) {
   const id = Number(idText);
@@ -18,6 +19,7 @@ export async function jobPage(idText) {
   const errorBox = h('div', { class: 'message error', role: 'alert', 'data-testid': 'job-error' });
   const params = h('pre', { 'data-testid': 'job-params', tabindex: 0, 'aria-label': 'Params' });
   const extra = h('div');
+  const preview = h('section', { 'aria-label': 'Map preview', 'data-testid': 'map-preview', hidden: true });
   const events = h('tbody');
   const log = h('pre', { 'data-testid': 'job-log', tabindex: 0, 'aria-label': 'Log' });
   const logNote = h('p', { class: 'muted' });
@@ -26,7 +28,7 @@ export async function jobPage(idText) {
     h('div', { class: 'actions' }, stop, del, download), message,
     h('p', null, bar, barText), errorBox,
     h('div', { class: 'grid2' }, h('section', { 'aria-label': 'Summary' }, summary), h('section', null, h('h2', null, 'Params'), params)),
-    extra,
+    extra, preview,
     h('h2', null, 'Events'),
     table('The job\'s events, oldest first', ['#', 'At', 'From', 'To', 'Reason', h('th', { scope: 'col', class: 'wide' }, 'Node'), 'Attempt', 'Error'], events),
     h('h2', null, 'Log'), logNote, log);
@@ -126,6 +128,13 @@ export async function jobPage(idText) {
       if (message.textContent.startsWith('Stop requested')) message.textContent = `The job ended ${job.status}.`;
       await readLog();
       await readEvents();
+      if (job.status === 'completed' && job.artifact) {
+        preview.hidden = false;
+        const body = h('div', { 'data-testid': 'map-body' });
+        preview.replaceChildren(h('h2', null, 'Map preview'), body);
+        if (previewable(job)) await showMap(body, id);
+        else body.append(h('p', { class: 'muted', 'data-testid': 'map-none' }, 'No preview: the artifact is not a GeoTIFF (or has expired).'));
+      }
       return false;
     }
     return true;
