@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using EdgeJobs.Coordinator.Tiles;
 using EdgeJobs.Interop.Gdal;
@@ -7,7 +8,9 @@ namespace EdgeJobs.Server;
 /// <summary>
 /// Tiles through GDAL (design §8.5): <c>gdalwarp -t_srs EPSG:3857 -te … -ts 256 256 -r bilinear -dstalpha</c> into
 /// memory, which reads only the source blocks under the tile from the overview level nearest its resolution (GDAL's
-/// <c>-ovr AUTO</c>). The alpha band it adds marks the pixels outside the raster or nodata.
+/// <c>-ovr AUTO</c>). The alpha band it adds marks the pixels outside the raster or nodata. Open datasets are kept for
+/// a while and reused (one caller at a time each: a GDAL dataset is not thread-safe), so neighbouring tiles find the
+/// blocks they share in GDAL's block cache and a COG's header is parsed once, not per tile.
 /// </summary>
 public sealed class GdalTileReader : ITileReader
 {
@@ -17,6 +20,15 @@ public sealed class GdalTileReader : ITileReader
     private const int PreviewSize = 1024;
 
     private const double MaxLatitude = 85.05112877980659;
+
+    /// <summary>Open datasets kept for reuse, in all; beyond it the one returned is closed.</summary>
+    private const int MaxKept = 16;
+
+    /// <summary>A kept dataset unused this long is closed (an expired artifact's file is not held open for long).</summary>
+    private static readonly TimeSpan s_keepFor = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(GdalDataset Dataset, long ReturnedAt)>> _kept = new(StringComparer.Ordinal);
+    private int _keptCount;
 
     private GdalTileReader()
     {
@@ -64,7 +76,56 @@ public sealed class GdalTileReader : ITileReader
 
     public WarpedTile Read(string path, TileBounds bounds, int size)
     {
-        using var source = GdalDataset.OpenRead(path);
+        var source = Rent(path);
+        try
+        {
+            var tile = Warp(source, bounds, size);
+            Return(path, source);
+            return tile;
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private GdalDataset Rent(string path)
+    {
+        if (_kept.TryGetValue(path, out var queue) && queue.TryDequeue(out var kept))
+        {
+            Interlocked.Decrement(ref _keptCount);
+            return kept.Dataset;
+        }
+
+        return GdalDataset.OpenRead(path);
+    }
+
+    private void Return(string path, GdalDataset dataset)
+    {
+        var now = Environment.TickCount64;
+        foreach (var (_, queue) in _kept)
+        {
+            // Close what waited too long first, so a burst's datasets do not stay open after it.
+            while (queue.TryPeek(out var oldest) && now - oldest.ReturnedAt > (long)s_keepFor.TotalMilliseconds && queue.TryDequeue(out var stale))
+            {
+                Interlocked.Decrement(ref _keptCount);
+                stale.Dataset.Dispose();
+            }
+        }
+
+        if (Interlocked.Increment(ref _keptCount) > MaxKept)
+        {
+            Interlocked.Decrement(ref _keptCount);
+            dataset.Dispose();
+            return;
+        }
+
+        _kept.GetOrAdd(path, _ => new ConcurrentQueue<(GdalDataset, long)>()).Enqueue((dataset, now));
+    }
+
+    private static WarpedTile Warp(GdalDataset source, TileBounds bounds, int size)
+    {
         string[] args =
         [
             "-of", "MEM", "-t_srs", "EPSG:3857",
