@@ -90,6 +90,8 @@ internal static class ApiRoutes
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
         Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
+        // The standard interfaces (design §8.6): the same jobs again.
+        Facades.OgcApi.OgcRoutes.Map(app, tokens, new Facades.OgcApi.OgcApi(ledger, jobs, catalog, options));
         return reader;
     }
 }
