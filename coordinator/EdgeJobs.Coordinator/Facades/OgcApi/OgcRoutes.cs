@@ -20,8 +20,7 @@ internal static class OgcRoutes
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
         var group = app.MapGroup(Prefix);
-        // Both spellings: clients join relative paths onto the landing page's URL, which must then end in a slash.
-        group.MapGet("", (HttpContext http) => ogc.Landing(http)).AddEndpointFilter(anyJobs);
+        // Answers /ogcapi and /ogcapi/ alike (routing ignores a trailing slash): clients join relative paths onto the latter.
         group.MapGet("/", (HttpContext http) => ogc.Landing(http)).AddEndpointFilter(anyJobs);
         group.MapGet("/conformance", OgcApi.Conformance).AddEndpointFilter(anyJobs);
         group.MapGet("/processes", (HttpContext http) => ogc.Processes(http)).AddEndpointFilter(anyJobs);
