@@ -42,7 +42,7 @@ public class OgcApiJobTests
         await cluster.AddAgentAsync("a");
         var check = new OgcSchemaCheck();
 
-        using var raw = await ExecuteAsync(cluster, "echo", $$"""{"inputs":{"string_input":"{{Greeting}}"}}""");
+        using var raw = await ExecuteAsync(cluster, "echo", $$$"""{"inputs":{"string_input":"{{{Greeting}}}"}}""");
         await Assert.That(raw.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(raw.Content.Headers.ContentType!.MediaType).IsEqualTo("text/plain");
         await Assert.That(await raw.Content.ReadAsStringAsync()).IsEqualTo(Greeting);
