@@ -49,11 +49,11 @@ internal static class ApiRoutes
         v1.MapGet("/sys/features", catalogApi.Features).AddEndpointFilter(anyJobs).Produces<FeaturesDto>();
 
         v1.MapPost("/jobs", (HttpRequest request) => jobs.SubmitAsync(request.HttpContext)).AddEndpointFilter(write)
-            .Accepts<SubmitRequest>("application/json").Produces<JobDto>(202).Produces<JobDto>(200).Problems(400, 409, 413, 415, 429);
+            .Body<SubmitRequest>().Produces<JobDto>(202).Produces<JobDto>(200).Problems(400, 409, 413, 415, 429);
         v1.MapPost("/jobs/validate", (HttpRequest request) => jobs.ValidateAsync(request.HttpContext)).AddEndpointFilter(write)
-            .Accepts<SubmitRequest>("application/json").Produces(204).Problems(400, 413, 415);
+            .Body<SubmitRequest>().Produces(204).Problems(400, 413, 415);
         v1.MapPost("/jobs/estimate", (HttpRequest request) => jobs.EstimateAsync(request.HttpContext)).AddEndpointFilter(write)
-            .Accepts<SubmitRequest>("application/json").Produces<EstimateDto>().Problems(400, 413, 415);
+            .Body<SubmitRequest>().Produces<EstimateDto>().Problems(400, 413, 415);
         v1.MapGet("/jobs", (HttpRequest request) => jobs.ListAsync(request.HttpContext)).AddEndpointFilter(read).Produces<JobListDto>().Problems(400);
         v1.MapDelete("/jobs", (HttpRequest request) => jobs.DeleteManyAsync(request.HttpContext)).AddEndpointFilter(admin).Produces<DeletedDto>().Problems(400);
         v1.MapPost("/jobs/cleanup", (HttpRequest request) => jobs.CleanupAsync(request.HttpContext)).AddEndpointFilter(admin).Produces<DeletedDto>().Problems(400, 415);

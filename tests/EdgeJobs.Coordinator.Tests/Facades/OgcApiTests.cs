@@ -267,6 +267,7 @@ public class OgcApiTests
         text.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.Bob);
         using var unsupported = await api.Http.SendAsync(text);
         await Assert.That(unsupported.StatusCode).IsEqualTo(HttpStatusCode.UnsupportedMediaType);
+        await Assert.That((await ApiServer.ProblemAsync(unsupported)).ErrorCode).IsEqualTo("unsupported_media_type");
         await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
         await Assert.That((await api.Ledger.GetJobAsync(existing.Id))!.JobState).IsEqualTo(JobState.Scheduled);
         await check.AssertAllValidAsync();

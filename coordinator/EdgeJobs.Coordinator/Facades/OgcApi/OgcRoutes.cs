@@ -33,7 +33,7 @@ internal static class OgcRoutes
         group.MapGet("/processes/{processId}", (HttpContext http, string processId) => ogc.Process(http, processId)).AddEndpointFilter(anyJobs)
             .WithName("ogcProcess").Produces<OgcProcess>().Problems(400, 404);
         group.MapPost("/processes/{processId}/execution", (HttpContext http, string processId) => ogc.ExecuteAsync(http, processId)).AddEndpointFilter(write)
-            .WithName("ogcExecute").Accepts<OgcExecuteRequest>("application/json")
+            .WithName("ogcExecute").Body<OgcExecuteRequest>()
             .Produces<JsonObject>(200).Produces<string>(200, "text/plain").Produces(204).Produces<OgcStatusInfo>(201)
             .Problems(400, 404, 410, 413, 415, 429, 500);
         group.MapGet("/jobs", (HttpRequest request) => ogc.ListAsync(request.HttpContext)).AddEndpointFilter(read)
