@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using EdgeJobs.Protocol;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
@@ -20,16 +23,25 @@ internal static class OpenApiDocuments
 
     public const string BearerScheme = "bearer";
 
+    /// <summary>The contracts the handlers write with; a type's first one is how it goes on the wire.</summary>
+    private static readonly JsonSerializerContext[] s_wire =
+    [
+        RestJsonContext.Default, Facades.OgcApi.OgcJsonContext.Default, Facades.DroneDb.TaskJsonContext.Default,
+        Facades.Ordo.OrdoJsonContext.Default, Facades.Met.MetJsonContext.Default,
+    ];
+
     public static void AddTo(IServiceCollection services)
     {
-        // The schemas of declared bodies come from these contracts (no reflection under AOT).
+        // The schemas of declared bodies come from these contracts (no reflection under AOT), read with the documents'
+        // one set of options: numbers strict as on the wire; names are put right per type by WireNames.
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, RestJsonContext.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Facades.OgcApi.OgcJsonContext.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(2, Facades.DroneDb.TaskJsonContext.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(3, Facades.Ordo.OrdoJsonContext.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(4, Facades.Met.MetJsonContext.Default);
+            for (var i = 0; i < s_wire.Length; i++)
+            {
+                o.SerializerOptions.TypeInfoResolverChain.Insert(i, s_wire[i]);
+            }
+
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         foreach (var group in OpenApiGroups.All)
         {
@@ -50,6 +62,7 @@ internal static class OpenApiDocuments
                     };
                     return Task.CompletedTask;
                 });
+                options.AddSchemaTransformer(WireNames);
                 options.AddOperationTransformer(async (operation, context, cancellation) =>
                 {
                     if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
@@ -70,6 +83,36 @@ internal static class OpenApiDocuments
 
     /// <summary>Serves the documents; public, as API descriptions are (they name routes, never data).</summary>
     public static void Map(WebApplication app) => app.MapOpenApi(Route).AllowAnonymous();
+
+    /// <summary>
+    /// A schema's property names as its own contract writes them (snake_case for v1, camelCase and <c>jobID</c> for OGC, …):
+    /// the documents share one set of options, whose naming would otherwise apply to every API. The same context generated
+    /// both contracts of a type, so their properties come in the same order.
+    /// </summary>
+    private static Task WireNames(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellation)
+    {
+        var asked = context.JsonTypeInfo;
+        if (schema.Properties is not { Count: > 0 } properties || asked.Kind != JsonTypeInfoKind.Object
+            || s_wire.Select(c => c.GetTypeInfo(asked.Type)).FirstOrDefault(t => t is not null) is not { } wire || wire.Properties.Count != asked.Properties.Count)
+        {
+            return Task.CompletedTask;
+        }
+
+        var renamed = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        var names = asked.Properties.Select(p => p.Name).Zip(wire.Properties.Select(p => p.Name)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        foreach (var (name, property) in properties)
+        {
+            renamed[names.GetValueOrDefault(name, name)] = property;
+        }
+
+        schema.Properties = renamed;
+        if (schema.Required is { Count: > 0 } required)
+        {
+            schema.Required = required.Select(r => names.GetValueOrDefault(r, r)).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static OpenApiResponse Problem(string description, IOpenApiSchema schema) => new()
     {

@@ -94,6 +94,15 @@ public partial class OpenApiDocumentsTests
             await Assert.That(root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString()).IsEqualTo("bearer");
         }
 
+        // Names as each API writes them: snake_case in v1, the standard's camelCase and jobID in /ogcapi, numbers as numbers.
+        var v1Schemas = documents["v1"].RootElement.GetProperty("components").GetProperty("schemas");
+        await Assert.That(v1Schemas.GetProperty("JobDto").GetProperty("properties").TryGetProperty("created_at", out _)).IsTrue();
+        await Assert.That(v1Schemas.GetProperty("JobDto").GetProperty("properties").GetProperty("id").GetProperty("type").GetString()).IsEqualTo("integer");
+        await Assert.That(v1Schemas.GetProperty("ProblemDto").GetProperty("properties").TryGetProperty("error_code", out _)).IsTrue();
+        var ogcSchemas = documents["ogcapi"].RootElement.GetProperty("components").GetProperty("schemas");
+        await Assert.That(ogcSchemas.GetProperty("OgcStatusInfo").GetProperty("properties").TryGetProperty("jobID", out _)).IsTrue();
+        await Assert.That(ogcSchemas.GetProperty("OgcProcess").GetProperty("properties").TryGetProperty("jobControlOptions", out _)).IsTrue();
+
         var v1 = documents["v1"].RootElement.GetProperty("paths");
         var getJob = v1.GetProperty("/v1/jobs/{id}").GetProperty("get");
         await Assert.That(getJob.GetProperty("security")[0].TryGetProperty("bearer", out _)).IsTrue();

@@ -152,7 +152,8 @@ internal sealed partial class OgcApi
             ProcessId = job.Tool,
             JobId = job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Status = status,
-            Message = job.ErrorCode is { } code ? job.ErrorMessage ?? code : job.ProgressPhase,
+            // The error once it failed, the phase while it runs; a finished job's last phase ("flushing") would only mislead.
+            Message = job.ErrorCode is { } code ? job.ErrorMessage ?? code : job.JobState.IsTerminal() ? null : job.ProgressPhase,
             Created = JobMapper.Time(job.CreatedAt),
             Started = job.StartedAt is { } started ? JobMapper.Time(started) : null,
             Finished = job.FinishedAt is { } finished ? JobMapper.Time(finished) : null,
