@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
 // `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `recipes` for step-to-step
 // latency and a 1,000-step fan-out against plain jobs, `campaigns` for spawning 10,000 children, their cascade stop and the aggregate at 100,000, `exec-overhead [JOBS]` for `true` as an exec tool against the built-in
-// sleep 0, or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
+// sleep 0, `tiles COG [N]` for web-map tiles per zoom level (scripts/bench-tiles), or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
 if (args is ["latency", ..])
 {
@@ -43,6 +43,12 @@ if (args is ["throughput-binary", ..])
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40000,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32);
+    return;
+}
+
+if (args is ["tiles", var cog, ..])
+{
+    EdgeJobs.Bench.TileProbe.Run(cog, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
 

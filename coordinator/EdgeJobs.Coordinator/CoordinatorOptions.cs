@@ -52,6 +52,9 @@ public sealed record CoordinatorOptions
     /// </summary>
     public IReadOnlyList<string> InputUrlAllow { get; init; } = [];
 
+    /// <summary>What a job's work costs in credits, per tool (<c>--prices</c>): reserved from its estimate, charged from its measured work.</summary>
+    public Credits.PriceTable Prices { get; init; } = Credits.PriceTable.Default;
+
     /// <summary>How long a catalog read that failed transiently (a timeout, a 5xx) waits before its second try; each later wait doubles.</summary>
     public TimeSpan CatalogRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -80,6 +83,9 @@ public sealed record CoordinatorOptions
 
     /// <summary>Reads rasters' details for the dataset index (the host passes GDAL's); null indexes entries without them.</summary>
     public Datasets.IRasterInspector? RasterInspector { get; init; }
+
+    /// <summary>Reads rasters for web-map tiles (GDAL, in the server binary); null: no tiles (501).</summary>
+    public Tiles.ITileReader? TileReader { get; init; }
 
     /// <summary>Slurm allocation queues (README "HPC"); none: the coordinator waits for agents to appear.</summary>
     public Slurm.SlurmSettings Slurm { get; init; } = new();

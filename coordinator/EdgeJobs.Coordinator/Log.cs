@@ -41,6 +41,12 @@ internal static partial class Log
     [ZLoggerMessage(3004, LogLevel.Information, "{count} terminal jobs deleted by {owner} ({reason})")]
     public static partial void JobsDeleted(this ILogger logger, long count, string owner, string reason);
 
+    [ZLoggerMessage(3005, LogLevel.Information, "job {jobId} dispatched by {owner}: scheduled")]
+    public static partial void JobDispatched(this ILogger logger, long jobId, string owner);
+
+    [ZLoggerMessage(3006, LogLevel.Information, "job {jobId} registered by {owner}: charged {charged} of {reserved} credits reserved from workspace {workspace}")]
+    public static partial void JobRegistered(this ILogger logger, long jobId, string owner, decimal charged, decimal reserved, string workspace);
+
     [ZLoggerMessage(4000, LogLevel.Information, "lease sweep changed {count} jobs")]
     public static partial void LeasesExpired(this ILogger logger, int count);
 

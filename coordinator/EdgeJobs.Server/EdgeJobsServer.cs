@@ -47,6 +47,7 @@ public sealed class EdgeJobsServer : IAsyncDisposable
         {
             ColocatedAgentWorkDir = agent.Slots > 0 || agent.DatasetSlots > 0 ? LocalAgentWorkDir(options) : null,
             RasterInspector = options.RasterInspector ?? GdalRasterInspector.Instance,
+            TileReader = options.TileReader ?? GdalTileReader.Instance,
         };
         var coordinator = await CoordinatorServer.StartAsync(options, cancellation).ConfigureAwait(false);
         if (agent.Slots == 0 && agent.DatasetSlots == 0)

@@ -79,6 +79,27 @@ public sealed class GdalBand : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the whole band shrunk to <paramref name="width"/> × <paramref name="height"/> (nearest neighbour): GDAL reads
+    /// the overview closest to that size, so a preview of a large raster costs what the overview does.
+    /// </summary>
+    public unsafe void ReadWhole<T>(int width, int height, Span<T> destination) where T : unmanaged
+    {
+        var (rasterWidth, rasterHeight) = RasterSize;
+        if (width <= 0 || height <= 0 || destination.Length < (long)width * height)
+        {
+            throw new ArgumentException($"the buffer holds {destination.Length} values; {width}x{height} needs {(long)width * height}");
+        }
+
+        fixed (T* buffer = destination)
+        {
+            if (Interop.Gdal.GDALRasterIO(Band, Interop.Gdal.GF_Read, 0, 0, rasterWidth, rasterHeight, buffer, width, height, (int)GdalDataTypes.Of<T>(), 0, 0) != 0)
+            {
+                GdalException.ThrowLast($"reading band {Index} shrunk to {width}x{height}");
+            }
+        }
+    }
+
     /// <summary>Writes a window from <paramref name="source"/> (row-major), checked like <see cref="Read{T}"/>.</summary>
     public unsafe void Write<T>(int x, int y, int width, int height, ReadOnlySpan<T> source) where T : unmanaged
     {

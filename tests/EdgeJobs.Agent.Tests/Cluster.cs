@@ -28,6 +28,7 @@ internal sealed class Cluster : IAsyncDisposable
         {
             InputUrlAllow = inputUrlAllow ?? o.InputUrlAllow,
             RasterInspector = rasterInspector,
+            TileReader = EdgeJobs.Server.GdalTileReader.Instance,
             ColocatedAgentWorkDir = colocatedAgentWorkDir,
             LinkTlsCertificate = linkTls?.Cert,
             LinkTlsKey = linkTls?.Key,

@@ -173,7 +173,7 @@ public sealed class ApiServer : IAsyncDisposable
         return (await ReadAsync(response, RestJsonContext.Default.ProblemDto))!;
     }
 
-    /// <summary>Everything a refused request must leave untouched: jobs, their versions, events, logs, tokens, campaigns.</summary>
+    /// <summary>Everything a refused request must leave untouched: jobs, their versions, events, logs, tokens, campaigns, credits, projects.</summary>
     public async Task<string> SnapshotAsync()
     {
         await using var c = new SqliteConnection($"Data Source={Ledger.Path};Mode=ReadOnly;Pooling=False");
@@ -183,7 +183,11 @@ public sealed class ApiServer : IAsyncDisposable
         var logs = c.ExecuteScalar<long>("SELECT count(*) FROM job_logs");
         var tokens = c.ExecuteScalar<long>("SELECT count(*) FROM tokens");
         var campaigns = c.ExecuteScalar<string>("SELECT (SELECT count(*) FROM campaigns) || ':' || (SELECT count(*) FROM campaign_batches) || ':' || (SELECT coalesce(sum(n), 0) FROM campaign_children)");
-        return $"{jobs}|{events}|{logs}|{tokens}|{campaigns}";
+        var credits = c.ExecuteScalar<string>(
+            "SELECT (SELECT coalesce(group_concat(org || '/' || id || ':' || balance || ':' || reserved, ','), '') FROM workspaces)"
+            + " || ':' || (SELECT count(*) FROM credit_events) || ':' || (SELECT count(*) FROM credit_reservations)"
+            + " || ':' || (SELECT count(*) FROM job_registrations) || ':' || (SELECT count(*) FROM projects) || ':' || (SELECT count(*) FROM project_members)");
+        return $"{jobs}|{events}|{logs}|{tokens}|{campaigns}|{credits}";
     }
 
     private bool _disposed;

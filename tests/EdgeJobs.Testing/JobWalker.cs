@@ -18,6 +18,8 @@ public static class JobWalker
                 return Expect(await ledger.StopAsync(jobId));
             case JobState.Partial:
                 return await PartialAsync(ledger, jobId);
+            case JobState.Held:
+                return await HeldAsync(ledger, jobId);
         }
 
         var running = await RunAsync(ledger, jobId, Node);
@@ -50,6 +52,20 @@ public static class JobWalker
         }
 
         return (await ledger.GetJobAsync(recipeJob.Id))!;
+    }
+
+    /// <summary>
+    /// Only a submit makes a held job: <paramref name="jobId"/> is completed and deleted, and in its place a job of the
+    /// same tool, params, owner and org is submitted held.
+    /// </summary>
+    private static async Task<JobRow> HeldAsync(JobLedger ledger, long jobId)
+    {
+        var job = await IntoStateAsync(ledger, jobId, JobState.Completed);
+        Expect(await ledger.DeleteAsync(jobId));
+        return await ledger.SubmitAsync(new NewJob
+        {
+            Tool = job.Tool, ToolVersion = job.ToolVersion, Params = job.Params, Owner = job.Owner, Org = job.Org, InitialState = JobState.Held,
+        });
     }
 
     public static async Task<JobRow> RunAsync(JobLedger ledger, long jobId, long node)

@@ -33,6 +33,8 @@ internal sealed class ServerCommands
         "hosts a campaign's STAC or CSW catalog may be read from over HTTP (default: none; catalogs in the data root and datasets only)", "csw.example.org,10.0.0.5");
     private readonly Option<string[]> _inputUrlAllow = Hosts("--input-url-allow",
         "hosts a job may name as an input URL for its agent to read (nc-to-geotiff's url; default: none)", "thredds.example.org,10.0.0.5");
+    private readonly Option<string?> _prices = ExistingFile("--prices",
+        "credits per second and per output GB, per tool, as JSON (README \"Credits\"; default: 0.1 per second and 10 per GB for every tool)");
     private readonly Option<TimeSpan> _leaseTtl = Flags.Duration("--lease-ttl", "a lease not renewed for this long expires and its job is retried", TimeSpan.FromSeconds(30), positive: true);
     private readonly Option<TimeSpan> _heartbeat = Flags.Duration("--heartbeat-interval", "how often agents report; a node is down after 3 missed", TimeSpan.FromSeconds(5), positive: true);
     private readonly Option<long> _maxActive;
@@ -70,7 +72,7 @@ internal sealed class ServerCommands
 
         _raster = RasterFlags.AddTo(command);
         _log = LogFlags.AddTo(command);
-        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow, _catalogAllow, _inputUrlAllow })
+        foreach (var option in new Option[] { _leaseTtl, _heartbeat, _maxActive, _maxPerOwner, _maxPerTool, _maxOutput, _dedup, _idempotency, _artifactTtl, _webhookAllow, _catalogAllow, _inputUrlAllow, _prices })
         {
             command.Options.Add(option);
         }
@@ -87,6 +89,18 @@ internal sealed class ServerCommands
             ? hosts
             : throw new UsageException($"{name} '{raw}' must be host names or addresses separated by commas, e.g. {example}");
     }, []);
+
+    private static Credits.PriceTable LoadPrices(string? path)
+    {
+        try
+        {
+            return path is null ? Credits.PriceTable.Default : Credits.PriceFile.Load(path);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--prices: {e.Message}");
+        }
+    }
 
     public static Command Coordinator()
     {
@@ -139,6 +153,7 @@ internal sealed class ServerCommands
             ArtifactTtl = parsed.GetValue(_artifactTtl),
             IdempotencyKeyLifetime = parsed.GetValue(_idempotency),
             Slurm = _slurm.Settings(parsed),
+            Prices = LoadPrices(parsed.GetValue(_prices)),
         };
         var agent = new EmbeddedAgentOptions
         {

@@ -34,6 +34,7 @@ internal static class ApiRoutes
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
         var admin = new ScopeFilter(tokens, Scopes.JobsAdmin);
         var anyJobs = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.JobsWrite);
+        Dashboard.DashboardRoutes.Map(app, tokens);
 
         // Each route says what it answers, for the OpenAPI documents (/openapi/{name}.json; OpenApi/OpenApiGroups).
         app.MapGet("/healthz", () => Results.Json(new HealthDto("ok"), RestJson.Wire.HealthDto)).AllowAnonymous().Produces<HealthDto>();
@@ -64,6 +65,25 @@ internal static class ApiRoutes
         v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read).Produces<JobLogDto>().Problems(400, 404);
         v1.MapGet("/jobs/{id}/progress", (HttpContext http, string id) => jobs.ProgressAsync(http, id)).AddEndpointFilter(read).Produces<JobProgressDto>().Problems(400, 404);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write).Produces<JobDto>().Problems(400, 404);
+        var tilesApi = new TilesApi(ledger, options.TileReader is { } tileReader ? new Tiles.TileService(ledger, tileReader) : null);
+        var tileReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ClipRead);
+        v1.MapGet("/jobs/{id}/tiles.json", (HttpContext http, string id) => tilesApi.InfoAsync(http, id)).AddEndpointFilter(tileReaders);
+        v1.MapGet("/jobs/{id}/tiles/{z}/{x}/{y}.png", (HttpContext http, string id, string z, string x, string y) => tilesApi.TileAsync(http, id, z, x, y))
+            .AddEndpointFilter(tileReaders);
+        v1.MapPost("/jobs/{id}/dispatch", (HttpContext http, string id) => jobs.DispatchAsync(http, id)).AddEndpointFilter(write);
+        var workspaces = new WorkspacesApi(ledger);
+        var workspaceReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ProcessingRead);
+        v1.MapPost("/workspaces", (HttpRequest request) => workspaces.CreateAsync(request.HttpContext)).AddEndpointFilter(admin);
+        v1.MapGet("/workspaces", (HttpRequest request) => workspaces.ListAsync(request.HttpContext)).AddEndpointFilter(workspaceReaders);
+        v1.MapGet("/workspaces/{id}", (HttpContext http, string id) => workspaces.GetAsync(http, id)).AddEndpointFilter(workspaceReaders);
+        v1.MapPost("/workspaces/{id}/credits", (HttpContext http, string id) => workspaces.ChangeCreditsAsync(http, id)).AddEndpointFilter(admin);
+        v1.MapGet("/workspaces/{id}/events", (HttpContext http, string id) => workspaces.EventsAsync(http, id)).AddEndpointFilter(workspaceReaders);
+        var projects = new ProjectsApi(ledger);
+        var projectWriters = new ScopeFilter(tokens, Scopes.JobsWrite, Scopes.ProcessingProcess);
+        v1.MapPost("/projects", (HttpRequest request) => projects.CreateAsync(request.HttpContext)).AddEndpointFilter(projectWriters);
+        v1.MapGet("/projects/{id}", (HttpContext http, string id) => projects.GetAsync(http, id)).AddEndpointFilter(workspaceReaders);
+        v1.MapPut("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: false)).AddEndpointFilter(projectWriters);
+        v1.MapDelete("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: true)).AddEndpointFilter(projectWriters);
         v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin).Produces<NodeListDto>();
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin).Produces<NodeDto>().Problems(400, 404);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin).Produces<NodeDto>().Problems(400, 404);
@@ -99,6 +119,7 @@ internal static class ApiRoutes
         TaskRoutes.Map(app, tokens, new TasksApi(ledger, jobs, catalog, options, dispatcher, artifacts, logger));
         OrdoRoutes.Map(app, tokens, new OrdoJobsApi(ledger, jobs, options));
         Facades.Met.MetRoutes.Map(app, tokens, new Facades.Met.MetJobsApi(ledger, jobs, campaigns, options));
+        Facades.Geopera.GeoperaRoutes.Map(app, tokens, new Facades.Geopera.OperationsApi(ledger, jobs, tilesApi, catalog, options, logger));
         // The standard interfaces (design §8.6): the same jobs again.
         Facades.OgcApi.OgcRoutes.Map(app, tokens, new Facades.OgcApi.OgcApi(ledger, jobs, catalog, options));
         OpenApiDocuments.Map(app);

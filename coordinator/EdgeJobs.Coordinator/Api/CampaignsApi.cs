@@ -32,9 +32,9 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
 
         var principal = ScopeFilter.Current(http);
         var violations = new List<ViolationDto>();
-        if (!CampaignIds.IsValid(request.Id))
+        if (!Slugs.IsValid(request.Id))
         {
-            violations.Add(new ViolationDto("$.id", CampaignIds.Rule));
+            violations.Add(new ViolationDto("$.id", Slugs.Rule));
         }
 
         if (request.Title is { Length: > 200 })
@@ -67,9 +67,9 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         for (var i = 0; i < variants.Count; i++)
         {
             var rule = variants[i];
-            if (!CampaignIds.IsValid(rule.Name) || variants.Take(i).Any(v => v.Name == rule.Name))
+            if (!Slugs.IsValid(rule.Name) || variants.Take(i).Any(v => v.Name == rule.Name))
             {
-                violations.Add(new ViolationDto($"$.variants[{i}].name", "must be unique, " + CampaignIds.Rule));
+                violations.Add(new ViolationDto($"$.variants[{i}].name", "must be unique, " + Slugs.Rule));
             }
 
             CheckOutputPattern(rule.Output, $"$.variants[{i}].output", violations);
@@ -191,7 +191,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
     /// <summary>A campaign whose aggregate the caller may read (any caller for a public one); shared with the seed APIs.</summary>
     internal async Task<(CampaignRow? Campaign, IResult? Problem)> FindVisibleAsync(HttpContext http, string id)
     {
-        var campaign = CampaignIds.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
+        var campaign = Slugs.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
         if (campaign is null)
         {
             return (null, NotFound(id));
@@ -451,7 +451,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
     /// <summary>A campaign the caller may read: in its org (another org's is a 404).</summary>
     private async Task<(CampaignRow? Campaign, IResult? Problem)> FindAsync(HttpContext http, string id)
     {
-        var campaign = CampaignIds.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
+        var campaign = Slugs.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
         return campaign is null || !ScopeFilter.Current(http).SeesOrg(campaign.Org) ? (null, NotFound(id)) : (campaign, null);
     }
 
@@ -483,13 +483,4 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
 
     private static IResult NotFound(string id) =>
         Problems.Of(404, "campaign_not_found", "No such campaign", $"campaign '{Problems.Truncate(id)}' does not exist");
-}
-
-/// <summary>Campaign ids (and variant names): slugs, so they sit in URLs and paths as they are.</summary>
-internal static class CampaignIds
-{
-    public const string Rule = "must be 1-63 of a-z, 0-9, '-' and '_', starting with a letter or digit";
-
-    public static bool IsValid(string? id) =>
-        id is { Length: >= 1 and <= 63 } && (char.IsAsciiLetterLower(id[0]) || char.IsAsciiDigit(id[0])) && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
 }

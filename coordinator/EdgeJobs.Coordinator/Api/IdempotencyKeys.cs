@@ -15,7 +15,8 @@ internal static class IdempotencyKeys
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public static (IdempotencyRequest? Request, IResult? Problem) From(HttpContext http, string canonicalBody, TimeSpan keepFor)
+    /// <param name="target">What the request acts on, when one operation has several URLs (Geopera's two forms); default: the path.</param>
+    public static (IdempotencyRequest? Request, IResult? Problem) From(HttpContext http, string canonicalBody, TimeSpan keepFor, string? target = null)
     {
         if (!http.Request.Headers.TryGetValue(Header, out var values))
         {
@@ -30,7 +31,7 @@ internal static class IdempotencyKeys
         }
 
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(
-            Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n{canonicalBody}")));
+            Encoding.UTF8.GetBytes($"{http.Request.Method} {target ?? http.Request.Path.ToString()}\n{canonicalBody}")));
         return (new IdempotencyRequest(ScopeFilter.Current(http).Name, key, fingerprint, keepFor), null);
     }
 

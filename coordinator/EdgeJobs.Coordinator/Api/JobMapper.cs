@@ -40,6 +40,8 @@ internal static class JobMapper
             Dataset = row.Dataset is { } dataset ? row.Org + "/" + dataset : null,
             NodeLabels = row.NodeLabels is { } labels ? JsonSerializer.Deserialize(labels, RestJsonContext.Default.IReadOnlyDictionaryStringString) : null,
             Step = row.StepId,
+            Workspace = row.Workspace,
+            Project = row.Project,
             Deduplicated = deduplicated,
         };
     }

@@ -64,6 +64,12 @@ internal sealed partial class JobsApi
             violations.Add(new ViolationDto(request.MaxAttempts is not null ? "$.max_attempts" : "$.timeout_s", "is set per step in a recipe (retry.max_attempts, timeout_s)"));
         }
 
+        if (request.Workspace is not null || request.Project is not null || request.Hold is not null)
+        {
+            var field = request.Workspace is not null ? "workspace" : request.Project is not null ? "project" : "hold";
+            violations.Add(new ViolationDto("$." + field, "is for one-tool jobs; a recipe job cannot reserve credits, join a project or be held yet"));
+        }
+
         CheckJobOptions(request, violations);
         var recipe = request.Recipe;
         long? recipeId = null;

@@ -134,6 +134,12 @@ internal sealed partial class JobsApi
                 $"the job would write about {estimate.OutputBytes} bytes; the limit per job is {options.Quotas.MaxOutputBytesPerJob}"));
         }
 
+        var (account, accountProblem) = await AccountAsync(principal, request, tool, check.CanonicalJson!, place.Org, estimate).ConfigureAwait(false);
+        if (account is null)
+        {
+            return (null, accountProblem);
+        }
+
         var job = new NewJob
         {
             Tool = tool.Id,
@@ -149,6 +155,10 @@ internal sealed partial class JobsApi
             CampaignId = request.CampaignId,
             ParentId = request.ParentId,
             DedupKey = DedupKey.Of(principal.Name, tool.Id, tool.Version, check.CanonicalJson!, inputs),
+            Workspace = account.Workspace,
+            Reserve = account.Reserve,
+            Project = account.Project,
+            InitialState = account.InitialState,
         };
         return (new Prepared(request, tool, job, estimate, place.Note), null);
     }

@@ -56,11 +56,16 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     {
         SubmitResult.Created => JobAnswer(202, outcome.Job!, deduplicated: false, note),
         SubmitResult.Deduplicated => JobAnswer(200, outcome.Job!, deduplicated: true, note),
-        _ => QuotaAnswer(outcome),
+        _ => RefusedAnswer(outcome),
     };
 
-    /// <summary>The 429 of a submit a quota refused, as stored with an idempotency key.</summary>
-    internal static StoredAnswer QuotaAnswer(SubmitOutcome outcome) => new(429, null, JsonSerializer.Serialize(
+    /// <summary>
+    /// The answer of a submit the ledger refused, as stored with an idempotency key: 429 for a quota, 402 for a
+    /// workspace short of credits.
+    /// </summary>
+    internal static StoredAnswer RefusedAnswer(SubmitOutcome outcome) => outcome.Result == SubmitResult.InsufficientCredits
+        ? CreditsAnswer(outcome)
+        : new(429, null, JsonSerializer.Serialize(
         Problems.Dto(429, "quota_exceeded", "Quota exceeded",
             $"the {outcome.Quota!.Replace('_', ' ')} limit of {outcome.Limit} is reached; retry later"),
         RestJson.Wire.ProblemDto));
@@ -76,13 +81,11 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     public async Task<IResult> EstimateAsync(HttpContext http)
     {
         var (estimate, problem) = await ReadAndPrepareAsync(http).ConfigureAwait(false);
-        return estimate is not { } e
-            ? problem!
-            : Results.Json(new EstimateDto(e.OutputBytes, e.Seconds), RestJson.Wire.EstimateDto);
+        return estimate is null ? problem! : Results.Json(estimate, RestJson.Wire.EstimateDto);
     }
 
     /// <summary>The body, then every check of a submit, with no side effects: the estimate, or the problem.</summary>
-    private async Task<(ToolEstimate? Estimate, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
+    private async Task<(EstimateDto? Estimate, IResult? Problem)> ReadAndPrepareAsync(HttpContext http)
     {
         var (request, problem, _) = await RequestBody.ReadCanonicalAsync(http, RestJsonContext.Default.SubmitRequest).ConfigureAwait(false);
         if (request is null)
@@ -90,15 +93,31 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             return (null, problem);
         }
 
+        var (estimate, refused) = await EstimateAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
+        return estimate is null ? (null, Problems.Result(refused!)) : (estimate, null);
+    }
+
+    /// <summary>
+    /// Every check of a submit with no side effects, and the estimate with its price in credits (a recipe's: its steps'
+    /// summed) — or why the price cannot be known before the job runs. For <c>estimate</c> and <c>validate</c> on every front door.
+    /// </summary>
+    internal async Task<(EstimateDto? Estimate, ProblemDto? Problem)> EstimateAsync(Principal principal, SubmitRequest request)
+    {
         if (IsRecipeRequest(request))
         {
-            var (recipe, recipeRefused) = await PrepareRecipeAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
-            return recipe is null ? (null, Problems.Result(recipeRefused!)) : (recipe.Estimate, null);
+            var (recipe, recipeRefused) = await PrepareRecipeAsync(principal, request).ConfigureAwait(false);
+            return recipe is null ? (null, recipeRefused) : (Priced("recipe", recipe.Estimate, null), null);
         }
 
-        var (prepared, refused) = await PrepareAsync(ScopeFilter.Current(http), request).ConfigureAwait(false);
-        return prepared is null ? (null, Problems.Result(refused!)) : (prepared.Estimate, null);
+        var (prepared, refused) = await PrepareAsync(principal, request).ConfigureAwait(false);
+        return prepared is null ? (null, refused) : (Priced(prepared.Tool.Id, prepared.Estimate, CannotEstimate(prepared.Tool, prepared.Job.Params)), null);
     }
+
+    private EstimateDto Priced(string tool, ToolEstimate estimate, string? cannotEstimate) => new(estimate.OutputBytes, estimate.Seconds)
+    {
+        EstimatedCredits = cannotEstimate is null ? Credits.CreditAmounts.ToCredits(options.Prices.Of(tool, estimate)) : null,
+        CannotEstimate = cannotEstimate,
+    };
 
     private static StoredAnswer JobAnswer(int status, JobRow job, bool? deduplicated = null, string? warning = null) =>
         new(status, $"/v1/jobs/{job.Id}", JsonSerializer.Serialize(
@@ -158,7 +177,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
             {
                 campaign = n;
             }
-            else if (CampaignIds.IsValid(rawCampaign))
+            else if (Slugs.IsValid(rawCampaign))
             {
                 campaign = await ledger.GetCampaignAsync(rawCampaign).ConfigureAwait(false) is { } named && principal.SeesOrg(named.Org) ? named.Num : -1;
             }
@@ -259,7 +278,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     }
 
     /// <summary>Parses the id, loads the job, and checks the caller may see it: 400, 404 or 403 otherwise.</summary>
-    private async Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId)
+    internal async Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId)
     {
         if (!JobIds.TryParse(rawId, out var id))
         {

@@ -21,12 +21,11 @@ public sealed record Principal(long TokenId, string Name, IReadOnlySet<string> S
     public string HomeOrg => Org ?? Orgs.Default;
 
     /// <summary>
-    /// <c>jobs:admin</c> implies read and write, of jobs and of datasets (the operator's admin token, minted
-    /// before datasets existed, manages them too); nothing implies <c>agent</c>.
+    /// <c>jobs:admin</c> implies every scope but <c>agent</c>: read and write of jobs and datasets, and the processing
+    /// operations' scopes (the operator's admin token, minted before those existed, manages them too).
     /// </summary>
     public bool Has(string scope) =>
-        Scopes.Contains(scope) || (IsAdmin && scope is EdgeJobs.Protocol.Jobs.Scopes.JobsRead or EdgeJobs.Protocol.Jobs.Scopes.JobsWrite
-            or EdgeJobs.Protocol.Jobs.Scopes.DatasetsRead or EdgeJobs.Protocol.Jobs.Scopes.DatasetsWrite);
+        Scopes.Contains(scope) || (IsAdmin && scope != EdgeJobs.Protocol.Jobs.Scopes.Agent && EdgeJobs.Protocol.Jobs.Scopes.IsKnown(scope));
 
     /// <summary>Whether an org's datasets exist for this caller: another org's answer as absent (404).</summary>
     public bool SeesOrg(string org) => Org is null || string.Equals(org, Org, StringComparison.Ordinal);

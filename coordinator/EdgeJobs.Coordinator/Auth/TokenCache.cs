@@ -15,9 +15,14 @@ internal sealed class TokenCache(JobLedger ledger, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (Principal Principal, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
 
-    public async Task<Principal?> FindAsync(string secret)
+    /// <summary>The dashboard's sign-ins: another way to present a known token, resolved through this cache.</summary>
+    public DashboardSessions Sessions { get; } = new(time);
+
+    public Task<Principal?> FindAsync(string secret) => FindByHashAsync(TokenSecrets.Hash(secret));
+
+    /// <summary>A token by its stored form (what a dashboard session keeps instead of the secret).</summary>
+    public async Task<Principal?> FindByHashAsync(string hash)
     {
-        var hash = TokenSecrets.Hash(secret);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(hash, out var entry) && entry.Until > now)
         {

@@ -47,8 +47,9 @@ internal sealed class HotStatements : IDisposable
     /// </summary>
     internal const string InsertSql = """
         INSERT INTO jobs (tool, tool_version, state, params, priority, owner, max_attempts, timeout_ms,
-                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key, org, dataset, node_labels, step_id)
-        VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                          event_seq, created_at, updated_at, campaign_id, parent_id, dedup_key, org, dataset, node_labels, step_id,
+                          workspace, project)
+        VALUES (?1, ?2, ?16, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?17, ?18)
         """;
 
     /// <summary>Every transition of a job: its mutable columns, if it is still the row the transition read.</summary>
@@ -86,11 +87,12 @@ internal sealed class HotStatements : IDisposable
 
     public SqliteConnection Connection { get; }
 
-    /// <summary>Inserts a job in <c>scheduled</c> (event 1) and returns its row.</summary>
+    /// <summary>Inserts a job in <c>scheduled</c> (or <c>held</c>, if it asks to be) as event 1 and returns its row.</summary>
     public JobRow Insert(NewJob job, int maxAttempts, long now)
     {
         Execute(_insert, job.Tool, job.ToolVersion, job.Params, job.Priority, job.Owner, maxAttempts, job.TimeoutMs, now,
-            job.CampaignId, job.ParentId, job.DedupKey, job.Org, job.Dataset, job.NodeLabels, job.StepId);
+            job.CampaignId, job.ParentId, job.DedupKey, job.Org, job.Dataset, job.NodeLabels, job.StepId,
+            (int)job.InitialState, job.Workspace, job.Project);
         return Read(_insert.LastInsertRowId) ?? throw new InvalidOperationException("the job just inserted is not there");
     }
 
@@ -158,6 +160,8 @@ internal sealed class HotStatements : IDisposable
         Dataset = r.StringOrNull(35),
         NodeLabels = r.StringOrNull(36),
         StepId = r.StringOrNull(37),
+        Workspace = r.StringOrNull(38),
+        Project = r.StringOrNull(39),
     };
 
     /// <summary>Writes the mutable columns of <paramref name="after"/> if the row is still <paramref name="before"/>; the rows changed (1, or 0 when it moved).</summary>

@@ -17,6 +17,34 @@ public sealed partial class JobLedger
     public Task<Idempotent<Transition>> StopAsync(long id, IdempotencyRequest? idempotency, Func<Transition, StoredAnswer> answer) =>
         IdempotentAsync(idempotency, c => Stop(c, id), answer);
 
+    /// <summary>Schedules a held job (design §8.5's <c>dispatch</c>), at most once per <paramref name="idempotency"/> key.</summary>
+    public Task<Idempotent<Transition>> DispatchAsync(long id, IdempotencyRequest? idempotency, Func<Transition, StoredAnswer> answer) =>
+        IdempotentAsync(idempotency, c => Dispatch(c, id), answer);
+
+    private Transition Dispatch(SqliteConnection c, long id)
+    {
+        var before = ReadJob(c, id);
+        if (before is null)
+        {
+            return Transition.NotFound;
+        }
+
+        if (JobRules.Dispatch(before.JobState) is not { } change)
+        {
+            return Transition.Conflict(before);
+        }
+
+        if (change.IsUnchanged())
+        {
+            return Transition.Ok(before);
+        }
+
+        var after = before.Copy();
+        after.NotBefore = Now();
+        Save(c, before, after, change, after.NotBefore);
+        return Transition.Ok(after);
+    }
+
     private Transition Stop(SqliteConnection c, long id)
     {
         var before = ReadJob(c, id);

@@ -70,7 +70,18 @@ public sealed partial class JobLedger
             }
         }
 
-        return SubmitOutcome.Created(Insert(c, job, now));
+        if (job.Workspace is { } workspace && !TryReserve(c, job.Org, workspace, job.Reserve, out var available))
+        {
+            return SubmitOutcome.ShortOfCredits(available);
+        }
+
+        var row = Insert(c, job, now);
+        if (job.Workspace is not null)
+        {
+            RecordReservation(c, row, job.Reserve, now);
+        }
+
+        return SubmitOutcome.Created(row);
     }
 
     private static long Active(SqliteConnection c, string scope, string name) =>
@@ -99,7 +110,7 @@ public sealed partial class JobLedger
     private JobRow Insert(SqliteConnection c, NewJob job, long now)
     {
         var row = Statements(c).Insert(job, job.MaxAttempts ?? Options.DefaultMaxAttempts, now);
-        InsertEvent(c, row, null, new StateChange(JobState.Scheduled, EventReason.Submitted), now);
+        InsertEvent(c, row, null, new StateChange(job.InitialState, EventReason.Submitted), now);
         return row;
     }
 

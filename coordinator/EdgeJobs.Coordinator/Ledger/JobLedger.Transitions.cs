@@ -52,6 +52,11 @@ public sealed partial class JobLedger
             {
                 OnCampaignChildChanged(c, after, before.JobState, change.Value, now); // counts it, and ends its batch after the last
             }
+
+            if (after.Workspace is not null && change.Value.To.IsTerminal())
+            {
+                OnPayingJobEnded(c, after, change.Value.To, now); // releases what it reserved, unless it completed
+            }
         }
     }
 }

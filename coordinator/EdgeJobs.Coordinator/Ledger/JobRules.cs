@@ -26,13 +26,24 @@ public static class JobRules
     public static StateChange? Stop(JobState state) => state switch
     {
         // Nobody holds it: stopped at once, never left waiting for an agent.
-        JobState.Scheduled => new StateChange(JobState.Stopped, EventReason.Stopped),
+        JobState.Scheduled or JobState.Held => new StateChange(JobState.Stopped, EventReason.Stopped),
         JobState.Running => new StateChange(JobState.StopRequested, EventReason.StopRequested),
         // Already stopping or finished: the desired outcome (not running) holds or will.
         _ => Unchanged(state),
     };
 
     public static bool CanDelete(JobState state) => state.IsTerminal();
+
+    /// <summary>
+    /// A held job is scheduled; one already dispatched and still active stays where it is (a repeated dispatch changes
+    /// nothing); a finished one cannot be (null: a conflict).
+    /// </summary>
+    public static StateChange? Dispatch(JobState state) => state switch
+    {
+        JobState.Held => new StateChange(JobState.Scheduled, EventReason.Dispatched),
+        _ when state.IsTerminal() => null,
+        _ => Unchanged(state),
+    };
 
     public static StateChange? Accept(JobState state) =>
         state == JobState.Scheduled ? new StateChange(JobState.Running, EventReason.Accepted) : null;

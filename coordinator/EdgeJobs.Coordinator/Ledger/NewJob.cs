@@ -22,6 +22,14 @@ public sealed record NewJob
     public string? NodeLabels { get; init; }
     /// <summary>The step of the recipe job <see cref="ParentId"/> this job runs; null for every other job.</summary>
     public string? StepId { get; init; }
+    /// <summary>The workspace of <see cref="Org"/> that pays: <see cref="Reserve"/> is held from it in the insert's transaction.</summary>
+    public string? Workspace { get; init; }
+    /// <summary>Millicredits to reserve from <see cref="Workspace"/> (the priced estimate).</summary>
+    public long Reserve { get; init; }
+    /// <summary>The project of <see cref="Org"/> the job belongs to.</summary>
+    public string? Project { get; init; }
+    /// <summary><c>held</c> for a job made without dispatch (Geopera's <c>create</c>); otherwise <c>scheduled</c>.</summary>
+    public EdgeJobs.Protocol.Jobs.JobState InitialState { get; init; } = EdgeJobs.Protocol.Jobs.JobState.Scheduled;
 }
 
 /// <summary>A page request for <see cref="JobLedger.ListJobsAsync"/>: newest first, after <see cref="Cursor"/>.</summary>

@@ -49,6 +49,10 @@ public sealed class JobRow
     public string? NodeLabels { get; set; }
     /// <summary>The step of the recipe job <see cref="ParentId"/> this job runs; null for every other job.</summary>
     public string? StepId { get; set; }
+    /// <summary>The workspace (of <see cref="Org"/>) whose credits the job reserved; null for none.</summary>
+    public string? Workspace { get; set; }
+    /// <summary>The project (of <see cref="Org"/>) the job belongs to; null for none.</summary>
+    public string? Project { get; set; }
 
     /// <summary>A recipe job: its steps run as jobs of their own, it is never leased.</summary>
     public bool IsRecipe => Tool == RecipeTool && StepId is null;

@@ -29,9 +29,12 @@ public sealed record SubmitPolicy
     public QuotaOptions? Quotas { get; init; }
 }
 
-public enum SubmitResult { Created, Deduplicated, QuotaExceeded }
+public enum SubmitResult { Created, Deduplicated, QuotaExceeded, InsufficientCredits }
 
-/// <summary>What a submit did: a new job, an existing one, or which quota refused it.</summary>
+/// <summary>
+/// What a submit did: a new job, an existing one, which quota refused it, or that its workspace could not reserve its
+/// price (<see cref="Limit"/>: the millicredits that could still be reserved).
+/// </summary>
 public sealed record SubmitOutcome(SubmitResult Result, JobRow? Job, string? Quota = null, long Limit = 0)
 {
     public static SubmitOutcome Created(JobRow job) => new(SubmitResult.Created, job);
@@ -39,4 +42,6 @@ public sealed record SubmitOutcome(SubmitResult Result, JobRow? Job, string? Quo
     public static SubmitOutcome Deduplicated(JobRow job) => new(SubmitResult.Deduplicated, job);
 
     public static SubmitOutcome Refused(string quota, long limit) => new(SubmitResult.QuotaExceeded, null, quota, limit);
+
+    public static SubmitOutcome ShortOfCredits(long available) => new(SubmitResult.InsufficientCredits, null, "credits", available);
 }

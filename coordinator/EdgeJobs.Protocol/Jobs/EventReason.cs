@@ -20,6 +20,9 @@ public enum EventReason
 
     /// <summary>A recipe job's last step, or a campaign batch's last child, ended: the job ends with what they came to.</summary>
     StepsEnded = 12,
+
+    /// <summary>A held job was dispatched: it is scheduled now.</summary>
+    Dispatched = 13,
 }
 
 public static class EventReasons
@@ -38,6 +41,7 @@ public static class EventReasons
         EventReason.TimedOut => "timed_out",
         EventReason.HandedBack => "handed_back",
         EventReason.StepsEnded => "steps_ended",
+        EventReason.Dispatched => "dispatched",
         _ => "unknown",
     };
 }

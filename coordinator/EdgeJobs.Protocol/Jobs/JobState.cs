@@ -13,6 +13,9 @@ namespace EdgeJobs.Protocol.Jobs;
 //
 // A timeout on running / stop_requested / stopping pushes a stop and ends in failed ("timeout").
 //
+// A held job (design §8.5: `create` without dispatch) waits outside the queue until `dispatch` schedules it, or a
+// stop ends it stopped.
+//
 // A recipe job (design §8.3) is never leased itself: its steps run as jobs of their own (parent_id, step_id), and it
 // moves scheduled → running when its first step starts, and ends completed, failed, stopped — or partial, when some
 // steps failed while steps independent of them completed.
@@ -28,4 +31,7 @@ public enum JobState
 
     /// <summary>A recipe job that ended with some steps failed and steps independent of them completed.</summary>
     Partial = 8,
+
+    /// <summary>Made but not queued: <c>dispatch</c> schedules it (design §8.5). Active, never leased.</summary>
+    Held = 9,
 }

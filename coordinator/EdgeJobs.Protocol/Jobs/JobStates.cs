@@ -8,13 +8,13 @@ public static class JobStates
     public static readonly JobState[] All =
     [
         JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping,
-        JobState.Stopped, JobState.Completed, JobState.Failed, JobState.Partial,
+        JobState.Stopped, JobState.Completed, JobState.Failed, JobState.Partial, JobState.Held,
     ];
 
     public static readonly JobState[] Terminal = [JobState.Stopped, JobState.Completed, JobState.Failed, JobState.Partial];
 
     public static readonly JobState[] Active =
-        [JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping];
+        [JobState.Scheduled, JobState.Running, JobState.StopRequested, JobState.Stopping, JobState.Held];
 
     /// <summary>The states in which an agent holds the job under a lease.</summary>
     public static readonly JobState[] Leased = [JobState.Running, JobState.StopRequested, JobState.Stopping];
@@ -37,6 +37,7 @@ public static class JobStates
         JobState.Completed => "completed",
         JobState.Failed => "failed",
         JobState.Partial => "partial",
+        JobState.Held => "held",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown job state"),
     };
 

@@ -13,7 +13,14 @@ public static class Scopes
     public const string DatasetsRead = "datasets:read";
     public const string DatasetsWrite = "datasets:write";
 
-    public static readonly string[] All = [JobsRead, JobsWrite, JobsAdmin, Agent, DatasetsRead, DatasetsWrite];
+    // Seed 002's operation scopes (design §8.7): reading processes and jobs, running them (spends credits), reading
+    // a job's tiles, deleting jobs.
+    public const string ProcessingRead = "processing:read";
+    public const string ProcessingProcess = "processing:process";
+    public const string ClipRead = "clip:read";
+    public const string ClipDestroy = "clip:destroy";
+
+    public static readonly string[] All = [JobsRead, JobsWrite, JobsAdmin, Agent, DatasetsRead, DatasetsWrite, ProcessingRead, ProcessingProcess, ClipRead, ClipDestroy];
 
     public static bool IsKnown(string scope) => Array.IndexOf(All, scope) >= 0;
 }

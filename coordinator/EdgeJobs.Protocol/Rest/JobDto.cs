@@ -36,6 +36,14 @@ public sealed record JobDto
     /// <summary>Labels a node must carry to be granted the job; null for any node.</summary>
     public IReadOnlyDictionary<string, string>? NodeLabels { get; init; }
 
+    /// <summary>The workspace (of <see cref="Org"/>) whose credits the job reserved.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Workspace { get; init; }
+
+    /// <summary>The project (of <see cref="Org"/>) the job belongs to.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Project { get; init; }
+
     /// <summary>A step job: the step of the recipe job <see cref="ParentId"/> it runs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Step { get; init; }

@@ -36,6 +36,15 @@ public sealed record SubmitRequest
 
     /// <summary>A recipe job's webhook, called once after it ends.</summary>
     public OnExitRequest? OnExit { get; init; }
+
+    /// <summary>A workspace of the caller's org that pays: the priced estimate is reserved at submit (402 when short).</summary>
+    public string? Workspace { get; init; }
+
+    /// <summary>A project of the caller's org the job belongs to (the caller must be a member).</summary>
+    public string? Project { get; init; }
+
+    /// <summary>Make the job <c>held</c>: it waits outside the queue until <c>dispatch</c>.</summary>
+    public bool? Hold { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/jobs/cleanup</c>.</summary>

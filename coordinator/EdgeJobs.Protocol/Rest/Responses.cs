@@ -57,7 +57,15 @@ public sealed record ProblemDto
     public string? State { get; init; }
 }
 
-public sealed record EstimateDto(long EstimatedOutputBytes, double EstimatedSeconds);
+public sealed record EstimateDto(long EstimatedOutputBytes, double EstimatedSeconds)
+{
+    /// <summary>What the job would reserve from a workspace (the coordinator's price table); null when it cannot be estimated.</summary>
+    public decimal? EstimatedCredits { get; init; }
+
+    /// <summary>Why the price cannot be known before the job runs; absent when it can.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CannotEstimate { get; init; }
+}
 
 public sealed record NodeDto(
     long Id,

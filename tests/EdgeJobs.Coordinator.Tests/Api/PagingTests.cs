@@ -88,7 +88,7 @@ public class PagingTests
 
     [Test]
     [Arguments("terminal", new[] { "stopped", "completed", "failed", "partial" })]
-    [Arguments("active", new[] { "scheduled", "running", "stop_requested", "stopping" })]
+    [Arguments("active", new[] { "scheduled", "running", "stop_requested", "stopping", "held" })]
     [Arguments("Running,STOPPING", new[] { "running", "stopping" })]
     [Arguments("completed", new[] { "completed" })]
     public async Task status_filters_select_exactly_their_states(string filter, string[] expected)

@@ -252,6 +252,7 @@ public class MetJobTests
             [JobState.Failed] = "failed",
             [JobState.Stopped] = "cancelled",
             [JobState.Partial] = "partial",
+            [JobState.Held] = "queued",
         };
         await Assert.That(expected.Keys.Order().ToArray()).IsEquivalentTo(Enum.GetValues<JobState>().Order().ToArray());
 

@@ -33,7 +33,7 @@ public class ValidationTests
 
         var s = (await ApiServer.ReadAsync(sleep, RestJsonContext.Default.EstimateDto))!;
         var c = (await ApiServer.ReadAsync(copy, RestJsonContext.Default.EstimateDto))!;
-        await Assert.That(s).IsEqualTo(new EstimateDto(0, 42.5));
+        await Assert.That(s).IsEqualTo(new EstimateDto(0, 42.5) { EstimatedCredits = 4.25m });
         await Assert.That(c.EstimatedOutputBytes).IsEqualTo(1234);
         await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
     }

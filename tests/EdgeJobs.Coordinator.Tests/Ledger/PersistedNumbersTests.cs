@@ -17,6 +17,7 @@ public class PersistedNumbersTests
     [Arguments(JobState.Completed, 6, "completed", true)]
     [Arguments(JobState.Failed, 7, "failed", true)]
     [Arguments(JobState.Partial, 8, "partial", true)]
+    [Arguments(JobState.Held, 9, "held", false)]
     public async Task job_state_numbers_names_and_terminal_flags_are_frozen(JobState state, int number, string name, bool terminal)
     {
         await Assert.That((int)state).IsEqualTo(number);
@@ -25,8 +26,8 @@ public class PersistedNumbersTests
     }
 
     [Test]
-    public async Task there_are_exactly_eight_job_states() =>
-        await Assert.That(Enum.GetValues<JobState>().Length).IsEqualTo(8);
+    public async Task there_are_exactly_nine_job_states() =>
+        await Assert.That(Enum.GetValues<JobState>().Length).IsEqualTo(9);
 
     [Test]
     [Arguments(StepState.Pending, 1, "pending", false)]
@@ -55,6 +56,7 @@ public class PersistedNumbersTests
     [Arguments(EventReason.TimedOut, 10, "timed_out")]
     [Arguments(EventReason.HandedBack, 11, "handed_back")]
     [Arguments(EventReason.StepsEnded, 12, "steps_ended")]
+    [Arguments(EventReason.Dispatched, 13, "dispatched")]
     public async Task event_reason_numbers_and_names_are_frozen(EventReason reason, int number, string name)
     {
         await Assert.That((int)reason).IsEqualTo(number);

@@ -6,6 +6,7 @@ namespace EdgeJobs.Coordinator.Facades.DroneDb;
 /// <summary>
 /// Seed 003's task states over EdgeJobs' job states (design §3, "Mapping to other vocabularies"):
 /// <code>
+///   held (made, not yet dispatched)        → Created
 ///   scheduled, not_before passed (ready)   → Enqueued      waiting for an agent
 ///   scheduled, not_before ahead            → Scheduled     waiting out a retry backoff
 ///   running, stop_requested, stopping      → Processing
@@ -13,8 +14,8 @@ namespace EdgeJobs.Coordinator.Facades.DroneDb;
 ///   failed                                 → Failed        (Deleted once the user deleted it)
 ///   stopped                                → Deleted
 /// </code>
-/// <c>Created</c> is listed (the seed names it) but no task is ever in it: a job is scheduled in the transaction that
-/// makes it. The row-to-state function and the list filter below are the same table read two ways;
+/// A task submitted through this API is scheduled in the transaction that makes it; only a held job (made through the
+/// Geopera operations' <c>create</c>) is <c>Created</c>. The row-to-state function and the list filter below are the same table read two ways;
 /// TaskStatesTests checks they agree.
 /// </summary>
 internal static class TaskStates
@@ -36,6 +37,7 @@ internal static class TaskStates
     /// <summary>The seed's state of a job; <paramref name="markedDeleted"/>: the user deleted the task.</summary>
     public static string Of(JobRow job, bool markedDeleted, long now) => job.JobState switch
     {
+        JobState.Held => Created,
         JobState.Scheduled => job.NotBefore > now ? Scheduled : Enqueued,
         JobState.Running or JobState.StopRequested or JobState.Stopping => Processing,
         _ when markedDeleted => Deleted,
@@ -51,7 +53,7 @@ internal static class TaskStates
         state = All.FirstOrDefault(s => s.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)).Name ?? "";
         clauses = state switch
         {
-            Created => [],
+            Created => [new([JobState.Held])],
             Enqueued => [new([JobState.Scheduled], WaitingOutBackoff: false)],
             Scheduled => [new([JobState.Scheduled], WaitingOutBackoff: true)],
             Processing => [new(JobStates.Leased)],

@@ -86,7 +86,7 @@ internal sealed partial class TasksApi
     {
         if (outcome.Job is not { } job)
         {
-            return JobsApi.QuotaAnswer(outcome);
+            return JobsApi.RefusedAnswer(outcome);
         }
 
         var statusUrl = StatusUrl(job.Org, job.Dataset!, job.Id);

@@ -66,7 +66,7 @@ internal sealed partial class MetJobsApi
     {
         if (outcome.Job is not { } job)
         {
-            return JobsApi.QuotaAnswer(outcome);
+            return JobsApi.RefusedAnswer(outcome);
         }
 
         var created = outcome.Result == SubmitResult.Created;

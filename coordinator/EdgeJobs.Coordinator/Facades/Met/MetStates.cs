@@ -16,7 +16,7 @@ public static class MetStates
 
     public static string Of(JobState state) => state switch
     {
-        JobState.Scheduled => "queued",
+        JobState.Scheduled or JobState.Held => "queued",
         JobState.Running => "running",
         JobState.StopRequested or JobState.Stopping => "cancelling",
         JobState.Completed => "completed",

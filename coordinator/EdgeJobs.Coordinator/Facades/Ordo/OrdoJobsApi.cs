@@ -57,8 +57,8 @@ internal sealed class OrdoJobsApi(JobLedger ledger, JobsApi jobs, CoordinatorOpt
             Outputs = request.Outputs,
             OnExit = request.OnExit,
         };
-        var submission = await jobs.SubmitAsync(ScopeFilter.Current(http), submit, idempotency, (outcome, _, _) => outcome.Result == SubmitResult.QuotaExceeded
-            ? JobsApi.QuotaAnswer(outcome)
+        var submission = await jobs.SubmitAsync(ScopeFilter.Current(http), submit, idempotency, (outcome, _, _) => outcome.Job is null
+            ? JobsApi.RefusedAnswer(outcome)
             : new StoredAnswer(201, $"/ordo/jobs/{outcome.Job!.Id}", JsonSerializer.Serialize(new OrdoCreatedDto(outcome.Job.Id), OrdoJson.Wire.OrdoCreatedDto))).ConfigureAwait(false);
         return submission.Refused is { } refused
             ? Problems.Result(refused)
@@ -134,7 +134,7 @@ internal sealed class OrdoJobsApi(JobLedger ledger, JobsApi jobs, CoordinatorOpt
             {
                 JobState.Completed => StepState.Completed,
                 JobState.Failed or JobState.Stopped => StepState.Failed,
-                JobState.Scheduled => StepState.Pending,
+                JobState.Scheduled or JobState.Held => StepState.Pending,
                 _ => StepState.Running,
             });
             var artifact = await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false);

@@ -7,7 +7,7 @@ public static class OrdoStates
 {
     public static string Of(JobState state) => state switch
     {
-        JobState.Scheduled => "pending",
+        JobState.Scheduled or JobState.Held => "pending",
         JobState.Running or JobState.StopRequested or JobState.Stopping => "running",
         JobState.Completed => "success",
         JobState.Partial => "partial",

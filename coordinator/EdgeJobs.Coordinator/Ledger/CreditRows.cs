@@ -1,0 +1,83 @@
+namespace EdgeJobs.Coordinator.Ledger;
+
+// Rows of the credit tables (migration 0017). Amounts are millicredits. Public and top level: Dapper.AOT maps only
+// those (a private nested row type is skipped, and the publish then reports the reflection it fell back to).
+
+/// <summary>A workspace: what it holds (<see cref="Balance"/>) and how much of that is held for unsettled jobs.</summary>
+public sealed class WorkspaceRow
+{
+    public string Org { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string? Title { get; set; }
+    public long Balance { get; set; }
+    public long Reserved { get; set; }
+    public long CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+
+    /// <summary>What a new job may still reserve.</summary>
+    public long Available => Balance - Reserved;
+}
+
+/// <summary>One movement of a workspace's credits (append-only).</summary>
+public sealed class CreditEventRow
+{
+    public long Seq { get; set; }
+    public string Workspace { get; set; } = "";
+    public long At { get; set; }
+    public string Kind { get; set; } = "";
+    public long Amount { get; set; }
+    public long ReservedDelta { get; set; }
+    public long BalanceAfter { get; set; }
+    public long ReservedAfter { get; set; }
+    public long? JobId { get; set; }
+    public string Actor { get; set; } = "";
+    public string? Reason { get; set; }
+}
+
+/// <summary>A job's reservation: open until settled (<see cref="Outcome"/> <c>settled</c>) or released.</summary>
+public sealed class ReservationRow
+{
+    public long JobId { get; set; }
+    public string Org { get; set; } = "";
+    public string Workspace { get; set; } = "";
+    public long Amount { get; set; }
+    public long CreatedAt { get; set; }
+    public long? SettledAt { get; set; }
+    public long? Charged { get; set; }
+    public string? Outcome { get; set; }
+}
+
+/// <summary>What register recorded for a job.</summary>
+public sealed class RegistrationRow
+{
+    public long JobId { get; set; }
+    public string Outputs { get; set; } = "[]";
+    public double Seconds { get; set; }
+    public long OutputBytes { get; set; }
+    public long Charged { get; set; }
+    public long RegisteredAt { get; set; }
+    public string RegisteredBy { get; set; } = "";
+}
+
+/// <summary>The work a completed job measurably did: its run's seconds on the agent and the bytes of its artifact.</summary>
+public readonly record struct MeasuredWork(double Seconds, long OutputBytes);
+
+public enum CreditChangeResult { Changed, NotFound, Exists, WouldGoNegative }
+
+/// <summary>What a grant or adjustment did, with the workspace after it (or as it stands, when refused).</summary>
+public sealed record CreditChange(CreditChangeResult Result, WorkspaceRow? Workspace);
+
+public enum RegisterResult { Registered, AlreadyRegistered, NotFound, NotCompleted }
+
+/// <summary>What register did: the registration (new or the earlier one), the reservation it settled, the job as it stands.</summary>
+public sealed record RegisterOutcome(RegisterResult Result, JobRow? Job, RegistrationRow? Registration, ReservationRow? Reservation, WorkspaceRow? Workspace = null);
+
+/// <summary>A project: a group of an org's jobs whose members read them all.</summary>
+public sealed class ProjectRow
+{
+    public string Org { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string? Title { get; set; }
+    public long CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+}
