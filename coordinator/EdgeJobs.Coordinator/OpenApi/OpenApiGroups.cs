@@ -18,6 +18,8 @@ internal static class OpenApiGroups
         new("dronedb", "DroneDB Registry tasks", "Seed 003's task API (README \"DroneDB Registry tasks\").", ["/orgs/", "/sys/"]),
         new("ordo", "Ordo jobs", "Seed 001's recipe jobs (README \"Ordo jobs\").", ["/ordo/"]),
         new("met", "MET jobs", "Seed 000's job routes (README \"MET jobs\").", ["/met/"]),
+        new("geopera", "Geopera operations", "Seed 002's processing.* operations (README \"Geopera operations\").", ["/v1/op/", "/v1/processing/"]),
+        new("dashboard", "Dashboard", "The web dashboard's pages and its sign-in (README \"Dashboard\").", ["/ui"]),
     ];
 
     /// <summary>The document a route path (<c>/v1/jobs/{id}</c>) belongs to; null for none.</summary>

@@ -88,7 +88,7 @@ internal sealed partial class OgcApi
 
     /// <summary>The answer, shaped in the ledger's transaction from its outcome alone (stored with an idempotency key).</summary>
     private static StoredAnswer Answer(SubmitOutcome outcome, OgcLinks links) => outcome.Job is not { } job
-        ? JobsApi.QuotaAnswer(outcome)
+        ? JobsApi.RefusedAnswer(outcome)
         : new StoredAnswer(201, links.Job(job.Id), JsonSerializer.Serialize(StatusOf(job, links), OgcJson.Wire.OgcStatusInfo));
 
     /// <summary>
