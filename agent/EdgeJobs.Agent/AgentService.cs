@@ -73,7 +73,7 @@ public sealed class AgentService
         Catalog.Exec.ExecManifestDirectory.Load(toolsDir, Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds);
 
     public static IEnumerable<IAgentTool> BuiltInTools() => [new SleepRunner(), new RandomArtifactRunner(), new InfoRunner(), new RasterExportRunner(), new BuildRunner(),
-        new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner()];
+        new MergeMultispectralRunner(), new ReprojectRunner(), new NcToGeoTiffRunner(), new MergeTerrainRunner(), new AlignRasterRunner(), new EchoRunner()];
 
     /// <summary>The node id the coordinator assigned (0 before the first connection).</summary>
     public long NodeId => _link.NodeId;

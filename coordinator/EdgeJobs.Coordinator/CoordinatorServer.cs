@@ -71,6 +71,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
     /// <summary>The datasets as dataset tools change them (for the agent in this process only).</summary>
     public DatasetMaintenance Datasets => _app.Services.GetRequiredService<DatasetMaintenance>();
 
+    /// <summary>The web application's services: its endpoints (<c>EndpointDataSource</c>) and the OpenAPI documents, for tests.</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>The bound agent link address (the real port when 0 was asked).</summary>
     public IPEndPoint LinkAddress { get; }
 
@@ -111,6 +114,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = options.DataDir });
         ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(ledger);
+        OpenApi.OpenApiDocuments.AddTo(builder.Services);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, Transport.LargeBlockMemoryPoolFactory>();
         var colocation = options.ColocatedAgentWorkDir is { } workDir ? new Colocation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Path.GetFullPath(workDir)) : null;
         var rest = new RestAddress { Advertised = options.AdvertiseHttp is { } advertised ? advertised.TrimEnd('/') + "/" : null };

@@ -35,7 +35,7 @@ public class NodeTests
         await Assert.That(node.Connected).IsTrue();
         await Assert.That(node.Slots).IsEqualTo(2);
         await Assert.That(node.RunningJobs).IsEqualTo(1);
-        await Assert.That(node.Tools.GetRawText()).IsEqualTo("""[{"id":"sleep","version":"1"},{"id":"random-artifact","version":"1"},{"id":"info","version":"1"},{"id":"raster-export","version":"1"},{"id":"build","version":"1"},{"id":"merge-multispectral","version":"1"},{"id":"reproject","version":"1"},{"id":"nc-to-geotiff","version":"1"},{"id":"merge-terrain","version":"1"},{"id":"align-raster","version":"1"}]""");
+        await Assert.That(node.Tools.GetRawText()).IsEqualTo("""[{"id":"sleep","version":"1"},{"id":"random-artifact","version":"1"},{"id":"info","version":"1"},{"id":"raster-export","version":"1"},{"id":"build","version":"1"},{"id":"merge-multispectral","version":"1"},{"id":"reproject","version":"1"},{"id":"nc-to-geotiff","version":"1"},{"id":"merge-terrain","version":"1"},{"id":"align-raster","version":"1"},{"id":"echo","version":"1"}]""");
     }
 
     [Test]

@@ -19,7 +19,7 @@ public static class Samples
         File.Copy(Path(name), target, overwrite: true);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

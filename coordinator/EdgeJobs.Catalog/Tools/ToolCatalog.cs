@@ -20,7 +20,7 @@ public sealed class ToolCatalog
 
     public static readonly ToolCatalog BuiltIn = new([SleepTool.Instance, RandomArtifactTool.Instance, InfoTool.Instance, RasterExportTool.Instance, BuildTool.Instance,
         MergeMultispectralTool.Instance, ReprojectTool.Instance, NcToGeoTiffTool.Instance, MergeTerrainTool.Instance, AlignRasterTool.Instance, RescanIndexTool.Instance,
-        BulkDownloadTool.Instance, ArchiveExtractTool.Instance], acceptsExecTools: false);
+        BulkDownloadTool.Instance, ArchiveExtractTool.Instance, EchoTool.Instance], acceptsExecTools: false);
 
     private readonly FrozenDictionary<string, ToolDescriptor> _builtIn;
     private readonly Lock _lock = new();

@@ -11,6 +11,7 @@ namespace EdgeJobs.Catalog.Tools;
     NumberHandling = JsonNumberHandling.Strict,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(SleepParams))]
+[JsonSerializable(typeof(EchoParams))]
 [JsonSerializable(typeof(RandomArtifactParams))]
 [JsonSerializable(typeof(InfoParams))]
 [JsonSerializable(typeof(RasterExportParams))]

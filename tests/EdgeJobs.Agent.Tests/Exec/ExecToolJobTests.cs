@@ -29,7 +29,7 @@ public class ExecToolJobTests
     }
 
     private static ExecManifest Echo(string argv = """["printf", "%s\\n", "{value}"]""", string extra = "") => ExecManifest.Parse(
-        $$$"""{"id":"echo","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":{{{argv}}}{{{extra}}}}""",
+        $$$"""{"id":"print-value","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":{{{argv}}}{{{extra}}}}""",
         "echo.json", Catalog.Tools.ToolCatalog.BuiltIn.BuiltInIds);
 
     [Test]
@@ -124,7 +124,7 @@ public class ExecToolJobTests
         await using var cluster = await Cluster.StartAsync();
         await cluster.AddAgentAsync("node", execTools: [Echo()]);
 
-        var job = await cluster.SubmitAndWaitAsync("""{"tool":"echo","params":{"value":"a; b && c"}}""");
+        var job = await cluster.SubmitAndWaitAsync("""{"tool":"print-value","params":{"value":"a; b && c"}}""");
 
         await Assert.That(job.Status).IsEqualTo("completed");
         using var log = await cluster.Api.GetAsync($"v1/jobs/{job.Id}/log", cluster.Api.Bob);
@@ -137,7 +137,7 @@ public class ExecToolJobTests
         await using var cluster = await Cluster.StartAsync();
         await cluster.AddAgentAsync("node", execTools: [Echo("""["sleep", "60", "{value}"]""", ""","timeout_s": 1""")]);
 
-        var job = await cluster.SubmitAndWaitAsync("""{"tool":"echo","params":{"value":"1"}}""");
+        var job = await cluster.SubmitAndWaitAsync("""{"tool":"print-value","params":{"value":"1"}}""");
 
         await Assert.That(job.Status).IsEqualTo("failed");
         await Assert.That(job.Error!.Code).IsEqualTo("timeout");
@@ -148,7 +148,7 @@ public class ExecToolJobTests
     {
         await using var cluster = await Cluster.StartAsync();
         await cluster.AddAgentAsync("node", execTools: [Echo("""["sh", "-c", "echo pid=$$; sleep 1000 & wait", "{value}"]""")]);
-        using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, """{"tool":"echo","params":{"value":"x"}}""");
+        using var submit = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, """{"tool":"print-value","params":{"value":"x"}}""");
         var id = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!.Id;
         string? pid = null;
         await Cluster.WaitForAsync(async () =>
@@ -179,10 +179,10 @@ public class ExecToolJobTests
         var tools = body.RootElement.GetProperty("nodes").EnumerateArray()
             .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList());
 
-        await Assert.That(tools["first"]).Contains("echo");
-        await Assert.That(tools["second"]).DoesNotContain("echo");
+        await Assert.That(tools["first"]).Contains("print-value");
+        await Assert.That(tools["second"]).DoesNotContain("print-value");
         await Assert.That(tools["second"]).Contains("sleep");
-        var job = await cluster.SubmitAndWaitAsync("""{"tool":"echo","params":{"value":"hi"}}""");
+        var job = await cluster.SubmitAndWaitAsync("""{"tool":"print-value","params":{"value":"hi"}}""");
         await Assert.That(job.NodeId).IsEqualTo(first.NodeId);
     }
 
@@ -195,16 +195,16 @@ public class ExecToolJobTests
         await using var restarted = await cluster.Api.RestartAsync();
         try
         {
-            using var tool = await restarted.GetAsync("v1/tools/echo", restarted.Bob);
+            using var tool = await restarted.GetAsync("v1/tools/print-value", restarted.Bob);
             await Assert.That(tool.StatusCode).IsEqualTo(HttpStatusCode.OK);
 
-            using var submit = await restarted.SendAsync(HttpMethod.Post, "v1/jobs", restarted.Bob, """{"tool":"echo","params":{"value":"later"}}""");
+            using var submit = await restarted.SendAsync(HttpMethod.Post, "v1/jobs", restarted.Bob, """{"tool":"print-value","params":{"value":"later"}}""");
             var job = await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto);
 
             await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
             await Assert.That(job!.Status).IsEqualTo("scheduled");
-            await Assert.That(job.Warnings!.Single()).Contains("no connected agent has exec tool 'echo'");
-            using var bad = await restarted.SendAsync(HttpMethod.Post, "v1/jobs", restarted.Bob, """{"tool":"echo","params":{}}""");
+            await Assert.That(job.Warnings!.Single()).Contains("no connected agent has exec tool 'print-value'");
+            using var bad = await restarted.SendAsync(HttpMethod.Post, "v1/jobs", restarted.Bob, """{"tool":"print-value","params":{}}""");
             await Assert.That((await ApiServer.ProblemAsync(bad)).Errors!.Single().Path).IsEqualTo("$.params.value");
         }
         finally

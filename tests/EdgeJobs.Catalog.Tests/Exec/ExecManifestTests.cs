@@ -9,7 +9,7 @@ public class ExecManifestTests
 {
     private const string Valid = """
         {
-          "id": "echo",
+          "id": "print-value",
           "version": "1",
           "title": "Echo",
           "params_schema": {
@@ -33,7 +33,7 @@ public class ExecManifestTests
     {
         var manifest = ExecManifest.Parse(Valid, "echo.json", ToolCatalog.BuiltIn.BuiltInIds);
 
-        await Assert.That(manifest.Id).IsEqualTo("echo");
+        await Assert.That(manifest.Id).IsEqualTo("print-value");
         await Assert.That(manifest.RequiredScope).IsEqualTo("jobs:write");
         await Assert.That(manifest.KillGrace).IsEqualTo(TimeSpan.FromSeconds(10));
         await Assert.That(manifest.HasOutput).IsFalse();
@@ -99,7 +99,7 @@ public class ExecManifestTests
     [Test]
     public async Task a_built_in_tools_id_is_refused()
     {
-        var e = Refusal(Valid.Replace("\"id\": \"echo\"", "\"id\": \"sleep\"", StringComparison.Ordinal));
+        var e = Refusal(Valid.Replace("\"id\": \"print-value\"", "\"id\": \"sleep\"", StringComparison.Ordinal));
 
         await Assert.That(e.Line).IsEqualTo(2);
         await Assert.That(e.Reason).Contains("built-in");
@@ -165,7 +165,7 @@ public class ExecManifestTests
 
         var manifests = ExecManifestDirectory.Load(dir.Path, ToolCatalog.BuiltIn.BuiltInIds);
 
-        await Assert.That(manifests.Select(m => m.Id)).IsEquivalentTo(["echo"]);
+        await Assert.That(manifests.Select(m => m.Id)).IsEquivalentTo(["print-value"]);
     }
 
     [Test]

@@ -15,7 +15,7 @@ public class CampaignApiTests
 {
     /// <summary>An exec tool that takes any text: the tests read what each child was given from its params.</summary>
     private static void AddEcho(ApiServer api) => api.Server.Options.Catalog.AddExecTool(new ExecToolDescriptor(ExecManifest.Parse(
-        """{"id":"echo","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":["printf","%s\\n","{value}"]}""",
+        """{"id":"print-value","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":["printf","%s\\n","{value}"]}""",
         "echo.json", Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds)));
 
     /// <summary>JSON with <c>@0@</c>, <c>@1@</c> … replaced by the values (templates are full of braces).</summary>
@@ -167,7 +167,7 @@ public class CampaignApiTests
         AddEcho(api);
         await CreateAsync(api, api.Bob, J("""
             {"id":"cite","source":{"type":"csw","url":"@0@","sort_by":"dc:type:D"},
-             "template":{"tool":"echo","params":{"value":"{record.position} {record.id}"}},"public":true}
+             "template":{"tool":"print-value","params":{"value":"{record.position} {record.id}"}},"public":true}
             """, csw.Csw));
 
         var ids = new List<string>();
@@ -204,7 +204,7 @@ public class CampaignApiTests
         AddEcho(api);
         await CreateAsync(api, api.Bob, J("""
             {"id":"iso","source":{"type":"csw","url":"@0@","type_names":"gmd:MD_Metadata","method":"post"},
-             "template":{"tool":"echo","params":{"value":"{record.id}|{record.href}"}}}
+             "template":{"tool":"print-value","params":{"value":"{record.id}|{record.href}"}}}
             """, csw.Csw));
         var iso = await BatchAsync(api, api.Bob, "iso", """{"max_records":5}""");
         await Assert.That(iso.Batch!.Records).IsEqualTo(5);
@@ -216,7 +216,7 @@ public class CampaignApiTests
 
         // Dublin Core by POST: the recording of startPosition 10 holds the last 3 of 12, and nextRecord 0 ends the catalog.
         await CreateAsync(api, api.Bob, J("""
-            {"id":"dc","source":{"type":"csw","url":"@0@","method":"post"},"template":{"tool":"echo","params":{"value":"{record.id}"}}}
+            {"id":"dc","source":{"type":"csw","url":"@0@","method":"post"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}
             """, csw.Csw));
         var last = await BatchAsync(api, api.Bob, "dc", """{"start_position":10,"max_records":5,"force":true}""");
         await Assert.That(last.Batch!.Records).IsEqualTo(3);
@@ -232,7 +232,7 @@ public class CampaignApiTests
         AddEcho(api);
         CopyTree(Path.Combine(CatalogServer.Recordings, "stac"), Path.Combine(api.DataRoot, "stac"));
         await CreateAsync(api, api.Bob, """
-            {"id":"examples","source":{"type":"stac","path":"stac/catalog.json"},"template":{"tool":"echo","params":{"value":"{record.id}|{record.href}"}}}
+            {"id":"examples","source":{"type":"stac","path":"stac/catalog.json"},"template":{"tool":"print-value","params":{"value":"{record.id}|{record.href}"}}}
             """);
         var batch = await BatchAsync(api, api.Bob, "examples", """{"max_records":10}""");
         var values = (await ChildrenAsync(api, api.Bob, "examples", batch.Id)).Select(c => Param(c, "value")).ToList();
@@ -243,7 +243,7 @@ public class CampaignApiTests
 
         // collection.json: three items with one id; each is a record of its own (documents are told apart by URL).
         await CreateAsync(api, api.Bob, """
-            {"id":"simple","source":{"type":"stac","path":"stac/collection.json","asset":"visual"},"template":{"tool":"echo","params":{"value":"{record.id}|{record.stem}"}}}
+            {"id":"simple","source":{"type":"stac","path":"stac/collection.json","asset":"visual"},"template":{"tool":"print-value","params":{"value":"{record.id}|{record.stem}"}}}
             """);
         var simple = await BatchAsync(api, api.Bob, "simple", """{"max_records":2}""");
         await Assert.That(simple.Batch!.Records).IsEqualTo(2);
@@ -267,7 +267,7 @@ public class CampaignApiTests
             ("search", $"{stac.Url}stac/search?collections=sentinel-2-l2a&limit=1", "S2A_MSIL2A_20230216T150721_R082_T19PHS_20230217T082924", "S2A_MSIL2A_20230216T145731_R082_T21UYT_20230217T083102"),
         })
         {
-            await CreateAsync(api, api.Bob, J("""{"id":"@0@","source":{"type":"stac","url":"@1@"},"template":{"tool":"echo","params":{"value":"{record.id}"}}}""", id, url));
+            await CreateAsync(api, api.Bob, J("""{"id":"@0@","source":{"type":"stac","url":"@1@"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}""", id, url));
             var batch = await BatchAsync(api, api.Bob, id, """{"max_records":2}""");
             await Assert.That((await ChildrenAsync(api, api.Bob, id, batch.Id)).Select(c => Param(c, "value")).ToArray()).IsEquivalentTo(new[] { first, second });
             await Assert.That(batch.Batch!.NextStartPosition).IsEqualTo(3); // page 2 links a next page
@@ -302,7 +302,7 @@ public class CampaignApiTests
         await using var api = await ApiServer.StartAsync(configure: o => o with { CatalogAllow = ["127.0.0.1"], CatalogRetryBase = TimeSpan.FromMilliseconds(10) });
         AddEcho(api);
         await CreateAsync(api, api.Bob, J("""
-            {"id":"flaky","source":{"type":"csw","url":"@0@","sort_by":"dc:type:D"},"template":{"tool":"echo","params":{"value":"{record.id}"}}}
+            {"id":"flaky","source":{"type":"csw","url":"@0@","sort_by":"dc:type:D"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}
             """, csw.Csw));
 
         csw.FailNext(2); // transient: tried again

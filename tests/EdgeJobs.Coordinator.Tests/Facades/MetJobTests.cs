@@ -64,7 +64,7 @@ public class MetJobTests
 
     /// <summary>An exec tool that takes any text, for campaign children.</summary>
     private static void AddEcho(ApiServer api) => api.Server.Options.Catalog.AddExecTool(new ExecToolDescriptor(ExecManifest.Parse(
-        """{"id":"echo","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":["printf","%s\\n","{value}"]}""",
+        """{"id":"print-value","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":["printf","%s\\n","{value}"]}""",
         "echo.json", Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds)));
 
     [Test]
@@ -498,7 +498,7 @@ public class MetJobTests
         await using var api = await ApiServer.StartAsync(configure: o => o with { CatalogAllow = ["127.0.0.1"] });
         AddEcho(api);
         using (var created = await api.SendAsync(HttpMethod.Post, "v1/campaigns", api.Bob,
-            $$$"""{"id":"hyspex-2026","source":{"type":"csw","url":"{{{csw.Csw}}}","sort_by":"dc:type:D"},"template":{"tool":"echo","params":{"value":"{record.position} {record.id}"}},"campaign_total_children":12}"""))
+            $$$"""{"id":"hyspex-2026","source":{"type":"csw","url":"{{{csw.Csw}}}","sort_by":"dc:type:D"},"template":{"tool":"print-value","params":{"value":"{record.position} {record.id}"}},"campaign_total_children":12}"""))
         {
             await Assert.That(created.StatusCode).IsEqualTo(HttpStatusCode.Created);
         }
@@ -545,7 +545,7 @@ public class MetJobTests
             await Assert.That(read.Batch.Matched).IsEqualTo(12);
             await Assert.That(read.Batch.NextStartPosition).IsEqualTo(next);
 
-            using var listed = await api.GetAsync("met/jobs?job_type=echo&status=queued", api.Bob);
+            using var listed = await api.GetAsync("met/jobs?job_type=print-value&status=queued", api.Bob);
             var children = (await Expect(listed, HttpStatusCode.OK, MetJsonContext.Default.MetJobListDto)).Jobs;
             await Assert.That(children.Count).IsEqualTo(4);
             await Assert.That(children.All(c => c.ParentJobId == accepted.JobId && c.CampaignId == "hyspex-2026")).IsTrue();

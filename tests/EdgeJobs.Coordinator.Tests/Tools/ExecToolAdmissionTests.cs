@@ -13,7 +13,7 @@ namespace EdgeJobs.Coordinator.Tests.Tools;
 /// </summary>
 public class ExecToolAdmissionTests
 {
-    private const string Good = """{"id":"echo","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},"argv":["echo","{text}"]}""";
+    private const string Good = """{"id":"say","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},"argv":["echo","{text}"]}""";
 
     private static async Task<PipeReader> HelloAsync(ApiServer api, Socket socket, string name, ToolVersion[] tools, string[] manifests)
     {
@@ -42,15 +42,15 @@ public class ExecToolAdmissionTests
         [
             Good,
             "{\"id\":\"broken\",", // not JSON
-            Good.Replace("\"echo\",\"{text}\"", "\"sh\",\"-c\",\"{nope}\"", StringComparison.Ordinal).Replace("\"id\":\"echo\"", "\"id\":\"shell\"", StringComparison.Ordinal),
-            Good.Replace("\"id\":\"echo\"", "\"id\":\"sleep\"", StringComparison.Ordinal), // a built-in's id
-            Good.Replace("\"id\":\"echo\"", "\"id\":\"fancy\"", StringComparison.Ordinal).Replace("{\"type\":\"string\"}", "{\"type\":\"string\",\"format\":\"uri\"}", StringComparison.Ordinal),
+            Good.Replace("\"echo\",\"{text}\"", "\"sh\",\"-c\",\"{nope}\"", StringComparison.Ordinal).Replace("\"id\":\"say\"", "\"id\":\"shell\"", StringComparison.Ordinal),
+            Good.Replace("\"id\":\"say\"", "\"id\":\"sleep\"", StringComparison.Ordinal), // a built-in's id
+            Good.Replace("\"id\":\"say\"", "\"id\":\"fancy\"", StringComparison.Ordinal).Replace("{\"type\":\"string\"}", "{\"type\":\"string\",\"format\":\"uri\"}", StringComparison.Ordinal),
         ];
-        _ = await HelloAsync(api, socket, "liar", [new("sleep", "1"), new("echo", "1"), new("broken", "1"), new("shell", "1"), new("fancy", "1")], manifests);
+        _ = await HelloAsync(api, socket, "liar", [new("sleep", "1"), new("say", "1"), new("broken", "1"), new("shell", "1"), new("fancy", "1")], manifests);
 
         using var tools = await api.GetAsync("v1/tools", api.Bob);
         var listed = await tools.Content.ReadAsStringAsync();
-        await Assert.That(listed).Contains("\"id\":\"echo\"");
+        await Assert.That(listed).Contains("\"id\":\"say\"");
         foreach (var refused in new[] { "broken", "shell", "fancy" })
         {
             await Assert.That(listed).DoesNotContain($"\"id\":\"{refused}\"");
@@ -59,7 +59,7 @@ public class ExecToolAdmissionTests
         }
 
         var nodeTools = (await NodeToolsAsync(api))["liar"];
-        await Assert.That(nodeTools).IsEquivalentTo(["sleep", "echo"]);
+        await Assert.That(nodeTools).IsEquivalentTo(["sleep", "say"]);
     }
 
     [Test]
@@ -70,18 +70,18 @@ public class ExecToolAdmissionTests
         using var second = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using var third = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var changed = Good.Replace("[\"echo\",\"{text}\"]", "[\"printf\",\"{text}\"]", StringComparison.Ordinal);
-        _ = await HelloAsync(api, first, "first", [new("echo", "1")], [Good]);
-        _ = await HelloAsync(api, second, "second", [new("echo", "1")], [changed]);
+        _ = await HelloAsync(api, first, "first", [new("say", "1")], [Good]);
+        _ = await HelloAsync(api, second, "second", [new("say", "1")], [changed]);
 
         var nodes = await NodeToolsAsync(api);
-        await Assert.That(nodes["first"]).Contains("echo");
-        await Assert.That(nodes["second"]).DoesNotContain("echo");
+        await Assert.That(nodes["first"]).Contains("say");
+        await Assert.That(nodes["second"]).DoesNotContain("say");
 
-        _ = await HelloAsync(api, third, "third", [new("echo", "2")], [changed.Replace("\"version\":\"1\"", "\"version\":\"2\"", StringComparison.Ordinal)]);
-        using var tool = await api.GetAsync("v1/tools/echo", api.Bob);
+        _ = await HelloAsync(api, third, "third", [new("say", "2")], [changed.Replace("\"version\":\"1\"", "\"version\":\"2\"", StringComparison.Ordinal)]);
+        using var tool = await api.GetAsync("v1/tools/say", api.Bob);
         await Assert.That(await tool.Content.ReadAsStringAsync()).Contains("\"version\":\"2\"");
         var rows = await api.Ledger.ListExecToolsAsync();
-        await Assert.That(rows.Select(r => r.Id + " v" + r.Version)).IsEquivalentTo(["echo v1", "echo v2"]);
+        await Assert.That(rows.Select(r => r.Id + " v" + r.Version)).IsEquivalentTo(["say v1", "say v2"]);
         await Assert.That(rows.Single(r => r.Version == "1").Manifest).Contains("\"echo\",\"{text}\"");
     }
 }

@@ -21,7 +21,7 @@ internal static class TaskRoutes
         var datasetsRead = new ScopeFilter(tokens, Scopes.DatasetsRead);
         var admin = new ScopeFilter(tokens, Scopes.JobsAdmin);
 
-        var ds = app.MapGroup("/orgs/{orgSlug}/ds/{dsSlug}/tasks");
+        var ds = app.MapGroup("/orgs/{orgSlug}/ds/{dsSlug}/tasks").WithTags("DroneDB Registry tasks");
         ds.MapGet("/tools", (HttpContext http, string orgSlug, string dsSlug) => tasks.ToolsAsync(http, orgSlug, dsSlug)).AddEndpointFilter(anyJobs).AddEndpointFilter(datasetsRead);
         ds.MapPost("", (HttpContext http, string orgSlug, string dsSlug) => tasks.SubmitAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead);
         ds.MapGet("", (HttpContext http, string orgSlug, string dsSlug) => tasks.ListAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
@@ -31,7 +31,7 @@ internal static class TaskRoutes
         ds.MapGet("/{taskId}/result", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.ResultAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
         ds.MapDelete("/{taskId}", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.DeleteAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead);
 
-        app.MapGet("/sys/tasks", (HttpRequest request) => tasks.SysListAsync(request.HttpContext)).AddEndpointFilter(admin);
-        app.MapGet("/sys/features", tasks.Features).AddEndpointFilter(anyJobs);
+        app.MapGet("/sys/tasks", (HttpRequest request) => tasks.SysListAsync(request.HttpContext)).AddEndpointFilter(admin).WithTags("DroneDB Registry tasks");
+        app.MapGet("/sys/features", tasks.Features).AddEndpointFilter(anyJobs).WithTags("DroneDB Registry tasks");
     }
 }

@@ -16,7 +16,7 @@ internal static class MetRoutes
     {
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
-        var group = app.MapGroup("/met/jobs");
+        var group = app.MapGroup("/met/jobs").WithTags("MET jobs");
         group.MapGet("", (HttpRequest request) => met.ListAsync(request.HttpContext)).AddEndpointFilter(read);
         group.MapPost("/cleanup", (HttpRequest request) => met.CleanupAsync(request.HttpContext)).AddEndpointFilter(write);
         foreach (var jobType in new[] { MetJobTypes.NcToGeotiff, MetJobTypes.MergeTerrain, MetJobTypes.MagoTerrain, MetJobTypes.RepairCswMetadata })
@@ -25,7 +25,8 @@ internal static class MetRoutes
         }
 
         group.MapPost("/hyspex-csw-parent", (HttpRequest request) => met.ParentBatchAsync(request.HttpContext)).AddEndpointFilter(write);
-        group.MapGet("/hyspex-csw-campaigns/{id}", (HttpContext http, string id) => met.CampaignAsync(http, id)).AddEndpointFilter(ScopeFilter.Optional(tokens));
+        group.MapGet("/hyspex-csw-campaigns/{id}", (HttpContext http, string id) => met.CampaignAsync(http, id)).AddEndpointFilter(ScopeFilter.Optional(tokens))
+            .AllowAnonymous(); // public campaigns answer without a token
         group.MapPost("/hyspex-missing-variants", (HttpRequest request) => met.MissingVariantsAsync(request.HttpContext)).AddEndpointFilter(write);
         group.MapGet("/{id}", (HttpContext http, string id) => met.GetAsync(http, id)).AddEndpointFilter(read);
         group.MapPost("/{id}/cancel", (HttpContext http, string id) => met.CancelAsync(http, id)).AddEndpointFilter(write);

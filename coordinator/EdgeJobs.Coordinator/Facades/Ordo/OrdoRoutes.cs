@@ -15,7 +15,7 @@ internal static class OrdoRoutes
     {
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
-        var group = app.MapGroup("/ordo/jobs");
+        var group = app.MapGroup("/ordo/jobs").WithTags("Ordo jobs");
         group.MapPost("", (HttpRequest request) => ordo.SubmitAsync(request.HttpContext)).AddEndpointFilter(write);
         group.MapGet("", (HttpRequest request) => ordo.ListAsync(request.HttpContext)).AddEndpointFilter(read);
         group.MapGet("/{id}", (HttpContext http, string id) => ordo.GetAsync(http, id)).AddEndpointFilter(read);
