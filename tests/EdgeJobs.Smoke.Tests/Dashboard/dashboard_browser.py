@@ -350,6 +350,17 @@ def run(args):
         b.wait('a click on campaign-row-survey', lambda: b.testid('campaign-row-survey').find_element(By.TAG_NAME, 'a').click() or True, 5)  # rows are rebuilt every 5 s
         b.wait('the campaign ended', lambda: '100.0% of 3 children ended' in b.find('main').text, 20)
         b.shot('campaign')
+        # Keyboard focus survives the pages' refresh: rows are redrawn only when they change, and focus is given back.
+        b.find('a[data-nav="campaigns"]').click()
+        b.wait('the ended campaign listed', lambda: '100.0%' in b.testid('campaign-row-survey').text)
+        b.driver.execute_script('arguments[0].focus()', b.testid('campaign-row-survey').find_element(By.TAG_NAME, 'a'))
+        time.sleep(6)  # longer than the page's 5 s refresh
+        focused = b.driver.execute_script(
+            "const a = document.activeElement; const row = a && a.closest('[data-testid]'); return row ? row.dataset.testid + ' ' + a.tagName : a && a.tagName")
+        if focused != 'campaign-row-survey A':
+            raise Failure(f'the campaigns page took the keyboard focus away on refresh: it is on {focused}')
+        b.go('#/campaigns/survey')
+        b.wait('the campaign page again', lambda: '100.0% of 3 children ended' in b.find('main').text, 20)
         b.go(f'#/jobs/{batch["id"]}')
         b.wait('the batch\'s three children', lambda: b.find('main').text.count('sleep') >= 3 and 'Children' in b.find('main').text, 15)
         b.shot('campaign-batch')

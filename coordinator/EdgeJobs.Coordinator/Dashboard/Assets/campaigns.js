@@ -1,7 +1,7 @@
 // Campaigns (#/campaigns) and one campaign's aggregate (#/campaigns/ID).
 import {
   SLOW_EVERY_MS, main, h, badge, when, progressBar, setProgress, facts, table, api, problemText, poll,
-  pageTitle,
+  pageTitle, redraw,
 } from './core.js';
 
 export function campaignsPage() {
@@ -18,7 +18,7 @@ export function campaignsPage() {
       return false;
     }
     empty.hidden = result.data.campaigns.length > 0;
-    tbody.replaceChildren(...result.data.campaigns.map((c) => h('tr', { 'data-testid': `campaign-row-${c.id}` },
+    redraw(tbody, result.data.campaigns, () => result.data.campaigns.map((c) => h('tr', { 'data-testid': `campaign-row-${c.id}` },
       h('td', null, h('a', { href: `#/campaigns/${encodeURIComponent(c.id)}` }, c.title ? `${c.title} (${c.id})` : c.id)),
       h('td', null, c.owner), h('td', { class: 'num' }, c.campaign_total_children ?? c.total_children),
       h('td', null, progressBar(`Children of ${c.id} ended`), h('span', { class: 'progress-text' }, `${c.percent.toFixed(1)}%`)),
@@ -41,10 +41,11 @@ export function campaignPage(id) {
     }
     const c = result.data;
     stop.hidden = c.active_batch == null;
-    const bar = progressBar(`Children of ${c.id} ended`);
-    setProgress(bar, c.percent);
     const b = c.latest_batch;
-    body.replaceChildren(
+    redraw(body, c, () => {
+      const bar = progressBar(`Children of ${c.id} ended`);
+      setProgress(bar, c.percent);
+      return [
       h('p', null, bar, h('span', { class: 'progress-text' }, `${c.percent.toFixed(1)}% of ${c.campaign_total_children ?? c.total_children} children ended`)),
       facts([['Title', c.title], ['Owner', `${c.owner} (${c.org})`], ['Batches', String(c.batches)],
         ['Active batch', c.active_batch ? h('a', { href: `#/jobs/${c.active_batch}` }, `#${c.active_batch}`) : null],
@@ -57,7 +58,8 @@ export function campaignPage(id) {
       b && facts([['Batch job', h('a', { href: `#/jobs/${b.job_id}` }, `#${b.job_id}`)], ['Status', b.status],
         ['Records', `${b.start_position} + ${b.records ?? '…'} of ${b.matched ?? '?'}`],
         ['Children ended', `${b.children_ended} (${b.children_completed} completed)`]]),
-      h('p', null, h('a', { href: `#/jobs?status=all&campaign=${encodeURIComponent(c.id)}` }, 'All jobs of this campaign')));
+      h('p', null, h('a', { href: `#/jobs?status=all&campaign=${encodeURIComponent(c.id)}` }, 'All jobs of this campaign'))];
+    });
   }, SLOW_EVERY_MS);
   stop.addEventListener('click', async () => {
     const result = await api('POST', `/v1/campaigns/${encodeURIComponent(id)}/stop`);

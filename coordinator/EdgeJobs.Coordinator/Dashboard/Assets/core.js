@@ -195,3 +195,27 @@ export function pageTitle(text, ...extra) {
   document.title = `${text} · EdgeJobs`;
   return h('h1', null, text, ...extra);
 }
+
+// Redraws `container` from `data` only when the data changed, and gives keyboard focus back to the same control
+// afterwards (found by its row's data-testid, tag, text and link): a page that refreshes every few seconds must not
+// pull the focus out from under a keyboard user.
+export function redraw(container, data, build) {
+  const signature = JSON.stringify(data);
+  if (container.dataset.signature === signature) return;
+  const focused = document.activeElement;
+  const key = focused && focused !== document.body && container.contains(focused) ? focusKey(focused) : null;
+  container.replaceChildren(...build().filter((node) => node != null && node !== false));
+  container.dataset.signature = signature;
+  if (key) restoreFocus(container, key);
+}
+
+function focusKey(element) {
+  const row = element.closest('[data-testid]');
+  return { row: row ? row.dataset.testid : null, tag: element.tagName, text: element.textContent, href: element.getAttribute('href') };
+}
+
+function restoreFocus(container, key) {
+  const scope = key.row ? container.querySelector(`[data-testid="${CSS.escape(key.row)}"]`) : container;
+  const match = scope && [...scope.querySelectorAll(key.tag)].find((e) => e.textContent === key.text && e.getAttribute('href') === key.href);
+  if (match) match.focus();
+}

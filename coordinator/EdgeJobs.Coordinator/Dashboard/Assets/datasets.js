@@ -1,7 +1,7 @@
 // Datasets (#/datasets) and one dataset's entries, uploads with progress and downloads (#/datasets/ORG/NAME).
 import {
   CSRF_HEADER, SLOW_EVERY_MS, main, session, endSession, h, when, bytes, progressBar, setProgress, table, api,
-  problemText, filePath, poll, pageTitle,
+  problemText, filePath, poll, pageTitle, redraw,
 } from './core.js';
 
 export function datasetsPage() {
@@ -18,7 +18,7 @@ export function datasetsPage() {
       return false;
     }
     empty.hidden = result.data.datasets.length > 0;
-    tbody.replaceChildren(...result.data.datasets.map((d) => h('tr', { 'data-testid': `dataset-row-${d.org}-${d.name}` },
+    redraw(tbody, result.data.datasets, () => result.data.datasets.map((d) => h('tr', { 'data-testid': `dataset-row-${d.org}-${d.name}` },
       h('td', null, h('a', { href: `#/datasets/${encodeURIComponent(d.org)}/${encodeURIComponent(d.name)}` }, `${d.org}/${d.name}`)),
       h('td', { class: 'num' }, d.entries), h('td', { class: 'num' }, bytes(d.bytes_used)),
       h('td', { class: 'num' }, d.byte_quota == null ? 'none' : bytes(d.byte_quota)), h('td', { class: 'wide' }, when(d.created_at)))));
@@ -59,7 +59,7 @@ export function datasetPage(org, name, params) {
       message.textContent = problemText(result);
       return false;
     }
-    tbody.replaceChildren(...result.data.entries.map((e) => h('tr', { 'data-testid': `entry-row-${e.path}` },
+    redraw(tbody, result.data.entries, () => result.data.entries.map((e) => h('tr', { 'data-testid': `entry-row-${e.path}` },
       h('td', null, e.path), h('td', null, e.type), h('td', { class: 'num' }, bytes(e.size)),
       h('td', { class: 'wide' }, h('code', { title: e.sha256 }, (e.sha256 || '').slice(0, 12))), h('td', { class: 'wide' }, when(e.mtime)),
       h('td', null, h('a', { href: `${base}/files/${filePath(e.path)}`, download: '', 'aria-label': `Download ${e.path}` }, 'Download')))));
