@@ -3,7 +3,7 @@
 // API v1 with the session cookie; the token is sent once to /ui/session and never kept. Pages poll what they show,
 // only while the tab is visible, and stop when the page changes.
 import {
-  CSRF_HEADER, main, session, whenSessionEnds, h, api, problemText, isAdmin, stopPage,
+  CSRF_HEADER, main, session, whenSessionEnds, h, api, problemText, isAdmin, stopPage, startPage,
 } from './core.js';
 import { jobsPage } from './jobs.js';
 import { jobPage } from './job.js';
@@ -48,6 +48,7 @@ function signInPage(message) {
 }
 
 async function signOut() {
+  stopPage(); // no read of this page may come back 401 after the session ends
   await fetch('/ui/session', { method: 'DELETE', headers: { [CSRF_HEADER]: session.me ? session.me.csrf : '' }, credentials: 'same-origin' });
   signedOut('Signed out.');
 }
@@ -81,6 +82,7 @@ function route() {
   if (location.hash && !location.hash.startsWith('#/')) return; // the skip link and other in-page anchors
   if (!session.me) return;
   stopPage();
+  startPage();
   const [path, query] = location.hash.slice(1).split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || '');

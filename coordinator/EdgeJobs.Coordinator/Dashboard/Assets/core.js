@@ -12,6 +12,9 @@ const toast = document.getElementById('toast');
 // The signed-in session (name, org, scopes, csrf), in memory only; null when signed out.
 export const session = { me: null };
 let pollers = []; // the current page's, stopped when the page changes
+// The current page's reads in flight, aborted when the page goes and before signing out: a read answered after the
+// session ended would be a 401 the browser logs, for a page nobody sees any more.
+let pageReads = new AbortController();
 let onSessionEnded = () => {};
 
 // A 401 after sign-in: the session ended; unwinds the caller, which must not render anything more.
@@ -118,9 +121,13 @@ export async function api(method, path, body) {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    return { ok: false, status: 0, problem: { detail: 'the coordinator cannot be reached' } };
+    // Only reads are aborted with their page; a stop or delete, once sent, is left to finish.
+    const signal = method === 'GET' ? pageReads.signal : undefined;
+    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store', signal });
+  } catch (e) {
+    return e && e.name === 'AbortError'
+      ? { ok: false, status: 0, aborted: true, problem: { detail: 'the page was left' } }
+      : { ok: false, status: 0, problem: { detail: 'the coordinator cannot be reached' } };
   }
   if (response.status === 401 && session.me) {
     endSession('Your session ended; sign in again.');
@@ -189,6 +196,11 @@ document.addEventListener('visibilitychange', () => {
 export function stopPage() {
   pollers.forEach((p) => p.stop());
   pollers = [];
+  pageReads.abort(); // and later reads too, until startPage: a poll mid-run must not read after a sign-out
+}
+
+export function startPage() {
+  pageReads = new AbortController();
 }
 
 export function pageTitle(text, ...extra) {
