@@ -11,15 +11,35 @@ namespace EdgeJobs.Coordinator.Api;
 /// </summary>
 internal static class OrgChoice
 {
-    /// <returns>The org, or null with the problem when the name is malformed.</returns>
-    public static (string? Org, IResult? Problem) Of(Principal principal, string? named, string field)
+    /// <summary>
+    /// The checks every new org-owned thing (a workspace, a project) shares: its id is a slug, its title short, its org
+    /// one the caller acts in. Adds a violation per bad field; returns the org, null when it is not one.
+    /// </summary>
+    public static string? CheckNew(Principal principal, string? id, string? title, string? named, List<EdgeJobs.Protocol.Rest.ViolationDto> violations)
     {
-        if (named is not null && !Orgs.IsValid(named))
+        if (!Slugs.IsValid(id))
         {
-            return (null, Problems.InvalidBody([new EdgeJobs.Protocol.Rest.ViolationDto(field, "must be 1-63 of a-z, 0-9 and '-', starting with a letter or digit")]));
+            violations.Add(new EdgeJobs.Protocol.Rest.ViolationDto("$.id", Slugs.Rule));
         }
 
-        return (principal.IsGlobal ? named ?? Orgs.Default : named is null || named == principal.Org ? principal.Org! : null, null);
+        if (title is { Length: > 200 })
+        {
+            violations.Add(new EdgeJobs.Protocol.Rest.ViolationDto("$.title", "must be at most 200 characters"));
+        }
+
+        if (named is not null && !Orgs.IsValid(named))
+        {
+            violations.Add(new EdgeJobs.Protocol.Rest.ViolationDto("$.org", "must be 1-63 of a-z, 0-9 and '-', starting with a letter or digit"));
+            return null;
+        }
+
+        var org = principal.IsGlobal ? named ?? Orgs.Default : named is null || named == principal.Org ? principal.Org! : null;
+        if (org is null)
+        {
+            violations.Add(new EdgeJobs.Protocol.Rest.ViolationDto("$.org", $"this token acts in org '{principal.Org}' only"));
+        }
+
+        return org;
     }
 
     /// <summary>The org of a read or change by id, from <c>?org=</c>.</summary>

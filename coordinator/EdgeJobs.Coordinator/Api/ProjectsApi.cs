@@ -23,27 +23,7 @@ internal sealed class ProjectsApi(JobLedger ledger)
 
         var principal = ScopeFilter.Current(http);
         var violations = new List<ViolationDto>();
-        if (!Slugs.IsValid(request.Id))
-        {
-            violations.Add(new ViolationDto("$.id", Slugs.Rule));
-        }
-
-        if (request.Title is { Length: > 200 })
-        {
-            violations.Add(new ViolationDto("$.title", "must be at most 200 characters"));
-        }
-
-        var (org, orgProblem) = OrgChoice.Of(principal, request.Org, "$.org");
-        if (orgProblem is not null)
-        {
-            return orgProblem;
-        }
-
-        if (org is null)
-        {
-            violations.Add(new ViolationDto("$.org", $"this token acts in org '{principal.Org}' only"));
-        }
-
+        var org = OrgChoice.CheckNew(principal, request.Id, request.Title, request.Org, violations);
         if (violations.Count > 0)
         {
             return Problems.InvalidBody(violations);

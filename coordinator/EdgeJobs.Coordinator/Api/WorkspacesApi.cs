@@ -26,30 +26,10 @@ internal sealed class WorkspacesApi(JobLedger ledger)
 
         var principal = ScopeFilter.Current(http);
         var violations = new List<ViolationDto>();
-        if (!Slugs.IsValid(request.Id))
-        {
-            violations.Add(new ViolationDto("$.id", Slugs.Rule));
-        }
-
+        var org = OrgChoice.CheckNew(principal, request.Id, request.Title, request.Org, violations);
         if (!CreditAmounts.TryToMilli(request.Credits, out var balance, out var why) || balance < 0)
         {
             violations.Add(new ViolationDto("$.credits", why ?? "must not be negative"));
-        }
-
-        if (request.Title is { Length: > 200 })
-        {
-            violations.Add(new ViolationDto("$.title", "must be at most 200 characters"));
-        }
-
-        var (org, orgProblem) = OrgChoice.Of(principal, request.Org, "$.org");
-        if (orgProblem is not null)
-        {
-            return orgProblem;
-        }
-
-        if (org is null)
-        {
-            violations.Add(new ViolationDto("$.org", $"this token acts in org '{principal.Org}' only"));
         }
 
         if (violations.Count > 0)
