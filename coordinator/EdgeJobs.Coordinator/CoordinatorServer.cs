@@ -204,7 +204,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         logger.Ready(clock.ElapsedMilliseconds);
 
         return new CoordinatorServer(app, ledger, options, address, link, dispatcher,
-            new LeaseSweeper(ledger, dispatcher, artifacts, options.SweepInterval, options.Time, logger),
+            new LeaseSweeper(ledger, dispatcher, artifacts, options.Prices, options.SweepInterval, options.Time, logger),
             new Recipes.ExitWebhooks(ledger, options.DataDir, options.SweepInterval, options.WebhookRetryBase, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")),
             batches, catalogHttp, allocator);
     }

@@ -47,6 +47,9 @@ internal static partial class Log
     [ZLoggerMessage(3006, LogLevel.Information, "job {jobId} registered by {owner}: charged {charged} of {reserved} credits reserved from workspace {workspace}")]
     public static partial void JobRegistered(this ILogger logger, long jobId, string owner, decimal charged, decimal reserved, string workspace);
 
+    [ZLoggerMessage(3007, LogLevel.Information, "job {jobId} settled without a register ({why}): charged {charged} of {reserved} credits reserved from workspace {workspace}")]
+    public static partial void JobSettledUnregistered(this ILogger logger, long jobId, string why, decimal charged, decimal reserved, string workspace);
+
     [ZLoggerMessage(4000, LogLevel.Information, "lease sweep changed {count} jobs")]
     public static partial void LeasesExpired(this ILogger logger, int count);
 

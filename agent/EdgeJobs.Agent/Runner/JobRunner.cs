@@ -15,6 +15,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<long, RunningJob> _jobs = new();
+    private readonly CpuMeter _cpu = new();
 
     /// <summary>Jobs whose tool has not ended: what occupies slots (an ended job waiting for its FinishAck does not).</summary>
     private int _running;
@@ -75,6 +76,7 @@ internal sealed class JobRunner(AgentOptions options, IReadOnlyDictionary<string
                 DownloadUpToBytes = options.DownloadInputsUpToBytes,
             },
             StepInputs = onStep is null ? null : new StepInputs(onStep.Artifacts, options.DownloadInputsUpToBytes),
+            Cpu = _cpu.Enter(),
         };
         _jobs[grant.JobId] = job;
         Interlocked.Increment(ref _running);

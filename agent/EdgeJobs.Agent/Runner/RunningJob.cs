@@ -32,6 +32,9 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     /// <summary>A recipe's step job: the earlier steps' artifacts it may read.</summary>
     public StepInputs? StepInputs { get; init; }
 
+    /// <summary>Its part of the agent's CPU time, taken when it finishes.</summary>
+    public CpuMeter.Share? Cpu { get; init; }
+
     /// <summary>The outputs the tool declared, measured for each report.</summary>
     public ToolOutputs Outputs { get; } = new();
 
@@ -135,10 +138,11 @@ internal sealed class RunningJob(Grant grant, int maxBufferedLines)
     {
         Outputs.Seal();
         var outputs = Outputs.Reports();
+        var cpuSeconds = Cpu?.Take();
         lock (_gate)
         {
             ArtifactPath = artifactPath;
-            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact, _firstSeq, outputs);
+            var result = new Finished(JobId, Fence, outcome, code, message, [.. _lines], artifact, _firstSeq, outputs, cpuSeconds);
             _lines.Clear();
             _inFlight = 0;
             Result = result;

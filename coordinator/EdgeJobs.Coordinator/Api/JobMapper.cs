@@ -41,6 +41,7 @@ internal static class JobMapper
             NodeLabels = row.NodeLabels is { } labels ? JsonSerializer.Deserialize(labels, RestJsonContext.Default.IReadOnlyDictionaryStringString) : null,
             Step = row.StepId,
             Workspace = row.Workspace,
+            CpuSeconds = row.CpuMs / 1000.0,
             Project = row.Project,
             Deduplicated = deduplicated,
         };

@@ -45,6 +45,11 @@ public sealed class ReservationRow
     public long? SettledAt { get; set; }
     public long? Charged { get; set; }
     public string? Outcome { get; set; }
+    /// <summary>Set as its job is deleted before register: the job's tool and what it measured, to settle from.</summary>
+    public string? Tool { get; set; }
+    public long? WallMs { get; set; }
+    public long? CpuMs { get; set; }
+    public long? OutputBytes { get; set; }
 }
 
 /// <summary>What register recorded for a job.</summary>
@@ -53,14 +58,26 @@ public sealed class RegistrationRow
     public long JobId { get; set; }
     public string Outputs { get; set; } = "[]";
     public double Seconds { get; set; }
+    public double? CpuSeconds { get; set; }
     public long OutputBytes { get; set; }
     public long Charged { get; set; }
     public long RegisteredAt { get; set; }
     public string RegisteredBy { get; set; } = "";
 }
 
-/// <summary>The work a completed job measurably did: its run's seconds on the agent and the bytes of its artifact.</summary>
-public readonly record struct MeasuredWork(double Seconds, long OutputBytes);
+/// <summary>
+/// The work a completed job measurably did: its last attempt's wall seconds on the agent, the agent's CPU seconds for it
+/// (null from agents that do not measure them) and the bytes of its artifact. Priced by <see cref="Seconds"/>: the CPU
+/// seconds where measured, the wall seconds otherwise.
+/// </summary>
+public readonly record struct MeasuredWork(double WallSeconds, double? CpuSeconds, long OutputBytes)
+{
+    public double Seconds => CpuSeconds ?? WallSeconds;
+
+    public override string ToString() => CpuSeconds is { } cpu
+        ? FormattableString.Invariant($"measured {cpu:0.###} CPU s ({WallSeconds:0.###} s wall), {OutputBytes} output bytes")
+        : FormattableString.Invariant($"measured {WallSeconds:0.###} s wall (the agent did not measure CPU), {OutputBytes} output bytes");
+}
 
 public enum CreditChangeResult { Changed, NotFound, Exists, WouldGoNegative }
 

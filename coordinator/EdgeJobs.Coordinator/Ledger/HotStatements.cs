@@ -59,7 +59,7 @@ internal sealed class HotStatements : IDisposable
           lease_node_id = ?5, lease_expires_at = ?6, not_before = ?7, node_id = ?8,
           progress_percent = ?9, progress_phase = ?10,
           error_code = ?11, error_message = ?12, error_retryable = ?13,
-          event_seq = ?14, started_at = ?15, attempt_started_at = ?16, finished_at = ?17, updated_at = ?18
+          event_seq = ?14, started_at = ?15, attempt_started_at = ?16, finished_at = ?17, updated_at = ?18, cpu_ms = ?23
         WHERE id = ?19 AND state = ?20 AND fence = ?21 AND event_seq = ?22
         """;
 
@@ -162,6 +162,7 @@ internal sealed class HotStatements : IDisposable
         StepId = r.StringOrNull(37),
         Workspace = r.StringOrNull(38),
         Project = r.StringOrNull(39),
+        CpuMs = r.Int64OrNull(40),
     };
 
     /// <summary>Writes the mutable columns of <paramref name="after"/> if the row is still <paramref name="before"/>; the rows changed (1, or 0 when it moved).</summary>
@@ -172,7 +173,7 @@ internal sealed class HotStatements : IDisposable
             after.ProgressPercent, after.ProgressPhase,
             after.ErrorCode, after.ErrorMessage, after.ErrorRetryable,
             after.EventSeq, after.StartedAt, after.AttemptStartedAt, after.FinishedAt, after.UpdatedAt,
-            after.Id, before.State, before.Fence, before.EventSeq);
+            after.Id, before.State, before.Fence, before.EventSeq, after.CpuMs);
         return _update.Changes;
     }
 

@@ -13,6 +13,6 @@ internal static class JobColumns
         lease_node_id, lease_expires_at, not_before, node_id, progress_percent, progress_phase,
         error_code, error_message, error_retryable, event_seq, log_seq, log_first_seq, log_agent_fence, log_agent_seq,
         created_at, updated_at, started_at, attempt_started_at, finished_at, campaign_id, parent_id, dedup_key, org,
-        dataset, node_labels, step_id, workspace, project
+        dataset, node_labels, step_id, workspace, project, cpu_ms
         """;
 }

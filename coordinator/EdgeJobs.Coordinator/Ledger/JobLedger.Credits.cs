@@ -11,6 +11,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 //   submit with a workspace ─▶ reserved + price            (refused, nothing written, when balance - reserved is short)
 //   register (completed job) ─▶ balance - charged, reserved - price   (charged = measured cost, at most the price)
 //   failed / stopped job ────▶ reserved - price            (released in the transition's own transaction)
+//   completed, never registered, and deleted or its artifact expired ─▶ settled as register would (the sweeper's)
 //
 // The single writer serialises all of them, so concurrent submits can neither both take the last credit nor overshoot;
 // the table's CHECK (balance >= reserved >= 0) would abort a transaction that tried.
@@ -172,25 +173,24 @@ public sealed partial class JobLedger
             charged = Math.Clamp(price(job, work), 0, reservation.Amount);
             CloseReservation(c, reservation, charged, "settled", now);
             var after = ReadWorkspace(c, reservation.Org, reservation.Workspace)!;
-            AppendCreditEvent(c, after, "settle", -charged, -reservation.Amount, jobId, actor,
-                $"measured {work.Seconds:0.###} s, {work.OutputBytes} output bytes; {reservation.Amount - charged} released", now);
+            AppendCreditEvent(c, after, "settle", -charged, -reservation.Amount, jobId, actor, $"{work}; {reservation.Amount - charged} released", now);
             reservation = ReadReservation(c, jobId);
         }
 
         c.Execute("""
-            INSERT INTO job_registrations (job_id, outputs, seconds, output_bytes, charged, registered_at, registered_by)
-            VALUES (@JobId, @Outputs, @Seconds, @OutputBytes, @Charged, @Now, @Actor)
-            """, new { JobId = jobId, Outputs = outputsJson, work.Seconds, work.OutputBytes, Charged = charged, Now = now, Actor = actor });
+            INSERT INTO job_registrations (job_id, outputs, seconds, cpu_seconds, output_bytes, charged, registered_at, registered_by)
+            VALUES (@JobId, @Outputs, @Seconds, @CpuSeconds, @OutputBytes, @Charged, @Now, @Actor)
+            """, new { JobId = jobId, Outputs = outputsJson, Seconds = work.WallSeconds, work.CpuSeconds, work.OutputBytes, Charged = charged, Now = now, Actor = actor });
         var workspace = reservation is null ? null : ReadWorkspace(c, reservation.Org, reservation.Workspace);
         return new RegisterOutcome(RegisterResult.Registered, job, ReadRegistration(c, jobId), reservation, workspace);
     }
 
-    /// <summary>The last attempt's seconds on its agent (accepted to finished) and the size of the job's artifact.</summary>
+    /// <summary>The last attempt's seconds on its agent (accepted to finished), its CPU seconds there, and the size of the job's artifact.</summary>
     private static MeasuredWork MeasuredWorkOf(SqliteConnection c, JobRow job)
     {
         var seconds = job is { AttemptStartedAt: { } started, FinishedAt: { } finished } ? Math.Max(0, finished - started) / 1000.0 : 0;
         var bytes = c.ExecuteScalar<long?>("SELECT size_bytes FROM artifacts WHERE job_id = @JobId", new { JobId = job.Id }) ?? 0;
-        return new MeasuredWork(seconds, bytes);
+        return new MeasuredWork(seconds, job.CpuMs / 1000.0, bytes);
     }
 
     /// <summary>Settles or releases an open reservation: the balance pays <paramref name="charged"/>, the hold goes.</summary>
@@ -216,8 +216,8 @@ public sealed partial class JobLedger
         c.QuerySingleOrDefault<WorkspaceRow>($"SELECT {WorkspaceColumns} FROM workspaces WHERE org = @Org AND id = @Id", new { Org = org, Id = id });
 
     private static ReservationRow? ReadReservation(SqliteConnection c, long jobId) => c.QuerySingleOrDefault<ReservationRow>(
-        "SELECT job_id, org, workspace, amount, created_at, settled_at, charged, outcome FROM credit_reservations WHERE job_id = @JobId", new { JobId = jobId });
+        "SELECT job_id, org, workspace, amount, created_at, settled_at, charged, outcome, tool, wall_ms, cpu_ms, output_bytes FROM credit_reservations WHERE job_id = @JobId", new { JobId = jobId });
 
     private static RegistrationRow? ReadRegistration(SqliteConnection c, long jobId) => c.QuerySingleOrDefault<RegistrationRow>(
-        "SELECT job_id, outputs, seconds, output_bytes, charged, registered_at, registered_by FROM job_registrations WHERE job_id = @JobId", new { JobId = jobId });
+        "SELECT job_id, outputs, seconds, cpu_seconds, output_bytes, charged, registered_at, registered_by FROM job_registrations WHERE job_id = @JobId", new { JobId = jobId });
 }

@@ -24,7 +24,7 @@ public sealed partial class JobLedger
         var refusal = job is null || job.Fence != fence ? null : OutputRefusalOf(c, job, org, dataset, entry);
         if (refusal is not null)
         {
-            return (FinishWithLog(c, jobId, fence, finalLines, new FinishReport(FinishOutcome.FatalFailure, refusal.Code, refusal.Message), null, firstLogSeq, outputs), false);
+            return (FinishWithLog(c, jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = refusal.Code, ErrorMessage = refusal.Message }, null, firstLogSeq, outputs), false);
         }
 
         var finished = FinishWithLog(c, jobId, fence, finalLines, report, artifact, firstLogSeq, outputs);

@@ -216,6 +216,7 @@ public sealed partial class JobLedger
         var now = Now();
         var after = before.Copy();
         ApplyEnding(after, change, report.ErrorCode, report.ErrorMessage, now);
+        after.CpuMs = report.CpuSeconds is { } cpu ? (long)Math.Round(Math.Max(0, cpu) * 1000) : null;
         Save(c, before, after, change, now);
         return Transition.Ok(after);
     }

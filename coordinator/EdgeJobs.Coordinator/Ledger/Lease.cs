@@ -19,6 +19,7 @@ public sealed record Lease(
     long? ParentId = null);
 
 /// <summary>What an agent reports when an attempt ends.</summary>
-public sealed record FinishReport(FinishOutcome Outcome, string? ErrorCode = null, string? ErrorMessage = null);
+/// <param name="CpuSeconds">The attempt's part of the agent's CPU time, as the agent measured it; null where it did not.</param>
+public sealed record FinishReport(FinishOutcome Outcome, string? ErrorCode = null, string? ErrorMessage = null, double? CpuSeconds = null);
 
 public readonly record struct ProgressReport(double Percent, string? Phase);

@@ -53,6 +53,8 @@ public sealed class JobRow
     public string? Workspace { get; set; }
     /// <summary>The project (of <see cref="Org"/>) the job belongs to; null for none.</summary>
     public string? Project { get; set; }
+    /// <summary>The agent's CPU milliseconds of the last ended attempt (its part of the agent's CPU); null where not measured.</summary>
+    public long? CpuMs { get; set; }
 
     /// <summary>A recipe job: its steps run as jobs of their own, it is never leased.</summary>
     public bool IsRecipe => Tool == RecipeTool && StepId is null;

@@ -120,7 +120,7 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
     /// </summary>
     public (FinishReport Report, ArtifactRecord? Artifact) Complete(AgentSession session, Finished finished)
     {
-        var report = new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage);
+        var report = new FinishReport(ToOutcome(finished.Outcome), finished.ErrorCode, finished.ErrorMessage, finished.CpuSeconds);
         var key = (finished.JobId, finished.Fence);
         session.Uploads.Remove(key, out var upload);
         if (finished.Artifact is not { } info)
@@ -153,7 +153,7 @@ internal sealed class ArtifactReceiver(JobLedger ledger, ArtifactStore artifacts
     }
 
     private static FinishReport Corrupt(FinishReport report, string code, string message) =>
-        report.Outcome == FinishOutcome.Succeeded ? new FinishReport(FinishOutcome.RetryableFailure, code, message) : report;
+        report.Outcome == FinishOutcome.Succeeded ? report with { Outcome = FinishOutcome.RetryableFailure, ErrorCode = code, ErrorMessage = message } : report;
 
     private static FinishOutcome ToOutcome(AttemptOutcome outcome) => outcome switch
     {

@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Artifacts;
+using EdgeJobs.Coordinator.Credits;
 using EdgeJobs.Coordinator.Ledger;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace EdgeJobs.Coordinator.Scheduling;
 /// forgets expired idempotency keys and artifacts. Driven by the ledger, so nothing is lost on restart. Driven by the ledger's own columns, so a
 /// restart loses nothing: the next sweep finds whatever expired while the coordinator was down.
 /// </summary>
-internal sealed class LeaseSweeper(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, TimeSpan interval, TimeProvider time, ILogger logger)
+internal sealed class LeaseSweeper(JobLedger ledger, Dispatcher dispatcher, ArtifactStore artifacts, PriceTable prices, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -41,6 +42,12 @@ internal sealed class LeaseSweeper(JobLedger ledger, Dispatcher dispatcher, Arti
                         foreach (var expired in await ledger.ExpireArtifactsAsync().ConfigureAwait(false))
                         {
                             artifacts.Delete(expired.JobId);
+                        }
+
+                        foreach (var settled in await ledger.SettleUnregisteredAsync(prices.Of).ConfigureAwait(false))
+                        {
+                            logger.JobSettledUnregistered(settled.JobId, settled.Why, CreditAmounts.ToCredits(settled.Charged),
+                                CreditAmounts.ToCredits(settled.Reserved), settled.Workspace);
                         }
                     }
                 }

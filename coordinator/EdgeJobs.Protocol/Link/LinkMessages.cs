@@ -208,6 +208,10 @@ public enum LeaseState : byte
 [MemoryPackable]
 public sealed partial record Stop(long JobId, long Fence) : ILinkMessage;
 
+/// <summary>
+/// A tool's end. <see cref="CpuSeconds"/> is the attempt's part of the agent's CPU time (null from agents before it,
+/// or where the agent cannot measure): what a paying job's credits settle from.
+/// </summary>
 [MemoryPackable]
 public sealed partial record Finished(
     long JobId,
@@ -218,7 +222,8 @@ public sealed partial record Finished(
     string[] FinalLogLines,
     ArtifactInfo? Artifact = null,
     long FirstLogSeq = 0,
-    OutputReport[]? Outputs = null) : ILinkMessage;
+    OutputReport[]? Outputs = null,
+    double? CpuSeconds = null) : ILinkMessage;
 
 /// <summary>
 /// The artifact whose chunks (or whose <see cref="ArtifactFile"/>) preceded a Finished: its file name,

@@ -44,6 +44,10 @@ public sealed record JobDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Project { get; init; }
 
+    /// <summary>The agent's CPU seconds for the last ended attempt (its part of the agent's CPU while it ran); absent where not measured.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CpuSeconds { get; init; }
+
     /// <summary>A step job: the step of the recipe job <see cref="ParentId"/> it runs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Step { get; init; }

@@ -132,6 +132,21 @@ public class ExecToolJobTests
     }
 
     [Test]
+    public async Task a_job_reports_the_cpu_seconds_its_program_spent()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        // A child of the program's shell spends 0.6 s of CPU (its own clock, however loaded the machine): the agent counts
+        // what its reaped children spent, grandchildren included when their parent waited for them.
+        await cluster.AddAgentAsync("node", execTools: [Echo("""["sh", "-c", "/usr/bin/python3 -c 'import time\nwhile time.process_time() < 0.6: pass'", "{value}"]""")]);
+
+        var job = await cluster.SubmitAndWaitAsync("""{"tool":"print-value","params":{"value":"x"}}""");
+
+        await Assert.That(job.Status).IsEqualTo("completed").Because(job.Error?.Message ?? "");
+        await Assert.That(job.CpuSeconds).IsNotNull();
+        await Assert.That(job.CpuSeconds!.Value).IsGreaterThanOrEqualTo(0.6);
+    }
+
+    [Test]
     public async Task the_manifest_timeout_fails_the_job_with_code_timeout()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -299,6 +299,63 @@ public class CreditsTests
         await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
     }
 
+    [Test]
+    public async Task a_completed_job_deleted_before_a_register_is_settled_by_the_sweeper_from_its_measured_work()
+    {
+        var clock = new ManualClock();
+        await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
+        await CreditCalls.OpenAsync(api, "survey", 100m);
+        using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"sleep","params":{"seconds":60},"workspace":"survey"}""");
+        var job = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!;
+        var running = await JobWalker.RunAsync(api.Ledger, job.Id, JobWalker.Node);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await api.Ledger.FinishAsync(job.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: 7.5));
+        var before = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
+
+        using var delete = await api.SendAsync(HttpMethod.Delete, $"v1/jobs/{job.Id}", api.Bob);
+        var settled = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
+        var again = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
+
+        // Completed and not yet registered, the reservation stays open: register may still come.
+        await Assert.That(before).IsEmpty();
+        await Assert.That(delete.StatusCode).IsEqualTo(HttpStatusCode.NoContent);
+        // Priced from the 7.5 CPU seconds the agent measured (0.1 a second), not the 30 wall seconds: 0.75 of the 6 reserved.
+        await Assert.That(settled.Select(s => (s.JobId, s.Charged, s.Reserved))).IsEquivalentTo([(job.Id, 750L, 6000L)]);
+        await Assert.That(again).IsEmpty();
+        var workspace = await CreditCalls.GetAsync(api, "survey");
+        await Assert.That((workspace.Balance, workspace.Reserved)).IsEqualTo((99.25m, 0m));
+        var settle = (await CreditCalls.EventsAsync(api, "survey")).Last();
+        await Assert.That((settle.Kind, settle.Amount, settle.ReservedDelta, settle.Actor)).IsEqualTo(("settle", -0.75m, -6m, "edgejobs"));
+        await Assert.That(settle.Reason).IsEqualTo("the job was deleted before a register: measured 7.5 CPU s (30 s wall), 0 output bytes; 5250 released");
+    }
+
+    [Test]
+    public async Task a_completed_job_whose_artifact_expires_before_a_register_is_settled_and_a_late_register_charges_nothing_more()
+    {
+        var clock = new ManualClock();
+        await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
+        await CreditCalls.OpenAsync(api, "survey", 100m);
+        using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"sleep","params":{"seconds":60},"workspace":"survey"}""");
+        var job = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!;
+        var running = await JobWalker.RunAsync(api.Ledger, job.Id, JobWalker.Node);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await api.Ledger.FinishAsync(job.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: 10));
+        await api.Ledger.RecordArtifactAsync(job.Id, "out.tif", 100_000_000, new string('0', 64), clock.GetUtcNow().AddHours(1));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        await api.Ledger.ExpireArtifactsAsync();
+        var settled = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
+        var (late, registration) = await CreditCalls.OpAsync(api, "processing.job.register", api.Admin, $$"""{"job_id":"{{job.Id}}","outputs":[]}""");
+
+        // 10 CPU seconds (1 credit) and 0.1 GB of output (1 credit), within the 6 reserved (the estimate: 60 s).
+        await Assert.That(settled.Select(s => (s.Charged, s.Why))).IsEquivalentTo([(2_000L, "its artifact expired before a register")]);
+        await Assert.That(late).IsEqualTo(HttpStatusCode.OK);
+        await Assert.That(registration.GetProperty("charged_credits").GetDecimal()).IsEqualTo(0m);
+        await Assert.That(registration.GetProperty("measured_cpu_seconds").GetDouble()).IsEqualTo(10.0);
+        var workspace = await CreditCalls.GetAsync(api, "survey");
+        await Assert.That((workspace.Balance, workspace.Reserved)).IsEqualTo((98m, 0m));
+    }
+
     private static async Task<JobDto> SubmitPaidAsync(ApiServer api, string workspace)
     {
         using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, $$"""{"tool":"sleep","params":{"seconds":1},"workspace":"{{workspace}}"}""");

@@ -159,6 +159,31 @@ public class GeoperaOperationsTests
         await Assert.That(read.GetProperty("charged_credits").GetDecimal()).IsEqualTo(2m);
         var kinds = (await CreditCalls.EventsAsync(api, "survey")).Select(e => e.Kind);
         await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"]);
+        // This finish came without the agent's CPU seconds (an older agent): the wall seconds were priced.
+        await Assert.That(settlement.GetProperty("measured_cpu_seconds").ValueKind).IsEqualTo(System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Test]
+    public async Task register_prices_the_cpu_seconds_the_agent_measured_not_the_wall_seconds()
+    {
+        var clock = new ManualClock();
+        await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
+        await CreditCalls.OpenAsync(api, "survey", 100m);
+        var (_, job) = await CreditCalls.ExecuteSleepAsync(api, api.Admin, "survey", 60);
+        var id = CreditCalls.JobId(job);
+        var running = await JobWalker.RunAsync(api.Ledger, id, JobWalker.Node);
+        clock.Advance(TimeSpan.FromSeconds(40));
+        await api.Ledger.FinishAsync(id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: 3.2));
+
+        var (registered, settlement) = await CreditCalls.OpAsync(api, "processing.job.register", api.Admin, $$"""{"job_id":"{{id}}","outputs":[]}""");
+        using var read = await api.SendAsync(HttpMethod.Get, $"v1/jobs/{id}", api.Admin);
+        var dto = (await ApiServer.ReadAsync(read, EdgeJobs.Protocol.Rest.RestJsonContext.Default.JobDto))!;
+
+        await Assert.That(registered).IsEqualTo(HttpStatusCode.OK);
+        await Assert.That(settlement.GetProperty("measured_seconds").GetDouble()).IsEqualTo(40.0);
+        await Assert.That(settlement.GetProperty("measured_cpu_seconds").GetDouble()).IsEqualTo(3.2);
+        await Assert.That(settlement.GetProperty("charged_credits").GetDecimal()).IsEqualTo(0.32m);
+        await Assert.That(dto.CpuSeconds).IsEqualTo(3.2);
     }
 
     [Test]

@@ -135,4 +135,7 @@ public sealed record RegistrationDto(string JobId, IReadOnlyList<JsonElement> Ou
 
     /// <summary>The workspace's balance after the settlement.</summary>
     public WorkspaceDto? Workspace { get; init; }
+
+    /// <summary>The agent's CPU seconds for the run, which were priced (<see cref="MeasuredSeconds"/>, wall, priced only where the agent did not measure CPU).</summary>
+    public double? MeasuredCpuSeconds { get; init; }
 }

@@ -99,7 +99,7 @@ internal sealed partial class OperationsApi
     }
 
     /// <summary>
-    /// Records a completed job's outputs and settles its reservation from the measured work (its run's seconds, its
+    /// Records a completed job's outputs and settles its reservation from the measured work (its run's CPU seconds on the agent, its
     /// artifact's bytes) at the workspace's prices: charged up to what was reserved, the rest released. 409 before it
     /// completed; a second register answers the first's settlement.
     /// </summary>
@@ -157,6 +157,7 @@ internal sealed partial class OperationsApi
         {
             WorkspaceId = reservation?.Workspace,
             Workspace = outcome.Workspace is { } w ? WorkspacesApi.ToDto(w) : null,
+            MeasuredCpuSeconds = registration.CpuSeconds,
         };
         return new StoredAnswer(200, null, JsonSerializer.Serialize(body, GeoperaJson.Wire.RegistrationDto));
     }
