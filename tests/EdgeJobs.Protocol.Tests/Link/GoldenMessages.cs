@@ -16,7 +16,7 @@ internal static class GoldenMessages
         yield return ("Heartbeat", new Heartbeat([new LeaseReport(7, 3, 42.5, "warp", ["a", "b"], true, 9, [new OutputReport("a.tif", 4096, 2, 8, 1)])], 1));
         yield return ("Renewed", new Renewed([new LeaseVerdict(7, 3, LeaseState.Lost)]));
         yield return ("Stop", new Stop(7, 3));
-        yield return ("Finished", new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", ["last"], new ArtifactInfo("a.tif", 10, "ab"), 5, [new OutputReport("a.tif", 10, 0, OutputReport.UnknownTotal, 1)]));
+        yield return ("Finished", new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", ["last"], new ArtifactInfo("a.tif", 10, "ab"), 5, [new OutputReport("a.tif", 10, 0, OutputReport.UnknownTotal, 1)], 1.5));
         yield return ("FinishAck", new FinishAck(7, 3, true));
         yield return ("Draining", new Draining());
         yield return ("ArtifactChunk", new ArtifactChunk(7, 3, 262144, [1, 2, 3]));

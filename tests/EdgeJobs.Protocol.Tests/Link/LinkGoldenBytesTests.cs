@@ -22,7 +22,7 @@ public class LinkGoldenBytesTests
         yield return () => ("Heartbeat", "7c00000006020100000008070000000000000003000000000000000000000000404540fbffffff040000007761727002000000feffffff0100000061feffffff01000000620109000000000000000100000005faffffff05000000612e7469660010000000000000020000000000000008000000000000000100000001000000");
         yield return () => ("Renewed", "18000000070101000000030700000000000000030000000000000002");
         yield return () => ("Stop", "12000000080207000000000000000300000000000000");
-        yield return () => ("Finished", "a2000000090907000000000000000300000000000000" + "03f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737404faffffff05000000612e7469660a00000000000000fdffffff020000006162ffffffff05000000000000000100000005faffffff05000000612e7469660a000000000000000000000000000000ffffffffffffffff01000000");
+        yield return () => ("Finished", "b2000000090a07000000000000000300000000000000" + "03f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737404faffffff05000000612e7469660a00000000000000fdffffff020000006162ffffffff05000000000000000100000005faffffff05000000612e7469660a000000000000000000000000000000ffffffffffffffff010000000100000000000000000000000000f83f");
         yield return () => ("FinishAck", "130000000a030700000000000000030000000000000001");
         yield return () => ("Draining", "020000000b00");
         yield return () => ("ArtifactChunk", "210000000c0407000000000000000300000000000000000004000000000003000000010203");
@@ -167,6 +167,20 @@ public class LinkGoldenBytesTests
 
         await Assert.That(finished.Artifact).IsEqualTo(new ArtifactInfo("a.tif", 10, "ab"));
         await Assert.That(finished.Artifact!.XxHash3).IsNull();
+        await Assert.That(finished.Outputs!.Length).IsEqualTo(1);
+    }
+
+    /// <summary>
+    /// Finished as agents sent it before the CPU seconds were appended: it still decodes, without them, and the job's
+    /// credits settle from its wall seconds.
+    /// </summary>
+    [Test]
+    public async Task a_finished_from_before_cpu_seconds_still_decodes()
+    {
+        var finished = (Finished)DecodeFrame("a2000000090907000000000000000300000000000000" + "03f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737404faffffff05000000612e7469660a00000000000000fdffffff020000006162ffffffff05000000000000000100000005faffffff05000000612e7469660a000000000000000000000000000000ffffffffffffffff01000000");
+
+        await Assert.That(finished.CpuSeconds).IsNull();
+        await Assert.That(finished.Artifact).IsEqualTo(new ArtifactInfo("a.tif", 10, "ab"));
         await Assert.That(finished.Outputs!.Length).IsEqualTo(1);
     }
 
