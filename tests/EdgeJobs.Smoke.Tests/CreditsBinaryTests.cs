@@ -110,9 +110,28 @@ public class CreditsBinaryTests
         var charged = settled.GetProperty("charged_credits").GetDecimal();
         await Assert.That(charged + settled.GetProperty("released_credits").GetDecimal()).IsEqualTo(price);
         await Assert.That(settled.GetProperty("measured_output_bytes").GetInt64()).IsGreaterThan(0);
+        await Assert.That(settled.GetProperty("measured_cpu_seconds").ValueKind).IsEqualTo(JsonValueKind.Number).Because("the agent measures its CPU");
         await Assert.That(settled.GetProperty("workspace").GetProperty("balance").GetDecimal()).IsEqualTo(100m - charged);
         var kinds = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToList();
         await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"]);
+    }
+
+    [Test]
+    public async Task a_prices_file_that_is_missing_or_wrong_stops_the_coordinator_before_it_starts_with_the_reason()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "edgejobs-smoke", Guid.NewGuid().ToString("N"));
+        var wrong = Path.Combine(Path.GetTempPath(), "edgejobs-smoke", Guid.NewGuid().ToString("N") + ".prices.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(wrong)!);
+        await File.WriteAllTextAsync(wrong, """{"default": {"per_second": -1}}""");
+
+        var missing = await Binary.RunAsync(Binary.EdgeJobs, ["coordinator", "--data-dir", dataDir, "--prices", "/nonexistent/prices.json"], timeout: TimeSpan.FromSeconds(30));
+        var invalid = await Binary.RunAsync(Binary.EdgeJobs, ["coordinator", "--data-dir", dataDir, "--prices", wrong], timeout: TimeSpan.FromSeconds(30));
+
+        await Assert.That(missing.Exit).IsEqualTo(2);
+        await Assert.That(missing.Stderr).Contains("/nonexistent/prices.json");
+        await Assert.That(invalid.Exit).IsEqualTo(2);
+        await Assert.That(invalid.Stderr).Contains("--prices").And.Contains("per_second");
+        await Assert.That(File.Exists(Path.Combine(dataDir, "ledger.db"))).IsFalse().Because("nothing is written before the flags are right");
     }
 
     private static async Task<string> PricesAsync()

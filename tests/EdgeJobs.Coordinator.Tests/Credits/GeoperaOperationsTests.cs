@@ -284,6 +284,28 @@ public class GeoperaOperationsTests
     }
 
     [Test]
+    public async Task job_delete_refuses_a_job_still_active_and_deletes_a_finished_one()
+    {
+        await using var api = await CreditCalls.StartAsync();
+        var running = await api.SubmitAsync(api.Bob);
+        await JobWalker.RunAsync(api.Ledger, running.Id, JobWalker.Node);
+        var done = await api.SubmitAsync(api.Bob);
+        await JobWalker.IntoStateAsync(api.Ledger, done.Id, JobState.Completed);
+
+        var (refused, problem) = await CreditCalls.OpAsync(api, "processing.job.delete", api.Admin, $$"""{"job_id":"{{running.Id}}"}""");
+        var (deleted, _) = await CreditCalls.OpAsync(api, "processing.job.delete", api.Admin, $$"""{"job_id":"{{done.Id}}"}""");
+        var (malformed, bad) = await CreditCalls.OpAsync(api, "processing.job.delete", api.Admin, """{"job_id":"../1"}""");
+
+        await Assert.That(refused).IsEqualTo(HttpStatusCode.Conflict);
+        await Assert.That(problem.GetProperty("detail").GetString()!).Contains("running");
+        await Assert.That((await api.Ledger.GetJobAsync(running.Id))!.JobState).IsEqualTo(JobState.Running);
+        await Assert.That(deleted).IsEqualTo(HttpStatusCode.NoContent);
+        await Assert.That(await api.Ledger.GetJobAsync(done.Id)).IsNull();
+        await Assert.That(malformed).IsEqualTo(HttpStatusCode.BadRequest);
+        await Assert.That(bad.GetProperty("errors")[0].GetProperty("path").GetString()).IsEqualTo("$.job_id");
+    }
+
+    [Test]
     public async Task a_project_s_jobs_are_its_members_to_read()
     {
         await using var api = await CreditCalls.StartAsync();
