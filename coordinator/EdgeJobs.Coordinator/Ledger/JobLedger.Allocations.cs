@@ -98,6 +98,7 @@ public sealed partial class JobLedger
     /// (allocated agents read datasets over HTTP and take step grants). Only jobs left alone for <paramref name="waitedMs"/>
     /// count (a grant pass has had its chance at them); counted up to <paramref name="max"/>.
     /// </summary>
+    [CacheCommand(false)] // a queue's tool list may be longer than a cached command's text parameter (see GetArtifactsAsync)
     public async Task<int> CountWaitingForAsync(string toolsJson, string labelsJson, long deadline, long waitedMs, int max)
     {
         await using var c = OpenReader();

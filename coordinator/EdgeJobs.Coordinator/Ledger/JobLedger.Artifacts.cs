@@ -42,6 +42,9 @@ public sealed partial class JobLedger
     }
 
     /// <summary>The artifacts of a page of jobs, by job id, in one query.</summary>
+    // Not cached: a cached command keeps its text parameter's size from its first run (4000 characters for a short
+    // list), and SQLite then reads a longer list cut short: a page of 1,000 jobs after one of 50 failed as malformed JSON.
+    [CacheCommand(false)]
     public async Task<IReadOnlyDictionary<long, ArtifactRow>> GetArtifactsAsync(IReadOnlyList<long> jobIds)
     {
         if (jobIds.Count == 0)

@@ -73,6 +73,7 @@ public sealed partial class JobLedger
         return c.ExecuteScalar<long>("SELECT count(*) FROM task_deletions WHERE job_id = @JobId", new { JobId = jobId }) > 0;
     }
 
+    [CacheCommand(false)] // the id list may be longer than a cached command's text parameter (see GetArtifactsAsync)
     private static HashSet<long> MarkedDeleted(SqliteConnection c, IReadOnlyList<long> jobIds)
     {
         if (jobIds.Count == 0)

@@ -55,6 +55,36 @@ public class PagingTests
         await Assert.That(pages).IsGreaterThanOrEqualTo(11);
     }
 
+    /// <summary>
+    /// A page of the largest size after a small one: the page's artifacts are
+    /// read with the page's ids as one JSON text, which a cached command cut to its first run's 4,000 characters.
+    /// </summary>
+    [Test]
+    public async Task a_page_of_a_thousand_jobs_after_a_page_of_fifty_lists_them_all()
+    {
+        await using var api = await ApiServer.StartAsync();
+        // 12,000 jobs: a page of 1,000 five-digit ids is a 6,000-character list.
+        var jobs = await api.Ledger.SubmitManyAsync([.. Enumerable.Range(0, 12_000).Select(_ => LedgerFixture.Job(owner: "bob"))]);
+        foreach (var job in jobs.Where(j => j.Id is >= 10_990 and < 11_990))
+        {
+            await JobWalker.IntoStateAsync(api.Ledger, job.Id, JobState.Completed); // only completed jobs' artifacts are looked up
+        }
+
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var small = await api.GetAsync("v1/jobs?limit=50&status=all", api.Bob);
+            await Assert.That(small.StatusCode).IsEqualTo(HttpStatusCode.OK);
+        }
+
+        using var large = await api.GetAsync("v1/jobs?limit=1000&status=all&cursor=11990", api.Bob);
+
+        await Assert.That(large.StatusCode).IsEqualTo(HttpStatusCode.OK).Because(await large.Content.ReadAsStringAsync());
+        var page = (await ApiServer.ReadAsync(large, RestJsonContext.Default.JobListDto))!;
+        await Assert.That(page.Jobs.Count).IsEqualTo(1000);
+        await Assert.That(page.Jobs[0].Id).IsEqualTo(11989);
+    }
+
     [Test]
     public async Task the_last_page_has_a_null_next_cursor_even_when_it_is_exactly_full()
     {
