@@ -316,12 +316,16 @@ def run(args):
         time.sleep(0.5)
         b.check_console('map colormap')
         b.shot('job-map-magma')
+        d.execute_script("window.__mapBox = document.querySelector('[data-testid=map]')")
 
         # ---- nodes: drain the local one, then take jobs again ----
         nodes = api.call('GET', '/v1/nodes')[1]['nodes']
         local = next(n for n in nodes if '(local)' in n['name'])['id']
         b.find('a[data-nav="nodes"]').click()
         b.wait('the nodes page', lambda: b.testid(f'node-drain-{local}'))
+        # The job page's map went with its page (Leaflet's map.remove() clears the container's id and its listeners).
+        if d.execute_script("return window.__mapBox == null || window.__mapBox._leaflet_id !== undefined"):
+            raise Failure('the map of the job page was not removed when the page changed')
         b.check_labels('nodes')
         b.click(f'node-drain-{local}')
         b.wait('the node draining', lambda: b.testid(f'node-enable-{local}') and 'draining' in b.testid(f'node-row-{local}').text)

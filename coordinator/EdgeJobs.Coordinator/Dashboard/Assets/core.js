@@ -12,6 +12,7 @@ const toast = document.getElementById('toast');
 // The signed-in session (name, org, scopes, csrf), in memory only; null when signed out.
 export const session = { me: null };
 let pollers = []; // the current page's, stopped when the page changes
+let endings = []; // what the current page set up outside main (a map, its listeners), undone when the page changes
 // The current page's reads in flight, aborted when the page goes and before signing out: a read answered after the
 // session ended would be a 401 the browser logs, for a page nobody sees any more.
 let pageReads = new AbortController();
@@ -193,9 +194,17 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) pollers.forEach((p) => p.now());
 });
 
+// Runs `fn` when the current page goes (navigation or sign-out).
+export function onPageEnd(fn) {
+  endings.push(fn);
+}
+
 export function stopPage() {
   pollers.forEach((p) => p.stop());
   pollers = [];
+  for (const end of endings.splice(0)) {
+    try { end(); } catch { /* a page's own teardown must not stop the next page */ }
+  }
   pageReads.abort(); // and later reads too, until startPage: a poll mid-run must not read after a sign-out
 }
 

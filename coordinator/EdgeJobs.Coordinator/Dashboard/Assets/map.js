@@ -1,7 +1,7 @@
 // The map preview of a completed job's raster output (the job page): Leaflet (vendor/, loaded only when a page needs
 // it) over the job's web-map tiles (/v1/jobs/ID/tiles.json and its tile URL). No base map: edge nodes are offline and
 // the page requests nothing from another origin.
-import { h, api, problemText } from './core.js';
+import { h, api, problemText, onPageEnd } from './core.js';
 
 // raster-export's colormaps (EdgeJobs.Catalog/Rasters/Colormaps) that are worth a quick look; '' is plain grey.
 const COLORMAPS = ['viridis', 'magma', 'inferno', 'plasma', 'greys', 'rdylgn', 'spectral', 'terrain'];
@@ -49,6 +49,8 @@ export async function showMap(box, id) {
     return;
   }
 
+  // The page may have gone while tiles.json and Leaflet loaded: nothing to draw then.
+  if (!box.isConnected) return;
   const single = info.bands.length === 1;
   const band = info.bands[0] || {};
   const rescale = h('input', {
@@ -91,6 +93,8 @@ export async function showMap(box, id) {
     minNativeZoom: info.min_zoom, bounds, noWrap: true,
   }).addTo(map);
   map.fitBounds(bounds);
+  // Leaflet listens on window (resize) and keeps tiles loading: a page left behind must let it all go.
+  onPageEnd(() => map.remove());
 
   const restyle = () => layer.setUrl(tileUrl());
   colormap.addEventListener('change', restyle);
