@@ -150,6 +150,26 @@ public class SlurmAllocationTests
         var allocations = await slurm.AllocationsAsync();
         await Assert.That(allocations.Count).IsEqualTo(2);
         await Assert.That(allocations.All(a => a.State == "failed" && a.Reason!.Contains("sbatch refused", StringComparison.Ordinal))).IsTrue();
+
+        // Resumed by an operator (without fixing the argument here): it asks again, fails twice more, and pauses again.
+        string[] client = ["--url", $"http://127.0.0.1:{slurm.Coordinator.HttpPort}", "--token-file", Path.Combine(slurm.Coordinator.DataDir, "admin.token")];
+        var unknown = await Binary.RunAsync(Binary.EdgeJobs, ["allocations", "resume", "nope", .. client]);
+        var (resumed, after, _) = await Binary.RunAsync(Binary.EdgeJobs, ["allocations", "resume", "default", .. client]);
+        await Assert.That(unknown.Exit).IsNotEqualTo(0);
+        await Assert.That(unknown.Stderr).Contains("no Slurm queue is named 'nope'");
+        await Assert.That(resumed).IsEqualTo(0);
+        await Assert.That(after).Contains("default  active");
+        await Assert.That(slurm.Coordinator.Process!.Output).Contains("slurm queue default resumed by admin");
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await slurm.AllocationsAsync()).Count < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Assert.That((await slurm.AllocationsAsync()).Count).IsEqualTo(4);
+        using var again = JsonDocument.Parse(await slurm.Coordinator.Http.GetStringAsync("v1/allocations"));
+        await Assert.That(again.RootElement.GetProperty("queues")[0].GetProperty("state").GetString()).IsEqualTo("paused");
     }
 
     [Test]

@@ -4,17 +4,31 @@ using System.Text.Json;
 
 namespace EdgeJobs.Coordinator.Host.Cli;
 
-/// <summary><c>edgejobs allocations</c> (jobs:admin): the Slurm queues and the allocations the coordinator asked for.</summary>
+/// <summary>
+/// <c>edgejobs allocations [resume QUEUE]</c> (jobs:admin): the Slurm queues and the allocations the coordinator asked
+/// for; <c>resume</c> lets a queue that paused after failures in a row ask for allocations again.
+/// </summary>
 internal static class AllocationsCommand
 {
     public static Command Create()
     {
         var command = new Command("allocations", "the Slurm queues and allocations (jobs:admin)");
         var client = ClientFlags.AddTo(command);
-        command.SetAction(async (parsed, _) =>
+        var queue = new Argument<string>("QUEUE") { Description = "the queue's name (edgejobs allocations)" };
+        var resume = new Command("resume", "a queue paused after failures in a row asks for allocations again (fix the cause first)") { queue };
+        resume.SetAction((parsed, _) => ShowAsync(parsed, client, parsed.GetValue(queue)));
+        command.Subcommands.Add(resume);
+        command.SetAction((parsed, _) => ShowAsync(parsed, client, null));
+        return command;
+    }
+
+    private static async Task<int> ShowAsync(ParseResult parsed, ClientFlags client, string? resume)
+    {
         {
             using var api = ApiClient.From(parsed, client);
-            var answer = await api.GetAsync("v1/allocations").ConfigureAwait(false);
+            var answer = resume is null
+                ? await api.GetAsync("v1/allocations").ConfigureAwait(false)
+                : await api.PostAsync($"v1/allocations/queues/{Uri.EscapeDataString(resume)}/resume", null).ConfigureAwait(false);
             ApiClient.EnsureSuccess(answer);
             if (parsed.GetValue(client.Json))
             {
@@ -44,8 +58,7 @@ internal static class AllocationsCommand
                     Number(a, "workers"), Age(a, "submitted_at"), Age(a, "ended_at"), a.GetProperty("reason").GetString() ?? "",
                 ])]);
             return 0;
-        });
-        return command;
+        }
     }
 
     private static string Number(JsonElement e, string name) => e.GetProperty(name).GetInt64().ToString(CultureInfo.InvariantCulture);

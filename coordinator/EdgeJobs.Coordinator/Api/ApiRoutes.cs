@@ -89,6 +89,7 @@ internal static class ApiRoutes
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin).Produces<NodeDto>().Problems(400, 404);
         var allocations = new Slurm.AllocationsApi(ledger, allocator);
         v1.MapGet("/allocations", () => allocations.ListAsync()).AddEndpointFilter(admin);
+        v1.MapPost("/allocations/queues/{name}/resume", (HttpContext http, string name) => allocations.ResumeAsync(http, name)).AddEndpointFilter(admin).Problems(404);
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write).Produces(204).Problems(400, 409);
         var recipes = new RecipesApi(ledger, catalog);
         v1.MapPost("/recipes", (HttpRequest request) => recipes.CreateAsync(request.HttpContext)).AddEndpointFilter(write).Produces<RecipeCreatedDto>(201).Produces<RecipeCreatedDto>(200).Problems(400, 409, 415);

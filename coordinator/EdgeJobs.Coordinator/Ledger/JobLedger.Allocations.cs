@@ -39,6 +39,7 @@ public sealed partial class JobLedger
     /// its agents (nodes named <c>slurm-JOBID-…</c>) hold expires now, so the sweeper hands those jobs back at once
     /// instead of waiting out the lease. Returns how many leases were cut short.
     /// </summary>
+    [CacheCommand(false)] // the reason may quote sbatch's whole answer
     public Task<int> EndAllocationAsync(long id, string state, string? slurmState, string? reason) => WriteAsync(c =>
     {
         var now = Now();

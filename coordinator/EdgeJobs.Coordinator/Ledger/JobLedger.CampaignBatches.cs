@@ -31,6 +31,7 @@ public sealed partial class JobLedger
     /// Submits a parent batch: refused while another batch of the campaign is active, when the catalog is exhausted, or
     /// when it does not start where the campaign's cursor is (unless forced). One active job for the quotas.
     /// </summary>
+    [CacheCommand(false)] // the principal names every dataset its token may read, of any number
     public Task<BatchSubmitOutcome> SubmitBatchAsync(NewBatch batch, SubmitPolicy policy) => WriteAsync(c =>
     {
         var campaign = c.QuerySingle<CampaignRow>($"SELECT {CampaignColumns} FROM campaigns WHERE num = @Num", new { Num = batch.Campaign });

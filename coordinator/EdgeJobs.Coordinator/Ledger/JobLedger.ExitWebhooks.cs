@@ -21,6 +21,7 @@ public sealed partial class JobLedger
     }
 
     /// <summary>Records a delivery attempt: delivered, due again at <paramref name="retryAt"/>, or given up (null retry).</summary>
+    [CacheCommand(false)] // the error quotes the receiver's reason phrase, of any length
     public Task RecordWebhookAttemptAsync(long jobId, bool delivered, string? error, long? retryAt) => WriteAsync(c => c.Execute("""
         UPDATE job_recipes SET on_exit_attempts = on_exit_attempts + 1, on_exit_error = @Error,
           on_exit_status = @Status, on_exit_due_at = @RetryAt

@@ -5,6 +5,7 @@ namespace EdgeJobs.Coordinator.Ledger;
 public sealed partial class JobLedger
 {
     /// <summary>Registers a node by the key it persists, or refreshes its description; returns its row.</summary>
+    [CacheCommand(false)] // an agent's tool list (exec tools) and labels may be longer than a cached command's text parameter
     public Task<NodeRow> RegisterNodeAsync(string nodeKey, string name, string toolsJson, int slots, string labelsJson = "{}") =>
         WriteAsync(c => c.QuerySingle<NodeRow>("""
             INSERT INTO nodes (node_key, name, labels, tools, slots, last_heartbeat_at, registered_at)

@@ -5,6 +5,9 @@ using Microsoft.Data.Sqlite;
 
 // Each call site keeps its command (and SQLite's prepared statement) for the next call on the same
 // connection: re-preparing every statement was the largest part of the writer's time under load.
+// A kept command also keeps each text parameter's size from its first run (4000 characters when that value was
+// short), and SQLite reads a later, longer value cut to it: a statement that may bind text longer than 4000
+// characters (JSON lists, quoted answers of other programs) is marked [CacheCommand(false)].
 [module: CacheCommand]
 
 namespace EdgeJobs.Coordinator.Ledger;

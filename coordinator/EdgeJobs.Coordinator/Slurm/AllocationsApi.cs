@@ -74,6 +74,19 @@ internal sealed class AllocationsApi(JobLedger ledger, Allocator? allocator)
         return Results.Text(json, "application/json", Encoding.UTF8);
     }
 
+    /// <summary><c>POST /v1/allocations/queues/{name}/resume</c>: a paused queue may ask for allocations again; answers the queues as the list does.</summary>
+    public async Task<IResult> ResumeAsync(HttpContext http, string name)
+    {
+        if (allocator is null || !allocator.Resume(name, Auth.ScopeFilter.Current(http).Name))
+        {
+            return Problems.Of(404, "queue_not_found", "No such queue", allocator is null
+                ? "no Slurm queue is configured (edgejobs coordinator --slurm-partition … --slurm-time-limit …)"
+                : $"no Slurm queue is named '{Problems.Truncate(name)}'; the queues: {string.Join(", ", allocator.Queues.Select(q => q.Queue.Name))}");
+        }
+
+        return await ListAsync().ConfigureAwait(false);
+    }
+
     private static void Time(System.Text.Json.Utf8JsonWriter w, string name, long? unixMs)
     {
         if (unixMs is { } ms)

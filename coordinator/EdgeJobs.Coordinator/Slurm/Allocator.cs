@@ -76,6 +76,25 @@ public sealed class Allocator
     /// <summary>The queues with their state, for <c>GET /v1/allocations</c> and <c>/metrics</c>.</summary>
     public IReadOnlyList<QueueState> Queues => [.. _queues.Values];
 
+    /// <summary>
+    /// Resumes a paused queue (<c>POST /v1/allocations/queues/{name}/resume</c>): the next pass may submit again. False
+    /// when no queue has that name; a queue that was not paused stays as it was.
+    /// </summary>
+    public bool Resume(string name, string by)
+    {
+        if (!_queues.TryGetValue(name, out var queue))
+        {
+            return false;
+        }
+
+        if (queue.Resume() is { } reason)
+        {
+            _logger.QueueResumed(name, by, reason); // the next pass (PollInterval) may submit again
+        }
+
+        return true;
+    }
+
     /// <summary>Allocations submitted since the coordinator started, by queue.</summary>
     public long Submitted(string queue) => _queues.TryGetValue(queue, out var q) ? Interlocked.Read(ref q.SubmittedCount) : 0;
 
@@ -375,8 +394,19 @@ public sealed class Allocator
                 return null;
             }
 
-            PausedReason = $"{failures} allocations in a row failed; the last: {what}. Fix the queue's settings and restart the coordinator";
+            PausedReason = $"{failures} allocations in a row failed; the last: {what}. Fix the cause, then resume the queue " +
+                $"(edgejobs allocations resume {Queue.Name}, or a coordinator restart)";
             return PausedReason;
+        }
+
+        /// <summary>An operator's resume: the failures are forgotten and allocations may be asked for again.</summary>
+        /// <returns>The reason it was paused for; null when it was not paused.</returns>
+        internal string? Resume()
+        {
+            var was = PausedReason;
+            Interlocked.Exchange(ref _failures, 0);
+            PausedReason = null;
+            return was;
         }
     }
 }

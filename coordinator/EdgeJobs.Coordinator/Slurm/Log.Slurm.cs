@@ -27,6 +27,9 @@ internal static partial class Log
     [ZLoggerMessage(9006, LogLevel.Error, "slurm: an allocation pass failed; the next one retries")]
     public static partial void AllocatorPassFailed(this ILogger logger, Exception error);
 
+    [ZLoggerMessage(9008, LogLevel.Warning, "slurm queue {queue} resumed by {by}; it had paused: {reason}")]
+    public static partial void QueueResumed(this ILogger logger, string queue, string by, string reason);
+
     [ZLoggerMessage(9007, LogLevel.Information, "slurm: {count} queues; agents reach the coordinator at {address}")]
     public static partial void SlurmQueues(this ILogger logger, int count, string address);
 }
