@@ -127,6 +127,7 @@ public sealed partial class JobLedger
     /// One page, newest first. Keyset pagination on the id (never reused): a job present when paging
     /// starts appears exactly once however many are added meanwhile.
     /// </summary>
+    [CacheCommand(false)] // a list of tools may be longer than a cached command's text parameter (see GetArtifactsAsync)
     public async Task<JobPage> ListJobsAsync(JobQuery query)
     {
         var mask = 0L;
@@ -141,6 +142,7 @@ public sealed partial class JobLedger
             WHERE id < @Cursor
               AND ((@Mask >> state) & 1) = 1
               AND (@Tool IS NULL OR tool = @Tool)
+              AND (@Tools IS NULL OR tool IN (SELECT value FROM json_each(@Tools)))
               AND (@NodeId IS NULL OR node_id = @NodeId)
               AND (@CampaignId IS NULL OR campaign_id = @CampaignId)
               AND (@Owner IS NULL OR owner = @Owner)
@@ -153,6 +155,16 @@ public sealed partial class JobLedger
             Cursor = query.Cursor ?? long.MaxValue,
             Mask = mask,
             query.Tool,
+            Tools = query.Tools is null ? null : JsonText.Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var tool in query.Tools)
+                {
+                    w.WriteStringValue(tool);
+                }
+
+                w.WriteEndArray();
+            }),
             query.NodeId,
             query.CampaignId,
             query.Owner,

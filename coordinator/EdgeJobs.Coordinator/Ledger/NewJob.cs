@@ -37,6 +37,8 @@ public sealed record JobQuery
 {
     public required IReadOnlyList<EdgeJobs.Protocol.Jobs.JobState> States { get; init; }
     public string? Tool { get; init; }
+    /// <summary>Any of these tools (with <see cref="Tool"/>, both must hold); null for any.</summary>
+    public IReadOnlyList<string>? Tools { get; init; }
     public long? NodeId { get; init; }
     public long? CampaignId { get; init; }
     public string? Owner { get; init; }

@@ -13,8 +13,11 @@ internal sealed partial class OgcApi
     /// <summary>Jobs per page without <c>limit</c> (the standard's default).</summary>
     public const int DefaultLimit = 10;
 
+    /// <summary>processIDs one job list may name (the catalog's size, generously).</summary>
+    private const int MaxProcessIds = 100;
+
     /// <summary>
-    /// <c>GET /ogcapi/jobs</c> (job-list): newest first; <c>status</c> and <c>processID</c> as comma lists or repeated,
+    /// <c>GET /ogcapi/jobs</c> (job-list): newest first; <c>status</c> and <c>processID</c> (up to 100) as comma lists or repeated,
     /// <c>type=process</c>, <c>limit</c> 1..1000 (default 10), <c>cursor</c> from the <c>next</c> link. A writer sees its
     /// own jobs, an admin its org's.
     /// </summary>
@@ -53,11 +56,10 @@ internal sealed partial class OgcApi
             }
         }
 
-        var processIds = Values(query["processID"]).Distinct().ToList();
-        if (processIds.Count > 1)
+        var processIds = Values(query["processID"]).Distinct(StringComparer.Ordinal).ToList();
+        if (processIds.Count > MaxProcessIds)
         {
-            // The ledger's list filters by one tool; a union of pages would break the cursor's order.
-            return Problems.InvalidQuery("processID", "give one processID at a time");
+            return Problems.InvalidQuery("processID", $"at most {MaxProcessIds} processIDs at once");
         }
 
         var (limit, cursor, pageProblem) = PageQuery.Read(query, DefaultLimit, JobsApi.MaxLimit);
@@ -70,7 +72,7 @@ internal sealed partial class OgcApi
         var page = await ledger.ListJobsAsync(new JobQuery
         {
             States = states.Count == 0 ? JobStates.All : [.. states.Distinct()],
-            Tool = processIds.Count == 0 ? null : processIds[0],
+            Tools = processIds.Count == 0 ? null : processIds,
             Owner = principal.IsAdmin ? null : principal.Name,
             Org = principal.Org,
             Cursor = cursor,
