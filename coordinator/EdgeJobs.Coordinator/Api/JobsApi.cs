@@ -278,28 +278,7 @@ internal sealed partial class JobsApi(JobLedger ledger, ToolCatalog catalog, Coo
     }
 
     /// <summary>Parses the id, loads the job, and checks the caller may see it: 400, 404 or 403 otherwise.</summary>
-    internal async Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId)
-    {
-        if (!JobIds.TryParse(rawId, out var id))
-        {
-            return (null, Problems.InvalidId(rawId));
-        }
-
-        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
-        if (job is null)
-        {
-            return (null, Problems.JobNotFound(id));
-        }
-
-        var principal = ScopeFilter.Current(http);
-        if (!principal.Sees(job))
-        {
-            // Another org's job does not exist for this caller: never a hint that it does.
-            return (null, Problems.JobNotFound(id));
-        }
-
-        return principal.MayActOn(job) ? (job, null) : (null, Problems.NotYours(id));
-    }
+    internal Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId) => JobAccess.FindAsync(ledger, http, rawId, JobAccess.MayAct);
 
     private static string? Single(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) ? values.Count == 1 ? values[0] : string.Join(',', values.ToArray()) : null;

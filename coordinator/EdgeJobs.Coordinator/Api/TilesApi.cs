@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeJobs.Coordinator.Auth;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Coordinator.Tiles;
 using EdgeJobs.Protocol.Jobs;
@@ -15,22 +14,8 @@ namespace EdgeJobs.Coordinator.Api;
 internal sealed class TilesApi(JobLedger ledger, TileService? tiles)
 {
     /// <summary>The job a tile request names, if the caller may see its output: its own, or any of its org's with <c>clip:read</c>.</summary>
-    internal async Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId)
-    {
-        if (!JobIds.TryParse(rawId, out var id))
-        {
-            return (null, Problems.InvalidId(rawId));
-        }
-
-        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
-        var principal = ScopeFilter.Current(http);
-        if (job is null || !principal.Sees(job))
-        {
-            return (null, Problems.JobNotFound(id));
-        }
-
-        return principal.MayActOn(job) || principal.Has(Scopes.ClipRead) ? (job, null) : (null, Problems.NotYours(id));
-    }
+    internal Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId) =>
+        JobAccess.FindAsync(ledger, http, rawId, (principal, job) => principal.MayActOn(job) || principal.Has(Scopes.ClipRead));
 
     public async Task<IResult> InfoAsync(HttpContext http, string rawId)
     {

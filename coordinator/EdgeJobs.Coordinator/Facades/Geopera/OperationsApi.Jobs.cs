@@ -169,22 +169,12 @@ internal sealed partial class OperationsApi
     }
 
     /// <summary>The job a body's <c>job_id</c> names, if the caller sees it (and, to <paramref name="act"/> on it, may act on it).</summary>
-    private async Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId, bool act)
+    private Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId, bool act)
     {
         var (id, idProblem) = JobId(rawId);
-        if (idProblem is not null)
-        {
-            return (null, idProblem);
-        }
-
-        var job = await _ledger.GetJobAsync(id).ConfigureAwait(false);
-        var principal = ScopeFilter.Current(http);
-        if (job is null || !principal.Sees(job) || job.StepId is not null)
-        {
-            return (null, Problems.JobNotFound(id));
-        }
-
-        return !act || principal.MayActOn(job) ? (job, null) : (null, Problems.NotYours(id));
+        return idProblem is not null
+            ? Task.FromResult<(JobRow?, IResult?)>((null, idProblem))
+            : JobAccess.FindAsync(_ledger, http, id, act ? JobAccess.MayAct : null, hideSteps: true);
     }
 
     private static List<JobState> Statuses(string? list, string field, List<ViolationDto> violations)

@@ -177,22 +177,7 @@ internal sealed partial class MetJobsApi(JobLedger ledger, JobsApi jobs, Campaig
     }
 
     /// <summary>A job the caller may act on: 400 a bad id, 404 none (or another org's, never a hint), 403 another owner's.</summary>
-    private async Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId)
-    {
-        if (!JobIds.TryParse(rawId, out var id))
-        {
-            return (null, Problems.InvalidId(rawId));
-        }
-
-        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
-        var principal = ScopeFilter.Current(http);
-        if (job is null || !principal.Sees(job))
-        {
-            return (null, Problems.JobNotFound(id));
-        }
-
-        return principal.MayActOn(job) ? (job, null) : (null, Problems.NotYours(id));
-    }
+    private Task<(JobRow? Job, IResult? Problem)> FindOwnAsync(HttpContext http, string rawId) => JobAccess.FindAsync(ledger, http, rawId, JobAccess.MayAct);
 
     private async Task<IResult> AnswerAsync(JobRow job, int status)
     {

@@ -105,24 +105,8 @@ internal sealed class OrdoJobsApi(JobLedger ledger, JobsApi jobs, CoordinatorOpt
     /// <summary><c>GET /ordo/jobs/{id}</c>: the job, its progress, timeline, steps, artifacts and outputs; 404 for none (or another org's).</summary>
     public async Task<IResult> GetAsync(HttpContext http, string rawId)
     {
-        if (!JobIds.TryParse(rawId, out var id))
-        {
-            return Problems.InvalidId(rawId);
-        }
-
-        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
-        var principal = ScopeFilter.Current(http);
-        if (job is null || job.StepId is not null || !principal.Sees(job))
-        {
-            return Problems.JobNotFound(id);
-        }
-
-        if (!principal.MayActOn(job))
-        {
-            return Problems.NotYours(id);
-        }
-
-        return Results.Json(await DetailAsync(job).ConfigureAwait(false), OrdoJson.Wire.OrdoJobDetailDto);
+        var (job, problem) = await JobAccess.FindAsync(ledger, http, rawId, JobAccess.MayAct, hideSteps: true).ConfigureAwait(false);
+        return job is null ? problem! : Results.Json(await DetailAsync(job).ConfigureAwait(false), OrdoJson.Wire.OrdoJobDetailDto);
     }
 
     private async Task<OrdoJobDetailDto> DetailAsync(JobRow job)
