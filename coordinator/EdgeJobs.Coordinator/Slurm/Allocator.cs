@@ -328,7 +328,18 @@ public sealed class Allocator
         var row = await _ledger.CreateAllocationAsync(queue.Name, queue.WorkersPerAllocation, TokenSecrets.Hash(token)).ConfigureAwait(false);
         _open[row.Id] = row;
         var script = BatchScript.Render(queue, queue.Agent ?? _settings.DefaultAgent, _settings.CoordinatorAddress, token, _settings.TlsCa, row.Id, _settings.LogDir);
-        var (job, error) = await _slurm.SbatchAsync(script, BatchScript.Arguments(queue, row.Id, _settings.LogDir), cancellation).ConfigureAwait(false);
+        long? job;
+        string? error;
+        try
+        {
+            (job, error) = await _slurm.SbatchAsync(script, BatchScript.Arguments(queue, row.Id, _settings.LogDir), cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong, the row just made ends failed and counts as one: never an open row nobody submitted.
+            (job, error) = (null, $"{e.GetType().Name}: {e.Message}");
+        }
+
         if (job is { } id)
         {
             await _ledger.SetAllocationSubmittedAsync(row.Id, id).ConfigureAwait(false);

@@ -126,8 +126,16 @@ public sealed class SlurmCommands(string? binDir = null)
                 var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
                 if (stdin is not null)
                 {
-                    await process.StandardInput.WriteAsync(stdin.AsMemory(), timeout.Token).ConfigureAwait(false);
-                    process.StandardInput.Close();
+                    try
+                    {
+                        await process.StandardInput.WriteAsync(stdin.AsMemory(), timeout.Token).ConfigureAwait(false);
+                        process.StandardInput.Close();
+                    }
+                    catch (IOException)
+                    {
+                        // The command exited (or closed its input) before reading all of it — sbatch refusing an option
+                        // does: its exit code and output below are its answer.
+                    }
                 }
 
                 await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
