@@ -51,6 +51,23 @@ public sealed class GdalBand : IDisposable
         return (min, max, mean, stdDev);
     }
 
+    /// <summary>The widths of the band's overviews, in GDAL's order (finest first, as <c>-ovr</c> numbers them from 0).</summary>
+    public IReadOnlyList<int> OverviewWidths
+    {
+        get
+        {
+            var count = Interop.Gdal.GDALGetOverviewCount(Band);
+            var widths = new int[Math.Max(0, count)];
+            for (var i = 0; i < widths.Length; i++)
+            {
+                var overview = Interop.Gdal.GDALGetOverview(Band, i);
+                widths[i] = overview == IntPtr.Zero ? 0 : Interop.Gdal.GDALGetRasterBandXSize(overview);
+            }
+
+            return widths;
+        }
+    }
+
     /// <summary>The natural block size: reading whole blocks is what GDAL does cheapest.</summary>
     public unsafe (int Width, int Height) BlockSize
     {

@@ -22,6 +22,18 @@ internal static partial class Interop
         [LibraryImport(Libraries.Gdal)]
         internal static unsafe partial double GDALGetRasterNoDataValue(IntPtr band, int* hasNoData);
 
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv420GDALGetOverviewCount15GDALRasterBandH</summary>
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial int GDALGetOverviewCount(IntPtr band);
+
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv415GDALGetOverview15GDALRasterBandHi (owned by the band)</summary>
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial IntPtr GDALGetOverview(IntPtr band, int overview);
+
+        /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv422GDALGetRasterBandXSize15GDALRasterBandH</summary>
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial int GDALGetRasterBandXSize(IntPtr band);
+
         /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv423GDALGetRasterStatistics15GDALRasterBandHiiPdPdPdPd</summary>
         [LibraryImport(Libraries.Gdal)]
         internal static unsafe partial int GDALGetRasterStatistics(IntPtr band, int approxOk, int force, double* min, double* max, double* mean, double* stdDev);

@@ -33,9 +33,12 @@ public class TileTests
     }
 
     /// <summary>The tile over the raster's centre at <paramref name="z"/>.</summary>
-    private static (long X, long Y) CentreTile(TileInfo info, int z)
+    private static (long X, long Y) CentreTile(TileInfo info, int z) => CentreTile(info.Bounds, z);
+
+    /// <summary>The tile over the centre of <paramref name="bounds"/> (west, south, east, north) at <paramref name="z"/>.</summary>
+    private static (long X, long Y) CentreTile(double[] bounds, int z)
     {
-        var (lon, lat) = ((info.Bounds[0] + info.Bounds[2]) / 2, (info.Bounds[1] + info.Bounds[3]) / 2);
+        var (lon, lat) = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2);
         var n = 1L << z;
         var x = (long)Math.Floor((lon + 180) / 360 * n);
         var y = (long)Math.Floor((1 - (Math.Log(Math.Tan(lat * Math.PI / 180) + (1 / Math.Cos(lat * Math.PI / 180))) / Math.PI)) / 2 * n);
@@ -64,6 +67,73 @@ public class TileTests
         await Assert.That(info.MaxZoom).IsEqualTo(13);
         await Assert.That(info.MinZoom).IsLessThan(info.MaxZoom);
         await Assert.That(info.Bands[0].Max).IsGreaterThan(info.Bands[0].Min);
+    }
+
+    /// <summary>
+    /// The overview a tile is read from: the coarsest at most 1.2× coarser than its pixels (GDAL's rule for reads), so a
+    /// 1 m raster's tile of 7.15 m pixels (three zooms above native at 41.5° N) reads the 8 m overview, not the 4 m one.
+    /// </summary>
+    [Test]
+    [Arguments(1.0, "NONE")]
+    [Arguments(1.6, "NONE")]
+    [Arguments(2.0, "0")]
+    [Arguments(7.15, "2")]
+    [Arguments(6.0, "1")]
+    [Arguments(6.7, "2")]
+    [Arguments(100.0, "3")]
+    public async Task a_tile_reads_the_coarsest_overview_at_most_a_fifth_coarser_than_its_pixels(double ratio, string expected)
+    {
+        await Assert.That(EdgeJobs.Server.GdalTileReader.Overview(ratio, 20_000, [10_000, 5_000, 2_500, 1_250])).IsEqualTo(expected);
+    }
+
+    /// <summary>
+    /// A raster with overviews (a Landsat band resampled to 2,800² as a COG, which gives it overviews), three
+    /// zooms above native: the tile reads the overview <see cref="EdgeJobs.Server.GdalTileReader.Overview"/> names and
+    /// matches gdalwarp told to read that same overview.
+    /// </summary>
+    [Test]
+    public async Task a_tile_above_native_zoom_matches_gdalwarp_reading_the_same_overview()
+    {
+        using var dir = new TempDir();
+        var cog = dir.File("large.tif");
+        await GdalTool.RunAsync("gdal_translate", "-q", "-of", "COG", "-outsize", "2800", "2800", "-r", "bilinear", "-b", "1",
+            Samples.Path("L7_ETMs.tif"), cog);
+        var reader = EdgeJobs.Server.GdalTileReader.Instance;
+        var facts = reader.Describe(cog)!;
+        var nativeZoom = (int)Math.Round(Math.Log2(2 * WebMercator.Origin / WebMercator.TileSize / facts.Resolution3857));
+        var z = nativeZoom - 3;
+        var (x, y) = CentreTile(facts.Bounds4326, z);
+        var bounds = WebMercator.Bounds(z, x, y);
+        IReadOnlyList<int> widths;
+        using (var dataset = EdgeJobs.Interop.Gdal.GdalDataset.OpenRead(cog))
+        using (var band = dataset.GetBand(1))
+        {
+            widths = band.OverviewWidths;
+        }
+
+        var overview = EdgeJobs.Server.GdalTileReader.Overview((bounds.MaxX - bounds.MinX) / WebMercator.TileSize / facts.Resolution3857, 2800, widths);
+
+        var tile = reader.Read(cog, bounds, WebMercator.TileSize);
+        var expected = dir.File("expected.tif");
+        await GdalTool.RunAsync("gdalwarp", "-q", "-t_srs", "EPSG:3857", "-te", Text(bounds.MinX), Text(bounds.MinY), Text(bounds.MaxX), Text(bounds.MaxY),
+            "-ts", "256", "256", "-r", "bilinear", "-dstalpha", "-ovr", overview, cog, expected);
+
+        var wanted = RasterOracles.ReadBytes(expected, 1);
+        var alpha = RasterOracles.ReadBytes(expected, 2);
+        var compared = 0;
+        for (var i = 0; i < wanted.Length; i++)
+        {
+            await Assert.That(tile.Valid[i]).IsEqualTo(alpha[i] > 0);
+            if (alpha[i] > 0)
+            {
+                await Assert.That(Math.Abs(tile.Bands[0][i] - wanted[i])).IsLessThanOrEqualTo(1f);
+                compared++;
+            }
+        }
+
+        await Assert.That(widths.Count).IsGreaterThanOrEqualTo(3);
+        await Assert.That(overview).IsNotEqualTo("NONE").Because("three zooms above native, an overview serves the tile");
+        await Assert.That(compared).IsGreaterThan(2_000);
     }
 
     [Test]
