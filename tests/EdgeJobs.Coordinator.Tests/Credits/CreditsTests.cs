@@ -304,12 +304,7 @@ public class CreditsTests
     {
         var clock = new ManualClock();
         await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
-        await CreditCalls.OpenAsync(api, "survey", 100m);
-        using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"sleep","params":{"seconds":60},"workspace":"survey"}""");
-        var job = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!;
-        var running = await JobWalker.RunAsync(api.Ledger, job.Id, JobWalker.Node);
-        clock.Advance(TimeSpan.FromSeconds(30));
-        await api.Ledger.FinishAsync(job.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: 7.5));
+        var job = await CompletePaidSleepAsync(api, clock, TimeSpan.FromSeconds(30), cpuSeconds: 7.5);
         var before = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
 
         using var delete = await api.SendAsync(HttpMethod.Delete, $"v1/jobs/{job.Id}", api.Bob);
@@ -334,12 +329,7 @@ public class CreditsTests
     {
         var clock = new ManualClock();
         await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
-        await CreditCalls.OpenAsync(api, "survey", 100m);
-        using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"sleep","params":{"seconds":60},"workspace":"survey"}""");
-        var job = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!;
-        var running = await JobWalker.RunAsync(api.Ledger, job.Id, JobWalker.Node);
-        clock.Advance(TimeSpan.FromSeconds(10));
-        await api.Ledger.FinishAsync(job.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: 10));
+        var job = await CompletePaidSleepAsync(api, clock, TimeSpan.FromSeconds(10), cpuSeconds: 10);
         await api.Ledger.RecordArtifactAsync(job.Id, "out.tif", 100_000_000, new string('0', 64), clock.GetUtcNow().AddHours(1));
 
         clock.Advance(TimeSpan.FromHours(2));
@@ -354,6 +344,18 @@ public class CreditsTests
         await Assert.That(registration.GetProperty("measured_cpu_seconds").GetDouble()).IsEqualTo(10.0);
         var workspace = await CreditCalls.GetAsync(api, "survey");
         await Assert.That((workspace.Balance, workspace.Reserved)).IsEqualTo((98m, 0m));
+    }
+
+    /// <summary>A workspace "survey" of 100 credits, and a sleep of 60 s (6 credits reserved) that completes after <paramref name="ran"/>.</summary>
+    private static async Task<JobDto> CompletePaidSleepAsync(ApiServer api, ManualClock clock, TimeSpan ran, double cpuSeconds)
+    {
+        await CreditCalls.OpenAsync(api, "survey", 100m);
+        using var submit = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"sleep","params":{"seconds":60},"workspace":"survey"}""");
+        var job = (await ApiServer.ReadAsync(submit, RestJsonContext.Default.JobDto))!;
+        var running = await JobWalker.RunAsync(api.Ledger, job.Id, JobWalker.Node);
+        clock.Advance(ran);
+        await api.Ledger.FinishAsync(job.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded, CpuSeconds: cpuSeconds));
+        return job;
     }
 
     private static async Task<JobDto> SubmitPaidAsync(ApiServer api, string workspace)
