@@ -55,6 +55,31 @@ public class RecipeJobTests
         await Assert.That(job.Recipe!.Outputs["step:build.output"]).IsEqualTo("results/site/L7.cog.tif");
     }
 
+    /// <summary>An exec tool is a step like any other: gdal_contour draws the lines of the DEM the reproject step made.</summary>
+    [Test]
+    public async Task an_exec_tool_runs_as_a_step_on_the_artifact_of_the_step_before_it()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a", execTools: AgentService.LoadExecTools(Exec.ExecToolJobTests.ShippedDir()));
+        Samples.CopyTo("olinda_dem_utm25s.tif", cluster.Api.DataRoot, "dem/olinda.tif");
+        using var dir = new TempDir();
+
+        var job = await cluster.SubmitAndWaitAsync("""
+            {"recipe":{"name":"reproject-then-contour","version":"1","steps":[
+               {"id":"reproject","tool":"reproject","params":{"path":"input:dem","crs":"EPSG:4326"}},
+               {"id":"contour","tool":"contour","params":{"path":"step:reproject.output","interval":10}}]},
+             "inputs":{"dem":"dem/olinda.tif"}}
+            """, TimeSpan.FromSeconds(120));
+
+        await Assert.That(job.Status).IsEqualTo("completed").Because(job.Error?.Message ?? "");
+        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "completed"), ("contour", "completed") });
+        using var stepJob = await cluster.Api.GetAsync($"v1/jobs/{job.Steps![1].JobId}", cluster.Api.Bob);
+        var gpkg = await RasterOracles.DownloadAsync(cluster, (await ApiServer.ReadAsync(stepJob, RestJsonContext.Default.JobDto))!, dir, "contours.gpkg");
+        var info = await GdalTool.RunAsync("ogrinfo", "-so", "-al", gpkg);
+        await Assert.That(info).Contains("Geometry: Line String");
+        await Assert.That(info).Contains("WGS 84");
+    }
+
     [Test]
     public async Task a_step_that_fails_ends_the_recipe_job_failed_naming_the_step_and_the_next_step_never_runs()
     {
