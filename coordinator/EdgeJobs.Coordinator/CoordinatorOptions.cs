@@ -58,6 +58,9 @@ public sealed record CoordinatorOptions
     /// <summary>How long a catalog read that failed transiently (a timeout, a 5xx) waits before its second try; each later wait doubles.</summary>
     public TimeSpan CatalogRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Records a campaign's repair reads at most from its whole catalog (413 beyond: repair batch by batch).</summary>
+    public int RepairMaxRecords { get; init; } = Campaigns.VariantRepair.DefaultMaxRecords;
+
     /// <summary>How long a failed webhook call waits before its second try; each later wait doubles (1 s: up to 256 s).</summary>
     public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(1);
 

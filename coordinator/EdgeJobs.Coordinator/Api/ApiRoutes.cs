@@ -105,7 +105,7 @@ internal static class ApiRoutes
 
         var catalogs = new CatalogContext(ledger, options.ResolvedDataRoot, catalogHttp, options.CatalogAllow);
         var reader = new BatchReader(ledger, catalogs, jobs.PrepareChildAsync, dispatcher, options.CatalogRetryBase, campaignLogger);
-        var campaigns = new CampaignsApi(ledger, jobs, options, reader, new VariantRepair(ledger, catalogs), campaignLogger);
+        var campaigns = new CampaignsApi(ledger, jobs, options, reader, new VariantRepair(ledger, catalogs, options.RepairMaxRecords), campaignLogger);
         v1.MapPost("/campaigns", (HttpRequest request) => campaigns.CreateAsync(request.HttpContext)).AddEndpointFilter(write).Produces<CampaignDto>(201).Produces<CampaignDto>(200).Problems(400, 409, 415);
         v1.MapGet("/campaigns", (HttpRequest request) => campaigns.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs).Produces<CampaignListDto>().Problems(400);
         // A public campaign's aggregate answers without a token (seed 000 serves it so); the route checks the rest.

@@ -411,7 +411,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             if (truncated)
             {
                 return (null, Problems.Of(413, "catalog_too_large", "Catalog too large to repair at once",
-                    $"campaign '{campaign.Id}' has more than {VariantRepair.MaxRecords} records: repair it batch by batch (batch_job_id)"));
+                    $"campaign '{campaign.Id}' has more than {repair.MaxRecords} records: repair it batch by batch (batch_job_id)"));
             }
         }
         catch (CatalogException e)

@@ -12,10 +12,13 @@ namespace EdgeJobs.Coordinator.Campaigns;
 /// caller's, labelled with the campaign. The records are a batch's page, read again from the catalog, or the whole
 /// catalog. Queuing goes through the one submit, so a repair asked twice finds the first one's jobs (deduplicated).
 /// </summary>
-internal sealed class VariantRepair(JobLedger ledger, CatalogContext context)
+internal sealed class VariantRepair(JobLedger ledger, CatalogContext context, int maxRecords = VariantRepair.DefaultMaxRecords)
 {
-    /// <summary>Records one repair looks at, at most (a catalog read whole, page by page).</summary>
-    public const int MaxRecords = 100_000;
+    /// <summary>Records one repair looks at, at most, by default (a catalog read whole, page by page).</summary>
+    public const int DefaultMaxRecords = 100_000;
+
+    /// <summary>Records one repair looks at, at most: a larger catalog is repaired batch by batch.</summary>
+    public int MaxRecords { get; } = maxRecords;
 
     private const int PageRecords = 10_000;
 

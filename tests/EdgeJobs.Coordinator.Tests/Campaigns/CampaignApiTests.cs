@@ -495,6 +495,56 @@ public class CampaignApiTests
     }
 
     [Test]
+    public async Task repair_while_the_catalog_cannot_be_read_is_a_502_naming_why_and_queues_nothing()
+    {
+        await using var csw = await CatalogServer.StartAsync();
+        await using var api = await ApiServer.StartAsync(configure: o => o with { CatalogAllow = ["127.0.0.1"], CatalogRetryBase = TimeSpan.FromMilliseconds(10) });
+        await CreateAsync(api, api.Bob, J("""
+            {"id":"down","source":{"type":"csw","url":"@0@","sort_by":"dc:type:D"},"template":{"tool":"info","params":{"path":"{record.id}"}},
+             "variants":[{"name":"cog","output":"cogs/{record.id}.tif","template":{"tool":"build","params":{"path":"{record.id}","output":"cogs/{record.id}.tif"}}}]}
+            """, csw.Csw));
+        var before = await api.SnapshotAsync();
+        csw.FailNext(100);
+
+        using var repair = await api.SendAsync(HttpMethod.Post, "v1/campaigns/down/repair", api.Bob, "{}");
+
+        await Assert.That(repair.StatusCode).IsEqualTo(HttpStatusCode.BadGateway);
+        var problem = await ApiServer.ProblemAsync(repair);
+        await Assert.That(problem.ErrorCode).IsEqualTo("catalog_unreadable");
+        await Assert.That(problem.Detail!).Contains("503");
+        await Assert.That(await api.SnapshotAsync()).IsEqualTo(before);
+    }
+
+    [Test]
+    public async Task repair_of_a_catalog_larger_than_one_repair_reads_is_a_413_and_its_batches_repair_one_by_one()
+    {
+        await using var api = await ApiServer.StartAsync(configure: o => o with { RepairMaxRecords = 2 });
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            api.WriteInput($"scenes/{name}.tif", "x");
+        }
+
+        await CreateAsync(api, api.Bob, """
+            {"id":"big","source":{"type":"data_root","root":"scenes"},"template":{"tool":"info","params":{"path":"{record.path}"}},
+             "variants":[{"name":"cog","output":"cogs/{record.stem}.tif","template":{"tool":"build","params":{"path":"{record.path}","output":"cogs/{record.stem}.tif"}}}]}
+            """);
+        var batch = await BatchAsync(api, api.Bob, "big", """{"max_records":2}""");
+        var before = await api.SnapshotAsync();
+
+        using var whole = await api.SendAsync(HttpMethod.Post, "v1/campaigns/big/repair", api.Bob, "{}");
+        var after = await api.SnapshotAsync();
+        using var onlyBatch = await api.SendAsync(HttpMethod.Post, "v1/campaigns/big/repair", api.Bob, J("""{"batch_job_id":@0@,"dry_run":true}""", batch.Id));
+
+        await Assert.That(whole.StatusCode).IsEqualTo(HttpStatusCode.RequestEntityTooLarge);
+        var problem = await ApiServer.ProblemAsync(whole);
+        await Assert.That(problem.ErrorCode).IsEqualTo("catalog_too_large");
+        await Assert.That(problem.Detail!).Contains("more than 2 records");
+        await Assert.That(after).IsEqualTo(before);
+        var listed = await Expect(onlyBatch, HttpStatusCode.OK, RestJsonContext.Default.RepairDto);
+        await Assert.That(listed.RecordsChecked).IsEqualTo(2);
+    }
+
+    [Test]
     public async Task repair_of_a_campaign_without_variants_or_of_an_unread_batch_is_a_conflict()
     {
         await using var api = await ApiServer.StartAsync();
