@@ -87,25 +87,12 @@ internal sealed partial class CpuMeter
         }
     }
 
-    /// <summary>One running job's part.</summary>
+    /// <summary>One running job's part, taken once, when the job finishes (RunningJob.Finish).</summary>
     internal sealed class Share(CpuMeter meter)
     {
-        private double? _ended;
-        private bool _left;
-
         internal double Micros { get; set; }
 
-        /// <summary>Ends the share (once; later calls answer the same).</summary>
-        public double? Take()
-        {
-            if (!_left)
-            {
-                _ended = meter.Leave(this);
-                _left = true;
-            }
-
-            return _ended;
-        }
+        public double? Take() => meter.Leave(this);
     }
 
     private const int RUSAGE_SELF = 0;

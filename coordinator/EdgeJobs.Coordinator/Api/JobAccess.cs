@@ -19,14 +19,15 @@ internal static class JobAccess
 
     /// <param name="allowed">What the caller must be allowed beyond seeing the job; null for seeing it only.</param>
     /// <param name="hideSteps">A recipe's step jobs do not exist through this door (the seed APIs know only whole jobs).</param>
+    /// <param name="notFound">The 404 of a front door whose document says it its own way; REST v1's by default.</param>
     public static async Task<(JobRow? Job, IResult? Problem)> FindAsync(JobLedger ledger, HttpContext http, long id,
-        Func<Principal, JobRow, bool>? allowed, bool hideSteps = false)
+        Func<Principal, JobRow, bool>? allowed, bool hideSteps = false, Func<long, IResult>? notFound = null)
     {
         var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
         var principal = ScopeFilter.Current(http);
         if (job is null || !principal.Sees(job) || (hideSteps && job.StepId is not null))
         {
-            return (null, Problems.JobNotFound(id));
+            return (null, (notFound ?? Problems.JobNotFound)(id));
         }
 
         return allowed is null || allowed(principal, job) ? (job, null) : (null, Problems.NotYours(id));

@@ -170,10 +170,7 @@ public sealed partial class JobLedger
         long charged = 0;
         if (reservation is { SettledAt: null })
         {
-            charged = Math.Clamp(price(job, work), 0, reservation.Amount);
-            CloseReservation(c, reservation, charged, "settled", now);
-            var after = ReadWorkspace(c, reservation.Org, reservation.Workspace)!;
-            AppendCreditEvent(c, after, "settle", -charged, -reservation.Amount, jobId, actor, $"{work}; {reservation.Amount - charged} released", now);
+            charged = Settle(c, reservation, price(job, work), work, actor, why: null, now);
             reservation = ReadReservation(c, jobId);
         }
 
@@ -191,6 +188,20 @@ public sealed partial class JobLedger
         var seconds = job is { AttemptStartedAt: { } started, FinishedAt: { } finished } ? Math.Max(0, finished - started) / 1000.0 : 0;
         var bytes = c.ExecuteScalar<long?>("SELECT size_bytes FROM artifacts WHERE job_id = @JobId", new { JobId = job.Id }) ?? 0;
         return new MeasuredWork(seconds, job.CpuMs / 1000.0, bytes);
+    }
+
+    /// <summary>
+    /// Settles an open reservation from measured work that costs <paramref name="price"/>: charged up to what was
+    /// reserved, the rest released, one <c>settle</c> event saying what was measured (and <paramref name="why"/>, if
+    /// not at a register). Returns what was charged.
+    /// </summary>
+    private static long Settle(SqliteConnection c, ReservationRow reservation, long price, MeasuredWork work, string actor, string? why, long now)
+    {
+        var charged = Math.Clamp(price, 0, reservation.Amount);
+        CloseReservation(c, reservation, charged, "settled", now);
+        AppendCreditEvent(c, ReadWorkspace(c, reservation.Org, reservation.Workspace)!, "settle", -charged, -reservation.Amount, reservation.JobId, actor,
+            $"{(why is null ? "" : why + ": ")}{work}; {reservation.Amount - charged} released", now);
+        return charged;
     }
 
     /// <summary>Settles or releases an open reservation: the balance pays <paramref name="charged"/>, the hold goes.</summary>

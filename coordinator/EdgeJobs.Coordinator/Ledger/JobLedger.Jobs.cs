@@ -155,16 +155,7 @@ public sealed partial class JobLedger
             Cursor = query.Cursor ?? long.MaxValue,
             Mask = mask,
             query.Tool,
-            Tools = query.Tools is null ? null : JsonText.Write(w =>
-            {
-                w.WriteStartArray();
-                foreach (var tool in query.Tools)
-                {
-                    w.WriteStringValue(tool);
-                }
-
-                w.WriteEndArray();
-            }),
+            Tools = query.Tools is null ? null : JsonText.Array(query.Tools),
             query.NodeId,
             query.CampaignId,
             query.Owner,

@@ -216,10 +216,19 @@ public sealed partial class JobLedger
         var now = Now();
         var after = before.Copy();
         ApplyEnding(after, change, report.ErrorCode, report.ErrorMessage, now);
-        after.CpuMs = report.CpuSeconds is { } cpu ? (long)Math.Round(Math.Max(0, cpu) * 1000) : null;
+        after.CpuMs = CpuMs(report.CpuSeconds);
         Save(c, before, after, change, now);
         return Transition.Ok(after);
     }
+
+    /// <summary>
+    /// The agent's CPU seconds as the ledger keeps them; a value no attempt can have (negative, not finite, beyond a year)
+    /// is not kept: the job settles from its wall seconds then, as from an agent that does not measure.
+    /// </summary>
+    private static long? CpuMs(double? seconds) =>
+        seconds is { } s && double.IsFinite(s) && s >= 0 && s <= MaxCpuSeconds ? (long)Math.Round(s * 1000) : null;
+
+    private const double MaxCpuSeconds = 366 * 86400.0 * 1024; // a year on 1,024 cores
 
     internal const string ExpiredLeasesSql = $"SELECT {JobColumns.List} FROM jobs WHERE lease_expires_at <= @Now ORDER BY lease_expires_at LIMIT @Max";
 

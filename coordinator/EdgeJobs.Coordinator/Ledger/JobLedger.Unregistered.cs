@@ -35,10 +35,7 @@ public sealed partial class JobLedger
                     ? (job.Tool, MeasuredWorkOf(c, job), "its artifact expired before a register")
                     : (reservation.Tool ?? "", new MeasuredWork((reservation.WallMs ?? 0) / 1000.0, reservation.CpuMs / 1000.0, reservation.OutputBytes ?? 0),
                         "the job was deleted before a register");
-                var charged = Math.Clamp(price(tool, work), 0, reservation.Amount);
-                CloseReservation(c, reservation, charged, "settled", now);
-                AppendCreditEvent(c, ReadWorkspace(c, reservation.Org, reservation.Workspace)!, "settle", -charged, -reservation.Amount, jobId, "edgejobs",
-                    $"{why}: {work}; {reservation.Amount - charged} released", now);
+                var charged = Settle(c, reservation, price(tool, work), work, "edgejobs", why, now);
                 settled.Add(new UnregisteredSettlement(jobId, reservation.Org, reservation.Workspace, charged, reservation.Amount, why));
             }
 

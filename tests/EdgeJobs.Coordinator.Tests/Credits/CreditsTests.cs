@@ -346,6 +346,41 @@ public class CreditsTests
         await Assert.That((workspace.Balance, workspace.Reserved)).IsEqualTo((98m, 0m));
     }
 
+    [Test]
+    public async Task a_deleted_job_is_charged_for_its_artifact_too_which_goes_with_it()
+    {
+        var clock = new ManualClock();
+        await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
+        var job = await CompletePaidSleepAsync(api, clock, TimeSpan.FromSeconds(20), cpuSeconds: 5);
+        await api.Ledger.RecordArtifactAsync(job.Id, "out.tif", 200_000_000, new string('0', 64), clock.GetUtcNow().AddHours(1));
+
+        using var delete = await api.SendAsync(HttpMethod.Delete, $"v1/jobs/{job.Id}", api.Bob);
+        var settled = await api.Ledger.SettleUnregisteredAsync(Coordinator.Credits.PriceTable.Default.Of);
+
+        // 5 CPU seconds (0.5 credit) and 0.2 GB of output (2 credits): the artifact's size was kept as the job went.
+        await Assert.That(delete.StatusCode).IsEqualTo(HttpStatusCode.NoContent);
+        await Assert.That(settled.Select(s => s.Charged)).IsEquivalentTo([2_500L]);
+        await Assert.That((await CreditCalls.EventsAsync(api, "survey")).Last().Reason!).Contains("200000000 output bytes");
+    }
+
+    [Test]
+    [Arguments(double.PositiveInfinity)]
+    [Arguments(double.NaN)]
+    [Arguments(-3.0)]
+    [Arguments(1e300)]
+    public async Task cpu_seconds_no_attempt_can_have_are_not_kept_and_the_wall_seconds_are_priced(double reported)
+    {
+        var clock = new ManualClock();
+        await using var api = await ApiServer.StartAsync(clock, o => o with { Prices = Coordinator.Credits.PriceTable.Default });
+        var job = await CompletePaidSleepAsync(api, clock, TimeSpan.FromSeconds(30), cpuSeconds: reported);
+
+        var (registered, settlement) = await CreditCalls.OpAsync(api, "processing.job.register", api.Admin, $$"""{"job_id":"{{job.Id}}","outputs":[]}""");
+
+        await Assert.That((await api.Ledger.GetJobAsync(job.Id))!.CpuMs).IsNull();
+        await Assert.That(registered).IsEqualTo(HttpStatusCode.OK);
+        await Assert.That(settlement.GetProperty("charged_credits").GetDecimal()).IsEqualTo(3m); // 30 wall seconds at 0.1
+    }
+
     /// <summary>A workspace "survey" of 100 credits, and a sleep of 60 s (6 credits reserved) that completes after <paramref name="ran"/>.</summary>
     private static async Task<JobDto> CompletePaidSleepAsync(ApiServer api, ManualClock clock, TimeSpan ran, double cpuSeconds)
     {

@@ -260,6 +260,7 @@ public class OgcApiTests
             (HttpMethod.Get, "ogcapi/jobs?sort=asc", null, HttpStatusCode.BadRequest, "sort"),
             (HttpMethod.Get, "ogcapi/processes?f=html", null, HttpStatusCode.BadRequest, "f"),
             (HttpMethod.Get, "ogcapi/jobs/abc", null, HttpStatusCode.NotFound, "abc"),
+            (HttpMethod.Get, "ogcapi/jobs/abc", null, HttpStatusCode.NotFound, "no-such-job"),
             (HttpMethod.Get, "ogcapi/jobs/999999", null, HttpStatusCode.NotFound, "no-such-job"),
             (HttpMethod.Delete, "ogcapi/jobs/999999", null, HttpStatusCode.NotFound, "no-such-job"),
             (HttpMethod.Get, "ogcapi/jobs/999999/results", null, HttpStatusCode.NotFound, "no-such-job"),

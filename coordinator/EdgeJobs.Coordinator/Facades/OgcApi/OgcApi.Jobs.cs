@@ -169,23 +169,9 @@ internal sealed partial class OgcApi
     /// A job the caller may read and act on, as <c>/v1/jobs/{id}</c> finds it: 404 a malformed id or none (or another org's,
     /// never a hint), 403 another owner's.
     /// </summary>
-    private async Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId)
-    {
-        // A job id that is not one names no job: the standard answers that 404, not 400.
-        if (!JobIds.TryParse(rawId, out var id))
-        {
-            return (null, Problems.Of(404, "job_not_found", "No such job", $"'{Problems.Truncate(rawId)}' is not a job id: ids are positive 64-bit integers"));
-        }
-
-        var job = await ledger.GetJobAsync(id).ConfigureAwait(false);
-        var principal = ScopeFilter.Current(http);
-        if (job is null || !principal.Sees(job))
-        {
-            return (null, OgcProblems.NoSuchJob(id));
-        }
-
-        return principal.MayActOn(job) ? (job, null) : (null, Problems.NotYours(id));
-    }
+    private Task<(JobRow? Job, IResult? Problem)> FindAsync(HttpContext http, string rawId) => JobIds.TryParse(rawId, out var id)
+        ? JobAccess.FindAsync(ledger, http, id, JobAccess.MayAct, notFound: OgcProblems.NoSuchJob)
+        : Task.FromResult<(JobRow?, IResult?)>((null, OgcProblems.NoSuchJob(rawId)));
 
     private static IEnumerable<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
         values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -17,6 +17,10 @@ internal static class OgcProblems
 
     public static IResult NoSuchJob(long id) => Of(404, "no-such-job", "job_not_found", "No such job", $"job {id} does not exist");
 
+    /// <summary>A job id that is not one names no job: the standard answers that 404 <c>no-such-job</c> too, not 400.</summary>
+    public static IResult NoSuchJob(string raw) => Of(404, "no-such-job", "job_not_found", "No such job",
+        $"'{Problems.Truncate(raw)}' is not a job id: ids are positive 64-bit integers");
+
     public static IResult ResultNotReady(long id, string status) => Of(404, "result-not-ready", "result_not_ready", "Result not ready",
         $"job {id} is {status}; its results exist once it is successful");
 
