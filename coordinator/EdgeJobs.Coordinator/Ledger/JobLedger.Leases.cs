@@ -215,7 +215,7 @@ public sealed partial class JobLedger
 
         var now = Now();
         var after = before.Copy();
-        ApplyEnding(after, change, report.ErrorCode, report.ErrorMessage, now);
+        ApplyEnding(c, after, change, report.ErrorCode, report.ErrorMessage, now);
         after.CpuMs = CpuMs(report.CpuSeconds);
         Save(c, before, after, change, now);
         return Transition.Ok(after);
@@ -262,7 +262,7 @@ public sealed partial class JobLedger
             var (code, message) = change.To == JobState.Failed && change.Reason == EventReason.LeaseExpired
                 ? ("lease_lost", $"the agent stopped renewing its lease on the last attempt ({before.Attempt} of {before.MaxAttempts})")
                 : ("lease_expired", "the agent stopped renewing its lease");
-            ApplyEnding(after, change, code, message, now);
+            ApplyEnding(c, after, change, code, message, now);
             Save(c, before, after, change, now);
             changed++;
         }
@@ -278,7 +278,7 @@ public sealed partial class JobLedger
     }
 
     /// <summary>Sets the columns that go with how an attempt ended: error, backoff, lease.</summary>
-    private void ApplyEnding(JobRow after, StateChange change, string? errorCode, string? errorMessage, long now)
+    private void ApplyEnding(SqliteConnection c, JobRow after, StateChange change, string? errorCode, string? errorMessage, long now)
     {
         switch (change.To)
         {
@@ -299,7 +299,8 @@ public sealed partial class JobLedger
                 }
 
                 SetError(after, errorCode ?? "failed", errorMessage, retryable: true);
-                after.NotBefore = now + (long)Backoff.Delay(after.Attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Random.Shared.NextDouble()).TotalMilliseconds;
+                var (baseDelay, maxDelay) = RetryBackoff(c, after);
+                after.NotBefore = now + (long)Backoff.Delay(after.Attempt, baseDelay, maxDelay, Random.Shared.NextDouble()).TotalMilliseconds;
                 break;
             case JobState.Failed when change.Reason == EventReason.TimedOut:
                 SetError(after, "timeout", "the job ran past its timeout", retryable: false);
@@ -310,6 +311,22 @@ public sealed partial class JobLedger
             default:
                 break;
         }
+    }
+
+    /// <summary>The coordinator's backoff, or a recipe step's own (<c>retry.backoff_s</c>) for its step job.</summary>
+    private (TimeSpan Base, TimeSpan Max) RetryBackoff(SqliteConnection c, JobRow job)
+    {
+        if (job is { StepId: { } stepId, ParentId: { } recipeJobId }
+            && c.QuerySingleOrDefault<StepBackoffRow>("SELECT backoff_ms, max_backoff_ms FROM job_steps WHERE job_id = @JobId AND step_id = @StepId",
+                new { JobId = recipeJobId, StepId = stepId }) is { BackoffMs: { } first } own)
+        {
+            var baseDelay = TimeSpan.FromMilliseconds(first);
+            // Without its own cap the coordinator's holds, unless the step's first wait is already longer.
+            var cap = own.MaxBackoffMs is { } m ? TimeSpan.FromMilliseconds(m) : TimeSpan.FromTicks(Math.Max(Options.RetryMaxDelay.Ticks, baseDelay.Ticks));
+            return (baseDelay, cap);
+        }
+
+        return (Options.RetryBaseDelay, Options.RetryMaxDelay);
     }
 
     private static void SetError(JobRow row, string code, string? message, bool retryable)

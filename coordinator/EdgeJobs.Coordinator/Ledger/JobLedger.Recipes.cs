@@ -16,7 +16,7 @@ public sealed partial class JobLedger
 {
     private const string StepColumns = """
         job_id, step_id, position, tool, tool_version, params, depends_on, dependents, waiting_on, max_attempts, timeout_ms,
-        continue_on_failure, state, step_job_id, started_at, finished_at, error_code, error_message
+        continue_on_failure, state, step_job_id, started_at, finished_at, error_code, error_message, backoff_ms, max_backoff_ms
         """;
 
     /// <summary>
@@ -62,16 +62,11 @@ public sealed partial class JobLedger
                 writer.WriteStringValue(JsonText.Array(step.Dependents));
                 writer.WriteNumberValue(step.DependsOn.Count);
                 writer.WriteNumberValue(step.MaxAttempts ?? Options.DefaultMaxAttempts);
-                if (step.TimeoutMs is { } timeout)
-                {
-                    writer.WriteNumberValue(timeout);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
+                WriteNullable(writer, step.TimeoutMs);
 
                 writer.WriteNumberValue(step.ContinueOnFailure ? 1 : 0);
+                WriteNullable(writer, step.Backoff?.BaseMs);
+                WriteNullable(writer, step.Backoff?.MaxMs);
                 writer.WriteEndArray();
             }
 
@@ -80,11 +75,23 @@ public sealed partial class JobLedger
         var ready = c.Query<StepRow>($"""
             INSERT INTO job_steps ({StepColumns})
             SELECT @JobId, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9,
-                   value ->> 10, @Pending, NULL, NULL, NULL, NULL, NULL
+                   value ->> 10, @Pending, NULL, NULL, NULL, NULL, NULL, value ->> 11, value ->> 12
             FROM json_each(@Rows)
             RETURNING {StepColumns}
             """, new { JobId = job.Id, Rows = rows, Pending = (int)StepState.Pending }).Where(r => r.WaitingOn == 0).OrderBy(r => r.Position).ToRowList();
         SpawnStepJobs(c, job, ready, now);
+    }
+
+    private static void WriteNullable(System.Text.Json.Utf8JsonWriter writer, long? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumberValue(v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
     }
 
     /// <summary>

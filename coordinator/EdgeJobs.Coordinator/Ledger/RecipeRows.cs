@@ -58,8 +58,18 @@ public sealed class StepRow
     public long? FinishedAt { get; set; }
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
+    /// <summary>The step's own first retry wait (ms); null: the coordinator's.</summary>
+    public long? BackoffMs { get; set; }
+    public long? MaxBackoffMs { get; set; }
 
     public StepState StepState => (StepState)State;
+}
+
+/// <summary>A step's own retry backoff, read when its step job's attempt fails.</summary>
+public sealed class StepBackoffRow
+{
+    public long? BackoffMs { get; set; }
+    public long? MaxBackoffMs { get; set; }
 }
 
 /// <summary>A step job just made, and its step.</summary>

@@ -18,6 +18,7 @@ public sealed record PlannedStep(
     IReadOnlyList<string> DependsOn,
     IReadOnlyList<string> Dependents,
     int? MaxAttempts,
+    StepBackoff? Backoff,
     long? TimeoutMs,
     bool ContinueOnFailure)
 {
@@ -123,7 +124,7 @@ public static class RecipePlanner
             if (check.IsValid)
             {
                 planned.Add(new PlannedStep(step.Id, i, tools[i], check.CanonicalJson!, edges[i], dependents[step.Id],
-                    step.Retry?.MaxAttempts, step.TimeoutS is { } t ? (long)(t * 1000) : null, step.ContinueOnFailure ?? false));
+                    step.Retry?.MaxAttempts, StepBackoff.Of(step.Retry), step.TimeoutS is { } t ? (long)(t * 1000) : null, step.ContinueOnFailure ?? false));
             }
         }
 
@@ -187,6 +188,8 @@ public static class RecipePlanner
             {
                 violations.Add(new ViolationDto($"{stepAt}.retry.max_attempts", $"step '{step.Id}': must be between 1 and {MaxAttempts}"));
             }
+
+            StepBackoff.Check(step.Retry, $"{stepAt}.retry", step.Id, violations);
 
             if (step.TimeoutS is { } timeout && (!double.IsFinite(timeout) || timeout <= 0 || timeout > 30 * 86400))
             {

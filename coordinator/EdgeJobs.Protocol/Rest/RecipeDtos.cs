@@ -39,10 +39,19 @@ public sealed record RecipeStep
     public double? TimeoutS { get; init; }
 }
 
-/// <summary>How often a step is tried; retries wait the coordinator's capped exponential backoff.</summary>
+/// <summary>
+/// How often a step is tried, and how long a retry waits: <see cref="BackoffS"/> after the first failed attempt, doubling
+/// after each one up to <see cref="MaxBackoffS"/>, each wait jittered down to half. Unset: the coordinator's backoff.
+/// </summary>
 public sealed record RecipeRetry
 {
     public int? MaxAttempts { get; init; }
+
+    /// <summary>Seconds before the second attempt.</summary>
+    public double? BackoffS { get; init; }
+
+    /// <summary>The longest wait between attempts, in seconds (default: the coordinator's, or <see cref="BackoffS"/> when larger).</summary>
+    public double? MaxBackoffS { get; init; }
 }
 
 /// <summary><c>on_exit</c>: a webhook called once after the job ends.</summary>

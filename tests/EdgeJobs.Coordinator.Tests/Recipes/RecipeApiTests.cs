@@ -32,6 +32,10 @@ public class RecipeApiTests
         yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"step:nap"}}"""), "invalid_recipe", "$.recipe.steps[0].params.path");
         yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"input:scene"}}"""), "invalid_recipe", "$.recipe.steps[0].params.path");
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"retry":{"max_attempts":0}}"""), "invalid_recipe", "$.recipe.steps[0].retry.max_attempts");
+        yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"retry":{"backoff_s":-1}}"""), "invalid_recipe", "$.recipe.steps[0].retry.backoff_s");
+        yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"retry":{"backoff_s":90000}}"""), "invalid_recipe", "$.recipe.steps[0].retry.backoff_s");
+        yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"retry":{"max_backoff_s":10}}"""), "invalid_recipe", "$.recipe.steps[0].retry.max_backoff_s");
+        yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"retry":{"backoff_s":10,"max_backoff_s":5}}"""), "invalid_recipe", "$.recipe.steps[0].retry.max_backoff_s");
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"timeout_s":-1}"""), "invalid_recipe", "$.recipe.steps[0].timeout_s");
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":-5}}"""), "invalid_recipe", "$.recipe.steps[0].params.seconds");
         yield return () => ("""{"recipe":{"name":"no name","version":"1","steps":[{"id":"a","tool":"sleep","params":{"seconds":0}}]}}""", "invalid_recipe", "$.recipe.name");

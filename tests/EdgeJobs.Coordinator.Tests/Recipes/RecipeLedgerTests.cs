@@ -188,6 +188,40 @@ public class RecipeLedgerTests
     }
 
     [Test]
+    public async Task a_step_with_its_own_backoff_waits_it_doubling_to_its_cap_and_others_wait_the_coordinators()
+    {
+        await using var f = new LedgerFixture();
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(
+            Sleep("own", "\"retry\":{\"max_attempts\":5,\"backoff_s\":60,\"max_backoff_s\":100}"),
+            Sleep("plain", "\"retry\":{\"max_attempts\":5}"))));
+        var flaky = new FinishReport(FinishOutcome.RetryableFailure, "flaky", "try again");
+
+        // Each wait is in [cap/2, cap]: 60 s, then 100 s (120 capped), then 100 s again.
+        foreach (var cap in new[] { 60_000L, 100_000L, 100_000L })
+        {
+            var failed = await RunStepAsync(f, recipe.Id, "own", flaky);
+            var wait = failed.NotBefore - f.Ledger.Now();
+            await Assert.That(wait).IsBetween(cap / 2, cap);
+            f.Clock.Advance(TimeSpan.FromMilliseconds(cap));
+        }
+
+        var plain = await RunStepAsync(f, recipe.Id, "plain", flaky);
+        var coordinators = (long)f.Ledger.Options.RetryBaseDelay.TotalMilliseconds;
+        await Assert.That(plain.NotBefore - f.Ledger.Now()).IsBetween(coordinators / 2, coordinators);
+    }
+
+    [Test]
+    public async Task a_backoff_longer_than_the_coordinators_cap_is_not_cut_to_it()
+    {
+        await using var f = new LedgerFixture();
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a", "\"retry\":{\"max_attempts\":3,\"backoff_s\":3600}"))));
+
+        var failed = await RunStepAsync(f, recipe.Id, "a", new FinishReport(FinishOutcome.RetryableFailure, "flaky", "try again"));
+
+        await Assert.That(failed.NotBefore - f.Ledger.Now()).IsBetween(1_800_000L, 3_600_000L);
+    }
+
+    [Test]
     public async Task a_step_is_tried_as_often_as_any_job_unless_its_retry_says_otherwise()
     {
         await using var f = new LedgerFixture();
