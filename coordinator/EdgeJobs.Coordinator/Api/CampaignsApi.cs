@@ -88,7 +88,11 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         var (result, row) = await ledger.CreateCampaignAsync(created).ConfigureAwait(false);
         if (result == CampaignCreateResult.Conflict)
         {
-            return Problems.Of(409, "campaign_exists", "Campaign exists", $"campaign '{row.Id}' exists with another definition; campaigns never change: choose another id");
+            // Ids are one namespace across orgs (the seed's unauthenticated aggregate route names only the id), so another
+            // org's id is refused too, saying no more than that it is taken.
+            return row.Org == principal.HomeOrg
+                ? Problems.Of(409, "campaign_exists", "Campaign exists", $"campaign '{row.Id}' exists with another definition; campaigns never change: choose another id")
+                : Problems.Of(409, "campaign_id_taken", "Campaign id taken", $"the id '{row.Id}' is taken: campaign ids are unique across this coordinator; choose another");
         }
 
         if (result == CampaignCreateResult.Created)

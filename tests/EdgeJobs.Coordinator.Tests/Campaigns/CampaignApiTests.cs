@@ -424,12 +424,29 @@ public class CampaignApiTests
         using var unknownToken = await api.GetAsync("v1/campaigns/private", ApiServer.UnknownToken);
         using var otherOrgBatch = await api.SendAsync(HttpMethod.Post, "v1/campaigns/private/batches", outsider, "{}");
         using var notOwner = await api.SendAsync(HttpMethod.Post, "v1/campaigns/private/batches", api.Carol, "{}");
+        using var otherOrgStop = await api.SendAsync(HttpMethod.Post, "v1/campaigns/private/stop", outsider, "{}");
+        using var otherOrgRepair = await api.SendAsync(HttpMethod.Post, "v1/campaigns/private/repair", outsider, """{"dry_run":true}""");
+        using var otherOrgMet = await api.GetAsync("met/jobs/hyspex-csw-campaigns/private", outsider);
+        using var otherOrgList = await api.GetAsync("v1/campaigns", outsider);
+        // The same id from another org: taken, and nothing of the campaign told.
+        using var otherOrgCreate = await api.SendAsync(HttpMethod.Post, "v1/campaigns", outsider,
+            """{"id":"private","title":"mine","source":{"type":"data_root","root":"p"},"template":{"tool":"info","params":{"path":"{record.path}"}}}""");
 
         await Assert.That(anonymous.StatusCode).IsEqualTo(HttpStatusCode.Unauthorized);
         await Assert.That(otherOrg.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
         await Assert.That(unknownToken.StatusCode).IsEqualTo(HttpStatusCode.Unauthorized);
         await Assert.That(otherOrgBatch.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
         await Assert.That(notOwner.StatusCode).IsEqualTo(HttpStatusCode.Forbidden);
+        await Assert.That(otherOrgStop.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(otherOrgRepair.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(otherOrgMet.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
+        await Assert.That(await otherOrgList.Content.ReadAsStringAsync()).DoesNotContain("private");
+        await Assert.That(otherOrgCreate.StatusCode).IsEqualTo(HttpStatusCode.Conflict);
+        var taken = await otherOrgCreate.Content.ReadAsStringAsync();
+        await Assert.That(taken).Contains("campaign_id_taken");
+        await Assert.That(taken).DoesNotContain("bob");
+        await Assert.That(taken).DoesNotContain("data_root");
+        await Assert.That((await GetAsync(api, api.Reader, "private")).Title).IsNull();
         await Assert.That((await GetAsync(api, api.Reader, "private")).Id).IsEqualTo("private");
     }
 
