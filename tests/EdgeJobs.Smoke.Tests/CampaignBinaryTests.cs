@@ -73,6 +73,58 @@ public class CampaignBinaryTests
         await Assert.That(await coordinator.IntegrityCheckAsync()).IsEqualTo("ok");
     }
 
+    /// <summary>
+    /// A STAC static catalog read over HTTP (the spec's own examples, served by a plain file server), the coordinator
+    /// killed with SIGKILL while a catalog request is unanswered: at the batch's first request, and in the middle of a
+    /// later batch's walk. Each batch reads its page again after the restart and makes each record's child exactly once.
+    /// </summary>
+    [Test]
+    public async Task killing_the_coordinator_while_it_reads_an_http_catalog_makes_each_child_exactly_once()
+    {
+        using var stac = new HeldFileServer(Path.Combine(AppContext.BaseDirectory, "catalogs", "stac"));
+        await using var coordinator = new CoordinatorProcess("--local-agent-slots", "2", "--catalog-allow", "127.0.0.1");
+        await coordinator.StartAsync();
+        await PostAsync(coordinator, "v1/campaigns", """
+            {"id":"stac-http","source":{"type":"stac","url":"@url@catalog.json"},
+             "template":{"tool":"echo","params":{"string_input":"{record.id} {record.href}"}}}
+            """.Replace("@url@", stac.Url, StringComparison.Ordinal), HttpStatusCode.Created);
+
+        // 1. Killed while the batch's first request (the catalog itself) is unanswered.
+        var held = stac.Hold(1);
+        var first = await BatchAsync(coordinator, "stac-http", 1);
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        coordinator.Process!.KillHard();
+        stac.Release();
+        var before = stac.Requests;
+        await coordinator.StartAsync();
+        await Assert.That((await WaitEndedAsync(coordinator, first)).Status).IsEqualTo("completed");
+        await Assert.That(stac.Requests).IsGreaterThan(before).Because("the batch read its page again after the restart");
+
+        // 2. Killed in the middle of the walk to the next page (its third request: a collection's item).
+        held = stac.Hold(3);
+        var second = await BatchAsync(coordinator, "stac-http", 1);
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        coordinator.Process!.KillHard();
+        stac.Release();
+        await coordinator.StartAsync();
+        await Assert.That((await WaitEndedAsync(coordinator, second)).Status).IsEqualTo("completed");
+
+        // The catalog's two items, one per batch, each made a child once and ended once.
+        var ledger = Path.Combine(coordinator.DataDir, "ledger.db");
+        var (_, perBatch, _) = await Binary.RunAsync("sqlite3", [ledger,
+            "SELECT group_concat(n, ',') FROM (SELECT count(*) AS n FROM jobs WHERE parent_id IS NOT NULL AND tool = 'echo' GROUP BY parent_id ORDER BY parent_id);"]);
+        await Assert.That(perBatch.Trim()).IsEqualTo("1,1");
+        var (_, ids, _) = await Binary.RunAsync("sqlite3", [ledger,
+            "SELECT group_concat(v, ',') FROM (SELECT substr(params ->> 'string_input', 1, instr(params ->> 'string_input', ' ') - 1) AS v FROM jobs WHERE tool = 'echo' ORDER BY id);"]);
+        await Assert.That(ids.Trim()).IsEqualTo("proj-example,CS3-20160503_132131_08");
+        var (_, endedTwice, _) = await Binary.RunAsync("sqlite3", [ledger,
+            "SELECT count(*) FROM (SELECT e.job_id FROM job_events e JOIN jobs j ON j.id = e.job_id WHERE j.tool = 'echo' AND e.to_state IN (5, 6, 7) GROUP BY e.job_id HAVING count(*) <> 1);"]);
+        await Assert.That(endedTwice.Trim()).IsEqualTo("0");
+        var campaign = JsonSerializer.Deserialize(await coordinator.Http.GetStringAsync("v1/campaigns/stac-http"), RestJson.Lenient.CampaignDto)!;
+        await Assert.That(campaign.TotalChildren).IsEqualTo(2);
+        await Assert.That(await coordinator.IntegrityCheckAsync()).IsEqualTo("ok");
+    }
+
     /// <summary>The README's campaign walk, on the CLI: three batches, the aggregate, a stop mid-batch, the repair of missing variants.</summary>
     [Test]
     public async Task the_readme_s_campaign_walk_runs_on_the_cli()
@@ -158,8 +210,8 @@ public class CampaignBinaryTests
         return response.StatusCode == expected ? body : throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {body}");
     }
 
-    private static async Task<long> BatchAsync(CoordinatorProcess coordinator) =>
-        JsonSerializer.Deserialize(await PostAsync(coordinator, "v1/campaigns/survey/batches", """{"max_records":150}""", HttpStatusCode.Accepted), RestJson.Lenient.JobDto)!.Id;
+    private static async Task<long> BatchAsync(CoordinatorProcess coordinator, string campaign = "survey", int maxRecords = 150) =>
+        JsonSerializer.Deserialize(await PostAsync(coordinator, $"v1/campaigns/{campaign}/batches", $$"""{"max_records":{{maxRecords}}}""", HttpStatusCode.Accepted), RestJson.Lenient.JobDto)!.Id;
 
     private static Task<JobDto> WaitEndedAsync(CoordinatorProcess coordinator, long batch) =>
         coordinator.WaitAsync(batch, job => job.Status is "completed" or "failed" or "partial" or "stopped", TimeSpan.FromSeconds(120));

@@ -17,6 +17,7 @@ dimensions, data types and attributes. Every array is a DAP2 Array (never a Grid
 dimensions from the dimension names. Types DAP2 cannot carry (64-bit integers, compound types) are left out, with
 a warning on stderr.
 """
+import concurrent.futures
 import email.utils
 import http.server
 import os
@@ -24,6 +25,7 @@ import re
 import signal
 import struct
 import sys
+import typing
 import urllib.parse
 
 import numpy as np
@@ -44,8 +46,11 @@ DAP_TYPES = {
     gdal.GDT_Float64: ("Float64", ">f8"),
 }
 if hasattr(gdal, "GDT_Int8"):
-    # DAP2 has no signed byte; Int16 holds every value (GDAL before 3.7 already reports NC_BYTE as Int16).
+    # DAP2 has no signed byte; Int16 holds every value. (GDAL before 3.7 has no Int8 and reports NC_BYTE as
+    # Int16 itself; Hyrax promotes NC_BYTE to Int16 the same way.)
     DAP_TYPES[gdal.GDT_Int8] = ("Int16", ">i4")
+
+UNSIGNED = ("Byte", "UInt16", "UInt32")
 
 SUFFIXES = (".dds", ".das", ".dods", ".ver")
 
@@ -101,8 +106,14 @@ class Dataset:
         raise DapError(404, f"No such variable: {name}")
 
 
+WARNED = set()
+
+
 def warn(message):
-    print(f"dap2_server: warning: {message}", file=sys.stderr, flush=True)
+    """Says once (not on every request for the file) that something could not be served."""
+    if message not in WARNED:
+        WARNED.add(message)
+        print(f"dap2_server: warning: {message}", file=sys.stderr, flush=True)
 
 
 def read_variable(array):
@@ -114,12 +125,19 @@ def read_variable(array):
     elif data_type.GetClass() == gdal.GEDTC_NUMERIC and data_type.GetNumericDataType() in DAP_TYPES:
         dap_type, wire = DAP_TYPES[data_type.GetNumericDataType()]
     else:
-        warn(f"variable {name} left out: DAP2 has no type for {gdal.GetDataTypeName(data_type.GetNumericDataType())}")
+        type_name = gdal.GetDataTypeName(data_type.GetNumericDataType())
+        warn(f"{array.GetFullName()} left out: DAP2 has no type for {type_name}")
         return None
     dims = [(dim.GetName(), dim.GetSize()) for dim in array.GetDimensions()]
     # SHOW_ALL brings back the attributes GDAL otherwise turns into properties (_FillValue, scale_factor,
     # add_offset, units, ...); a netCDF client needs them as attributes.
-    return Variable(name, dap_type, wire, dims, read_attributes(array, name), array)
+    attributes = read_attributes(array, name)
+    if dap_type in UNSIGNED and not any(attribute[1] == "_Unsigned" for attribute in attributes):
+        # libnetcdf turns a DAP2 dataset into a classic-model one, where Byte, UInt16 and UInt32 become the
+        # signed NC_BYTE, NC_SHORT and NC_INT; `_Unsigned = "true"` is the classic convention (which THREDDS
+        # follows too) that lets clients such as GDAL read them back as unsigned.
+        attributes.append(("String", "_Unsigned", [quote("true")]))
+    return Variable(name, dap_type, wire, dims, attributes, array)
 
 
 def read_attributes(holder, owner):
@@ -157,6 +175,7 @@ def number_text(value):
 
 
 def dap_name(name):
+    """A name as a DAP2 identifier."""
     return "".join(c if NAME_SAFE.match(c) else "".join(f"%{b:02X}" for b in c.encode()) for c in name)
 
 
@@ -182,7 +201,7 @@ def parse_constraint(dataset, query):
 
 
 def split_projections(text):
-    # Commas separate projections; none appear inside brackets in DAP2 hyperslabs.
+    # Commas separate projections; a DAP2 hyperslab holds none.
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -214,10 +233,10 @@ def check_slabs(variable, slabs):
     if not slabs:
         return None
     if len(slabs) != len(variable.dims):
-        raise DapError(400, f"{variable.name} has {len(variable.dims)} dimensions, the constraint gives {len(slabs)}")
+        raise DapError(400, f"{variable.name} has {len(variable.dims)} dimensions, not {len(slabs)}")
     for (start, stride, stop), (dim, size) in zip(slabs, variable.dims):
         if stride < 1 or start < 0 or stop < start or stop >= size:
-            raise DapError(400, f"Hyperslab [{start}:{stride}:{stop}] is outside {variable.name}'s {dim} of size {size}")
+            raise DapError(400, f"[{start}:{stride}:{stop}] does not fit {variable.name}'s {dim} of size {size}")
     return slabs
 
 
@@ -326,6 +345,56 @@ def open_dataset(root, relative):
         raise DapError(404, f"Not a dataset: {relative} ({error})") from None
 
 
+class Response(typing.NamedTuple):
+    status: int
+    body: bytes
+    content_type: str
+    description: str  # the Content-Description DAP2 clients look at: dods-dds, dods-das, dods-data, dods-error
+    last_modified: typing.Optional[float] = None
+
+
+def respond(root, request_path):
+    """The Response to a GET of `request_path` (path and query, as sent)."""
+    try:
+        return dap_response(root, request_path)
+    except DapError as error:
+        return Response(error.code, error_text(error.code, error.message).encode(), "text/plain", "dods-error")
+    except Exception as error:  # pylint: disable=broad-except  # a client always gets a DAP2 answer
+        print(f"dap2_server: error: {error!r}", file=sys.stderr, flush=True)
+        return Response(500, error_text(500, str(error)).encode(), "text/plain", "dods-error")
+
+
+def dap_response(root, request_path):
+    url = urllib.parse.urlsplit(request_path)
+    path = urllib.parse.unquote(url.path).lstrip("/")
+    # libnetcdf %-escapes the brackets of a constraint (`tas%5b2%5d...`).
+    query = urllib.parse.unquote(url.query)
+    if path in ("version", "version/"):
+        return Response(200, VERSION_TEXT.encode(), "text/plain", "dods-version")
+    suffix = next((s for s in SUFFIXES if path.endswith(s)), None)
+    if suffix is None:
+        raise DapError(400, f"Ask for {path}.dds, .das or .dods")
+    relative = path[: -len(suffix)]
+    if suffix == ".ver":
+        resolve(root, relative)
+        return Response(200, VERSION_TEXT.encode(), "text/plain", "dods-version")
+    dataset = open_dataset(root, relative)
+    if suffix == ".das":
+        return Response(200, das_text(dataset).encode(), "text/plain", "dods-das", dataset.mtime)
+    if suffix == ".dds":
+        requested = parse_constraint(dataset, query) if query else None
+        return Response(200, dds_text(dataset, requested).encode(), "text/plain", "dods-dds", dataset.mtime)
+    body = dods_body(dataset, parse_constraint(dataset, query))
+    return Response(200, body, "application/octet-stream", "dods-data", dataset.mtime)
+
+
+# Every GDAL call runs on this one thread. HDF5 keeps its error-printing switch per thread, and libnetcdf turns
+# printing off only in the thread that first opens a file: NetCDF-4 files opened from other request threads
+# fill stderr with HDF5-DIAG traces of harmless failed attribute look-ups (seen with Debian 12's libnetcdf 4.9.0
+# and HDF5 1.10.8). GDAL serialises its netCDF access with a lock anyway, so this costs no concurrency.
+GDAL_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="gdal")
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     # HTTP/1.1 so libcurl can keep the connection alive between the .das, .dds and .dods requests; every
     # response therefore carries a Content-Length.
@@ -334,57 +403,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
     root = None  # set by main()
 
     def do_GET(self):
-        try:
-            self.route()
-        except DapError as error:
-            self.reply(error.code, error_text(error.code, error.message).encode(), "text/plain", "dods-error")
-        except Exception as error:  # pylint: disable=broad-except  # a client always gets a DAP2 answer
-            print(f"dap2_server: error: {error!r}", file=sys.stderr, flush=True)
-            self.reply(500, error_text(500, str(error)).encode(), "text/plain", "dods-error")
+        self.reply(GDAL_THREAD.submit(respond, self.root, self.path).result())
 
     do_HEAD = do_GET
 
-    def route(self):
-        url = urllib.parse.urlsplit(self.path)
-        path = urllib.parse.unquote(url.path).lstrip("/")
-        query = urllib.parse.unquote(url.query)
-        if path in ("version", "version/"):
-            self.reply(200, VERSION_TEXT.encode(), "text/plain", "dods-version")
-            return
-        suffix = next((s for s in SUFFIXES if path.endswith(s)), None)
-        if suffix is None:
-            raise DapError(400, f"Ask for {path}.dds, .das or .dods")
-        relative = path[: -len(suffix)]
-        if suffix == ".ver":
-            resolve(self.root, relative)
-            self.reply(200, VERSION_TEXT.encode(), "text/plain", "dods-version")
-            return
-        dataset = open_dataset(self.root, relative)
-        if suffix == ".dds":
-            if query:
-                body = dds_text(dataset, parse_constraint(dataset, query)).encode()
-            else:
-                body = dds_text(dataset).encode()
-            self.reply(200, body, "text/plain", "dods-dds", dataset.mtime)
-        elif suffix == ".das":
-            self.reply(200, das_text(dataset).encode(), "text/plain", "dods-das", dataset.mtime)
-        else:
-            body = dods_body(dataset, parse_constraint(dataset, query))
-            self.reply(200, body, "application/octet-stream", "dods-data", dataset.mtime)
-
-    def reply(self, status, body, content_type, description, last_modified=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Description", description)
-        self.send_header("Content-Length", str(len(body)))
+    def reply(self, response):
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Description", response.description)
+        self.send_header("Content-Length", str(len(response.body)))
         self.send_header("XDODS-Server", "dods/3.2")
         self.send_header("XOPeNDAP-Server", self.server_version)
         self.send_header("XDAP", "2.0")
-        if last_modified is not None:
-            self.send_header("Last-Modified", email.utils.formatdate(last_modified, usegmt=True))
+        if response.last_modified is not None:
+            self.send_header("Last-Modified", email.utils.formatdate(response.last_modified, usegmt=True))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self.wfile.write(response.body)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         print(f"dap2_server: {self.address_string()} {format % args}", file=sys.stderr, flush=True)
