@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EdgeJobs.Interop.Gdal;
 
-/// <summary>An open GDAL raster dataset. Not thread-safe: one dataset per thread, as GDAL requires.</summary>
+/// <summary>An open GDAL dataset: a raster, or a vector one (<see cref="OpenVector"/>). Not thread-safe: one dataset per thread, as GDAL requires.</summary>
 public sealed class GdalDataset : IDisposable
 {
     private readonly SafeGdalDatasetHandle _handle;
@@ -25,6 +25,21 @@ public sealed class GdalDataset : IDisposable
         {
             handle.Dispose();
             GdalException.ThrowLast($"cannot open {path} as a raster");
+        }
+
+        return new GdalDataset(handle, path);
+    }
+
+    /// <summary>Opens a vector dataset (GeoJSON, GeoPackage, Shapefile…) read-only, for <see cref="GdalUtilities.VectorTranslate"/>.</summary>
+    /// <exception cref="GdalException">Not found, not a vector dataset, or unreadable — with GDAL's message.</exception>
+    public static GdalDataset OpenVector(string path)
+    {
+        GdalLibrary.EnsureLoaded();
+        var handle = Interop.Gdal.GDALOpenEx(path, Interop.Gdal.GDAL_OF_VECTOR | Interop.Gdal.GDAL_OF_READONLY | Interop.Gdal.GDAL_OF_VERBOSE_ERROR, 0, 0, 0);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            GdalException.ThrowLast($"cannot open {path} as a vector dataset");
         }
 
         return new GdalDataset(handle, path);

@@ -1,7 +1,7 @@
 namespace EdgeJobs.Interop.Gdal;
 
 /// <summary>
-/// GDAL's utilities (gdal_translate, gdalwarp, gdalbuildvrt, gdaldem) called as a library with the
+/// GDAL's utilities (gdal_translate, gdalwarp, gdalbuildvrt, gdaldem, ogr2ogr) called as a library with the
 /// arguments their command lines take, reporting progress and stopping when the token fires. Each
 /// returns the dataset it wrote, open; disposing it finishes the file.
 /// </summary>
@@ -99,6 +99,32 @@ public static class GdalUtilities
         finally
         {
             Interop.Gdal.GDALDEMProcessingOptionsFree(options);
+        }
+    }
+
+    /// <summary><c>ogr2ogr ARGS destination source</c> (a new dataset): vector formats, and vector tiles (MVT, MBTiles).</summary>
+    public static unsafe GdalDataset VectorTranslate(string destination, GdalDataset source, IReadOnlyCollection<string> args, Action<double>? progress, CancellationToken cancellation)
+    {
+        GdalLibrary.EnsureLoaded();
+        var options = NewOptions(Interop.Gdal.GDALVectorTranslateOptionsNew, args, "ogr2ogr");
+        try
+        {
+            return Run(destination, progress, cancellation, "ogr2ogr", (bridge, data) =>
+            {
+                Interop.Gdal.GDALVectorTranslateOptionsSetProgress(options, &GdalProgress.Callback, data);
+                return Borrow([source], handles =>
+                {
+                    int usage;
+                    fixed (IntPtr* array = handles)
+                    {
+                        return Interop.Gdal.GDALVectorTranslate(destination, IntPtr.Zero, 1, array, options, &usage);
+                    }
+                });
+            });
+        }
+        finally
+        {
+            Interop.Gdal.GDALVectorTranslateOptionsFree(options);
         }
     }
 

@@ -8,6 +8,7 @@ internal static partial class Interop
     {
         internal const uint GDAL_OF_READONLY = 0x00;
         internal const uint GDAL_OF_RASTER = 0x02;
+        internal const uint GDAL_OF_VECTOR = 0x04;
         internal const uint GDAL_OF_VERBOSE_ERROR = 0x40;
 
         /// <summary>https://gdal.org/api/raster_c_api.html#_CPPv410GDALOpenExPKcjPPCKcPPCKcPPCKc</summary>

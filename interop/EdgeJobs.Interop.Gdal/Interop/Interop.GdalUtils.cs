@@ -52,5 +52,17 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]
         internal static unsafe partial SafeGdalDatasetHandle GDALDEMProcessing(string destination, IntPtr source, string processing, string? colorFile, IntPtr options, int* usageError);
+
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial IntPtr GDALVectorTranslateOptionsNew(IntPtr argv, IntPtr forBinary);
+
+        [LibraryImport(Libraries.Gdal)]
+        internal static partial void GDALVectorTranslateOptionsFree(IntPtr options);
+
+        [LibraryImport(Libraries.Gdal)]
+        internal static unsafe partial void GDALVectorTranslateOptionsSetProgress(IntPtr options, delegate* unmanaged<double, IntPtr, IntPtr, int> progress, IntPtr data);
+
+        [LibraryImport(Libraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]
+        internal static unsafe partial SafeGdalDatasetHandle GDALVectorTranslate(string destination, IntPtr destinationDataset, int sourceCount, IntPtr* sources, IntPtr options, int* usageError);
     }
 }
