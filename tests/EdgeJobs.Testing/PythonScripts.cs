@@ -51,4 +51,68 @@ public static class PythonScripts
 
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// Starts a script that serves on loopback and prints its URL as its first line (<c>dap2_server.py</c>); the server
+    /// runs until the returned handle is disposed, which kills it.
+    /// </summary>
+    public static async Task<ScriptServer> StartServerAsync(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(PathOf(script));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        var log = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var url = await process.StandardOutput.ReadLineAsync(limit.Token);
+        if (url is null || !url.StartsWith("http://", StringComparison.Ordinal))
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw new InvalidOperationException($"{script} did not print its URL: {url}\n{log}");
+        }
+
+        return new ScriptServer(process, new Uri(url), log);
+    }
+}
+
+/// <summary>A script serving on loopback (<see cref="PythonScripts.StartServerAsync"/>); disposing it kills it.</summary>
+public sealed class ScriptServer(Process process, Uri url, System.Text.StringBuilder log) : IDisposable
+{
+    public Uri Url { get; } = url;
+
+    /// <summary>What it wrote to stderr so far (its request log).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+
+        process.Dispose();
+    }
 }
