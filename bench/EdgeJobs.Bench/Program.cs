@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 // scripts/bench runs every suite and the latency probe; pass BenchmarkDotNet arguments
 // (e.g. --filter '*Ledger*') to narrow it, `latency` for the latency percentiles, or `throughput` for
 // the end-to-end rate with and without durable commits (`throughput [JOBS]`, 3000 by default), or
-// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `recipes` for step-to-step
+// `throughput-binary [JOBS] [SLOTS] [CLIENTS]` for the same through the published dist/edgejobs up, `recipes [CHAINS]` for step-to-step
 // latency and a 1,000-step fan-out against plain jobs, `campaigns` for spawning 10,000 children, their cascade stop and the aggregate at 100,000, `exec-overhead [JOBS]` for `true` as an exec tool against the built-in
 // sleep 0, `tiles COG [N]` for web-map tiles per zoom level (scripts/bench-tiles), or `tool ID DATA_ROOT PARAMS_JSON [RUNS]` to time one
 // raster tool outside the job system.
@@ -15,7 +15,7 @@ if (args is ["latency", ..])
 
 if (args is ["recipes", ..])
 {
-    await EdgeJobs.Bench.EndToEnd.RecipeProbe.RunAsync();
+    await EdgeJobs.Bench.EndToEnd.RecipeProbe.RunAsync(chains: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
     return;
 }
 

@@ -14,11 +14,12 @@ internal static class RecipeProbe
 {
     public static async Task RunAsync(int chains = 300, int fanOut = 1000)
     {
-        await using (var cluster = await BenchCluster.StartAsync(agents: 1, slots: 4))
+        // CHAINS 0: the fan-out alone (to profile it).
+        await using (var cluster = chains > 0 ? await BenchCluster.StartAsync(agents: 1, slots: 4) : null)
         {
             var plain = new List<double>(chains);
             var stepToStep = new List<double>(chains);
-            for (var i = 0; i < chains + 20; i++)
+            for (var i = 0; cluster is not null && i < chains + 20; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
                 var id = await cluster.SubmitAsync(0);
@@ -44,8 +45,11 @@ internal static class RecipeProbe
                 }
             }
 
-            LatencyProbe.Report("plain job submit-to-start (idle agent)", plain);
-            LatencyProbe.Report("step-to-step (step a's tool returns → step b's tool starts, idle agent)", stepToStep);
+            if (chains > 0)
+            {
+                LatencyProbe.Report("plain job submit-to-start (idle agent)", plain);
+                LatencyProbe.Report("step-to-step (step a's tool returns → step b's tool starts, idle agent)", stepToStep);
+            }
         }
 
         await using (var cluster = await BenchCluster.StartAsync(agents: 2, slots: 16))

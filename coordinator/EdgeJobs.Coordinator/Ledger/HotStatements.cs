@@ -39,7 +39,11 @@ internal sealed class HotStatements : IDisposable
         _logSeq = new RawStatement(connection, "UPDATE jobs SET log_seq = ?1, log_first_seq = ?2, updated_at = ?3 WHERE id = ?4");
         _logAgentSeq = new RawStatement(connection, "UPDATE jobs SET log_agent_fence = ?1, log_agent_seq = ?2 WHERE id = ?3");
         _active = new RawStatement(connection, "SELECT coalesce((SELECT active FROM active_counts WHERE scope = ?1 AND name = ?2), 0)");
+        Steps = new StepStatements(connection);
     }
+
+    /// <summary>A recipe step job's own statements.</summary>
+    public StepStatements Steps { get; }
 
     /// <summary>
     /// A new job, read back by its rowid afterwards: RETURNING would collect the row in a temporary B-tree,
@@ -213,6 +217,7 @@ internal sealed class HotStatements : IDisposable
         _logSeq.Dispose();
         _logAgentSeq.Dispose();
         _active.Dispose();
+        Steps.Dispose();
     }
 
     private static void Execute(RawStatement statement, params ReadOnlySpan<SqlValue> values)

@@ -172,10 +172,7 @@ public sealed partial class JobLedger
         var recipeId = stepJob.ParentId!.Value;
         if (change.To == JobState.Running && change.Reason == EventReason.Accepted)
         {
-            c.Execute("""
-                UPDATE job_steps SET state = @Running, started_at = coalesce(started_at, @Now)
-                WHERE job_id = @JobId AND step_id = @StepId AND step_job_id = @StepJobId AND state = @Pending
-                """, new { Running = (int)StepState.Running, Now = now, JobId = recipeId, stepJob.StepId, StepJobId = stepJob.Id, Pending = (int)StepState.Pending });
+            Statements(c).Steps.Start(recipeId, stepJob.StepId!, stepJob.Id, now);
             var recipe = ReadJob(c, recipeId)!;
             if (recipe.JobState == JobState.Scheduled)
             {
@@ -212,20 +209,14 @@ public sealed partial class JobLedger
     /// </summary>
     private void EndStep(SqliteConnection c, long recipeId, long stepJobId, string stepId, StepState state, string? code, string? message, long now)
     {
-        var step = c.QuerySingleOrDefault<StepRow>($"""
-            UPDATE job_steps SET state = @State, finished_at = @Now, error_code = @Code, error_message = @Message
-            WHERE job_id = @JobId AND step_id = @StepId AND step_job_id = @StepJobId AND state IN (@Pending, @Running)
-            RETURNING {StepColumns}
-            """, new { State = (int)state, Now = now, Code = code, Message = Bounded(message), JobId = recipeId, StepId = stepId, StepJobId = stepJobId,
-            Pending = (int)StepState.Pending, Running = (int)StepState.Running });
+        var steps = Statements(c).Steps;
+        var step = steps.End(recipeId, stepId, stepJobId, state, code, Bounded(message), now);
         if (step is null)
         {
             return; // not the step's own job, or the step had ended
         }
 
-        var info = c.QuerySingle<JobRecipeRow>("""
-            UPDATE job_recipes SET ended_steps = ended_steps + 1, completed_steps = completed_steps + @Completed WHERE job_id = @JobId RETURNING *
-            """, new { Completed = state == StepState.Completed ? 1 : 0, JobId = recipeId });
+        var info = steps.CountEnded(recipeId, state == StepState.Completed);
         if (state == StepState.Completed)
         {
             var recipe = ReadJob(c, recipeId)!;
@@ -266,8 +257,8 @@ public sealed partial class JobLedger
     }
 
     /// <summary>
-    /// A step's error message as kept in its row, at most 2,000 characters: the full one stays with its step job. (A
-    /// prepared statement would otherwise cut a message longer than the first it bound to that one's size, SpawnStepJobs.)
+    /// A step's error message as kept in its row, at most 2,000 characters: the full one stays with its step job, and
+    /// every view of the recipe job reads its steps' rows.
     /// </summary>
     private static string? Bounded(string? message) => message is { Length: > 2000 } ? message[..1999] + "…" : message;
 
