@@ -41,16 +41,25 @@ internal static class DatasetsCommand
         command.Aliases.Add("list");
         command.SetAction((parsed, _) => client.RunAsync(parsed, async (api, json) =>
         {
-            var query = parsed.GetValue(org) is { } o ? "?org=" + Uri.EscapeDataString(o) : "";
-            var answer = await api.GetAsync("v1/datasets" + query).ConfigureAwait(false);
+            // Every page, following next_cursor: the list is short next to what a terminal shows.
+            var query = "?limit=1000" + (parsed.GetValue(org) is { } o ? "&org=" + Uri.EscapeDataString(o) : "");
+            var list = new List<DatasetDto>();
+            string? cursor = null;
+            do
+            {
+                var answer = await api.GetAsync("v1/datasets" + query + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))).ConfigureAwait(false);
+                var page = ApiClient.Read(answer, RestJson.Lenient.DatasetListDto);
+                list.AddRange(page.Datasets);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
             if (json)
             {
-                ApiClient.EnsureSuccess(answer);
-                Output.Json(answer.Body);
+                Output.Json(System.Text.Json.JsonSerializer.Serialize(new DatasetListDto(list), RestJson.Wire.DatasetListDto));
                 return 0;
             }
 
-            var list = ApiClient.Read(answer, RestJson.Lenient.DatasetListDto).Datasets;
             Output.Table(["DATASET", "ENTRIES", "BYTES", "QUOTA", "CREATED"], list.Select(d => (IReadOnlyList<string>)
             [
                 $"{d.Org}/{d.Name}", d.Entries.ToString(CultureInfo.InvariantCulture), d.BytesUsed.ToString(CultureInfo.InvariantCulture),

@@ -52,28 +52,58 @@ internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store, 
         return Results.Json(ToDto(dataset), RestJson.Wire.DatasetDto, statusCode: created ? 201 : 200);
     }
 
-    /// <summary><c>GET /v1/datasets?org=</c>: the caller's org's datasets (a global token: every org's, or <c>org</c>'s).</summary>
+    private const int DefaultDatasetLimit = 100;
+    private const int MaxDatasetLimit = 1000;
+
+    /// <summary>
+    /// <c>GET /v1/datasets?org=&amp;limit=&amp;cursor=</c>: the caller's org's datasets (a global token: every org's, or
+    /// <c>org</c>'s), a page at a time by org and name; the cursor is the last dataset's <c>org/name</c>.
+    /// </summary>
     public async Task<IResult> ListAsync(HttpContext http)
     {
         var principal = ScopeFilter.Current(http);
-        foreach (var key in http.Request.Query.Keys)
+        var query = http.Request.Query;
+        foreach (var key in query.Keys)
         {
-            if (key != "org")
+            if (key is not ("org" or "limit" or "cursor"))
             {
-                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use org");
+                return Problems.InvalidQuery(key, $"'{Problems.Truncate(key)}' is not a filter; use org, limit or cursor");
             }
         }
 
-        var org = Single(http.Request.Query, "org");
+        var org = Single(query, "org");
         if (org is not null && !EdgeJobs.Protocol.Jobs.Orgs.IsValid(org))
         {
             return Problems.InvalidQuery("org", "org " + DatasetNames.Rule);
         }
 
-        // Another org's list is the list of an org without datasets: nothing says whether it has any.
-        var rows = org is not null && !principal.SeesOrg(org) ? []
-            : await ledger.ListDatasetsAsync(org ?? principal.Org).ConfigureAwait(false);
-        return Results.Json(new DatasetListDto([.. rows.Where(d => principal.SeesDataset(d.Org, d.Name)).Select(ToDto)]), RestJson.Wire.DatasetListDto);
+        var limit = DefaultDatasetLimit;
+        if (Single(query, "limit") is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxDatasetLimit))
+        {
+            return Problems.InvalidQuery("limit", $"limit must be an integer from 1 to {MaxDatasetLimit}");
+        }
+
+        (string Org, string Name)? after = null;
+        if (Single(query, "cursor") is { } cursor)
+        {
+            if (cursor.Split('/') is not [var cursorOrg, var cursorName] || !EdgeJobs.Protocol.Jobs.Orgs.IsValid(cursorOrg) || !DatasetNames.IsValid(cursorName))
+            {
+                return Problems.InvalidQuery("cursor", "cursor must be the next_cursor of a previous page (org/name)");
+            }
+
+            after = (cursorOrg, cursorName);
+        }
+
+        // Another org's list is the list of an org without datasets: nothing says whether it has any. A token narrowed
+        // to some datasets sees those only; its pages may then hold fewer than limit, and the cursor still moves on.
+        if (org is not null && !principal.SeesOrg(org))
+        {
+            return Results.Json(new DatasetListDto([]), RestJson.Wire.DatasetListDto);
+        }
+
+        var (rows, more) = await ledger.ListDatasetsAsync(org ?? principal.Org, after, limit).ConfigureAwait(false);
+        var next = more ? $"{rows[^1].Org}/{rows[^1].Name}" : null;
+        return Results.Json(new DatasetListDto([.. rows.Where(d => principal.SeesDataset(d.Org, d.Name)).Select(ToDto)], next), RestJson.Wire.DatasetListDto);
     }
 
     /// <summary><c>GET /v1/datasets/{org}/{ds}</c>.</summary>

@@ -37,13 +37,25 @@ public sealed partial class JobLedger
         return FindDataset(c, org, name);
     }
 
-    /// <summary>The datasets of <paramref name="org"/>, or of every org when it is null, by org and name.</summary>
-    public async Task<IReadOnlyList<DatasetRow>> ListDatasetsAsync(string? org)
+    /// <summary>
+    /// One page of the datasets of <paramref name="org"/> (of every org when it is null), by org and name, after the
+    /// dataset <paramref name="after"/> (keyset paging); <c>More</c> when another page follows.
+    /// </summary>
+    public async Task<(IReadOnlyList<DatasetRow> Rows, bool More)> ListDatasetsAsync(string? org, (string Org, string Name)? after, int limit)
     {
         await using var c = OpenReader();
-        return org is null
-            ? c.Query<DatasetRow>("SELECT org, name, created_at, byte_quota, bytes_used, entry_count FROM datasets ORDER BY org, name").ToRowList()
-            : c.Query<DatasetRow>("SELECT org, name, created_at, byte_quota, bytes_used, entry_count FROM datasets WHERE org = @Org ORDER BY name", new { Org = org }).ToRowList();
+        var rows = c.Query<DatasetRow>("""
+            SELECT org, name, created_at, byte_quota, bytes_used, entry_count FROM datasets
+            WHERE (@Org IS NULL OR org = @Org) AND (org > @AfterOrg OR (org = @AfterOrg AND name > @AfterName))
+            ORDER BY org, name LIMIT @Take
+            """, new { Org = org, AfterOrg = after?.Org ?? "", AfterName = after?.Name ?? "", Take = limit + 1 }).ToRowList();
+        var more = rows.Count > limit;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return (rows, more);
     }
 
     /// <summary>

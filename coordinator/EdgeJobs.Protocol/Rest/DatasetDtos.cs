@@ -5,7 +5,8 @@ namespace EdgeJobs.Protocol.Rest;
 /// <summary>A dataset: <c>byte_quota</c> null means no limit; <c>bytes_used</c> and <c>entries</c> are the index's sums.</summary>
 public sealed record DatasetDto(string Org, string Name, DateTimeOffset CreatedAt, long? ByteQuota, long BytesUsed, long Entries);
 
-public sealed record DatasetListDto(IReadOnlyList<DatasetDto> Datasets);
+/// <summary><c>GET /v1/datasets</c>: a page of datasets by org and name; <c>next_cursor</c> fetches the next page (null at the end).</summary>
+public sealed record DatasetListDto(IReadOnlyList<DatasetDto> Datasets, string? NextCursor = null);
 
 /// <summary>One index entry; <c>mtime</c> is the file's modification time; <c>raster</c> only for files GDAL reads as rasters.</summary>
 public sealed record DatasetEntryDto(string Path, string Type, long Size, string Sha256, DateTimeOffset Mtime)

@@ -54,6 +54,48 @@ public class DatasetLifecycleTests
     }
 
     [Test]
+    public async Task the_list_pages_by_org_and_name_to_the_end_and_a_bad_page_is_a_400_naming_it()
+    {
+        await using var h = await DatasetHarness.StartAsync();
+        foreach (var name in new[] { "e", "b", "d", "a", "c" })
+        {
+            (await h.Api.SendAsync(HttpMethod.Put, $"v1/datasets/acme/{name}", h.Acme)).Dispose();
+        }
+
+        (await h.Api.SendAsync(HttpMethod.Put, "v1/datasets/zeta/maps", h.Zeta)).Dispose();
+
+        async Task<List<string>> WalkAsync(string token, string query)
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            do
+            {
+                using var response = await h.Api.GetAsync($"v1/datasets?limit=2{query}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", token);
+                await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
+                var page = (await ApiServer.ReadAsync(response, RestJsonContext.Default.DatasetListDto))!;
+                await Assert.That(page.Datasets.Count).IsLessThanOrEqualTo(2);
+                seen.AddRange(page.Datasets.Select(d => $"{d.Org}/{d.Name}"));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+            return seen;
+        }
+
+        // acme/survey comes with the harness.
+        await Assert.That(await WalkAsync(h.Acme, "")).IsEquivalentTo(["acme/a", "acme/b", "acme/c", "acme/d", "acme/e", "acme/survey"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await WalkAsync(h.Api.Admin, "")).IsEquivalentTo(["acme/a", "acme/b", "acme/c", "acme/d", "acme/e", "acme/survey", "zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        // A cursor of another org's dataset pages nothing of it: the org filter still holds.
+        await Assert.That(await WalkAsync(h.Zeta, "&cursor=acme/a")).IsEquivalentTo(["zeta/maps"]);
+
+        foreach (var (query, field) in new[] { ("?limit=0", "limit"), ("?limit=1001", "limit"), ("?limit=x", "limit"), ("?cursor=nope", "cursor"), ("?cursor=a/b/c", "cursor"), ("?cursor=ACME/a", "cursor"), ("?page=2", "page") })
+        {
+            using var bad = await h.Api.GetAsync("v1/datasets" + query, h.Acme);
+            await Assert.That(bad.StatusCode).IsEqualTo(HttpStatusCode.BadRequest).Because(query);
+            await Assert.That((await ApiServer.ProblemAsync(bad)).Errors!.Single().Path).IsEqualTo(field).Because(query);
+        }
+    }
+
+    [Test]
     public async Task delete_removes_the_dataset_its_index_and_its_files_and_a_new_one_starts_empty()
     {
         await using var h = await DatasetHarness.StartAsync();
