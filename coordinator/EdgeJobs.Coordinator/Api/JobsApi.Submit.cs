@@ -25,6 +25,17 @@ internal sealed partial class JobsApi
     public async Task<Submission> SubmitAsync(Principal principal, SubmitRequest request, IdempotencyRequest? idempotency,
         Func<SubmitOutcome, string?, ToolEstimate, StoredAnswer> answer)
     {
+        // A build on a dataset without a path is every pending entry's build: a recipe job of one step per entry.
+        if (Datasets.DatasetBuilds.IsPathless(request))
+        {
+            ProblemDto? problem;
+            (request, problem) = await Datasets.DatasetBuilds.ExpandAsync(ledger, principal, request).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return new Submission(problem, default, default);
+            }
+        }
+
         if (IsRecipeRequest(request))
         {
             return await SubmitRecipeAsync(principal, request, idempotency, answer).ConfigureAwait(false);

@@ -91,7 +91,8 @@ internal sealed partial class TasksApi
 
         var statusUrl = StatusUrl(job.Org, job.Dataset!, job.Id);
         var created = outcome.Result == SubmitResult.Created;
-        var body = new TaskSubmittedDto(job.Id.ToString(CultureInfo.InvariantCulture), job.Tool, job.ToolVersion, !created, statusUrl, statusUrl + "/result", estimatedOutputBytes);
+        var (toolId, version) = SeedTool(job);
+        var body = new TaskSubmittedDto(job.Id.ToString(CultureInfo.InvariantCulture), toolId, version, !created, statusUrl, statusUrl + "/result", estimatedOutputBytes);
         return new StoredAnswer(created ? 202 : 200, statusUrl, JsonSerializer.Serialize(body, TaskJson.Wire.TaskSubmittedDto));
     }
 

@@ -77,6 +77,10 @@ internal sealed partial class TasksApi(JobLedger ledger, JobsApi jobs, ToolCatal
 
     public static string StatusUrl(string org, string ds, long id) => $"/orgs/{org}/ds/{ds}/tasks/{id}";
 
+    /// <summary>The task's tool as the seed names it: a build of every pending entry runs as a recipe job, but it is the build task that was asked for.</summary>
+    private static (string ToolId, string Version) SeedTool(JobRow job) =>
+        job.IsRecipe && job.ToolVersion == Datasets.DatasetBuilds.RecipeVersion ? ("build", Catalog.Tools.BuildTool.Instance.Version) : (job.Tool, job.ToolVersion);
+
     /// <summary>A job as the seed's task status; <paramref name="tail"/> null in lists.</summary>
     private TaskStatusDto ToStatus(JobRow job, bool markedDeleted, IReadOnlyList<string>? tail, ArtifactRow? artifact)
     {
@@ -85,8 +89,8 @@ internal sealed partial class TasksApi(JobLedger ledger, JobsApi jobs, ToolCatal
         return new TaskStatusDto
         {
             TaskId = job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ToolId = job.Tool,
-            Version = job.ToolVersion,
+            ToolId = SeedTool(job).ToolId,
+            Version = SeedTool(job).Version,
             State = state,
             Progress = new TaskProgressDto(job.ProgressPercent ?? (state == TaskStates.Succeeded ? 100 : 0), job.ProgressPhase),
             CreatedAt = Time(job.CreatedAt),
