@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography;
+using EdgeJobs.Coordinator.Ledger;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Testing;
+
+namespace EdgeJobs.Coordinator.Tests.Recipes;
+
+/// <summary>
+/// A crash between the commit that completes a recipe's step and the rename that puts its declared output in the data
+/// root: at the next start a completed step's staged output goes into place over the old file, and a staged output of a
+/// step that did not complete is removed.
+/// </summary>
+public class RecipeOutputRecoveryTests
+{
+    [Test]
+    public async Task a_restart_places_a_completed_step_s_output_and_drops_one_whose_step_did_not_complete()
+    {
+        byte[] committed = [1, 2, 3, 4, 5], uncommitted = [9, 9, 9];
+        await using var api = await ApiServer.StartAsync();
+        api.WriteInput("results/old.bin", "the file before");
+        using var submitted = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """
+            {"recipe":{"name":"two","version":"1","steps":[
+               {"id":"a","tool":"random-artifact","params":{"bytes":5}},
+               {"id":"b","tool":"random-artifact","params":{"bytes":3}}]},
+             "outputs":{"step:a.output":"results/old.bin","step:b.output":"results/b.bin"}}
+            """);
+        await Assert.That(submitted.StatusCode).IsEqualTo(HttpStatusCode.Accepted).Because(await submitted.Content.ReadAsStringAsync());
+        var recipe = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+        var a = (await RecipeJobs.StepJobAsync(api.Ledger, recipe, "a"))!;
+        var b = (await RecipeJobs.StepJobAsync(api.Ledger, recipe, "b"))!;
+
+        // Step a's finish as RecipeOutputs makes it, up to the commit: its artifact staged under a second name, the step
+        // completed in the ledger. The process dies before the rename. Step b's output was staged but never committed.
+        var staging = Path.Combine(api.Server.Options.DataDir, "recipe-outputs");
+        Directory.CreateDirectory(staging);
+        var artifact = Path.Combine(api.Server.Options.DataDir, "a.bin");
+        await File.WriteAllBytesAsync(artifact, committed);
+        await File.WriteAllBytesAsync(Path.Combine(staging, $"job-{a.Id}.out"), committed);
+        var running = await JobWalker.RunAsync(api.Ledger, a.Id, JobWalker.Node);
+        var finished = await api.Ledger.FinishWithLogAsync(a.Id, running.Fence, [], new FinishReport(FinishOutcome.Succeeded),
+            new ArtifactRecord(artifact, committed.Length, Convert.ToHexStringLower(SHA256.HashData(committed)), DateTimeOffset.UtcNow.AddDays(1)), 0, null);
+        await Assert.That(finished.State).IsEqualTo(JobState.Completed);
+        await JobWalker.RunAsync(api.Ledger, b.Id, JobWalker.Node);
+        await File.WriteAllBytesAsync(Path.Combine(staging, $"job-{b.Id}.out"), uncommitted);
+        await Assert.That(await File.ReadAllTextAsync(Path.Combine(api.DataRoot, "results", "old.bin"))).IsEqualTo("the file before");
+
+        // Restarted on the same data dir (disposing api afterwards is a no-op).
+        await using var restarted = await api.RestartAsync();
+        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(restarted.DataRoot, "results", "old.bin"))).IsEquivalentTo(committed);
+        await Assert.That(File.Exists(Path.Combine(restarted.DataRoot, "results", "b.bin"))).IsFalse();
+        await Assert.That(Directory.EnumerateFiles(staging)).IsEmpty();
+        await Assert.That(Directory.EnumerateFiles(Path.Combine(restarted.DataRoot, "results"), "*.part")).IsEmpty();
+    }
+}
