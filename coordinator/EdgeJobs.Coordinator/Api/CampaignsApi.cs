@@ -192,13 +192,17 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
         return campaign is null ? problem! : await AggregateAsync(id, 200).ConfigureAwait(false);
     }
 
+    /// <summary>What a caller without a token hears of a private campaign and of an id no campaign has: the same.</summary>
+    private const string NoPublicCampaign = "no public campaign has this id: send 'Authorization: Bearer TOKEN' with jobs:read";
+
     /// <summary>A campaign whose aggregate the caller may read (any caller for a public one); shared with the seed APIs.</summary>
     internal async Task<(CampaignRow? Campaign, IResult? Problem)> FindVisibleAsync(HttpContext http, string id)
     {
         var campaign = Slugs.IsValid(id) ? await ledger.GetCampaignAsync(id).ConfigureAwait(false) : null;
         if (campaign is null)
         {
-            return (null, NotFound(id));
+            // Without a token, an id that does not exist answers as a private one does: nothing says which ids exist.
+            return (null, ScopeFilter.CurrentOrNull(http) is null ? Problems.Unauthorized(NoPublicCampaign) : NotFound(id));
         }
 
         if (campaign.Public == 0)
@@ -206,7 +210,7 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             var principal = ScopeFilter.CurrentOrNull(http);
             if (principal is null)
             {
-                return (null, Problems.Unauthorized("this campaign is not public: send 'Authorization: Bearer TOKEN' with jobs:read"));
+                return (null, Problems.Unauthorized(NoPublicCampaign));
             }
 
             if (!principal.Has(Scopes.JobsRead) && !principal.Has(Scopes.JobsWrite))

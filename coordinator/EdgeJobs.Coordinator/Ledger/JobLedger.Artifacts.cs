@@ -31,9 +31,17 @@ public sealed partial class JobLedger
         """, new { JobId = jobId, artifact.Path, artifact.SizeBytes, artifact.Sha256, Now = Now(), ExpiresAt = artifact.ExpiresAt.ToUnixTimeMilliseconds() });
 
     /// <summary>Artifacts past their TTL: marked deleted (the caller removes the files); returns them.</summary>
-    public Task<IReadOnlyList<ArtifactRow>> ExpireArtifactsAsync() => WriteAsync<IReadOnlyList<ArtifactRow>>(c => c.Query<ArtifactRow>(
-        "UPDATE artifacts SET deleted_at = @Now WHERE deleted_at IS NULL AND expires_at <= @Now RETURNING *",
-        new { Now = Now() }).ToRowList());
+    // A recipe step's artifact is what later steps read (by lease URL): it is kept past its time while its recipe job has
+    // not ended, however long the recipe runs (a step may wait out a day's retry backoff), and expires with the next
+    // sweep after the job ends.
+    public Task<IReadOnlyList<ArtifactRow>> ExpireArtifactsAsync() => WriteAsync<IReadOnlyList<ArtifactRow>>(c => c.Query<ArtifactRow>("""
+        UPDATE artifacts SET deleted_at = @Now
+        WHERE deleted_at IS NULL AND expires_at <= @Now
+          AND NOT EXISTS (SELECT 1 FROM jobs AS step JOIN jobs AS recipe ON recipe.id = step.parent_id
+                          WHERE step.id = artifacts.job_id AND step.step_id IS NOT NULL
+                            AND NOT (SELECT terminal FROM job_states WHERE job_states.state = recipe.state))
+        RETURNING *
+        """, new { Now = Now() }).ToRowList());
 
     public async Task<ArtifactRow?> GetArtifactAsync(long jobId)
     {

@@ -1,3 +1,4 @@
+using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
 
@@ -115,5 +116,34 @@ public class RecipeJobTests
         await Assert.That(job.Error!.Message).Contains("step 'broken' failed");
         await Assert.That(job.Steps!.Single(s => s.Id == "long").Error!.Code).IsEqualTo("stopped");
         await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(20)); // far from the 60 s the long step would take
+    }
+
+    /// <summary>A user's stop of a recipe job reaches the agents running its steps at once; pending steps are skipped.</summary>
+    [Test]
+    public async Task a_user_stop_of_a_recipe_job_stops_its_running_steps_on_their_agents_and_skips_the_rest()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("a", slots: 1);
+        await cluster.AddAgentAsync("b", slots: 1);
+        using var submitted = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, """
+            {"recipe":{"name":"long","version":"1","steps":[
+               {"id":"left","tool":"sleep","params":{"seconds":60}},
+               {"id":"right","tool":"sleep","params":{"seconds":60}},
+               {"id":"then","tool":"sleep","params":{"seconds":0},"depends_on":["left","right"]}]}}
+            """);
+        var id = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+        await Cluster.WaitForAsync(async () => (await cluster.Ledger.GetStepsAsync(id)).Count(s => s.Job is { JobState: JobState.Running }) == 2,
+            TimeSpan.FromSeconds(20), "both long steps to run, one on each agent");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var stop = await cluster.Api.SendAsync(HttpMethod.Post, $"v1/jobs/{id}/stop", cluster.Api.Bob);
+        await cluster.WaitForStateAsync(id, state => state.IsTerminal(), TimeSpan.FromSeconds(20));
+
+        await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(10)); // the agents heard at once, not after 60 s
+        var steps = await cluster.Ledger.GetStepsAsync(id);
+        await Assert.That((await cluster.Ledger.GetJobAsync(id))!.JobState).IsEqualTo(JobState.Stopped);
+        await Assert.That(steps.Where(s => s.Step.StepId != "then").All(s => s.Job!.JobState == JobState.Stopped)).IsTrue();
+        await Assert.That(steps.Where(s => s.Step.StepId != "then").Select(s => s.Job!.NodeId).Distinct().Count()).IsEqualTo(2);
+        await Assert.That(steps.Single(s => s.Step.StepId == "then").Step.StepState).IsEqualTo(StepState.Skipped);
     }
 }

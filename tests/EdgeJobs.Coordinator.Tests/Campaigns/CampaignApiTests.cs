@@ -412,6 +412,43 @@ public class CampaignApiTests
     }
 
     [Test]
+    public async Task the_list_shows_the_org_s_campaigns_newest_first_and_activity_is_stamped_by_batches_and_children()
+    {
+        await using var api = await ApiServer.StartAsync();
+        AddEcho(api);
+        api.WriteInput("p/1.tif", "x");
+        api.WriteInput("p/2.tif", "x");
+        const string Body = """{"id":"@id@","source":{"type":"data_root","root":"p"},"template":{"tool":"print-value","params":{"value":"{record.path}"}}}""";
+        await CreateAsync(api, api.Bob, Body.Replace("@id@", "older", StringComparison.Ordinal));
+        var created = await CreateAsync(api, api.Bob, Body.Replace("@id@", "newer", StringComparison.Ordinal));
+        await Assert.That(created.FirstActivityAt).IsNull();
+
+        using (var list = await api.GetAsync("v1/campaigns", api.Reader))
+        {
+            var page = (await ApiServer.ReadAsync(list, RestJsonContext.Default.CampaignListDto))!;
+            await Assert.That(page.Campaigns.Select(c => c.Id).ToArray()).IsEquivalentTo(["newer", "older"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        }
+
+        using (var paged = await api.GetAsync("v1/campaigns?limit=1", api.Reader))
+        {
+            var first = (await ApiServer.ReadAsync(paged, RestJsonContext.Default.CampaignListDto))!;
+            await Assert.That(first.Campaigns.Single().Id).IsEqualTo("newer");
+            using var next = await api.GetAsync($"v1/campaigns?limit=1&cursor={first.NextCursor}", api.Reader);
+            await Assert.That((await ApiServer.ReadAsync(next, RestJsonContext.Default.CampaignListDto))!.Campaigns.Single().Id).IsEqualTo("older");
+        }
+
+        var batch = await BatchAsync(api, api.Bob, "newer");
+        var children = await ChildrenAsync(api, api.Bob, "newer", batch.Id);
+        var started = await GetAsync(api, api.Reader, "newer");
+        await Assert.That(started.FirstActivityAt).IsNotNull();
+        await CompleteAsync(api, children);
+        var done = await GetAsync(api, api.Reader, "newer");
+        await Assert.That(done.FirstActivityAt).IsEqualTo(started.FirstActivityAt);
+        await Assert.That(done.LastActivityAt!.Value).IsGreaterThanOrEqualTo(done.FirstActivityAt!.Value);
+        await Assert.That(done.Children["completed"]).IsEqualTo(2);
+    }
+
+    [Test]
     public async Task the_aggregate_of_a_private_campaign_needs_a_token_of_its_org()
     {
         await using var api = await ApiServer.StartAsync();

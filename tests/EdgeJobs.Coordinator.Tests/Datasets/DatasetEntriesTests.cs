@@ -149,6 +149,10 @@ public class DatasetEntriesTests
     [Arguments("""{"from":"readme.txt","to":"bundle.tar.gz/x"}""", 409, "path_conflict")]
     [Arguments("""{"from":"scenes","to":"scenes/inner"}""", 400, "invalid_path")]
     [Arguments("""{"from":"readme.txt"}""", 400, "invalid_body")]
+    [Arguments("""{"from":"readme.txt","to":"x.txt","overwrite":true}""", 400, "invalid_body")]
+    [Arguments("""{"from":"readme.txt","to":""}""", 400, "invalid_path")]
+    [Arguments("""[1]""", 400, "invalid_body")]
+    [Arguments("""{"from":"readme.txt",""", 400, "invalid_json")]
     public async Task a_move_that_cannot_be_done_says_why_and_changes_nothing(string body, int status, string code)
     {
         await using var h = await FilledAsync();
@@ -158,6 +162,26 @@ public class DatasetEntriesTests
 
         await Assert.That((int)response.StatusCode).IsEqualTo(status);
         await Assert.That((await ApiServer.ProblemAsync(response)).ErrorCode).IsEqualTo(code);
+        await Assert.That(await h.StateAsync()).IsEqualTo(before);
+    }
+
+    [Test]
+    public async Task an_oversized_move_body_is_413_and_changes_nothing()
+    {
+        await using var h = await FilledAsync();
+        var before = await h.StateAsync();
+        var huge = """{"from":"readme.txt","to":"x.txt","pad":""" + "\"" + new string('x', 3 << 20) + "\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{DatasetHarness.Base}/move")
+        {
+            Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", h.Acme);
+        request.Headers.ExpectContinue = true;
+
+        using var response = await h.Api.Http.SendAsync(request);
+
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.RequestEntityTooLarge);
+        await Assert.That((await ApiServer.ProblemAsync(response)).ErrorCode).IsEqualTo("body_too_large");
         await Assert.That(await h.StateAsync()).IsEqualTo(before);
     }
 }

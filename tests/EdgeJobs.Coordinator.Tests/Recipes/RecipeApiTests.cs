@@ -257,6 +257,45 @@ public class RecipeApiTests
         await Assert.That(unknown.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>Ordo's own words for an outcome that is not plain success: a partial job, a failed step, a skipped one; and a stored recipe by id.</summary>
+    [Test]
+    public async Task ordo_names_a_partial_job_and_its_failed_and_skipped_steps_in_its_own_words()
+    {
+        await using var api = await ApiServer.StartAsync();
+        using var stored = await api.SendAsync(HttpMethod.Post, "v1/recipes", api.Bob, """
+            {"name":"mixed","version":"1","steps":[
+               {"id":"ok","tool":"sleep","params":{"seconds":0}},
+               {"id":"bad","tool":"sleep","params":{"seconds":0},"continue_on_failure":true},
+               {"id":"after","tool":"sleep","params":{"seconds":0},"depends_on":["bad"]}]}
+            """);
+        await Assert.That(stored.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        var recipeId = (await ApiServer.ReadAsync(stored, RestJsonContext.Default.RecipeCreatedDto))!.Id;
+        using var submitted = await api.SendAsync(HttpMethod.Post, "ordo/jobs", api.Bob, "{\"recipe_id\":" + recipeId + ",\"inputs\":{}}");
+        await Assert.That(submitted.StatusCode).IsEqualTo(HttpStatusCode.Created).Because(await submitted.Content.ReadAsStringAsync());
+        using var created = System.Text.Json.JsonDocument.Parse(await submitted.Content.ReadAsStringAsync());
+        var id = created.RootElement.GetProperty("id").GetInt64();
+
+        var ok = (await RecipeJobs.StepJobAsync(api.Ledger, id, "ok"))!;
+        var running = await JobWalker.RunAsync(api.Ledger, ok.Id, JobWalker.Node);
+        await api.Ledger.FinishAsync(ok.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.Succeeded));
+        var bad = (await RecipeJobs.StepJobAsync(api.Ledger, id, "bad"))!;
+        running = await JobWalker.RunAsync(api.Ledger, bad.Id, JobWalker.Node);
+        await api.Ledger.FinishAsync(bad.Id, running.Fence, new EdgeJobs.Coordinator.Ledger.FinishReport(EdgeJobs.Coordinator.Ledger.FinishOutcome.FatalFailure, "boom", "it broke"));
+
+        using var read = await api.GetAsync($"ordo/jobs/{id}", api.Bob);
+        using var body = System.Text.Json.JsonDocument.Parse(await read.Content.ReadAsStringAsync());
+        var job = body.RootElement.GetProperty("job");
+        await Assert.That(job.GetProperty("status").GetString()).IsEqualTo("partial");
+        await Assert.That(job.GetProperty("recipe_id").GetInt64()).IsEqualTo(recipeId);
+        var steps = body.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("step_id").GetString()!, s => s.GetProperty("status").GetString());
+        await Assert.That(steps["ok"]).IsEqualTo("success");
+        await Assert.That(steps["bad"]).IsEqualTo("failed");
+        await Assert.That(steps["after"]).IsEqualTo("skipped");
+        var progress = body.RootElement.GetProperty("progress");
+        await Assert.That(progress.GetProperty("completed_steps").GetInt32()).IsEqualTo(1);
+        await Assert.That(progress.GetProperty("total_steps").GetInt32()).IsEqualTo(3);
+    }
+
     [Test]
     public async Task a_webhook_to_an_allowed_host_is_accepted()
     {

@@ -222,6 +222,28 @@ public class RecipeLedgerTests
     }
 
     [Test]
+    public async Task a_step_s_artifact_outlives_its_ttl_while_its_recipe_job_runs_and_expires_once_it_has_ended()
+    {
+        await using var f = new LedgerFixture();
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a"), Sleep("b", "\"depends_on\":[\"a\"],\"retry\":{\"max_attempts\":5,\"backoff_s\":86400}"))));
+        var stepA = (await StepJobAsync(f.Ledger, recipe.Id, "a"))!;
+        var running = await f.RunningAsync(stepA.Id);
+        await f.Ledger.FinishWithLogAsync(stepA.Id, running.Fence, [], Success,
+            new ArtifactRecord("/artifacts/a.bin", 3, "abc", f.Clock.GetUtcNow().AddHours(1)));
+        // Step b fails once and waits out a day's backoff: far past a's TTL.
+        await RunStepAsync(f, recipe.Id, "b", new FinishReport(FinishOutcome.RetryableFailure, "flaky", "try again"));
+        f.Clock.Advance(TimeSpan.FromHours(25));
+
+        await Assert.That(await f.Ledger.ExpireArtifactsAsync()).IsEmpty();
+        await Assert.That((await f.Ledger.GetArtifactAsync(stepA.Id))!.DeletedAt).IsNull();
+
+        await RunStepAsync(f, recipe.Id, "b", Success);
+        await Assert.That((await f.Ledger.GetJobAsync(recipe.Id))!.JobState).IsEqualTo(JobState.Completed);
+        var expired = await f.Ledger.ExpireArtifactsAsync();
+        await Assert.That(expired.Select(a => a.JobId).ToArray()).IsEquivalentTo(new[] { stepA.Id });
+    }
+
+    [Test]
     public async Task a_step_is_tried_as_often_as_any_job_unless_its_retry_says_otherwise()
     {
         await using var f = new LedgerFixture();

@@ -30,6 +30,17 @@ public class TaskReadTests
         await Assert.That((await h.ListAsync("?skip=1&take=1")).Single().TaskId).IsEqualTo(info.TaskId);
         // take is clamped to 200, not refused.
         await Assert.That((await h.ListAsync("?take=100000")).Count).IsEqualTo(3);
+        // Past 200 tasks, a larger take still gives 200.
+        for (var i = 0; i < 200; i++)
+        {
+            await h.Api.Ledger.SubmitAsync(new EdgeJobs.Coordinator.Ledger.NewJob
+            {
+                Tool = "info", ToolVersion = "1", Params = $$"""{"path":"orthophoto.tif","n":{{i}}}""", Owner = "amy", Org = "myorg", Dataset = "myds",
+            });
+        }
+
+        await Assert.That((await h.ListAsync("?take=100000")).Count).IsEqualTo(200);
+        await Assert.That((await h.ListAsync("?skip=200&take=100000")).Count).IsEqualTo(3);
         // Another org's list does not show these.
         await Assert.That(await h.ListAsync(token: h.Zed, tasks: "orgs/zeta/ds/other/tasks")).IsEmpty();
     }

@@ -133,6 +133,9 @@ public class TaskSubmitTests
         yield return () => ("""{"toolId":"align-raster","params":{"sourcePath":"orthophoto.tif","referencePath":"reference.tif"}}""", "$.params.outputPath");
         yield return () => ("""{"toolId":"align-raster","params":{"sourcePath":"../x.tif","referencePath":"reference.tif","outputPath":"a.tif"}}""", "$.params.sourcePath");
         yield return () => ("""{"tool":"raster-export","path":"orthophoto.tif"}""", "$.tool");
+        yield return () => ("""{"toolId":"archive-extract","params":{"sourcePath":"orthophoto.tif","destPath":"../out"}}""", "$.params.destPath");
+        yield return () => ("""{"toolId":"archive-extract","params":{"sourcePath":"orthophoto.tif","destPath":"/abs"}}""", "$.params.destPath");
+        yield return () => ("""{"toolId":"build","params":{"outputPath":"x.tif"}}""", "$.params.outputPath");
     }
 
     [Test]
@@ -207,5 +210,24 @@ public class TaskSubmitTests
         await Assert.That(overQuota.StatusCode).IsEqualTo(HttpStatusCode.TooManyRequests);
         await Assert.That(overQuota.Headers.RetryAfter).IsNotNull();
         await Assert.That(await h.StateAsync()).IsEqualTo(filled);
+    }
+
+    [Test]
+    public async Task an_oversized_submit_is_413_and_adds_no_task()
+    {
+        await using var h = await TaskHarness.StartAsync();
+        var before = await h.StateAsync();
+        var huge = """{"toolId":"info","path":"orthophoto.tif","params":{"pad":""" + "\"" + new string('x', 3 << 20) + "\"}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, TaskHarness.Tasks)
+        {
+            Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", h.Amy);
+        request.Headers.ExpectContinue = true;
+
+        using var response = await h.Api.Http.SendAsync(request);
+
+        await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.RequestEntityTooLarge);
+        await Assert.That(await h.StateAsync()).IsEqualTo(before);
     }
 }
