@@ -70,6 +70,9 @@ public sealed class BulkDownloadTests
             ("""{"paths":["a.txt","a.txt"]}""", "$.params.paths"),
             ("""{"archive_name":"../x.zip"}""", "$.params.archive_name"),
             ("""{"archive_name":""}""", "$.params.archive_name"),
+            ("""{"paths":["/etc/passwd"]}""", "$.params.paths[0]"),
+            ("""{"paths":["a\u0001.txt"]}""", "$.params.paths[0]"),
+            ("""{"archive_name":"dir/x.zip"}""", "$.params.archive_name"),
         })
         {
             using var refused = await h.PostJobAsync($$"""{"tool":"bulk-download","dataset":"default/field","params":{{body}}}""");

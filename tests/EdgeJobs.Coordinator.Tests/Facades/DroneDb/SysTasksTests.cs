@@ -42,6 +42,8 @@ public class SysTasksTests
         await Assert.That(anonymous.StatusCode).IsEqualTo(HttpStatusCode.Unauthorized);
         await Assert.That(badTake.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
         await Assert.That(badState.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
+        await Assert.That((await ApiServer.ProblemAsync(badTake)).Errors!.Select(e => e.Path)).Contains("take");
+        await Assert.That((await ApiServer.ProblemAsync(badState)).Errors!.Select(e => e.Path)).Contains("state");
     }
 
     [Test]
