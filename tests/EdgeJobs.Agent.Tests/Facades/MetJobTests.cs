@@ -9,6 +9,19 @@ namespace EdgeJobs.Agent.Tests.Facades;
 [Category("gdal")]
 public class MetJobTests
 {
+    /// <summary>Polls the MET job in MET's words until it has ended.</summary>
+    private static async Task<MetJobDto> EndedAsync(Cluster cluster, long jobId)
+    {
+        MetJobDto? done = null;
+        await Cluster.WaitForAsync(async () =>
+        {
+            using var poll = await cluster.Api.GetAsync($"met/jobs/{jobId}", cluster.Api.Bob);
+            done = JsonSerializer.Deserialize(await poll.Content.ReadAsStringAsync(), MetJsonContext.Default.MetJobDto);
+            return done is { Status: "completed" or "failed" or "cancelled" };
+        }, TimeSpan.FromSeconds(60), "the MET job to end");
+        return done!;
+    }
+
     [Test]
     public async Task a_netcdf_slice_submitted_through_met_runs_to_completed_and_its_result_downloads()
     {
@@ -21,16 +34,10 @@ public class MetJobTests
             """{"params":{"path":"climate/bcsd.nc","variable":"tas","time_index":2}}""");
         await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
         var queued = JsonSerializer.Deserialize(await submit.Content.ReadAsStringAsync(), MetJsonContext.Default.MetJobDto)!;
-        MetJobDto? done = null;
-        await Cluster.WaitForAsync(async () =>
-        {
-            using var poll = await cluster.Api.GetAsync($"met/jobs/{queued.JobId}", cluster.Api.Bob);
-            done = JsonSerializer.Deserialize(await poll.Content.ReadAsStringAsync(), MetJsonContext.Default.MetJobDto);
-            return done is { Status: "completed" or "failed" or "cancelled" };
-        }, TimeSpan.FromSeconds(60), "the MET job to end");
+        var done = await EndedAsync(cluster, queued.JobId);
 
         await Assert.That(queued.Status).IsEqualTo("queued");
-        await Assert.That(done!.Status).IsEqualTo("completed").Because(done.Error ?? "");
+        await Assert.That(done.Status).IsEqualTo("completed").Because(done.Error ?? "");
         await Assert.That(done.Progress).IsEqualTo(100);
         await Assert.That(done.JobType).IsEqualTo("nc-to-geotiff");
         var result = done.Result!;
@@ -63,15 +70,9 @@ public class MetJobTests
             """{"params":{"url":"@url@","opendap":true,"variable":"tas","time_index":2}}""".Replace("@url@", new Uri(dap.Url, "bcsd.nc").AbsoluteUri, StringComparison.Ordinal));
         await Assert.That(submit.StatusCode).IsEqualTo(HttpStatusCode.Accepted).Because(await submit.Content.ReadAsStringAsync());
         var queued = JsonSerializer.Deserialize(await submit.Content.ReadAsStringAsync(), MetJsonContext.Default.MetJobDto)!;
-        MetJobDto? done = null;
-        await Cluster.WaitForAsync(async () =>
-        {
-            using var poll = await cluster.Api.GetAsync($"met/jobs/{queued.JobId}", cluster.Api.Bob);
-            done = JsonSerializer.Deserialize(await poll.Content.ReadAsStringAsync(), MetJsonContext.Default.MetJobDto);
-            return done is { Status: "completed" or "failed" or "cancelled" };
-        }, TimeSpan.FromSeconds(60), "the MET job to end");
+        var done = await EndedAsync(cluster, queued.JobId);
 
-        await Assert.That(done!.Status).IsEqualTo("completed").Because(done.Error ?? "");
+        await Assert.That(done.Status).IsEqualTo("completed").Because(done.Error ?? "");
         await Assert.That(dap.Log).Contains(".dods?").Because("the data came through the DAP server");
         using var download = await cluster.Api.GetAsync(done.Result!.ArtifactUrl.TrimStart('/'), cluster.Api.Bob);
         var tif = dir.File("slice.tif");
