@@ -411,6 +411,36 @@ public class CampaignApiTests
         await Assert.That((await ApiServer.ProblemAsync(wrongBatch)).Errors!.Single().Path).IsEqualTo("$.batch_job_id");
     }
 
+    /// <summary>
+    /// A STAC API page saved as a file (an ItemCollection) is a catalog too: its items are records. Its <c>next</c> link
+    /// leads to the API's host, which a file source does not follow unless --catalog-allow names the host.
+    /// </summary>
+    [Test]
+    public async Task an_item_collection_file_gives_its_items_and_does_not_follow_next_to_a_host_not_allowed()
+    {
+        await using var api = await ApiServer.StartAsync();
+        AddEcho(api);
+        CopyTree(Path.Combine(CatalogServer.Recordings, "stac"), Path.Combine(api.DataRoot, "stac"));
+        await CreateAsync(api, api.Bob, """
+            {"id":"saved-page","source":{"type":"stac","path":"stac/api/items-page-1.json"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}
+            """);
+
+        // The page's one item is the first record; the batch that would need the next page fails naming the host, and
+        // makes no child.
+        var first = await BatchAsync(api, api.Bob, "saved-page", """{"max_records":1}""");
+        await Assert.That(first.Batch!.NextStartPosition).IsEqualTo(2);
+        var children = await ChildrenAsync(api, api.Bob, "saved-page", first.Id);
+        await Assert.That(Param(children.Single(), "value")).IsEqualTo("S2A_MSIL2A_20230216T235751_R087_T52CEB_20230217T134604");
+        await CompleteAsync(api, children);
+
+        var second = await ReadAsync(api, api.Bob, (await BatchAsync(api, api.Bob, "saved-page", """{"max_records":10}""")).Id);
+        await Assert.That(second.Status).IsEqualTo("failed");
+        await Assert.That(second.Error!.Code).IsEqualTo("catalog_host_not_allowed");
+        await Assert.That(second.Error.Message).Contains("planetarycomputer.microsoft.com");
+        await Assert.That(second.Batch!.SpawnedAt).IsNull();
+        await Assert.That((await GetAsync(api, api.Bob, "saved-page")).TotalChildren).IsEqualTo(1);
+    }
+
     [Test]
     public async Task the_list_shows_the_org_s_campaigns_newest_first_and_activity_is_stamped_by_batches_and_children()
     {
