@@ -476,6 +476,15 @@ public class CampaignApiTests
         await Assert.That(done.FirstActivityAt).IsEqualTo(started.FirstActivityAt);
         await Assert.That(done.LastActivityAt!.Value).IsGreaterThanOrEqualTo(done.FirstActivityAt!.Value);
         await Assert.That(done.Children["completed"]).IsEqualTo(2);
+
+        // The campaign's batches, newest first, each with its page; another org has no such campaign.
+        using var batches = await api.GetAsync("v1/campaigns/newer/batches", api.Reader);
+        var listed = (await ApiServer.ReadAsync(batches, RestJsonContext.Default.BatchListDto))!.Batches;
+        await Assert.That(listed.Single().JobId).IsEqualTo(batch.Id);
+        await Assert.That(listed.Single().Records).IsEqualTo(2);
+        var outsider = await api.MintInOrgAsync("olga", "other", Scopes.JobsRead);
+        using var hidden = await api.GetAsync("v1/campaigns/newer/batches", outsider);
+        await Assert.That(hidden.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
     }
 
     [Test]
