@@ -41,6 +41,16 @@ public sealed partial class JobLedger
         return (CampaignCreateResult.Created, row);
     });
 
+    /// <summary>
+    /// Gives a campaign created without <c>campaign_total_children</c> one (the only change a campaign takes: what its
+    /// percent is of); the campaign afterwards, whichever total it has.
+    /// </summary>
+    public Task<CampaignRow?> SetCampaignTotalAsync(long num, long total) => WriteAsync(c =>
+    {
+        c.Execute("UPDATE campaigns SET total_children_hint = @Total WHERE num = @Num AND total_children_hint IS NULL", new { Num = num, Total = total });
+        return c.QuerySingleOrDefault<CampaignRow>($"SELECT {CampaignColumns} FROM campaigns WHERE num = @Num", new { Num = num });
+    });
+
     public async Task<CampaignRow?> GetCampaignAsync(string id)
     {
         await using var c = OpenReader();

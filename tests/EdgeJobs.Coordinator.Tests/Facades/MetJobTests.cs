@@ -495,6 +495,36 @@ public class MetJobTests
         await Assert.That((await Expect(list, HttpStatusCode.OK, MetJsonContext.Default.MetJobListDto)).Jobs.Single().JobId).IsEqualTo(terrain.JobId);
     }
 
+    /// <summary>The seed sends campaign_total_children with its batches: a campaign made without one takes the first given, then holds to it.</summary>
+    [Test]
+    public async Task a_hyspex_parent_batch_gives_a_campaign_without_a_total_the_one_it_sends_and_then_holds_to_it()
+    {
+        await using var csw = await CatalogServer.StartAsync();
+        await using var api = await ApiServer.StartAsync(configure: o => o with { CatalogAllow = ["127.0.0.1"] });
+        AddEcho(api);
+        using (var created = await api.SendAsync(HttpMethod.Post, "v1/campaigns", api.Bob,
+            """{"id":"no-total","source":{"type":"csw","url":"@csw@","sort_by":"dc:type:D"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}""".Replace("@csw@", csw.Csw, StringComparison.Ordinal)))
+        {
+            await Assert.That(created.StatusCode).IsEqualTo(HttpStatusCode.Created);
+        }
+
+        const string parent = "met/jobs/hyspex-csw-parent";
+        await Assert.That((await RefusedAsync(api, HttpMethod.Post, parent, api.Bob, """{"campaign_id":"no-total","campaign_total_children":0}""", HttpStatusCode.BadRequest)).Errors!.Single().Path)
+            .IsEqualTo("$.campaign_total_children");
+        using (var response = await api.SendAsync(HttpMethod.Post, parent, api.Bob, """{"campaign_id":"no-total","max_records":4,"campaign_total_children":24}"""))
+        {
+            await Expect(response, HttpStatusCode.Accepted, MetJsonContext.Default.MetJobDto);
+        }
+
+        using (var aggregate = await api.GetAsync("met/jobs/hyspex-csw-campaigns/no-total", api.Bob))
+        {
+            await Assert.That((await Expect(aggregate, HttpStatusCode.OK, MetJsonContext.Default.MetCampaignDto)).CampaignTotalChildren).IsEqualTo(24);
+        }
+
+        var changed = await RefusedAsync(api, HttpMethod.Post, parent, api.Bob, """{"campaign_id":"no-total","campaign_total_children":12}""", HttpStatusCode.Conflict);
+        await Assert.That(changed.ErrorCode).IsEqualTo("campaign_mismatch");
+    }
+
     [Test]
     public async Task a_hyspex_parent_batch_reads_a_csw_page_continues_from_the_cursor_and_the_aggregate_counts_its_children()
     {

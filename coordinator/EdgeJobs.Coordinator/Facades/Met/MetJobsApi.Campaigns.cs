@@ -18,6 +18,8 @@ internal sealed partial class MetJobsApi
     /// 404 none, 403 another owner's, 409 another source, a total other than the campaign's, an active batch, an
     /// exhausted catalog or a start away from the cursor (unless <c>force</c>); 400 a bad cursor or size.
     /// </summary>
+    private const long MaxTotalChildren = 1_000_000_000;
+
     public async Task<IResult> ParentBatchAsync(HttpContext http)
     {
         var (request, problem) = await RequestBody.ReadAsync(http, MetJsonContext.Default.MetParentBatchRequest).ConfigureAwait(false);
@@ -45,6 +47,18 @@ internal sealed partial class MetJobsApi
                 return Problems.Of(409, "not_a_csw_campaign", "Not a CSW campaign",
                     $"campaign '{campaign.Id}' reads a {type} source; hyspex-csw-parent runs batches of CSW campaigns (POST /v1/campaigns/{campaign.Id}/batches runs any)");
             }
+        }
+
+        // The seed sends campaign_total_children with its batches ("optional, improves progress summaries"): a campaign
+        // created without one takes the first given (percent then has a total); a different one than it has is refused.
+        if (request.CampaignTotalChildren is { } given && campaign.TotalChildrenHint is null)
+        {
+            if (given is < 1 or > MaxTotalChildren)
+            {
+                return Problems.InvalidBody([new ViolationDto("$.campaign_total_children", $"must be between 1 and {MaxTotalChildren}")]);
+            }
+
+            campaign = await ledger.SetCampaignTotalAsync(campaign.Num, given).ConfigureAwait(false) ?? campaign;
         }
 
         if (request.CampaignTotalChildren is { } total && total != campaign.TotalChildrenHint)
