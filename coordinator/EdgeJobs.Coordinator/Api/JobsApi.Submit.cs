@@ -185,7 +185,7 @@ internal sealed partial class JobsApi
     }
 
     private static ProblemDto InvalidParams(IReadOnlyList<ViolationDto> violations) =>
-        Problems.Dto(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations);
+        Problems.InvalidParamsDto(violations);
 
     private static void CheckJobOptions(SubmitRequest request, List<ViolationDto> violations)
     {

@@ -49,6 +49,10 @@ internal static class Problems
     public static ProblemDto InvalidBodyDto(IReadOnlyList<ViolationDto> errors) =>
         Dto(400, "invalid_body", "The request body is not valid", string.Join("; ", errors.Select(e => $"{e.Path} {e.Reason}")), errors);
 
+    /// <summary>A submit's params refused: each violation names its field.</summary>
+    public static ProblemDto InvalidParamsDto(IReadOnlyList<ViolationDto> errors) =>
+        Dto(400, "invalid_params", "Invalid job parameters", string.Join("; ", errors.Select(e => $"{e.Path} {e.Reason}")), errors);
+
     public static IResult NotYours(long id) => Of(403, "forbidden", "Not allowed", $"job {id} belongs to another owner");
 
     internal static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";

@@ -56,7 +56,7 @@ internal static class DatasetBuilds
         var (raster, vector, violations) = Options(request.Params);
         if (violations.Count > 0)
         {
-            return (request, Problems.Dto(400, "invalid_params", "Invalid job parameters", string.Join("; ", violations.Select(v => $"{v.Path} {v.Reason}")), violations));
+            return (request, Problems.InvalidParamsDto(violations));
         }
 
         var pending = await PendingAsync(ledger, org, name, request.Force ?? false).ConfigureAwait(false);
@@ -147,19 +147,14 @@ internal static class DatasetBuilds
     /// <summary>Entries whose derivative is missing or older than they are (all of them with <paramref name="force"/>), in path order.</summary>
     private static async Task<List<(string Entry, string Derivative, bool IsVector)>> PendingAsync(JobLedger ledger, string org, string dataset, bool force)
     {
-        var entries = new List<DatasetEntryRow>();
-        string? after = null;
-        do
-        {
-            var page = await ledger.ListEntriesAsync(new EntryQuery(org, dataset, "", null, after, 1000)).ConfigureAwait(false);
-            entries.AddRange(page.Entries);
-            after = page.NextAfter;
-        }
-        while (after is not null);
-
-        var built = entries.Where(e => e.Path.StartsWith(Folder, StringComparison.Ordinal)).ToDictionary(e => e.Path, e => e.Mtime, StringComparer.Ordinal);
+        // Only what a build concerns is read: the rasters, the vector files and the derivatives (a survey's photos and
+        // other files, often most of a dataset, are not).
+        var built = (await ListAsync(ledger, org, dataset, Folder, null).ConfigureAwait(false)).ToDictionary(e => e.Path, e => e.Mtime, StringComparer.Ordinal);
+        var sources = (await ListAsync(ledger, org, dataset, "", EntryTypes.Raster).ConfigureAwait(false))
+            .Concat(await ListAsync(ledger, org, dataset, "", EntryTypes.Vector).ConfigureAwait(false))
+            .OrderBy(e => e.Path, StringComparer.Ordinal);
         var pending = new List<(string, string, bool)>();
-        foreach (var entry in entries)
+        foreach (var entry in sources)
         {
             if (DerivativeOf(entry.Path, entry.Type) is { } derivative
                 && (force || !built.TryGetValue(derivative, out var builtAt) || builtAt < entry.Mtime))
@@ -169,5 +164,21 @@ internal static class DatasetBuilds
         }
 
         return pending;
+    }
+
+    /// <summary>Every entry under <paramref name="prefix"/> (of <paramref name="type"/> when given), page by page.</summary>
+    private static async Task<List<DatasetEntryRow>> ListAsync(JobLedger ledger, string org, string dataset, string prefix, string? type)
+    {
+        var entries = new List<DatasetEntryRow>();
+        string? after = null;
+        do
+        {
+            var page = await ledger.ListEntriesAsync(new EntryQuery(org, dataset, prefix, type, after, 1000)).ConfigureAwait(false);
+            entries.AddRange(page.Entries);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        return entries;
     }
 }

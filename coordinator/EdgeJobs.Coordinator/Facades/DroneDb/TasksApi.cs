@@ -86,11 +86,12 @@ internal sealed partial class TasksApi(JobLedger ledger, JobsApi jobs, ToolCatal
     {
         var state = TaskStates.Of(job, markedDeleted, ledger.Now());
         var statusUrl = StatusUrl(job.Org, job.Dataset!, job.Id);
+        var (toolId, version) = SeedTool(job);
         return new TaskStatusDto
         {
             TaskId = job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ToolId = SeedTool(job).ToolId,
-            Version = SeedTool(job).Version,
+            ToolId = toolId,
+            Version = version,
             State = state,
             Progress = new TaskProgressDto(job.ProgressPercent ?? (state == TaskStates.Succeeded ? 100 : 0), job.ProgressPhase),
             CreatedAt = Time(job.CreatedAt),
