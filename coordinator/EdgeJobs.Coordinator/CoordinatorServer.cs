@@ -141,6 +141,9 @@ public sealed class CoordinatorServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 2L;
+            // Room for a download's chunk in flight while the next is read (see FileDownload); the default 64 KiB
+            // made every chunk wait for the socket to drain.
+            kestrel.Limits.MaxResponseBufferSize = Api.FileDownload.ResponseBufferBytes;
             kestrel.Listen(httpEndpoint, listen => httpListen = listen);
             kestrel.Listen(linkEndpoint, listen =>
             {

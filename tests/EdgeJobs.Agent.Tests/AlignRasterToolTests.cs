@@ -115,6 +115,6 @@ public class AlignRasterToolTests
         await Assert.That(plain.Error!.Message).Contains("plain.tif needs a north-up georeferencing");
         await Assert.That(coarse.Error!.Message).Contains("the pixel sizes differ too much to align in pixel space (60 vs 28.5): reproject coarse.tif");
         await Assert.That(tiny.Error!.Message).Contains("the rasters overlap in 60x60 pixels; alignment needs at least 72x72");
-        await Assert.That(new[] { band.Error.Code, plain.Error.Code, coarse.Error.Code, tiny.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params", "bad_params", "bad_params" });
+        await Assert.That(new[] { band.Error.Code, plain.Error.Code, coarse.Error.Code, tiny.Error.Code }).IsEquivalentTo(new[] { "bad_params", "bad_params", "bad_params", "bad_params" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

@@ -62,14 +62,14 @@ public class ArtifactTests
         await Assert.That(whole.Headers.ETag!.Tag).IsEqualTo($"\"{sha}\"");
         await Assert.That(whole.Content.Headers.ContentDisposition!.DispositionType).IsEqualTo("attachment");
         await Assert.That(whole.Content.Headers.ContentDisposition.FileNameStar ?? whole.Content.Headers.ContentDisposition.FileName).Contains("random-7-");
-        await Assert.That(await whole.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected);
+        await Assert.That(await whole.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected, TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         using var ranged = new HttpRequestMessage(HttpMethod.Get, $"v1/jobs/{job.Id}/artifact");
         ranged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Api.Bob);
         ranged.Headers.Range = new RangeHeaderValue(1_000_000, 1_000_099);
         using var part = await cluster.Api.Http.SendAsync(ranged);
         await Assert.That(part.StatusCode).IsEqualTo(HttpStatusCode.PartialContent);
-        await Assert.That(await part.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected[1_000_000..1_000_100]);
+        await Assert.That(await part.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected[1_000_000..1_000_100], TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         using var beyond = new HttpRequestMessage(HttpMethod.Get, $"v1/jobs/{job.Id}/artifact");
         beyond.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Api.Bob);

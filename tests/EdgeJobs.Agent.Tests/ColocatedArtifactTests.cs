@@ -21,7 +21,7 @@ public class ColocatedArtifactTests
         await Assert.That(job.Attempt).IsEqualTo(1);
         await Assert.That(job.Artifact!.Sha256).IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(expected)));
         using var download = await cluster.Api.GetAsync($"v1/jobs/{job.Id}/artifact", cluster.Api.Bob);
-        await Assert.That(await download.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected);
+        await Assert.That(await download.Content.ReadAsByteArrayAsync()).IsEquivalentTo(expected, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(Directory.EnumerateFiles(workDir, "*.bin", SearchOption.AllDirectories)).IsEmpty();
     }
 

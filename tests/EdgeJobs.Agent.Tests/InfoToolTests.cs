@@ -35,7 +35,7 @@ public class InfoToolTests
         await Assert.That(actual.GetProperty("width").GetInt32()).IsEqualTo(expected.GetProperty("size")[0].GetInt32());
         await Assert.That(actual.GetProperty("height").GetInt32()).IsEqualTo(expected.GetProperty("size")[1].GetInt32());
         await Assert.That(actual.GetProperty("geo_transform").EnumerateArray().Select(v => v.GetDouble()).ToArray())
-            .IsEquivalentTo(expected.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+            .IsEquivalentTo(expected.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var corners = expected.GetProperty("cornerCoordinates");
         await Assert.That(actual.GetProperty("bounds").GetProperty("min_x").GetDouble()).IsEqualTo(corners.GetProperty("lowerLeft")[0].GetDouble());
         await Assert.That(actual.GetProperty("bounds").GetProperty("max_y").GetDouble()).IsEqualTo(corners.GetProperty("upperLeft")[1].GetDouble());

@@ -44,6 +44,6 @@ public class LinkTlsTests
         await Assert.That(done.JobState).IsEqualTo(JobState.Completed);
         await Assert.That(plain.Connected).IsFalse();
         await Assert.That(untrusting.Connected).IsFalse();
-        await Assert.That((await cluster.Ledger.ListNodesAsync()).Select(n => n.Name).ToArray()).IsEquivalentTo(new[] { "trusting" });
+        await Assert.That((await cluster.Ledger.ListNodesAsync()).Select(n => n.Name).ToArray()).IsEquivalentTo(new[] { "trusting" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

@@ -152,7 +152,7 @@ public class RasterExportToolTests
         await Assert.That(job.Status).IsEqualTo("completed");
         var written = Path.Combine(cluster.Api.DataRoot, "derived", "2024", "ndwi.tif");
         var artifact = await RasterOracles.DownloadAsync(cluster, job, dir, "a.tif");
-        await Assert.That(await File.ReadAllBytesAsync(written)).IsEquivalentTo(await File.ReadAllBytesAsync(artifact));
+        await Assert.That(await File.ReadAllBytesAsync(written)).IsEquivalentTo(await File.ReadAllBytesAsync(artifact), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(Directory.GetFiles(Path.GetDirectoryName(written)!)).IsEquivalentTo(new[] { written });
 
         using var again = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, Submit("{\"path\":\"L7_ETMs.tif\",\"formula\":\"ndvi\",\"output\":\"derived/2024/ndwi.tif\"}"));
@@ -162,7 +162,7 @@ public class RasterExportToolTests
         var replaced = await cluster.SubmitAndWaitAsync(Submit("{\"path\":\"L7_ETMs.tif\",\"formula\":\"ndvi\",\"output\":\"derived/2024/ndwi.tif\",\"overwrite\":true}"));
         await Assert.That(replaced.Status).IsEqualTo("completed");
         var ndvi = await RasterOracles.DownloadAsync(cluster, replaced, dir, "b.tif");
-        await Assert.That(await File.ReadAllBytesAsync(written)).IsEquivalentTo(await File.ReadAllBytesAsync(ndvi));
+        await Assert.That(await File.ReadAllBytesAsync(written)).IsEquivalentTo(await File.ReadAllBytesAsync(ndvi), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

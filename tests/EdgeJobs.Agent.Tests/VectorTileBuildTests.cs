@@ -58,7 +58,7 @@ public class VectorTileBuildTests
         await Assert.That(zooms.Last()).IsEqualTo(maxZoom);
         // The output in the data root is the artifact, and GDAL reads it back: the contour layer, named after its input.
         var placed = Path.Combine(cluster.Api.DataRoot, "tiles", "olinda.mbtiles");
-        await Assert.That(await File.ReadAllBytesAsync(placed)).IsEquivalentTo(await File.ReadAllBytesAsync(built));
+        await Assert.That(await File.ReadAllBytesAsync(placed)).IsEquivalentTo(await File.ReadAllBytesAsync(built), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var info = await GdalTool.RunAsync("ogrinfo", "-ro", "-q", placed);
         await Assert.That(info).Contains("name=olinda");
         await Assert.That(info).Contains("contour (Multi Line String)");

@@ -47,7 +47,7 @@ public class GdalBandReadTests
             using var band = dataset.GetBand(b);
             var pixels = new float[Width * Height];
             band.Read<float>(0, 0, Width, Height, pixels);
-            await Assert.That(pixels).IsEquivalentTo(expected[b - 1]);
+            await Assert.That(pixels).IsEquivalentTo(expected[b - 1], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
     }
 

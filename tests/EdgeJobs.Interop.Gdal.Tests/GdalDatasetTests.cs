@@ -34,7 +34,7 @@ public class GdalDatasetTests
         await Assert.That(dataset.Width).IsEqualTo(expected.GetProperty("size")[0].GetInt32());
         await Assert.That(dataset.Height).IsEqualTo(expected.GetProperty("size")[1].GetInt32());
         await Assert.That(dataset.BandCount).IsEqualTo(expected.GetProperty("bands").GetArrayLength());
-        await Assert.That(dataset.GeoTransform!).IsEquivalentTo(expected.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        await Assert.That(dataset.GeoTransform!).IsEquivalentTo(expected.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(dataset.ProjectionWkt).Contains("WGS 84");
         for (var i = 1; i <= dataset.BandCount; i++)
         {

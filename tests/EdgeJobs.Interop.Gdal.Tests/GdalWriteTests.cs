@@ -41,7 +41,7 @@ public class GdalWriteTests
 
         using var info = JsonDocument.Parse(await GdalTool.RunAsync("gdalinfo", "-json", path));
         var root = info.RootElement;
-        await Assert.That(root.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray()).IsEquivalentTo(new double[] { 500000, 10, 0, 4100000, 0, -10 });
+        await Assert.That(root.GetProperty("geoTransform").EnumerateArray().Select(v => v.GetDouble()).ToArray()).IsEquivalentTo(new double[] { 500000, 10, 0, 4100000, 0, -10 }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(root.GetProperty("bands")[0].GetProperty("noDataValue").GetDouble()).IsEqualTo(-9999);
         await Assert.That(root.GetProperty("metadata").GetProperty("IMAGE_STRUCTURE").GetProperty("COMPRESSION").GetString()).IsEqualTo("DEFLATE");
         await Assert.That(root.GetProperty("coordinateSystem").GetProperty("wkt").GetString()).Contains("UTM zone 33N");
@@ -52,7 +52,7 @@ public class GdalWriteTests
         await GdalTool.RunAsync("/usr/bin/python3", "-c",
             $"from osgeo import gdal; ds = gdal.Open('{path}'); ds.GetRasterBand(1).ReadAsArray().astype('<f4').tofile('{dump}')");
         var readBack = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(dump)).ToArray();
-        await Assert.That(readBack).IsEquivalentTo(pixels);
+        await Assert.That(readBack).IsEquivalentTo(pixels, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -55,9 +55,9 @@ public class CoordinatorBinaryTests
         await Assert.That(script.Stdout).Contains("complete -o default -F _edgejobs_complete edgejobs");
 
         var verbs = await Binary.RunAsync(Binary.EdgeJobs, ["[suggest:11]", "edgejobs jo"]);
-        await Assert.That(verbs.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["jobs"]);
+        await Assert.That(verbs.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["jobs"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var values = await Binary.RunAsync(Binary.EdgeJobsAgent, ["[suggest:28]", "edgejobs-agent --log-format "]);
-        await Assert.That(values.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["json", "text"]);
+        await Assert.That(values.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)).IsEquivalentTo(["json", "text"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -166,7 +166,11 @@ public class CoordinatorBinaryTests
             }
 
             // Refusals change nothing: the name stays free for the valid call below.
-            foreach (var (flag, value) in new[] { ("--org", "Not An Org"), ("--org", "-x"), ("--scopes", "jobs:everything"), ("--name", "a b") })
+            foreach (var (flag, value) in new[]
+                {
+                    ("--org", "Not An Org"), ("--org", "-x"), ("--scopes", "jobs:everything"), ("--name", "a b"),
+                    ("--datasets", ","), ("--datasets", "survey,../etc"), ("--datasets", "Survey Two"), ("--datasets", "a/b"),
+                })
             {
                 var valid = new Dictionary<string, string> { ["--scopes"] = "jobs:read", ["--name"] = "dashboard", ["--org"] = "acme", [flag] = value };
                 string[] args = ["token", "create", "--data-dir", data, .. valid.SelectMany(f => new[] { f.Key, f.Value })];

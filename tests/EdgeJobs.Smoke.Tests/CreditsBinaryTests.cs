@@ -113,7 +113,7 @@ public class CreditsBinaryTests
         await Assert.That(settled.GetProperty("measured_cpu_seconds").ValueKind).IsEqualTo(JsonValueKind.Number).Because("the agent measures its CPU");
         await Assert.That(settled.GetProperty("workspace").GetProperty("balance").GetDecimal()).IsEqualTo(100m - charged);
         var kinds = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToList();
-        await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"]);
+        await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

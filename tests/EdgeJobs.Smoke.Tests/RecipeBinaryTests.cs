@@ -45,7 +45,7 @@ public class RecipeBinaryTests
         {
             var job = await coordinator.WaitAsync(id, CoordinatorProcess.Ended, TimeSpan.FromSeconds(90));
             await Assert.That(job.Status).IsEqualTo("completed");
-            await Assert.That(job.Steps!.Select(s => s.Status).Distinct().ToArray()).IsEquivalentTo(new[] { "completed" });
+            await Assert.That(job.Steps!.Select(s => s.Status).Distinct().ToArray()).IsEquivalentTo(new[] { "completed" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             foreach (var step in job.Steps!)
             {
                 // One step job per step, which completed exactly once.

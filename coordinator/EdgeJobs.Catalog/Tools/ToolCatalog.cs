@@ -82,10 +82,11 @@ public sealed class ToolCatalog
     }
 
     /// <summary>
-    /// Learns an exec tool. A new version becomes the one served for new submits, unless <paramref name="makeCurrent"/>
-    /// is false and a version is already served (an older one read back from the ledger).
+    /// Learns an exec tool. The latest version known (<see cref="ToolVersions"/>) is the one new submits get when they
+    /// name none, whatever order the versions were learned in: an agent still carrying an older manifest, or the
+    /// ledger's rows read back at start, never take new submits back to it. Older versions stay submittable by name.
     /// </summary>
-    public (ExecAdmission Admission, ExecToolDescriptor? Known) AddExecTool(ExecToolDescriptor tool, bool makeCurrent = true)
+    public (ExecAdmission Admission, ExecToolDescriptor? Known) AddExecTool(ExecToolDescriptor tool)
     {
         if (!AcceptsExecTools || _builtIn.ContainsKey(tool.Id))
         {
@@ -102,7 +103,7 @@ public sealed class ToolCatalog
 
             var versions = new Dictionary<(string, string), ExecToolDescriptor>(snapshot.Versions) { [(tool.Id, tool.Version)] = tool };
             var current = new Dictionary<string, ExecToolDescriptor>(snapshot.Current, StringComparer.Ordinal);
-            if (makeCurrent || !current.ContainsKey(tool.Id))
+            if (!current.TryGetValue(tool.Id, out var served) || ToolVersions.IsLater(tool.Version, served.Version))
             {
                 current[tool.Id] = tool;
             }

@@ -83,12 +83,12 @@ internal sealed partial class DatasetsApi
         }
 
         var violations = new List<ViolationDto>();
-        if (DatasetPaths.Check(request.From, out var from) is { } fromReason)
+        if ((DatasetPaths.Check(request.From, out var from) ?? ThroughLink(org, ds, from)) is { } fromReason)
         {
             violations.Add(new ViolationDto("$.from", fromReason));
         }
 
-        if (DatasetPaths.Check(request.To, out var to) is { } toReason)
+        if ((DatasetPaths.Check(request.To, out var to) ?? ThroughLink(org, ds, to)) is { } toReason)
         {
             violations.Add(new ViolationDto("$.to", toReason));
         }

@@ -4,7 +4,6 @@ using EdgeJobs.Protocol.Datasets;
 using EdgeJobs.Protocol.Rest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 
 namespace EdgeJobs.Coordinator.Api;
 
@@ -30,7 +29,7 @@ internal sealed partial class DatasetsApi
             return problem!;
         }
 
-        if (DatasetPaths.Check(rawPath, out var path) is { } reason)
+        if ((DatasetPaths.Check(rawPath, out var path) ?? ThroughLink(org, ds, path)) is { } reason)
         {
             return InvalidPath("path", rawPath, reason);
         }
@@ -130,7 +129,7 @@ internal sealed partial class DatasetsApi
                 return Results.Json(new UploadProgressDto(path, upload.Length, part.Total), RestJson.Wire.UploadProgressDto, statusCode: 202);
             }
 
-            var sha256 = upload.Seal();
+            var sha256 = await upload.SealAsync().ConfigureAwait(false);
             return await PublishAsync(http, org, ds, path, partial, sha256, createOnly).ConfigureAwait(false);
         }
         finally
@@ -180,6 +179,7 @@ internal sealed partial class DatasetsApi
                 }
 
                 reader.AdvanceTo(buffer.End);
+                await upload.KeepUpAsync().ConfigureAwait(false);
                 if (result.IsCompleted)
                 {
                     return Received.Whole;
@@ -251,7 +251,7 @@ internal sealed partial class DatasetsApi
 
     /// <summary>
     /// <c>GET</c> (and <c>HEAD</c>) <c>…/files/{path}</c>: the file, with its SHA-256 as the ETag; Range → 206
-    /// (416 when unsatisfiable), If-None-Match → 304, by the framework's file result.
+    /// (416 when unsatisfiable), If-None-Match → 304 (<see cref="FileDownload"/>).
     /// </summary>
     public async Task<IResult> DownloadAsync(HttpContext http, string org, string ds, string? rawPath)
     {
@@ -261,7 +261,7 @@ internal sealed partial class DatasetsApi
             return problem!;
         }
 
-        if (DatasetPaths.Check(rawPath, out var path) is { } reason)
+        if ((DatasetPaths.Check(rawPath, out var path) ?? ThroughLink(org, ds, path)) is { } reason)
         {
             return InvalidPath("path", rawPath, reason);
         }
@@ -303,13 +303,7 @@ internal sealed partial class DatasetsApi
                 $"the index lists '{path}' but its file is gone from the coordinator's disk; upload it again");
         }
 
-        return Results.File(
-            stream,
-            contentType: "application/octet-stream",
-            fileDownloadName: path[(path.LastIndexOf('/') + 1)..],
-            lastModified: JobMapper.Time(entry.Mtime),
-            entityTag: new EntityTagHeaderValue($"\"{entry.Sha256}\""),
-            enableRangeProcessing: true);
+        return new FileDownload(stream, path[(path.LastIndexOf('/') + 1)..], JobMapper.Time(entry.Mtime), entry.Sha256);
     }
 
     /// <summary><c>DELETE …/files/{path}</c>: 204; 404 when there is no such entry.</summary>
@@ -321,7 +315,7 @@ internal sealed partial class DatasetsApi
             return problem!;
         }
 
-        if (DatasetPaths.Check(rawPath, out var path) is { } reason)
+        if ((DatasetPaths.Check(rawPath, out var path) ?? ThroughLink(org, ds, path)) is { } reason)
         {
             return InvalidPath("path", rawPath, reason);
         }

@@ -34,7 +34,7 @@ internal sealed partial class DatasetsApi
             return Problems.Of(404, "not_an_input", "Not an input", "a lease URL serves its job's input files, not folders");
         }
 
-        if (DatasetPaths.Check(rawPath, out var path) is { } reason)
+        if ((DatasetPaths.Check(rawPath, out var path) ?? ThroughLink(job.Org, job.Dataset, path)) is { } reason)
         {
             return InvalidPath("path", rawPath, reason);
         }

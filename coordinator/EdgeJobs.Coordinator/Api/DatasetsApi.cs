@@ -173,6 +173,10 @@ internal sealed partial class DatasetsApi(JobLedger ledger, DatasetStore store, 
     private static IResult DatasetNotFound(string org, string ds) =>
         Problems.Of(404, "dataset_not_found", "No such dataset", $"dataset '{org}/{ds}' does not exist");
 
+    /// <summary>Why a checked path may not be used: it runs through a symbolic link in the dataset's directory; else null.</summary>
+    private string? ThroughLink(string org, string ds, string path) =>
+        store.LinkOnPath(org, ds, path) is { } link ? DatasetStore.LinkRefusal(link) : null;
+
     private static IResult InvalidPath(string parameter, string? value, string reason) =>
         Problems.Of(400, "invalid_path", "Invalid path", $"{parameter} '{Problems.Truncate(Printable(value ?? ""))}' {reason}",
             [new ViolationDto(parameter, reason)]);

@@ -1,11 +1,10 @@
 using EdgeJobs.Coordinator.Ledger;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace EdgeJobs.Coordinator.Api;
 
 // GET /v1/jobs/{id}/artifact: the file, with its SHA-256 as the ETag; Range (206/416) and
-// If-None-Match (304) are handled by the framework's file result.
+// If-None-Match (304) as FileDownload answers them.
 internal sealed partial class JobsApi
 {
     public async Task<IResult> ArtifactAsync(HttpContext http, string rawId)
@@ -28,18 +27,25 @@ internal sealed partial class JobsApi
             return Problems.Of(404, "no_artifact", "No artifact", $"job {job.Id} has no artifact (yet)");
         }
 
-        if (artifact.DeletedAt is not null || artifact.ExpiresAt <= ledger.Now() || !File.Exists(artifact.Path))
+        FileStream? file = null;
+        if (artifact.DeletedAt is null && artifact.ExpiresAt > ledger.Now())
+        {
+            try
+            {
+                file = new FileStream(artifact.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.SequentialScan);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                file = null;
+            }
+        }
+
+        if (file is null)
         {
             return Problems.Of(410, "artifact_expired", "Artifact expired",
                 $"the artifact of job {job.Id} expired at {JobMapper.Time(artifact.ExpiresAt):u}; run the job again to get it");
         }
 
-        return Results.File(
-            artifact.Path,
-            contentType: "application/octet-stream",
-            fileDownloadName: Path.GetFileName(artifact.Path),
-            lastModified: JobMapper.Time(artifact.CreatedAt),
-            entityTag: new EntityTagHeaderValue($"\"{artifact.Sha256}\""),
-            enableRangeProcessing: true);
+        return new FileDownload(file, Path.GetFileName(artifact.Path), JobMapper.Time(artifact.CreatedAt), artifact.Sha256);
     }
 }

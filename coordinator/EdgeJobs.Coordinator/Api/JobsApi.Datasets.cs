@@ -130,6 +130,12 @@ internal sealed partial class JobsApi
                 continue;
             }
 
+            if (datasets.LinkOnPath(org, ds, path) is { } link)
+            {
+                violations.Add(new ViolationDto(input.JsonPath, Datasets.DatasetStore.LinkRefusal(link)));
+                continue;
+            }
+
             // The dataset is part of an input's identity (dedup): the same path in another dataset is another file.
             inputs.Add(new InputFile($"{org}/{ds}:{path}", entry.Size, JobMapper.Time(entry.Mtime)) { FullPath = datasets.FilePath(org, ds, path) });
         }

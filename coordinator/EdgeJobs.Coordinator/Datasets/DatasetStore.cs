@@ -90,6 +90,11 @@ internal sealed class DatasetStore
     /// </summary>
     public string? Obstacle(string org, string dataset, string path)
     {
+        if (LinkOnPath(org, dataset, path) is { } link)
+        {
+            return LinkRefusal(link);
+        }
+
         var dir = DatasetDir(org, dataset);
         var segments = path.Split('/');
         var current = dir;
@@ -104,6 +109,37 @@ internal sealed class DatasetStore
 
         return Directory.Exists(Path.Combine(dir, path)) ? $"'{path}' is a folder" : null;
     }
+
+    /// <summary>
+    /// The first part of <paramref name="path"/> (a folder on the way, or the entry itself) that is a symbolic link in
+    /// the dataset's directory, or null. Entries are never read or written through one: a link put there by hand could
+    /// lead anywhere on the coordinator's disk.
+    /// </summary>
+    public string? LinkOnPath(string org, string dataset, string path)
+    {
+        var current = DatasetDir(org, dataset);
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            current = Path.Combine(current, segments[i]);
+            // readlink(2) of the path itself: a link to a folder, to a file, or to nothing at all.
+            if (new FileInfo(current).LinkTarget is not null)
+            {
+                return string.Join('/', segments[..(i + 1)]);
+            }
+
+            if (!Path.Exists(current))
+            {
+                return null; // nothing further down exists either
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a path through a symbolic link is refused.</summary>
+    public static string LinkRefusal(string link) =>
+        $"'{link}' is a symbolic link in the dataset's directory; entries are never read or written through links";
 
     /// <summary>Moves a sealed partial into place (replacing an older file at the path); returns the new file.</summary>
     public FileInfo Publish(string partialPath, string org, string dataset, string path)

@@ -11,9 +11,13 @@ public sealed partial class JobLedger
 {
     private const string MarkedSql = "EXISTS (SELECT 1 FROM task_deletions d WHERE d.job_id = jobs.id)";
 
+    /// <summary>A task list's toolId: the tool, and for "build" also the whole-dataset builds (recipe jobs, Datasets/DatasetBuilds) the seed names so.</summary>
+    private const string TaskToolSql =
+        $"(@Tool IS NULL OR tool = @Tool OR (@Tool = 'build' AND tool = '{JobRow.RecipeTool}' AND tool_version = '{Datasets.DatasetBuilds.RecipeVersion}'))";
+
     private const string TaskFilterSql = $"""
           AND step_id IS NULL
-          AND (@Tool IS NULL OR tool = @Tool)
+          AND {TaskToolSql}
           AND (@Owner IS NULL OR owner = @Owner)
           AND ((((@MaskA >> state) & 1) = 1 AND (@WaitA IS NULL OR (not_before > @Now) = @WaitA) AND (@MarkA IS NULL OR {MarkedSql} = @MarkA))
             OR (((@MaskB >> state) & 1) = 1 AND (@WaitB IS NULL OR (not_before > @Now) = @WaitB) AND (@MarkB IS NULL OR {MarkedSql} = @MarkB)))
@@ -110,15 +114,17 @@ public sealed partial class JobLedger
     /// </summary>
     /// <returns>The ids deleted.</returns>
     public Task<DeletedJobs> ClearTasksAsync(string org, string dataset, string? tool, string? owner) =>
-        WriteAsync(c => WithStepJobs(c, c.Query<long>("""
-            DELETE FROM jobs
-            WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state)
-              AND org = @Org AND dataset = @Dataset
-              AND (@Tool IS NULL OR tool = @Tool)
-              AND (@Owner IS NULL OR owner = @Owner)
-              AND step_id IS NULL
-            RETURNING id
-            """, new { Org = org, Dataset = dataset, Tool = tool, Owner = owner }).ToRowList()));
+        WriteAsync(c => WithStepJobs(c, c.Query<long>(ClearTasksSql, new { Org = org, Dataset = dataset, Tool = tool, Owner = owner }).ToRowList()));
+
+    private const string ClearTasksSql = $"""
+        DELETE FROM jobs
+        WHERE (SELECT terminal FROM job_states s WHERE s.state = jobs.state)
+          AND org = @Org AND dataset = @Dataset
+          AND {TaskToolSql}
+          AND (@Owner IS NULL OR owner = @Owner)
+          AND step_id IS NULL
+        RETURNING id
+        """;
 
     private static int? Flag(bool? value) => value is { } v ? (v ? 1 : 0) : null;
 }

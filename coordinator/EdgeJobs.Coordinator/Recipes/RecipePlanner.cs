@@ -46,10 +46,10 @@ public static class RecipePlanner
         CheckShape(recipe, "$", catalog, violations, out var steps);
         if (violations.Count == 0)
         {
-            var edges = Edges(recipe, "$", violations, paramsOf: null, literal: null);
+            var edges = Edges(recipe, "$", violations, paramsOf: null, literal: null, out var origins);
             if (violations.Count == 0)
             {
-                CheckAcyclic(recipe, "$", edges, violations);
+                CheckAcyclic(recipe, edges, origins, violations);
             }
         }
 
@@ -88,14 +88,14 @@ public static class RecipePlanner
             resolved[i] = literal[i] ? null : ResolveParams(step, i, stepParams, inputs, violations);
         }
 
-        var edges = Edges(recipe, at, violations, resolved, literal);
+        var edges = Edges(recipe, at, violations, resolved, literal, out var origins);
         CheckOutputs(recipe, tools, outputs, violations);
         if (violations.Count > 0)
         {
             return (null, violations);
         }
 
-        CheckAcyclic(recipe, at, edges, violations);
+        CheckAcyclic(recipe, edges, origins, violations);
         if (violations.Count > 0)
         {
             return (null, violations);
@@ -335,12 +335,17 @@ public static class RecipePlanner
         return resolved;
     }
 
-    /// <summary>Each step's dependencies: its <c>depends_on</c> and the steps its params reference, each checked.</summary>
+    /// <summary>
+    /// Each step's dependencies: its <c>depends_on</c> and the steps its params reference, each checked; with the field
+    /// each came from first (<paramref name="origins"/>, by step index and dependency), for a cycle to be named where it is written.
+    /// </summary>
     /// <param name="literal">Steps known to reference nothing (their params are not walked); null to walk every step's.</param>
-    private static List<string>[] Edges(RecipeDefinition recipe, string at, List<ViolationDto> violations, JsonObject?[]? paramsOf, bool[]? literal)
+    private static List<string>[] Edges(RecipeDefinition recipe, string at, List<ViolationDto> violations, JsonObject?[]? paramsOf, bool[]? literal,
+        out Dictionary<(int Step, string Dependency), string> origins)
     {
         var ids = recipe.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var edges = new List<string>[recipe.Steps.Count];
+        var from = new Dictionary<(int, string), string>();
         for (var i = 0; i < recipe.Steps.Count; i++)
         {
             var step = recipe.Steps[i];
@@ -358,6 +363,7 @@ public static class RecipePlanner
                 else if (!deps.Contains(dep))
                 {
                     deps.Add(dep);
+                    from[(i, dep)] = path;
                 }
             }
 
@@ -379,6 +385,7 @@ public static class RecipePlanner
             edges[i] = deps;
         }
 
+        origins = from;
         return edges;
     }
 
@@ -424,7 +431,7 @@ public static class RecipePlanner
     };
 
     /// <summary>Refuses a cycle, naming it (Kahn's algorithm: what is left unsorted lies on or behind a cycle).</summary>
-    private static void CheckAcyclic(RecipeDefinition recipe, string at, List<string>[] edges, List<ViolationDto> violations)
+    private static void CheckAcyclic(RecipeDefinition recipe, List<string>[] edges, Dictionary<(int Step, string Dependency), string> origins, List<ViolationDto> violations)
     {
         var index = recipe.Steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         var waiting = edges.Select(e => e.Count).ToArray();
@@ -465,14 +472,18 @@ public static class RecipePlanner
         var start = Array.FindIndex(waiting, w => w > 0);
         var seen = new List<int>();
         var at2 = start;
+        var waitsOn = new Dictionary<int, string>();
         while (!seen.Contains(at2))
         {
             seen.Add(at2);
-            at2 = index[edges[at2].First(dep => waiting[index[dep]] > 0)];
+            var dep = edges[at2].First(d => waiting[index[d]] > 0);
+            waitsOn[at2] = dep;
+            at2 = index[dep];
         }
 
         var cycle = seen.Skip(seen.IndexOf(at2)).Append(at2).Select(i => recipe.Steps[i].Id);
-        violations.Add(new ViolationDto($"{at}.steps[{at2}].depends_on", $"step '{recipe.Steps[at2].Id}' is on a cycle: {string.Join(" → ", cycle)} (each needs the one after it first)"));
+        // Named where the step says it needs the next one on the cycle: a depends_on entry or a param's step: reference.
+        violations.Add(new ViolationDto(origins[(at2, waitsOn[at2])], $"step '{recipe.Steps[at2].Id}' is on a cycle: {string.Join(" → ", cycle)} (each needs the one after it first)"));
     }
 
     /// <summary><c>outputs</c> keys must name the artifact of a step that makes one; values are checked where they live.</summary>

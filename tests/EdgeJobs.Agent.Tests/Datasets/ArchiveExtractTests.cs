@@ -30,7 +30,7 @@ public sealed class ArchiveExtractTests
             foreach (var (path, content) in files)
             {
                 await Assert.That(entries[prefix + path].Sha256).IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(content)));
-                await Assert.That(await File.ReadAllBytesAsync(Path.Combine(h.Root, prefix + path))).IsEquivalentTo(content);
+                await Assert.That(await File.ReadAllBytesAsync(Path.Combine(h.Root, prefix + path))).IsEquivalentTo(content, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             }
         }
 
@@ -48,6 +48,10 @@ public sealed class ArchiveExtractTests
         yield return () => ("hardlink.tar", Tar(w => w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "hard") { LinkName = "../../x" })), "archive_refused");
         yield return () => ("device.tar", Tar(w => w.WriteEntry(new PaxTarEntry(TarEntryType.CharacterDevice, "null") { DeviceMajor = 1, DeviceMinor = 3 })), "archive_refused");
         yield return () => ("bomb.zip", DeflatedZeros("zeros.bin", 600L << 20), "archive_refused");
+        // Bombs by ratio (20 MiB of zeros from about 20 KiB, under every size limit) and by count (one entry past the
+        // dataset tools' limit, each empty), through a job as a user would send them.
+        yield return () => ("ratio-bomb.zip", DeflatedZeros("zeros.bin", 20L << 20), "archive_refused");
+        yield return () => ("count-bomb.zip", ManyEmpty(100_001 /* DatasetExtraction.MaxEntries + 1 */), "archive_refused");
         yield return () => ("conflict.zip", Zip(new() { ["existing.txt"] = [9, 9] }), "entry_exists");
     }
 
@@ -65,6 +69,11 @@ public sealed class ArchiveExtractTests
         await Assert.That(job.Status).IsEqualTo("failed");
         await Assert.That(job.Error!.Code).IsEqualTo(code);
         await Assert.That(job.Error.Retryable).IsFalse();
+        if (name.EndsWith("bomb.zip", StringComparison.Ordinal))
+        {
+            await Assert.That(job.Error.Message!).Contains(name == "count-bomb.zip" ? "past the limit of 100000" : "past the ratio limit of 200");
+        }
+
         await Assert.That(await StateAsync(h)).IsEqualTo(before);
         await Assert.That(File.Exists(Path.Combine(h.Root, "..", "escape.txt"))).IsFalse();
         var incoming = Path.Combine(h.Server.Coordinator.Options.DataDir, "datasets", ".incoming");
@@ -141,6 +150,21 @@ public sealed class ArchiveExtractTests
             {
                 using var stream = zip.CreateEntry(name).Open();
                 stream.Write(content);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A zip of <paramref name="count"/> empty files.</summary>
+    private static byte[] ManyEmpty(int count)
+    {
+        var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                zip.CreateEntry($"e/{i}", CompressionLevel.NoCompression);
             }
         }
 

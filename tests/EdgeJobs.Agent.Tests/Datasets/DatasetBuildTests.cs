@@ -106,6 +106,25 @@ public class DatasetBuildTests
         {
             await Assert.That((await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!.Steps!.Count).IsEqualTo(3);
         }
+
+        // The seed's list filtered by toolId=build has it, as the status says it is; another tool's filter does not.
+        using (var builds = await cluster.Api.GetAsync("orgs/acme/ds/field/tasks?toolId=build", token))
+        using (var buildsBody = JsonDocument.Parse(await builds.Content.ReadAsStringAsync()))
+        {
+            await Assert.That(buildsBody.RootElement.EnumerateArray().Select(t => t.GetProperty("taskId").GetString())).Contains(taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using (var exports = await cluster.Api.GetAsync("orgs/acme/ds/field/tasks?toolId=raster-export", token))
+        using (var exportsBody = JsonDocument.Parse(await exports.Content.ReadAsStringAsync()))
+        {
+            await Assert.That(exportsBody.RootElement.GetArrayLength()).IsEqualTo(0);
+        }
+
+        // clear?toolId=build removes it with the other builds.
+        using var cleared = await cluster.Api.SendAsync(HttpMethod.Post, "orgs/acme/ds/field/tasks/clear?toolId=build", token);
+        await Assert.That(cleared.IsSuccessStatusCode).IsTrue().Because(await cleared.Content.ReadAsStringAsync());
+        using var gone = await cluster.Api.GetAsync($"orgs/acme/ds/field/tasks/{taskId}", token);
+        await Assert.That(gone.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
     }
 
     [Test]

@@ -34,7 +34,7 @@ public sealed class RescanIndexTests
 
         await Assert.That(job.Status).IsEqualTo("completed");
         var entries = await h.EntriesAsync();
-        await Assert.That(entries.Select(e => e.Path)).IsEquivalentTo(new[] { "changed.txt", "kept.txt", "scenes/l7.tif" });
+        await Assert.That(entries.Select(e => e.Path)).IsEquivalentTo(new[] { "changed.txt", "kept.txt", "scenes/l7.tif" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var scene = entries.Single(e => e.Path == "scenes/l7.tif");
         await Assert.That(scene.Sha256).IsEqualTo(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Samples.Path("L7_ETMs.tif")))));
         await Assert.That(scene.Raster!.Bands).IsEqualTo(6);

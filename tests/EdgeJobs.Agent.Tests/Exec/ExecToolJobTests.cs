@@ -46,7 +46,7 @@ public class ExecToolJobTests
             using var body = JsonDocument.Parse(await tool.Content.ReadAsStringAsync());
             var schema = body.RootElement.GetProperty("params_schema");
             await Assert.That(schema.GetProperty("properties").GetProperty("interval").GetProperty("type").GetString()).IsEqualTo("number");
-            await Assert.That(schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()!)).IsEquivalentTo(["path", "interval"]);
+            await Assert.That(schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()!)).IsEquivalentTo(["path", "interval"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         var job = await cluster.SubmitAndWaitAsync("""{"tool":"contour","params":{"path":"dem/olinda.tif","interval":10,"output":"contours/olinda.gpkg"}}""", TimeSpan.FromSeconds(120));
@@ -111,7 +111,7 @@ public class ExecToolJobTests
 
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
         await Assert.That(problem.ErrorCode).IsEqualTo("invalid_params");
-        await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo(["$.params.interval", "$.params.attribute", "$.params.shell"]);
+        await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo(["$.params.interval", "$.params.attribute", "$.params.shell"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         using var missing = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", cluster.Api.Bob, """{"tool":"contour","params":{"path":"nope.tif","interval":5}}""");
         var missingProblem = await ApiServer.ProblemAsync(missing);

@@ -162,18 +162,38 @@ public class ExecToolTests
     }
 
     [Test]
-    public async Task a_process_that_left_the_group_holding_the_pipes_does_not_hold_the_job()
+    public async Task a_process_that_left_the_group_is_ended_when_the_program_exits()
     {
-        // The one escape a process group cannot catch: a child starting a session of its own. Its output is dropped
-        // after a grace rather than waited for.
-        // The program exits only once the child has its own session, so the child is not killed with the group.
-        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sleep 8 & c=$!; until [ \"$(cut -d' ' -f6 /proc/$c/stat)\" = \"$c\" ]; do sleep 0.02; done; echo started"]"""));
+        // A child starting a session of its own leaves the process group; the run's marker in its environment still
+        // names it. The program exits only once the child has its own session, so the group alone would miss it.
+        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sleep 30 & c=$!; until [ \"$(cut -d' ' -f6 /proc/$c/stat)\" = \"$c\" ]; do sleep 0.02; done; echo escaped=$c"]"""));
+        var escaped = Pid(await attempt.LineAsync("escaped="));
         var clock = Stopwatch.StartNew();
 
         await Assert.That(await attempt.EndAsync()).IsNull();
 
-        await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(8));
-        await Assert.That(attempt.Lines).Contains(l => l.Contains("output pipes are still open", StringComparison.Ordinal));
+        await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(10));
+        await Assert.That(Alive(escaped)).IsFalse();
+        await Assert.That(attempt.Lines).DoesNotContain(l => l.Contains("output pipes are still open", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task a_stop_ends_a_daemon_that_double_forked_out_of_the_group_and_ignores_sigterm()
+    {
+        // The daemon's way: fork, setsid, fork again, the middle process exits (its orphan goes to init), TERM ignored.
+        using var attempt = new Attempt(Manifest("""["sh", "-c", "setsid sh -c 'trap \"\" TERM; sh -c \"trap \\\"\\\" TERM; echo daemon=\\$\\$; exec sleep 60\" & exit 0' ; echo pid=$$; exec sleep 60"]""", ""","kill_grace_s": 1"""));
+        var daemon = Pid(await attempt.LineAsync("daemon="));
+        var pid = Pid(await attempt.LineAsync("pid="));
+        await Assert.That(Alive(daemon)).IsTrue();
+        await Assert.That(ProcessGroup.Members(pid)).DoesNotContain(daemon);
+
+        await attempt.Stop.CancelAsync();
+        var error = await attempt.EndAsync();
+
+        await Assert.That(error).IsTypeOf<OperationCanceledException>();
+        await Assert.That(Alive(daemon)).IsFalse();
+        await Assert.That(Alive(pid)).IsFalse();
+        await Assert.That(attempt.Lines).Contains(l => l.Contains("SIGKILL", StringComparison.Ordinal));
     }
 
     [Test]
@@ -258,7 +278,7 @@ public class ExecToolTests
         await Assert.That(await File.ReadAllTextAsync(file.Context.Artifact.Value.Path)).IsEqualTo("hello");
         await Assert.That(directory.Context.Artifact!.Value.FileName).IsEqualTo("test.zip");
         using var zip = System.IO.Compression.ZipFile.OpenRead(directory.Context.Artifact.Value.Path);
-        await Assert.That(zip.Entries.Select(e => e.FullName)).IsEquivalentTo(["a/one", "two"]);
+        await Assert.That(zip.Entries.Select(e => e.FullName)).IsEquivalentTo(["a/one", "two"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -273,7 +293,7 @@ public class ExecToolTests
         await Assert.That(names).Contains("GREETING");
         await Assert.That(names).Contains("TMPDIR");
         await Assert.That(names).DoesNotContain("EDGEJOBS_TOKEN_FOR_TEST");
-        await Assert.That(names.Except(ExecAgentTool.PassedVariables).Except(["GREETING", "TMPDIR", "PWD", "SHLVL", "_", "OLDPWD"])).IsEmpty();
+        await Assert.That(names.Except(ExecAgentTool.PassedVariables).Except(["GREETING", "TMPDIR", ProcessGroup.RunVariable, "PWD", "SHLVL", "_", "OLDPWD"])).IsEmpty();
     }
 }
 

@@ -114,7 +114,7 @@ public class DroneDbTaskTests
         range.Headers.Range = new RangeHeaderValue(100, 199);
         using var part = await cluster.Api.Http.SendAsync(range);
         await Assert.That(part.StatusCode).IsEqualTo(HttpStatusCode.PartialContent);
-        await Assert.That(await part.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes[100..200]);
+        await Assert.That(await part.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes[100..200], TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         // The same task again is the one that exists.
         using var again = await cluster.Api.SendAsync(HttpMethod.Post, Tasks, token, SeedSubmit);

@@ -161,7 +161,7 @@ public class OgcApiJobTests
         await Assert.That(root.GetProperty("processes").EnumerateArray().Select(p => p.GetString()!).ToArray()).Contains("raster-export").And.Contains("echo");
         await Assert.That(root.GetProperty("conformance").GetArrayLength()).IsEqualTo(6);
         await Assert.That(root.GetProperty("inputs").EnumerateArray().Select(p => p.GetString()!).ToArray()).Contains("formula").And.Contains("path");
-        await Assert.That(root.GetProperty("outputs").EnumerateArray().Select(p => p.GetString()!).ToArray()).IsEquivalentTo(["result"]);
+        await Assert.That(root.GetProperty("outputs").EnumerateArray().Select(p => p.GetString()!).ToArray()).IsEquivalentTo(["result"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(root.GetProperty("preference_applied").GetString()).IsEqualTo("respond-async");
         await Assert.That(root.GetProperty("statuses").EnumerateArray().Select(s => s.GetString()!).Last()).IsEqualTo("successful");
         await Assert.That(root.GetProperty("result_type").GetString()).IsEqualTo("image/tiff; application=geotiff");

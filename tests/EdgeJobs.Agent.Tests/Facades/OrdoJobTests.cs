@@ -30,7 +30,7 @@ public class OrdoJobTests
         using var created = await cluster.Api.SendAsync(HttpMethod.Post, "ordo/jobs", cluster.Api.Bob, Submit);
         await Assert.That(created.StatusCode).IsEqualTo(HttpStatusCode.Created);
         using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        await Assert.That(body.RootElement.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "id" });
+        await Assert.That(body.RootElement.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "id" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var id = body.RootElement.GetProperty("id").GetInt64();
 
         await cluster.WaitForStateAsync(id, s => s is Protocol.Jobs.JobState.Completed or Protocol.Jobs.JobState.Failed, TimeSpan.FromSeconds(60));
@@ -40,10 +40,10 @@ public class OrdoJobTests
         var root = detail.RootElement;
 
         await Assert.That(root.EnumerateObject().Select(p => p.Name).ToArray())
-            .IsEquivalentTo(new[] { "job", "progress", "duration_ms", "timeline", "steps", "artifacts", "outputs" });
+            .IsEquivalentTo(new[] { "job", "progress", "duration_ms", "timeline", "steps", "artifacts", "outputs" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var job = root.GetProperty("job");
         await Assert.That(job.EnumerateObject().Select(p => p.Name).ToArray())
-            .IsEquivalentTo(new[] { "id", "recipe_id", "status", "created_at", "started_at", "finished_at", "error", "params" });
+            .IsEquivalentTo(new[] { "id", "recipe_id", "status", "created_at", "started_at", "finished_at", "error", "params" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(job.GetProperty("status").GetString()).IsEqualTo("success");
         await Assert.That(job.GetProperty("error").ValueKind).IsEqualTo(JsonValueKind.Null);
         await Assert.That(job.GetProperty("recipe_id").ValueKind).IsEqualTo(JsonValueKind.Null); // an inline recipe

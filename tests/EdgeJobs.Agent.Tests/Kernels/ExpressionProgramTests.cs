@@ -75,7 +75,7 @@ public class ExpressionProgramTests
     public async Task constants_are_folded_and_temporaries_reused()
     {
         var folded = ExpressionProgram.Compile(ExpressionParser.Parse("(1 + 2) * 3 > 8 ? b1 : b2"));
-        await Assert.That(folded.Bands).IsEquivalentTo(new[] { 1 });
+        await Assert.That(folded.Bands).IsEquivalentTo(new[] { 1 }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         // A long chain needs only a couple of temporaries, not one per term.
         var chain = ExpressionProgram.Compile(ExpressionParser.Parse(string.Join(" + ", Enumerable.Repeat("b1 * b2", 100))));
@@ -136,10 +136,10 @@ public class ExpressionProgramTests
 
         PixelKernel.Colorize(values, table, r, g, b, result, -9999, a);
 
-        await Assert.That(new[] { r[0], g[0], b[0] }).IsEquivalentTo(new[] { table[0], table[1], table[2] });
-        await Assert.That(new[] { r[1], g[1], b[1] }).IsEquivalentTo(new[] { table[384], table[385], table[386] });
+        await Assert.That(new[] { r[0], g[0], b[0] }).IsEquivalentTo(new[] { table[0], table[1], table[2] }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(new[] { r[1], g[1], b[1] }).IsEquivalentTo(new[] { table[384], table[385], table[386] }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(a).IsEquivalentTo(new byte[] { 255, 255, 0, 0 }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
-        await Assert.That(new[] { r[2], g[2], b[2], r[3], g[3], b[3] }).IsEquivalentTo(new byte[6]);
+        await Assert.That(new[] { r[2], g[2], b[2], r[3], g[3], b[3] }).IsEquivalentTo(new byte[6], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -62,6 +62,6 @@ public class OutputFilesTests
             .Throws<OperationCanceledException>();
 
         await Assert.That(Directory.GetFileSystemEntries(context.DataRoot, "*", SearchOption.AllDirectories))
-            .IsEquivalentTo(new[] { Path.Combine(context.DataRoot, "kept") });
+            .IsEquivalentTo(new[] { Path.Combine(context.DataRoot, "kept") }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

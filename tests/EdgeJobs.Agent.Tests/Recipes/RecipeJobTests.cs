@@ -33,8 +33,8 @@ public class RecipeJobTests
         await Assert.That(job.Status).IsEqualTo("completed");
         await Assert.That(job.Tool).IsEqualTo("recipe");
         await Assert.That(job.Recipe!.Name).IsEqualTo("reproject-then-build");
-        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "completed"), ("build", "completed") });
-        await Assert.That(job.Steps![1].DependsOn).IsEquivalentTo(new[] { "reproject" });
+        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "completed"), ("build", "completed") }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(job.Steps![1].DependsOn).IsEquivalentTo(new[] { "reproject" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(job.Timeline!.Select(t => t.Step).ToArray()).IsEquivalentTo(new[] { "reproject", "build" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(job.Progress!.CompletedSteps).IsEqualTo(2);
         await Assert.That(job.Progress!.TotalSteps).IsEqualTo(2);
@@ -73,7 +73,7 @@ public class RecipeJobTests
             """, TimeSpan.FromSeconds(120));
 
         await Assert.That(job.Status).IsEqualTo("completed").Because(job.Error?.Message ?? "");
-        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "completed"), ("contour", "completed") });
+        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "completed"), ("contour", "completed") }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         using var stepJob = await cluster.Api.GetAsync($"v1/jobs/{job.Steps![1].JobId}", cluster.Api.Bob);
         var gpkg = await RasterOracles.DownloadAsync(cluster, (await ApiServer.ReadAsync(stepJob, RestJsonContext.Default.JobDto))!, dir, "contours.gpkg");
         var info = await GdalTool.RunAsync("ogrinfo", "-so", "-al", gpkg);
@@ -94,7 +94,7 @@ public class RecipeJobTests
         await Assert.That(job.Status).IsEqualTo("failed");
         await Assert.That(job.Error!.Code).IsEqualTo("step_failed");
         await Assert.That(job.Error!.Message).Contains("step 'reproject' failed");
-        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "failed"), ("build", "skipped") });
+        await Assert.That(job.Steps!.Select(s => (s.Id, s.Status)).ToArray()).IsEquivalentTo(new[] { ("reproject", "failed"), ("build", "skipped") }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(job.Steps![1].JobId).IsNull();
         await Assert.That(File.Exists(Path.Combine(cluster.Api.DataRoot, "results", "site", "L7.cog.tif"))).IsFalse();
     }

@@ -45,9 +45,9 @@ public class ArchiveExtractorTests
             $"extracted/README.txt {s_readme.Length} {Sha256(s_readme)}",
             $"extracted/scenes/2025/empty.txt 0 {Sha256([])}",
             $"extracted/scenes/2025/ortho.tif {s_ortho.Length} {Sha256(s_ortho)}",
-        });
+        }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var staged = Path.Combine(Extract.Staging(dir), "extracted/scenes/2025/ortho.tif");
-        await Assert.That(await File.ReadAllBytesAsync(staged)).IsEquivalentTo(s_ortho);
+        await Assert.That(await File.ReadAllBytesAsync(staged)).IsEquivalentTo(s_ortho, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -121,7 +121,7 @@ public class ArchiveExtractorTests
         await Assert.That(async () => await ArchiveExtractor.ExtractAsync(inspection.Plan!, staging, options, cancel.Token))
             .Throws<OperationCanceledException>();
 
-        await Assert.That(Extract.StagedEntries(dir)).IsEquivalentTo(new[] { Path.Combine(staging, "already-here.txt") });
+        await Assert.That(Extract.StagedEntries(dir)).IsEquivalentTo(new[] { Path.Combine(staging, "already-here.txt") }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

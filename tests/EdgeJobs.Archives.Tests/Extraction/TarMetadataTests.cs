@@ -50,7 +50,7 @@ public class TarMetadataTests
 
         var result = await Extract.RunAsync(dir, tar, ArchiveFormat.Tar);
 
-        await Assert.That(result.Files!.Select(f => f.Path)).IsEquivalentTo(new[] { name, "after.txt" });
+        await Assert.That(result.Files!.Select(f => f.Path)).IsEquivalentTo(new[] { name, "after.txt" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -73,7 +73,7 @@ public class TarMetadataTests
 
         var result = await Extract.RunAsync(dir, path, ArchiveFormat.Tar);
 
-        await Assert.That(result.Files!.Select(f => $"{f.Path} {f.Size}")).IsEquivalentTo(new[] { "big.bin 1000", "after.txt 5" });
+        await Assert.That(result.Files!.Select(f => $"{f.Path} {f.Size}")).IsEquivalentTo(new[] { "big.bin 1000", "after.txt 5" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     private static byte[] PaxRecord(string key, string value)

@@ -165,7 +165,7 @@ public class ExecManifestTests
 
         var manifests = ExecManifestDirectory.Load(dir.Path, ToolCatalog.BuiltIn.BuiltInIds);
 
-        await Assert.That(manifests.Select(m => m.Id)).IsEquivalentTo(["print-value"]);
+        await Assert.That(manifests.Select(m => m.Id)).IsEquivalentTo(["print-value"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -174,8 +174,8 @@ public class ExecManifestTests
         var shipped = ExecManifestDirectory.Load(ShippedDir(), ToolCatalog.BuiltIn.BuiltInIds);
         var example = ExecManifestDirectory.Load(Path.Combine(ShippedDir(), "examples"), ToolCatalog.BuiltIn.BuiltInIds);
 
-        await Assert.That(shipped.Select(m => m.Id)).IsEquivalentTo(["contour", "grid", "polygonize", "vector-convert"]);
-        await Assert.That(example.Select(m => m.Id)).IsEquivalentTo(["mago3d-terrain", "repair-csw-metadata"]);
+        await Assert.That(shipped.Select(m => m.Id)).IsEquivalentTo(["contour", "grid", "polygonize", "vector-convert"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(example.Select(m => m.Id)).IsEquivalentTo(["mago3d-terrain", "repair-csw-metadata"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(example.Single(m => m.Id == "mago3d-terrain").OutputIsDirectory).IsTrue();
         await Assert.That(example.Single(m => m.Id == "repair-csw-metadata").OutputIsDirectory).IsFalse();
         var contour = new ExecToolDescriptor(shipped.Single(m => m.Id == "contour"));

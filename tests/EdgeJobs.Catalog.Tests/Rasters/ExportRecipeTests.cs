@@ -40,10 +40,10 @@ public class ExportRecipeTests
 
         var viridis = Resolve("""{"path":"a.tif","preset":"ndvi","colormap":"viridis","rescale":"0,1"}""");
         await Assert.That((viridis.Formula, viridis.Colormap)).IsEqualTo(("ndvi", "viridis"));
-        await Assert.That(viridis.Rescale).IsEquivalentTo(new[] { 0.0, 1.0 });
+        await Assert.That(viridis.Rescale).IsEquivalentTo(new[] { 0.0, 1.0 }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         var bands = Resolve("""{"path":"a.tif","preset":"true-color","bands":"1,1,1"}""");
-        await Assert.That(bands.Selection).IsEquivalentTo(new[] { 1, 1, 1 });
+        await Assert.That(bands.Selection).IsEquivalentTo(new[] { 1, 1, 1 }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(bands.Label).IsEqualTo("bands-1-1-1");
 
         // A formula gives one band: it replaces the composite.

@@ -56,13 +56,13 @@ public class RasterExportParamsTests
     {
         var properties = RasterExportTool.Instance.ParamsSchema["properties"]!;
         var bands = properties["bands"]!["oneOf"]!.AsArray();
-        await Assert.That(bands.Select(s => s!["type"]!.ToJsonString())).IsEquivalentTo(new[] { "\"string\"", "\"array\"", "\"integer\"", "\"object\"", "\"null\"" });
+        await Assert.That(bands.Select(s => s!["type"]!.ToJsonString())).IsEquivalentTo(new[] { "\"string\"", "\"array\"", "\"integer\"", "\"object\"", "\"null\"" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var roles = bands.Single(s => s!["type"]!.ToJsonString() == "\"object\"")!;
         await Assert.That(roles["properties"]!["nir"]!["maximum"]!.GetValue<double>()).IsEqualTo(65535);
         await Assert.That(roles["properties"]!.AsObject().ContainsKey("red_edge")).IsTrue();
         await Assert.That(properties["bands"]!["description"]!.GetValue<string>()).Contains("\"4,3,2\"");
         var rescale = properties["rescale"]!["oneOf"]!.AsArray();
-        await Assert.That(rescale.Select(s => s!["type"]!.GetValue<string>())).IsEquivalentTo(new[] { "array", "string", "null" });
+        await Assert.That(rescale.Select(s => s!["type"]!.GetValue<string>())).IsEquivalentTo(new[] { "array", "string", "null" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         var presets = Names(properties["preset"]!);
         await Assert.That(presets).Contains("true-color").And.Contains("false-color-ir").And.Contains("ndvi").And.Contains("cir");
@@ -132,6 +132,6 @@ public class RasterExportParamsTests
     {
         var check = Check("""{"path":"a.tif","bands":"0","rescale":"x,1","preset":"nope"}""");
 
-        await Assert.That(check.Violations.Select(v => v.Path)).IsEquivalentTo(new[] { "$.params.bands", "$.params.rescale", "$.params.preset" });
+        await Assert.That(check.Violations.Select(v => v.Path)).IsEquivalentTo(new[] { "$.params.bands", "$.params.rescale", "$.params.preset" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

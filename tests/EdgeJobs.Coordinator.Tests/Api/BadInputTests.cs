@@ -96,7 +96,7 @@ public class BadInputTests
         await Assert.That(problem.Errors!.Select(e => e.Path).ToArray()).IsEquivalentTo(new[]
         {
             "$.max_attempts", "$.params.seconds", "$.params.fail", "$.params.extra",
-        });
+        }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -45,7 +45,7 @@ public class JobsApiTests
         await Assert.That(dto.Attempt).IsEqualTo(1);
         await Assert.That(dto.Progress!.Percent).IsEqualTo(100);
         await Assert.That(dto.LogCursor).IsEqualTo(2);
-        await Assert.That(dto.LogTail!).IsEquivalentTo(new[] { "starting", "halfway" });
+        await Assert.That(dto.LogTail!).IsEquivalentTo(new[] { "starting", "halfway" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(dto.DurationMs).IsNotNull();
         await Assert.That(dto.FinishedAt).IsNotNull();
 
@@ -59,7 +59,7 @@ public class JobsApiTests
 
         using var log = await api.GetAsync($"v1/jobs/{job.Id}/log?since=1", api.Bob);
         var lines = (await ApiServer.ReadAsync(log, RestJsonContext.Default.JobLogDto))!;
-        await Assert.That(lines.Lines).IsEquivalentTo(new[] { "halfway" });
+        await Assert.That(lines.Lines).IsEquivalentTo(new[] { "halfway" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(lines.Cursor).IsEqualTo(2);
         await Assert.That(lines.TruncatedFromTail).IsEqualTo(0);
     }
@@ -206,11 +206,11 @@ public class JobsApiTests
         var list = (await ApiServer.ReadAsync(tools, RestJsonContext.Default.ToolListDto))!.Tools;
         var sleep = list.Single(t => t.Id == "sleep");
         await Assert.That(sleep.ParamsSchema["properties"]!["seconds"]!["minimum"]!.GetValue<double>()).IsEqualTo(0);
-        await Assert.That(sleep.ParamsSchema["required"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()).IsEquivalentTo(new[] { "seconds" });
+        await Assert.That(sleep.ParamsSchema["required"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()).IsEquivalentTo(new[] { "seconds" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(sleep.ParamsSchema["additionalProperties"]!.GetValue<bool>()).IsFalse();
         var f = (await ApiServer.ReadAsync(features, RestJsonContext.Default.FeaturesDto))!;
         await Assert.That(f.JobStates.Select(s => $"{s.Name}:{s.Terminal}").ToArray()).IsEquivalentTo(
-            JobStates.All.Select(s => $"{s.Name()}:{s.IsTerminal()}").ToArray());
+            JobStates.All.Select(s => $"{s.Name()}:{s.IsTerminal()}").ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(unknown.StatusCode).IsEqualTo(HttpStatusCode.NotFound);
     }
 

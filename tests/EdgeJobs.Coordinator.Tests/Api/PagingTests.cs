@@ -134,7 +134,7 @@ public class PagingTests
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
         var page = (await ApiServer.ReadAsync(response, RestJsonContext.Default.JobListDto))!;
 
-        await Assert.That(page.Jobs.Select(j => j.Status).ToArray()).IsEquivalentTo(expected);
+        await Assert.That(page.Jobs.Select(j => j.Status).ToArray()).IsEquivalentTo(expected, TUnit.Assertions.Enums.CollectionOrdering.Any); // a filter's set; the order is another test's
     }
 
     [Test]
@@ -148,9 +148,9 @@ public class PagingTests
         using var admin = await api.GetAsync("v1/jobs", api.Admin);
         using var adminFiltered = await api.GetAsync("v1/jobs?owner=carol", api.Admin);
 
-        await Assert.That((await ApiServer.ReadAsync(bob, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Owner).ToArray()).IsEquivalentTo(new[] { "bob" });
+        await Assert.That((await ApiServer.ReadAsync(bob, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Owner).ToArray()).IsEquivalentTo(new[] { "bob" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await ApiServer.ReadAsync(admin, RestJsonContext.Default.JobListDto))!.Jobs.Count).IsEqualTo(2);
-        await Assert.That((await ApiServer.ReadAsync(adminFiltered, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Owner).ToArray()).IsEquivalentTo(new[] { "carol" });
+        await Assert.That((await ApiServer.ReadAsync(adminFiltered, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Owner).ToArray()).IsEquivalentTo(new[] { "carol" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     private static int JsonListCount(string body)

@@ -41,10 +41,10 @@ public class ProgressApiTests
         {
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var root = document.RootElement;
-            await Assert.That(root.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "job_id", "status", "tables" });
+            await Assert.That(root.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "job_id", "status", "tables" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             await Assert.That(root.GetProperty("status").GetString()).IsEqualTo("running");
             var table = root.GetProperty("tables").GetProperty("ms.ndvi.tif");
-            await Assert.That(table.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "bytes_written", "blocks_done", "blocks_total", "files", "updated_at" });
+            await Assert.That(table.EnumerateObject().Select(p => p.Name).ToArray()).IsEquivalentTo(new[] { "bytes_written", "blocks_done", "blocks_total", "files", "updated_at" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             await Assert.That(table.GetProperty("bytes_written").GetInt64()).IsEqualTo(1000);
             await Assert.That(table.GetProperty("blocks_done").GetInt64()).IsEqualTo(3);
             await Assert.That(table.GetProperty("blocks_total").GetInt64()).IsEqualTo(10);

@@ -79,10 +79,10 @@ public class TenancyTests
             return [.. (await ApiServer.ReadAsync(response, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Id)];
         }
 
-        await Assert.That(await IdsAsync(acme)).IsEquivalentTo([acmeJob.Id]);
-        await Assert.That(await IdsAsync(acmeAdmin)).IsEquivalentTo([acmeJob.Id]);
-        await Assert.That(await IdsAsync(api.Bob)).IsEquivalentTo([defaultJob.Id]);
-        await Assert.That(await IdsAsync(api.Admin)).IsEquivalentTo([acmeJob.Id, defaultJob.Id]);
+        await Assert.That(await IdsAsync(acme)).IsEquivalentTo([acmeJob.Id], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await IdsAsync(acmeAdmin)).IsEquivalentTo([acmeJob.Id], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await IdsAsync(api.Bob)).IsEquivalentTo([defaultJob.Id], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await IdsAsync(api.Admin)).IsEquivalentTo([defaultJob.Id, acmeJob.Id], TUnit.Assertions.Enums.CollectionOrdering.Matching); // newest first
     }
 
     [Test]

@@ -79,7 +79,7 @@ public class CampaignApiTests
             await Assert.That(done.JobState).IsEqualTo(JobState.Completed);
         }
 
-        await Assert.That(seen).IsEquivalentTo(Enumerable.Range(1, 7).Select(i => $"scenes/s{i}.tif").ToList());
+        await Assert.That(seen).IsEquivalentTo(Enumerable.Range(1, 7).Select(i => $"scenes/s{i}.tif").ToList(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(seen).IsOrderedBy(s => s, StringComparer.Ordinal);
 
         var campaign = await GetAsync(api, api.Bob, "walk");
@@ -116,7 +116,7 @@ public class CampaignApiTests
         await Assert.That(created.Org).IsEqualTo("acme");
         var batch = await BatchAsync(api, datasets.AcmeJobs, "survey", """{"max_records":2}""");
         var rest = await ChildrenAsync(api, datasets.AcmeJobs, "survey", batch.Id);
-        await Assert.That(rest.Select(c => Param(c, "path")).ToArray()).IsEquivalentTo(new[] { "flights/a/1.tif", "flights/b/2.tif" });
+        await Assert.That(rest.Select(c => Param(c, "path")).ToArray()).IsEquivalentTo(new[] { "flights/a/1.tif", "flights/b/2.tif" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(rest.All(c => c.Dataset == "acme/survey" && c.Org == "acme" && c.Status == "scheduled")).IsTrue();
         await Assert.That(batch.Batch!.NextStartPosition).IsEqualTo(3);
         await CompleteAsync(api, rest);
@@ -189,7 +189,7 @@ public class CampaignApiTests
         }
 
         // Page 1 of the recording: 3 Text records sorted by dc:type descending, then a Service.
-        await Assert.That(ids.Take(2).ToArray()).IsEquivalentTo(new[] { "urn:uuid:66ae76b7-54ba-489b-a582-0f0633d96493", "urn:uuid:784e2afd-a9fd-44a6-9a92-a3848371c8ec" });
+        await Assert.That(ids.Take(2).ToArray()).IsEquivalentTo(new[] { "urn:uuid:66ae76b7-54ba-489b-a582-0f0633d96493", "urn:uuid:784e2afd-a9fd-44a6-9a92-a3848371c8ec" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(ids.Distinct().Count()).IsEqualTo(12);
         var campaign = await GetAsync(api, null, "cite"); // public: no token needed
         await Assert.That(campaign.Children["completed"]).IsEqualTo(12);
@@ -222,7 +222,7 @@ public class CampaignApiTests
         await Assert.That(last.Batch!.Records).IsEqualTo(3);
         await Assert.That(last.Batch.NextStartPosition).IsNull();
         await Assert.That((await ChildrenAsync(api, api.Bob, "dc", last.Id)).Select(c => Param(c, "value")).ToArray())
-            .IsEquivalentTo(new[] { "urn:uuid:a06af396-3105-442d-8b40-22b57a90d2f2", "urn:uuid:ab42a8c4-95e8-4630-bf79-33e59241605a", "urn:uuid:e9330592-0932-474b-be34-c3a3bb67c7db" });
+            .IsEquivalentTo(new[] { "urn:uuid:a06af396-3105-442d-8b40-22b57a90d2f2", "urn:uuid:ab42a8c4-95e8-4630-bf79-33e59241605a", "urn:uuid:e9330592-0932-474b-be34-c3a3bb67c7db" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -238,7 +238,7 @@ public class CampaignApiTests
         var values = (await ChildrenAsync(api, api.Bob, "examples", batch.Id)).Select(c => Param(c, "value")).ToList();
 
         // catalog.json: three children (one collection with an item, two without), then an item of its own.
-        await Assert.That(values.Select(v => v.Split('|')[0]).ToArray()).IsEquivalentTo(new[] { "proj-example", "CS3-20160503_132131_08" });
+        await Assert.That(values.Select(v => v.Split('|')[0]).ToArray()).IsEquivalentTo(new[] { "proj-example", "CS3-20160503_132131_08" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(batch.Batch!.NextStartPosition).IsNull();
 
         // collection.json: three items with one id; each is a record of its own (documents are told apart by URL).
@@ -269,7 +269,7 @@ public class CampaignApiTests
         {
             await CreateAsync(api, api.Bob, J("""{"id":"@0@","source":{"type":"stac","url":"@1@"},"template":{"tool":"print-value","params":{"value":"{record.id}"}}}""", id, url));
             var batch = await BatchAsync(api, api.Bob, id, """{"max_records":2}""");
-            await Assert.That((await ChildrenAsync(api, api.Bob, id, batch.Id)).Select(c => Param(c, "value")).ToArray()).IsEquivalentTo(new[] { first, second });
+            await Assert.That((await ChildrenAsync(api, api.Bob, id, batch.Id)).Select(c => Param(c, "value")).ToArray()).IsEquivalentTo(new[] { first, second }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             await Assert.That(batch.Batch!.NextStartPosition).IsEqualTo(3); // page 2 links a next page
         }
     }
@@ -385,7 +385,7 @@ public class CampaignApiTests
         await Assert.That(listed.Missing.Select(m => $"{m.Record}:{m.Variant}:{m.Output}").ToArray()).IsEquivalentTo(new[]
         {
             "scenes/a.tif:shade:shade/a.tif", "scenes/b.tif:cog:cogs/b.tif", "scenes/b.tif:shade:shade/b.tif", "scenes/c.tif:cog:cogs/c.tif", "scenes/c.tif:shade:shade/c.tif",
-        });
+        }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(listed.Missing.All(m => m.JobId is null)).IsTrue();
         await Assert.That(await api.SnapshotAsync()).IsEqualTo(before); // a dry run queues nothing
 

@@ -23,7 +23,7 @@ public class CreditsTests
         var read = await CreditCalls.GetAsync(api, "survey", api.Reader);
         await Assert.That(read.Available).IsEqualTo(100m);
         var events = await CreditCalls.EventsAsync(api, "survey");
-        await Assert.That(events.Select(e => (e.Kind, e.Amount, e.Actor))).IsEquivalentTo([("grant", 100m, "admin")]);
+        await Assert.That(events.Select(e => (e.Kind, e.Amount, e.Actor))).IsEquivalentTo([("grant", 100m, "admin")], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -243,7 +243,7 @@ public class CreditsTests
         await Assert.That((await ApiServer.ReadAsync(dispatch, RestJsonContext.Default.JobDto))!.Status).IsEqualTo("scheduled");
         await Assert.That(again.StatusCode).IsEqualTo(HttpStatusCode.OK);
         var reasons = (await ApiServer.ReadAsync(events, RestJsonContext.Default.JobEventListDto))!.Events.Select(e => (e.To, e.Reason));
-        await Assert.That(reasons).IsEquivalentTo([("held", "submitted"), ("scheduled", "dispatched")]);
+        await Assert.That(reasons).IsEquivalentTo([("held", "submitted"), ("scheduled", "dispatched")], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -315,7 +315,7 @@ public class CreditsTests
         await Assert.That(before).IsEmpty();
         await Assert.That(delete.StatusCode).IsEqualTo(HttpStatusCode.NoContent);
         // Priced from the 7.5 CPU seconds the agent measured (0.1 a second), not the 30 wall seconds: 0.75 of the 6 reserved.
-        await Assert.That(settled.Select(s => (s.JobId, s.Charged, s.Reserved))).IsEquivalentTo([(job.Id, 750L, 6000L)]);
+        await Assert.That(settled.Select(s => (s.JobId, s.Charged, s.Reserved))).IsEquivalentTo([(job.Id, 750L, 6000L)], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(again).IsEmpty();
         var workspace = await CreditCalls.GetAsync(api, "survey");
         await Assert.That((workspace.Balance, workspace.Reserved)).IsEqualTo((99.25m, 0m));
@@ -338,7 +338,7 @@ public class CreditsTests
         var (late, registration) = await CreditCalls.OpAsync(api, "processing.job.register", api.Admin, $$"""{"job_id":"{{job.Id}}","outputs":[]}""");
 
         // 10 CPU seconds (1 credit) and 0.1 GB of output (1 credit), within the 6 reserved (the estimate: 60 s).
-        await Assert.That(settled.Select(s => (s.Charged, s.Why))).IsEquivalentTo([(2_000L, "its artifact expired before a register")]);
+        await Assert.That(settled.Select(s => (s.Charged, s.Why))).IsEquivalentTo([(2_000L, "its artifact expired before a register")], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(late).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(registration.GetProperty("charged_credits").GetDecimal()).IsEqualTo(0m);
         await Assert.That(registration.GetProperty("measured_cpu_seconds").GetDouble()).IsEqualTo(10.0);
@@ -359,7 +359,7 @@ public class CreditsTests
 
         // 5 CPU seconds (0.5 credit) and 0.2 GB of output (2 credits): the artifact's size was kept as the job went.
         await Assert.That(delete.StatusCode).IsEqualTo(HttpStatusCode.NoContent);
-        await Assert.That(settled.Select(s => s.Charged)).IsEquivalentTo([2_500L]);
+        await Assert.That(settled.Select(s => s.Charged)).IsEquivalentTo([2_500L], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await CreditCalls.EventsAsync(api, "survey")).Last().Reason!).Contains("200000000 output bytes");
     }
 

@@ -102,7 +102,7 @@ public class GeoperaOperationsTests
         await Assert.That(one.GetProperty("params_schema").ValueKind).IsEqualTo(JsonValueKind.Object);
         await Assert.That(missing).IsEqualTo(HttpStatusCode.NotFound);
         var categories = types.GetProperty("job_types").EnumerateArray().Select(t => t.GetProperty("category").GetString()!).Distinct().ToList();
-        await Assert.That(categories).IsEquivalentTo(["diagnostic"]);
+        await Assert.That(categories).IsEquivalentTo(["diagnostic"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -158,7 +158,7 @@ public class GeoperaOperationsTests
         await Assert.That(read.GetProperty("status").GetString()).IsEqualTo("completed");
         await Assert.That(read.GetProperty("charged_credits").GetDecimal()).IsEqualTo(2m);
         var kinds = (await CreditCalls.EventsAsync(api, "survey")).Select(e => e.Kind);
-        await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"]);
+        await Assert.That(kinds).IsEquivalentTo(["grant", "reserve", "settle"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         // This finish came without the agent's CPU seconds (an older agent): the wall seconds were priced.
         await Assert.That(settlement.GetProperty("measured_cpu_seconds").ValueKind).IsEqualTo(System.Text.Json.JsonValueKind.Null);
     }
@@ -255,13 +255,13 @@ public class GeoperaOperationsTests
         var (bad, problem) = await CreditCalls.OpAsync(api, "processing.jobs.list", viewer, """{"status":"sleeping","sort":"size","limit":0,"ids":"x"}""");
 
         await Assert.That(paid.GetProperty("total").GetInt64()).IsEqualTo(5);
-        await Assert.That(paid.GetProperty("jobs").EnumerateArray().Select(CreditCalls.JobId)).IsEquivalentTo(ids.Skip(2).Take(2));
+        await Assert.That(paid.GetProperty("jobs").EnumerateArray().Select(CreditCalls.JobId)).IsEquivalentTo(ids.Skip(2).Take(2), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(all.GetProperty("total").GetInt64()).IsEqualTo(6);
-        await Assert.That(picked.GetProperty("jobs").EnumerateArray().Select(CreditCalls.JobId)).IsEquivalentTo([unpaid.Id, ids[0]]);
+        await Assert.That(picked.GetProperty("jobs").EnumerateArray().Select(CreditCalls.JobId)).IsEquivalentTo([unpaid.Id, ids[0]], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(acmeSees.GetProperty("total").GetInt64()).IsEqualTo(1);
         await Assert.That(bad).IsEqualTo(HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()!).ToList();
-        await Assert.That(fields).IsEquivalentTo(["$.limit", "$.status", "$.ids", "$.sort"]);
+        await Assert.That(fields).IsEquivalentTo(["$.limit", "$.status", "$.ids", "$.sort"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

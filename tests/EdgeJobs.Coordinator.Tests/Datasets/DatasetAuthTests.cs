@@ -112,7 +112,7 @@ public class DatasetAuthTests
         using (var list = await h.Api.GetAsync("v1/datasets", secret))
         {
             var names = (await ApiServer.ReadAsync(list, EdgeJobs.Protocol.Rest.RestJsonContext.Default.DatasetListDto))!.Datasets.Select(d => d.Name);
-            await Assert.That(names).IsEquivalentTo(["photos"]);
+            await Assert.That(names).IsEquivalentTo(["photos"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         foreach (var (method, path) in new[] { ("GET", DatasetHarness.Base), ("GET", $"{DatasetHarness.Base}/files/a.tif"), ("DELETE", $"{DatasetHarness.Base}/files/a.tif"), ("DELETE", DatasetHarness.Base), ("PUT", "v1/datasets/acme/other") })

@@ -58,7 +58,7 @@ public class DatasetEntriesTests
 
         using var response = await h.Api.GetAsync($"{DatasetHarness.Base}/entries", h.Acme);
         var entries = (await ApiServer.ReadAsync(response, RestJsonContext.Default.DatasetEntryListDto))!.Entries;
-        await Assert.That(entries.Select(e => e.Path)).IsEquivalentTo(s_files.Order(StringComparer.Ordinal));
+        await Assert.That(entries.Select(e => e.Path)).IsEquivalentTo(s_files.Order(StringComparer.Ordinal), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var types = entries.ToDictionary(e => e.Path, e => e.Type);
         await Assert.That(types["scenes/2024/b.TIFF"]).IsEqualTo("raster");
         await Assert.That(types["scenes/2025/roads.geojson"]).IsEqualTo("vector");
@@ -69,7 +69,7 @@ public class DatasetEntriesTests
 
         foreach (var limit in new[] { 1, 3, 10, 11 })
         {
-            await Assert.That(await AllAsync(h, "", limit)).IsEquivalentTo(s_files.Order(StringComparer.Ordinal));
+            await Assert.That(await AllAsync(h, "", limit)).IsEquivalentTo(s_files.Order(StringComparer.Ordinal), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
     }
 
@@ -87,7 +87,7 @@ public class DatasetEntriesTests
 
         foreach (var limit in new[] { 1, 2, 100 })
         {
-            await Assert.That(await AllAsync(h, query, limit)).IsEquivalentTo(expected);
+            await Assert.That(await AllAsync(h, query, limit)).IsEquivalentTo(expected, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
     }
 
@@ -135,11 +135,11 @@ public class DatasetEntriesTests
         }
 
         var (paths, _) = await PageAsync(h, "?prefix=archive/");
-        await Assert.That(paths).IsEquivalentTo(["archive/old/2024/a.tif", "archive/old/2024/b.TIFF", "archive/old/2024/notes.txt", "archive/old/2025/c.vrt", "archive/old/2025/roads.geojson"]);
+        await Assert.That(paths).IsEquivalentTo(["archive/old/2024/a.tif", "archive/old/2024/b.TIFF", "archive/old/2024/notes.txt", "archive/old/2025/c.vrt", "archive/old/2025/roads.geojson"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(Directory.Exists(Path.Combine(h.DatasetDir, "scenes"))).IsFalse();
-        await Assert.That((await PageAsync(h, "?prefix=scenesX/")).Paths).IsEquivalentTo(["scenesX/d.tif"]);
+        await Assert.That((await PageAsync(h, "?prefix=scenesX/")).Paths).IsEquivalentTo(["scenesX/d.tif"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         using var get = await h.GetFileAsync("archive/old/2025/c.vrt");
-        await Assert.That(await get.Content.ReadAsByteArrayAsync()).IsEquivalentTo(DatasetHarness.Bytes(14, 4));
+        await Assert.That(await get.Content.ReadAsByteArrayAsync()).IsEquivalentTo(DatasetHarness.Bytes(14, 4), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -45,12 +45,12 @@ public class DatasetLifecycleTests
             return [.. (await ApiServer.ReadAsync(response, RestJsonContext.Default.DatasetListDto))!.Datasets.Select(d => $"{d.Org}/{d.Name}")];
         }
 
-        await Assert.That(await NamesAsync(h.Acme)).IsEquivalentTo(["acme/survey"]);
-        await Assert.That(await NamesAsync(h.Acme, "?org=acme")).IsEquivalentTo(["acme/survey"]);
+        await Assert.That(await NamesAsync(h.Acme)).IsEquivalentTo(["acme/survey"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await NamesAsync(h.Acme, "?org=acme")).IsEquivalentTo(["acme/survey"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await NamesAsync(h.Acme, "?org=zeta")).IsEmpty();
-        await Assert.That(await NamesAsync(h.Zeta)).IsEquivalentTo(["zeta/maps"]);
-        await Assert.That(await NamesAsync(h.Api.Admin)).IsEquivalentTo(["acme/survey", "zeta/maps"]);
-        await Assert.That(await NamesAsync(h.Api.Admin, "?org=zeta")).IsEquivalentTo(["zeta/maps"]);
+        await Assert.That(await NamesAsync(h.Zeta)).IsEquivalentTo(["zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await NamesAsync(h.Api.Admin)).IsEquivalentTo(["acme/survey", "zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await NamesAsync(h.Api.Admin, "?org=zeta")).IsEquivalentTo(["zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -85,7 +85,7 @@ public class DatasetLifecycleTests
         await Assert.That(await WalkAsync(h.Acme, "")).IsEquivalentTo(["acme/a", "acme/b", "acme/c", "acme/d", "acme/e", "acme/survey"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await WalkAsync(h.Api.Admin, "")).IsEquivalentTo(["acme/a", "acme/b", "acme/c", "acme/d", "acme/e", "acme/survey", "zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         // A cursor of another org's dataset pages nothing of it: the org filter still holds.
-        await Assert.That(await WalkAsync(h.Zeta, "&cursor=acme/a")).IsEquivalentTo(["zeta/maps"]);
+        await Assert.That(await WalkAsync(h.Zeta, "&cursor=acme/a")).IsEquivalentTo(["zeta/maps"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         foreach (var (query, field) in new[] { ("?limit=0", "limit"), ("?limit=1001", "limit"), ("?limit=x", "limit"), ("?cursor=nope", "cursor"), ("?cursor=a/b/c", "cursor"), ("?cursor=ACME/a", "cursor"), ("?page=2", "page") })
         {

@@ -52,12 +52,12 @@ public class DatasetOutputRecoveryTests
 
         // Restarted on the same data dir (disposing api afterwards is a no-op).
         await using var restarted = await api.RestartAsync();
-        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(datasetDir, "cogs", "done.tif"))).IsEquivalentTo(committed);
+        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(datasetDir, "cogs", "done.tif"))).IsEquivalentTo(committed, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(File.Exists(Path.Combine(datasetDir, "cogs", "a.tif"))).IsFalse();
         await Assert.That(Directory.EnumerateFiles(incoming, "*.out")).IsEmpty();
         using var download = await restarted.GetAsync("v1/datasets/acme/field/files/cogs/done.tif", restarted.Admin);
         await Assert.That(download.StatusCode).IsEqualTo(HttpStatusCode.OK);
-        await Assert.That(await download.Content.ReadAsByteArrayAsync()).IsEquivalentTo(committed);
+        await Assert.That(await download.Content.ReadAsByteArrayAsync()).IsEquivalentTo(committed, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await restarted.Ledger.GetJobAsync(completedJob))!.JobState).IsEqualTo(JobState.Completed);
     }
 

@@ -59,7 +59,7 @@ public class DatasetPathTests
             await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
             var problem = await ApiServer.ProblemAsync(response);
             await Assert.That(problem.ErrorCode).IsEqualTo("invalid_path");
-            await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo([field]);
+            await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo([field], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         await Assert.That(await h.StateAsync()).IsEqualTo(before);
@@ -88,7 +88,7 @@ public class DatasetPathTests
             await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
             var problem = await ApiServer.ProblemAsync(response);
             await Assert.That(problem.ErrorCode).IsEqualTo("invalid_path");
-            await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo(["path"]);
+            await Assert.That(problem.Errors!.Select(e => e.Path)).IsEquivalentTo(["path"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         await Assert.That(await h.StateAsync()).IsEqualTo(before);

@@ -46,7 +46,7 @@ public class ResumableUploadTests
 
         await Assert.That(h.Partials()).IsEmpty();
         using var get = await h.GetFileAsync("big.tif");
-        await Assert.That(await get.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes);
+        await Assert.That(await get.Content.ReadAsByteArrayAsync()).IsEquivalentTo(bytes, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -258,7 +258,7 @@ public class MetJobTests
             [JobState.Partial] = "partial",
             [JobState.Held] = "queued",
         };
-        await Assert.That(expected.Keys.Order().ToArray()).IsEquivalentTo(Enum.GetValues<JobState>().Order().ToArray());
+        await Assert.That(expected.Keys.Order().ToArray()).IsEquivalentTo(Enum.GetValues<JobState>().Order().ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         foreach (var (state, name) in expected)
         {
@@ -404,7 +404,7 @@ public class MetJobTests
         var cleaned = await Expect(response, HttpStatusCode.OK, MetJsonContext.Default.MetCleanupDto);
 
         await Assert.That(cleaned.Deleted).IsEqualTo(1);
-        await Assert.That(cleaned.JobIds.ToArray()).IsEquivalentTo(new[] { old });
+        await Assert.That(cleaned.JobIds.ToArray()).IsEquivalentTo(new[] { old }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await api.Ledger.GetJobAsync(old)).IsNull();
         await Assert.That(await api.Ledger.GetJobAsync(recent)).IsNotNull();
         await Assert.That(await api.Ledger.GetJobAsync(active)).IsNotNull();
@@ -436,7 +436,7 @@ public class MetJobTests
         using (var response = await api.SendAsync(HttpMethod.Post, "met/jobs/cleanup", api.Bob, """{"statuses":["failed","cancelled"]}"""))
         {
             var cleaned = await Expect(response, HttpStatusCode.OK, MetJsonContext.Default.MetCleanupDto);
-            await Assert.That(cleaned.JobIds.Order().ToArray()).IsEquivalentTo(new[] { bobFailed, bobCancelled }.Order().ToArray());
+            await Assert.That(cleaned.JobIds.Order().ToArray()).IsEquivalentTo(new[] { bobFailed, bobCancelled }.Order().ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         await Assert.That(await api.Ledger.GetJobAsync(carolFailed)).IsNotNull();
@@ -445,7 +445,7 @@ public class MetJobTests
         using (var response = await api.SendAsync(HttpMethod.Post, "met/jobs/cleanup", api.Admin, """{"statuses":["failed","completed"],"older_than_s":0}"""))
         {
             var cleaned = await Expect(response, HttpStatusCode.OK, MetJsonContext.Default.MetCleanupDto);
-            await Assert.That(cleaned.JobIds.Order().ToArray()).IsEquivalentTo(new[] { bobCompleted, carolFailed }.Order().ToArray());
+            await Assert.That(cleaned.JobIds.Order().ToArray()).IsEquivalentTo(new[] { bobCompleted, carolFailed }.Order().ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         await Assert.That((await api.Ledger.GetJobAsync(running))!.JobState).IsEqualTo(JobState.Running);
@@ -584,7 +584,7 @@ public class MetJobTests
             await Assert.That(children.Count).IsEqualTo(4);
             await Assert.That(children.All(c => c.ParentJobId == accepted.JobId && c.CampaignId == "hyspex-2026")).IsTrue();
             await Assert.That(children.Select(c => c.Params.GetProperty("value").GetString()!.Split(' ')[0]).Order().ToArray())
-                .IsEquivalentTo(Enumerable.Range((int)start, 4).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                .IsEquivalentTo(Enumerable.Range((int)start, 4).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
             if (start == 1)
             {
                 foreach (var child in children)
@@ -654,7 +654,7 @@ public class MetJobTests
         using (var dry = await api.SendAsync(HttpMethod.Post, "met/jobs/hyspex-missing-variants", api.Bob, """{"campaign_id":"variants","dry_run":true}"""))
         {
             var listed = await Expect(dry, HttpStatusCode.OK, MetJsonContext.Default.MetMissingVariantsDto);
-            await Assert.That(listed.Missing.Select(m => m.Output).ToArray()).IsEquivalentTo(new[] { "rgb/two.tif" });
+            await Assert.That(listed.Missing.Select(m => m.Output).ToArray()).IsEquivalentTo(new[] { "rgb/two.tif" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
             await Assert.That(listed.Queued).IsEqualTo(0);
         }
 

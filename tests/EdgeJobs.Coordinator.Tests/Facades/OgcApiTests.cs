@@ -67,7 +67,7 @@ public class OgcApiTests
         using (var classes = JsonDocument.Parse(conformance))
         {
             await Assert.That(classes.RootElement.GetProperty("conformsTo").EnumerateArray().Select(c => c.GetString()!.Split('/')[^1]).ToArray())
-                .IsEquivalentTo(["core", "ogc-process-description", "json", "oas30", "job-list", "dismiss"]);
+                .IsEquivalentTo(["core", "ogc-process-description", "json", "oas30", "job-list", "dismiss"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         var (listed, processes, _) = await CallAsync(api, HttpMethod.Get, "ogcapi/processes", api.WriteOnly);
@@ -76,7 +76,7 @@ public class OgcApiTests
         using var list = JsonDocument.Parse(processes);
         var ids = list.RootElement.GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("id").GetString()!).ToList();
         // Every tool of the catalog, exec tools included, but the dataset tools (they need a dataset beside their params).
-        await Assert.That(ids).IsEquivalentTo(api.Server.Options.Catalog.Tools.Where(t => !t.RequiresDataset).Select(t => t.Id));
+        await Assert.That(ids).IsEquivalentTo(api.Server.Options.Catalog.Tools.Where(t => !t.RequiresDataset).Select(t => t.Id), TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(ids).Contains("echo").And.Contains("raster-export").And.Contains("shout").And.DoesNotContain("rescan-index");
         foreach (var id in ids)
         {
@@ -96,10 +96,10 @@ public class OgcApiTests
         using var echo = JsonDocument.Parse(body);
         var root = echo.RootElement;
         await Assert.That(root.GetProperty("jobControlOptions").EnumerateArray().Select(o => o.GetString()!).ToArray())
-            .IsEquivalentTo(["sync-execute", "async-execute", "dismiss"]);
-        await Assert.That(root.GetProperty("outputTransmission").EnumerateArray().Select(o => o.GetString()!).ToArray()).IsEquivalentTo(["value"]);
+            .IsEquivalentTo(["sync-execute", "async-execute", "dismiss"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(root.GetProperty("outputTransmission").EnumerateArray().Select(o => o.GetString()!).ToArray()).IsEquivalentTo(["value"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var inputs = root.GetProperty("inputs");
-        await Assert.That(inputs.EnumerateObject().Select(i => i.Name).ToArray()).IsEquivalentTo(["string_input", "pause"]);
+        await Assert.That(inputs.EnumerateObject().Select(i => i.Name).ToArray()).IsEquivalentTo(["string_input", "pause"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(inputs.GetProperty("string_input").GetProperty("minOccurs").GetInt32()).IsEqualTo(1);
         await Assert.That(inputs.GetProperty("string_input").GetProperty("schema").GetProperty("type").GetString()).IsEqualTo("string");
         await Assert.That(inputs.GetProperty("pause").GetProperty("minOccurs").GetInt32()).IsEqualTo(0);
@@ -167,7 +167,7 @@ public class OgcApiTests
         check.Add("jobList", "echo jobs", echoes);
         using (var filtered = JsonDocument.Parse(echoes))
         {
-            await Assert.That(filtered.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobID").GetString()!).ToArray()).IsEquivalentTo([jobId]);
+            await Assert.That(filtered.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobID").GetString()!).ToArray()).IsEquivalentTo([jobId], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
 
         // Several processIDs, as a comma list and repeated: a job of any of them.

@@ -103,7 +103,7 @@ public class ValidationTests
         using var bad = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"copy","params":{"path":"a.tif","mode":"medium"}}""");
 
         var schema = (await ApiServer.ReadAsync(tool, RestJsonContext.Default.ToolDto))!.ParamsSchema;
-        await Assert.That(schema["properties"]!["mode"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()).IsEquivalentTo(new[] { "fast", "slow" });
+        await Assert.That(schema["properties"]!["mode"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()).IsEquivalentTo(new[] { "fast", "slow" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(schema["properties"]!["path"]!["description"]!.GetValue<string>()).IsEqualTo("Input file, relative to the data root.");
         await Assert.That((await ApiServer.ProblemAsync(bad)).Errors!.Single()).IsEqualTo(new ViolationDto("$.params.mode", "must be one of: fast, slow"));
     }

@@ -89,7 +89,7 @@ public class ConcurrencyTests
 
             var events = await f.Ledger.GetEventsAsync(id);
             await Assert.That(events.Count).IsEqualTo((int)job.EventSeq);
-            await Assert.That(events.Select(e => e.Seq).ToArray()).IsEquivalentTo(Enumerable.Range(1, events.Count).Select(i => (long)i).ToArray());
+            await Assert.That(events.Select(e => e.Seq).ToArray()).IsEquivalentTo(Enumerable.Range(1, events.Count).Select(i => (long)i).ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
             await Assert.That(events[^1].ToState).IsEqualTo(job.State);
             for (var i = 1; i < events.Count; i++)
             {

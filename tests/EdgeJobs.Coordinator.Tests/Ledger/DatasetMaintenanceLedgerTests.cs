@@ -29,7 +29,7 @@ public class DatasetMaintenanceLedgerTests
         await Assert.That(await f.Ledger.AddEntriesAsync(job.Id, lease.Fence, "acme", "field", [Entry("d.txt")])).IsEqualTo(MaintenanceResult.LeaseLost);
 
         var page = await f.Ledger.ListEntriesAsync(new EntryQuery("acme", "field", "", null, null, 10));
-        await Assert.That(page.Entries.Select(e => e.Path)).IsEquivalentTo(new[] { "c.txt" });
+        await Assert.That(page.Entries.Select(e => e.Path)).IsEquivalentTo(new[] { "c.txt" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await f.Ledger.GetDatasetAsync("acme", "field"))!.BytesUsed).IsEqualTo(3);
     }
 }

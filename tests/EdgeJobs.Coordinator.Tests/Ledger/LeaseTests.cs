@@ -112,7 +112,7 @@ public class LeaseTests
         await Assert.That(finish.State).IsEqualTo(JobState.Completed);
         var events = await f.Ledger.GetEventsAsync(job.Id);
         await Assert.That(events.Count(e => e.Reason == (int)EventReason.Succeeded)).IsEqualTo(1);
-        await Assert.That(events.Select(e => e.Seq).ToArray()).IsEquivalentTo(Enumerable.Range(1, events.Count).Select(i => (long)i).ToArray());
+        await Assert.That(events.Select(e => e.Seq).ToArray()).IsEquivalentTo(Enumerable.Range(1, events.Count).Select(i => (long)i).ToArray(), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

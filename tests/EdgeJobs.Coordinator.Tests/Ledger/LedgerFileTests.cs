@@ -42,7 +42,7 @@ public class LedgerFileTests
         await using var ledger = JobLedger.Open(path);
         await using var read = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         read.Open();
-        await Assert.That(read.Query<string>("SELECT DISTINCT org FROM jobs").ToArray()).IsEquivalentTo(["default"]);
+        await Assert.That(read.Query<string>("SELECT DISTINCT org FROM jobs").ToArray()).IsEquivalentTo(["default"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await ledger.FindTokenAsync("h1"))!.Org).IsNull();
         await Assert.That((await ledger.FindTokenAsync("h2"))!.Org).IsNull();
         await Assert.That((await ledger.FindTokenAsync("h3"))!.Org).IsEqualTo("default");

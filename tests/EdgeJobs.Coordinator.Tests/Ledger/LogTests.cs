@@ -21,9 +21,9 @@ public class LogTests
 
         var page2 = await f.Ledger.ReadLogAsync(job.Id, page1!.Cursor);
 
-        await Assert.That(page1.Lines).IsEquivalentTo(new[] { "a1", "a2" });
+        await Assert.That(page1.Lines).IsEquivalentTo(new[] { "a1", "a2" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(page1.Cursor).IsEqualTo(2);
-        await Assert.That(page2!.Lines).IsEquivalentTo(new[] { "b1" });
+        await Assert.That(page2!.Lines).IsEquivalentTo(new[] { "b1" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(page2.Cursor).IsEqualTo(3);
         var empty = await f.Ledger.ReadLogAsync(job.Id, page2.Cursor);
         await Assert.That(empty!.Cursor).IsEqualTo(3);
@@ -65,9 +65,9 @@ public class LogTests
         var page = await f.Ledger.ReadLogAsync(job.Id, 0);
 
         await Assert.That(page!.TruncatedFromTail).IsEqualTo(7);
-        await Assert.That(page.Lines).IsEquivalentTo(new[] { "line 8", "line 9", "line 10", "line 11", "line 12" });
+        await Assert.That(page.Lines).IsEquivalentTo(new[] { "line 8", "line 9", "line 10", "line 11", "line 12" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(page.Cursor).IsEqualTo(12);
-        await Assert.That((await f.Ledger.LogTailAsync(job.Id, 2)).ToArray()).IsEquivalentTo(new[] { "line 11", "line 12" });
+        await Assert.That((await f.Ledger.LogTailAsync(job.Id, 2)).ToArray()).IsEquivalentTo(new[] { "line 11", "line 12" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

@@ -29,7 +29,7 @@ public class NativeImportsTests
             .Select(e => (string?)e.Attribute("Include"))
             .ToHashSet();
 
-        await Assert.That(imports.Select(i => i.Library).Distinct().Order()).IsEquivalentTo(["libc", "sqlite3"]);
+        await Assert.That(imports.Select(i => i.Library).Distinct().Order()).IsEquivalentTo(["libc", "sqlite3"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(imports.Where(i => !i.Type.StartsWith("EdgeJobs.Coordinator.Interop+", StringComparison.Ordinal))).IsEmpty();
         await Assert.That(imports.Where(i => !linked.Contains(i.Library))).IsEmpty();
     }

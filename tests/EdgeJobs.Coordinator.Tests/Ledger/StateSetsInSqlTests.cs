@@ -31,7 +31,7 @@ public class StateSetsInSqlTests
         var expected = Enum.GetValues<JobState>()
             .Select(s => ((int)s, s.Name(), JobStates.Active.Contains(s), s.IsTerminal(), JobStates.Leased.Contains(s)))
             .ToList();
-        await Assert.That(rows).IsEquivalentTo(expected);
+        await Assert.That(rows).IsEquivalentTo(expected, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         // Active and terminal partition the states; what an agent leases is active.
         await Assert.That(JobStates.Active.Length + JobStates.Terminal.Length).IsEqualTo(Enum.GetValues<JobState>().Length);
         await Assert.That(JobStates.Leased.All(s => JobStates.Active.Contains(s))).IsTrue();

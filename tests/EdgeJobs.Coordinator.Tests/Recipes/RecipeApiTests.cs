@@ -27,7 +27,13 @@ public class RecipeApiTests
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"depends_on":["ghost"]}"""), "invalid_recipe", "$.recipe.steps[0].depends_on[0]");
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"depends_on":["a"]}"""), "invalid_recipe", "$.recipe.steps[0].depends_on[0]");
         yield return () => (Job("""{"id":"a","tool":"sleep","params":{"seconds":0},"depends_on":["b"]},{"id":"b","tool":"sleep","params":{"seconds":0},"depends_on":["a"]}"""),
-            "invalid_recipe", "$.recipe.steps[0].depends_on");
+            "invalid_recipe", "$.recipe.steps[0].depends_on[0]");
+        // A cycle made only by references to each other's output, and one mixing a reference with depends_on: named at
+        // the field that makes the step wait for the next one on the cycle.
+        yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"step:b.output"}},{"id":"b","tool":"info","params":{"path":"step:a.output"}}"""),
+            "invalid_recipe", "$.recipe.steps[0].params.path");
+        yield return () => (Job("""{"id":"a","tool":"random-artifact","params":{"bytes":10},"depends_on":["c"]},{"id":"b","tool":"info","params":{"path":"step:a.output"}},{"id":"c","tool":"info","params":{"path":"step:b.output"}}"""),
+            "invalid_recipe", "$.recipe.steps[0].depends_on[0]");
         yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"step:ghost.output"}}"""), "invalid_recipe", "$.recipe.steps[0].params.path");
         yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"step:nap"}}"""), "invalid_recipe", "$.recipe.steps[0].params.path");
         yield return () => (Job("""{"id":"a","tool":"info","params":{"path":"input:scene"}}"""), "invalid_recipe", "$.recipe.steps[0].params.path");
@@ -135,7 +141,7 @@ public class RecipeApiTests
         using var stepJob = await api.GetAsync($"v1/jobs/{stepJobId}", api.Bob);
         await Assert.That((await ApiServer.ReadAsync(stepJob, RestJsonContext.Default.JobDto))!.Step).IsEqualTo("nap");
         using var list = await api.GetAsync("v1/jobs?status=all", api.Bob);
-        await Assert.That((await ApiServer.ReadAsync(list, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Id).ToArray()).IsEquivalentTo(new[] { job.Id });
+        await Assert.That((await ApiServer.ReadAsync(list, RestJsonContext.Default.JobListDto))!.Jobs.Select(j => j.Id).ToArray()).IsEquivalentTo(new[] { job.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         using var deleteStep = await api.SendAsync(HttpMethod.Delete, $"v1/jobs/{stepJobId}", api.Bob);
         await Assert.That(deleteStep.StatusCode).IsEqualTo(HttpStatusCode.Conflict);
         await Assert.That((await ApiServer.ProblemAsync(deleteStep)).ErrorCode).IsEqualTo("step_job");

@@ -57,7 +57,7 @@ public class RecipeLedgerTests
         await Assert.That(done.FinishedAt).IsNotNull();
         var events = await f.Ledger.GetEventsAsync(recipe.Id);
         await Assert.That(events.Select(e => (EventReason)e.Reason).ToArray())
-            .IsEquivalentTo(new[] { EventReason.Submitted, EventReason.Accepted, EventReason.StepsEnded });
+            .IsEquivalentTo(new[] { EventReason.Submitted, EventReason.Accepted, EventReason.StepsEnded }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -168,7 +168,7 @@ public class RecipeLedgerTests
         var stop = await f.Ledger.StopAsync(recipe.Id);
 
         await Assert.That(stop.State).IsEqualTo(JobState.Stopped);
-        await Assert.That((await StatesAsync(f, recipe.Id)).Values.Distinct().ToArray()).IsEquivalentTo(new[] { StepState.Skipped });
+        await Assert.That((await StatesAsync(f, recipe.Id)).Values.Distinct().ToArray()).IsEquivalentTo(new[] { StepState.Skipped }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -211,6 +211,23 @@ public class RecipeLedgerTests
     }
 
     [Test]
+    public async Task a_step_whose_agent_stopped_renewing_its_lease_waits_the_step_s_own_backoff()
+    {
+        await using var f = new LedgerFixture();
+        var recipe = await SubmitAsync(f.Ledger, Of(Recipe(Sleep("a", "\"retry\":{\"max_attempts\":3,\"backoff_s\":600}"))));
+        var running = await RunStepAsync(f, recipe.Id, "a");
+
+        f.Clock.Advance(f.Ledger.Options.LeaseTtl + TimeSpan.FromSeconds(1));
+        await Assert.That(await f.Ledger.ExpireLeasesAsync()).IsEqualTo(1);
+
+        var again = (await f.Ledger.GetJobAsync(running.Id))!;
+        await Assert.That(again.JobState).IsEqualTo(JobState.Scheduled);
+        await Assert.That(again.ErrorCode).IsEqualTo("lease_expired");
+        await Assert.That(again.NotBefore - f.Ledger.Now()).IsBetween(300_000L, 600_000L);
+        await Assert.That((await StatesAsync(f, recipe.Id))["a"]).IsEqualTo(StepState.Running);
+    }
+
+    [Test]
     public async Task a_backoff_longer_than_the_coordinators_cap_is_not_cut_to_it()
     {
         await using var f = new LedgerFixture();
@@ -240,7 +257,7 @@ public class RecipeLedgerTests
         await RunStepAsync(f, recipe.Id, "b", Success);
         await Assert.That((await f.Ledger.GetJobAsync(recipe.Id))!.JobState).IsEqualTo(JobState.Completed);
         var expired = await f.Ledger.ExpireArtifactsAsync();
-        await Assert.That(expired.Select(a => a.JobId).ToArray()).IsEquivalentTo(new[] { stepA.Id });
+        await Assert.That(expired.Select(a => a.JobId).ToArray()).IsEquivalentTo(new[] { stepA.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -279,13 +296,13 @@ public class RecipeLedgerTests
         var b = await RunStepAsync(f, recipe.Id, "b", Success);
 
         var listed = await f.Ledger.ListJobsAsync(new JobQuery { States = JobStates.All });
-        await Assert.That(listed.Jobs.Select(j => j.Id).ToArray()).IsEquivalentTo(new[] { recipe.Id });
+        await Assert.That(listed.Jobs.Select(j => j.Id).ToArray()).IsEquivalentTo(new[] { recipe.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That((await f.Ledger.DeleteAsync(a.Id)).Outcome).IsEqualTo(TransitionOutcome.Conflict);
 
         var deleted = await f.Ledger.DeleteByStateAsync(JobStates.Terminal, org: null);
 
-        await Assert.That(deleted.Ids.ToArray()).IsEquivalentTo(new[] { recipe.Id });
-        await Assert.That(deleted.StepJobIds.Order().ToArray()).IsEquivalentTo(new[] { a.Id, b.Id });
+        await Assert.That(deleted.Ids.ToArray()).IsEquivalentTo(new[] { recipe.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(deleted.StepJobIds.Order().ToArray()).IsEquivalentTo(new[] { a.Id, b.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await f.Ledger.CountJobsAsync()).IsEqualTo(0);
     }
 

@@ -48,7 +48,7 @@ public class RecipeOutputRecoveryTests
 
         // Restarted on the same data dir (disposing api afterwards is a no-op).
         await using var restarted = await api.RestartAsync();
-        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(restarted.DataRoot, "results", "old.bin"))).IsEquivalentTo(committed);
+        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(restarted.DataRoot, "results", "old.bin"))).IsEquivalentTo(committed, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(File.Exists(Path.Combine(restarted.DataRoot, "results", "b.bin"))).IsFalse();
         await Assert.That(Directory.EnumerateFiles(staging)).IsEmpty();
         await Assert.That(Directory.EnumerateFiles(Path.Combine(restarted.DataRoot, "results"), "*.part")).IsEmpty();

@@ -18,7 +18,7 @@ public class AllocationLedgerTests
 
         var leases = await f.Ledger.GrantAsync(LedgerFixture.Node, s_sleep, count: 10, deadline: f.Ledger.Now() + 60_000);
 
-        await Assert.That(leases.Select(l => l.JobId).Order().ToArray()).IsEquivalentTo(new[] { fits.Id, untimed.Id });
+        await Assert.That(leases.Select(l => l.JobId).Order().ToArray()).IsEquivalentTo(new[] { fits.Id, untimed.Id }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var other = await f.Ledger.GrantAsync(LedgerFixture.OtherNode, s_sleep, count: 10);
         await Assert.That(other.Single().JobId).IsEqualTo(tooLong.Id);
     }

@@ -23,8 +23,8 @@ public class SlurmQueueTests
         await Assert.That(big.WorkersPerAllocation * big.SlotsPerWorker).IsEqualTo(32);
         await Assert.That((big.Account, big.MaxAllocations, big.Backlog, big.MaxFailures, big.Agent)).IsEqualTo(("geo", 8, 2, 5, "/opt/edgejobs-agent"));
         await Assert.That(big.Labels["site"]).IsEqualTo("hpc");
-        await Assert.That(big.Tools!).IsEquivalentTo(["reproject"]);
-        await Assert.That(big.SbatchArgs).IsEquivalentTo(["--qos=low"]);
+        await Assert.That(big.Tools!).IsEquivalentTo(["reproject"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(big.SbatchArgs).IsEquivalentTo(["--qos=low"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var small = queues[1];
         await Assert.That((small.WorkersPerAllocation, small.MaxAllocations, small.Backlog, small.IdleTimeout, small.Tools))
             .IsEqualTo((1, 4, 1, TimeSpan.FromMinutes(5), (IReadOnlyList<string>?)null));
@@ -64,7 +64,7 @@ public class SlurmQueueTests
         await Assert.That(tools).Contains("sleep");
         await Assert.That(tools).Contains("reproject");
         await Assert.That(tools.Any(SlurmQueue.CoordinatorOnlyTools.Contains)).IsFalse();
-        await Assert.That((queue with { Tools = ["info"] }).ToolsFrom(EdgeJobs.Catalog.Tools.ToolCatalog.BuiltIn)).IsEquivalentTo(["info"]);
+        await Assert.That((queue with { Tools = ["info"] }).ToolsFrom(EdgeJobs.Catalog.Tools.ToolCatalog.BuiltIn)).IsEquivalentTo(["info"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]

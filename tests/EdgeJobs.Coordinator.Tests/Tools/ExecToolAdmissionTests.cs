@@ -59,7 +59,7 @@ public class ExecToolAdmissionTests
         }
 
         var nodeTools = (await NodeToolsAsync(api))["liar"];
-        await Assert.That(nodeTools).IsEquivalentTo(["sleep", "say"]);
+        await Assert.That(nodeTools).IsEquivalentTo(["sleep", "say"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -81,7 +81,44 @@ public class ExecToolAdmissionTests
         using var tool = await api.GetAsync("v1/tools/say", api.Bob);
         await Assert.That(await tool.Content.ReadAsStringAsync()).Contains("\"version\":\"2\"");
         var rows = await api.Ledger.ListExecToolsAsync();
-        await Assert.That(rows.Select(r => r.Id + " v" + r.Version)).IsEquivalentTo(["say v1", "say v2"]);
+        await Assert.That(rows.Select(r => r.Id + " v" + r.Version)).IsEquivalentTo(["say v1", "say v2"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(rows.Single(r => r.Version == "1").Manifest).Contains("\"echo\",\"{text}\"");
+    }
+
+    [Test]
+    public async Task the_latest_version_is_served_whatever_order_agents_bring_them_in_and_an_older_one_is_submittable_by_name()
+    {
+        await using var api = await ApiServer.StartAsync();
+        using var newer = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var older = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        string Version(string v) => Good.Replace("\"version\":\"1\"", $"\"version\":\"{v}\"", StringComparison.Ordinal);
+        _ = await HelloAsync(api, newer, "newer", [new("say", "1.10")], [Version("1.10")]);
+        _ = await HelloAsync(api, older, "older", [new("say", "1.9")], [Version("1.9")]);
+
+        using (var tool = await api.GetAsync("v1/tools/say", api.Bob))
+        {
+            await Assert.That(await tool.Content.ReadAsStringAsync()).Contains("\"version\":\"1.10\"");
+        }
+
+        using (var latest = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"say","params":{"text":"a"}}"""))
+        {
+            await Assert.That(latest.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+            await Assert.That((await ApiServer.ReadAsync(latest, Protocol.Rest.RestJsonContext.Default.JobDto))!.Version).IsEqualTo("1.10");
+        }
+
+        using (var named = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"say","version":"1.9","params":{"text":"b"}}"""))
+        {
+            await Assert.That(named.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
+            await Assert.That((await ApiServer.ReadAsync(named, Protocol.Rest.RestJsonContext.Default.JobDto))!.Version).IsEqualTo("1.9");
+        }
+
+        using var unknown = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """{"tool":"say","version":"0.1","params":{"text":"c"}}""");
+        await Assert.That(unknown.StatusCode).IsEqualTo(HttpStatusCode.BadRequest);
+        await Assert.That((await ApiServer.ProblemAsync(unknown)).ErrorCode).IsEqualTo("unknown_tool_version");
+
+        // Read back from the ledger by a restarted coordinator: still the latest.
+        await using var restarted = await api.RestartAsync();
+        using var again = await restarted.GetAsync("v1/tools/say", restarted.Bob);
+        await Assert.That(await again.Content.ReadAsStringAsync()).Contains("\"version\":\"1.10\"");
     }
 }

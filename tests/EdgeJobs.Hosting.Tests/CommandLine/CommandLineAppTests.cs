@@ -93,8 +93,8 @@ public sealed class CommandLineAppTests
         await Assert.That(script).Contains("complete -o default -F _sample_complete sample");
 
         var (_, words, _) = await RunAsync(root, "[suggest:14]", "sample run --m");
-        await Assert.That(words.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).IsEquivalentTo(["--mode"]);
+        await Assert.That(words.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).IsEquivalentTo(["--mode"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         var (_, modes, _) = await RunAsync(root, "[suggest:18]", "sample run --mode ");
-        await Assert.That(modes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).IsEquivalentTo(["fast", "slow"]);
+        await Assert.That(modes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).IsEquivalentTo(["fast", "slow"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

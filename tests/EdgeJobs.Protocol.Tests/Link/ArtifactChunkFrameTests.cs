@@ -20,7 +20,7 @@ public class ArtifactChunkFrameTests
 
         ArtifactChunkFrame.WriteHeader(frame, long.MaxValue - 5, 42, 1L << 40, dataBytes);
 
-        await Assert.That(frame).IsEquivalentTo(LinkFrames.Encode(new ArtifactChunk(long.MaxValue - 5, 42, 1L << 40, data)));
+        await Assert.That(frame).IsEquivalentTo(LinkFrames.Encode(new ArtifactChunk(long.MaxValue - 5, 42, 1L << 40, data)), TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -36,7 +36,7 @@ public class ArtifactChunkFrameTests
 
             await Assert.That(ArtifactChunkFrame.TryRead(payload, out var header, out var read)).IsTrue();
             await Assert.That(header).IsEqualTo(new ArtifactChunkHeader(9, 3, 262_144));
-            await Assert.That(read.ToArray()).IsEquivalentTo(data);
+            await Assert.That(read.ToArray()).IsEquivalentTo(data, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         }
     }
 

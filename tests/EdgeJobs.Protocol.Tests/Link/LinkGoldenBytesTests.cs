@@ -77,7 +77,7 @@ public class LinkGoldenBytesTests
         var finished = (Finished)DecodeFrame("6800000009070700000000000000030000000000000003f6ffffff090000006261645f696e707574f3ffffff0c0000006e6f7420612072617374657201000000fbffffff040000006c61737403faffffff05000000612e7469660a00000000000000fdffffff020000006162");
 
         await Assert.That(heartbeat.Leases[0].FirstLogSeq).IsEqualTo(0);
-        await Assert.That(heartbeat.Leases[0].NewLogLines).IsEquivalentTo(new[] { "a", "b" });
+        await Assert.That(heartbeat.Leases[0].NewLogLines).IsEquivalentTo(new[] { "a", "b" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(heartbeat.FreeSlots).IsEqualTo(1);
         await Assert.That(finished.FirstLogSeq).IsEqualTo(0);
         await Assert.That(finished.Artifact!.FileName).IsEqualTo("a.tif");
@@ -134,7 +134,7 @@ public class LinkGoldenBytesTests
         var hello = (Hello)DecodeFrame("95000000000b01000000f7ffffff08000000656a5f746f6b656ef7ffffff080000006e6f64652d6b6579f9ffffff06000000656467652d310100000002fbffffff0400000073697465feffffff01000000610100000002faffffff05000000736c656570feffffff010000003104000000010000000207000000000000000300000000000000020100000001000000fdffffff020000007b7d");
 
         await Assert.That(hello.GrantDeadlineUnixMs).IsEqualTo(0);
-        await Assert.That(hello.ExecManifests).IsEquivalentTo(["{}"]);
+        await Assert.That(hello.ExecManifests).IsEquivalentTo(["{}"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     /// <summary>
@@ -210,7 +210,7 @@ public class LinkGoldenBytesTests
         var decoded = (Finished)LinkFrames.Decode(payload);
 
         await Assert.That(decoded with { FinalLogLines = [] }).IsEqualTo(new Finished(7, 3, AttemptOutcome.FatalFailure, "bad_input", "not a raster", [], null));
-        await Assert.That(decoded.FinalLogLines).IsEquivalentTo(new[] { "last" });
+        await Assert.That(decoded.FinalLogLines).IsEquivalentTo(new[] { "last" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     private static ILinkMessage DecodeFrame(string hex)

@@ -233,7 +233,7 @@ public class DashboardSessionTests
         }
 
         var (cookie, csrf, session) = await SignInAsync(http, writer);
-        await Assert.That(session.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray()).IsEquivalentTo(new[] { "jobs:read", "jobs:write" });
+        await Assert.That(session.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray()).IsEquivalentTo(new[] { "jobs:read", "jobs:write" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         using (var own = await http.SendAsync(Request(HttpMethod.Post, "/v1/jobs", cookie, csrf, "{\"tool\":\"sleep\",\"params\":{\"seconds\":0.1}}")))
         {
             await Assert.That(own.StatusCode).IsEqualTo(HttpStatusCode.Accepted);

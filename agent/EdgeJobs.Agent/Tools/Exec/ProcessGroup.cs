@@ -6,7 +6,9 @@ namespace EdgeJobs.Agent.Tools.Exec;
 
 /// <summary>
 /// A program started in a process group of its own, so that a stop reaches everything it started (its shell's
-/// children, a JVM's helpers) and nothing of it outlives the job.
+/// children, a JVM's helpers) and nothing of it outlives the job. A process that leaves the group (its own
+/// <c>setsid</c>, a daemon's double fork) is still found: every process of the run carries
+/// <see cref="RunVariable"/> with the run's own value in its environment, which it inherits however it detaches.
 /// </summary>
 /// <remarks>
 /// .NET's <see cref="Process"/> cannot set a process group. The program is started through util-linux
@@ -21,10 +23,19 @@ internal sealed class ProcessGroup : IDisposable
 {
     private const string Setsid = "setsid";
 
-    private ProcessGroup(Process process)
+    /// <summary>The variable that marks a run's processes; documented for manifests (it is not to be set by them).</summary>
+    public const string RunVariable = "EDGEJOBS_RUN";
+
+    private readonly byte[] _marker;
+    private readonly long _startTicks;
+
+    private ProcessGroup(Process process, string run)
     {
         Process = process;
         Id = process.Id;
+        _marker = System.Text.Encoding.ASCII.GetBytes($"{RunVariable}={run}\0");
+        // Only processes started since the program can be its descendants: older ones are never read.
+        _startTicks = Stat.Read(Id) is { } leader ? leader.StartTicks : 0;
     }
 
     public Process Process { get; }
@@ -55,6 +66,9 @@ internal sealed class ProcessGroup : IDisposable
             start.Environment[name] = value;
         }
 
+        var run = Guid.NewGuid().ToString("N");
+        start.Environment[RunVariable] = run;
+
         Process process;
         try
         {
@@ -66,18 +80,27 @@ internal sealed class ProcessGroup : IDisposable
         }
 
         process.StandardInput.Close();
-        return new ProcessGroup(process);
+        return new ProcessGroup(process, run);
     }
 
-    /// <summary>Sends <paramref name="signal"/> to every process of the group (nothing when none is left).</summary>
-    public void Signal(int signal) => _ = ExecInterop.kill(-Id, signal);
+    /// <summary>Sends <paramref name="signal"/> to every process of the group, and to each that left it.</summary>
+    public void Signal(int signal)
+    {
+        _ = ExecInterop.kill(-Id, signal);
+        foreach (var pid in Escaped())
+        {
+            _ = ExecInterop.kill(pid, signal);
+        }
+    }
 
     /// <summary>
-    /// Whether a process of the group is still alive (zombies, waiting for a parent to reap them, are not). kill(-pgid, 0)
-    /// answers "no such group" at once in the usual case; only when it finds one is /proc read, to tell zombies apart.
+    /// Whether a process of the run is still alive (zombies, waiting for a parent to reap them, are not). kill(-pgid, 0)
+    /// answers "no such group" at once in the usual case; /proc is read to tell zombies apart and to find the processes
+    /// that left the group.
     /// </summary>
     public bool AnyAlive() =>
-        !(ExecInterop.kill(-Id, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == ExecInterop.ESRCH) && Members(Id).Any();
+        (!(ExecInterop.kill(-Id, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == ExecInterop.ESRCH) && Members(Id).Any())
+        || Escaped().Any();
 
     /// <summary>
     /// Ends the group: SIGTERM to all, SIGKILL to what is left after <paramref name="grace"/>, then waits until none is
@@ -126,38 +149,79 @@ internal sealed class ProcessGroup : IDisposable
     }
 
     /// <summary>Pids of the live (not zombie) processes whose process group is <paramref name="groupId"/>, from /proc.</summary>
-    public static IEnumerable<int> Members(int groupId)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
-            {
-                continue;
-            }
+    public static IEnumerable<int> Members(int groupId) =>
+        Stat.All().Where(s => s.Live && s.Group == groupId).Select(s => s.Pid);
 
-            string stat;
+    /// <summary>
+    /// The live processes of this run outside its group: started since the program, in another group, with the run's
+    /// marker in their environment. A process that replaced its whole environment is not found (and said so in the
+    /// manifests' README).
+    /// </summary>
+    public IEnumerable<int> Escaped()
+    {
+        foreach (var stat in Stat.All())
+        {
+            if (stat.Live && stat.Group != Id && stat.StartTicks >= _startTicks && stat.Pid != System.Environment.ProcessId && Carries(stat.Pid))
+            {
+                yield return stat.Pid;
+            }
+        }
+    }
+
+    private bool Carries(int pid)
+    {
+        try
+        {
+            var environ = File.ReadAllBytes($"/proc/{pid}/environ");
+            return environ.AsSpan().IndexOf(_marker) >= 0; // the run's value is a fresh GUID: it matches nothing else
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // ended meanwhile, or not ours to read (another user's: not started by this agent)
+        }
+    }
+
+    /// <summary>The fields of /proc/PID/stat a run is told by.</summary>
+    private readonly record struct Stat(int Pid, bool Live, int Group, long StartTicks)
+    {
+        public static IEnumerable<Stat> All()
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                var name = Path.GetFileName(dir);
+                if (name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    && Read(pid) is { } stat)
+                {
+                    yield return stat;
+                }
+            }
+        }
+
+        public static Stat? Read(int pid)
+        {
+            string text;
             try
             {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                text = File.ReadAllText($"/proc/{pid}/stat");
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                continue; // ended meanwhile
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
+                return null; // ended meanwhile
             }
 
-            // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ')'.
-            var close = stat.LastIndexOf(')');
-            var fields = close < 0 ? [] : stat[(close + 2)..].Split(' ', 4);
-            if (fields.Length >= 3 && fields[0] != "Z" && fields[0] != "X"
-                && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group) && group == groupId)
+            // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
+            // cstime priority nice num_threads itrealvalue starttime ...: comm may hold spaces and parentheses, so
+            // the fields are read after the last ')'.
+            var close = text.LastIndexOf(')');
+            var fields = close < 0 ? [] : text[(close + 2)..].Split(' ', 21);
+            if (fields.Length < 21
+                || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group)
+                || !long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
             {
-                yield return int.Parse(name, CultureInfo.InvariantCulture);
+                return null;
             }
+
+            return new Stat(pid, fields[0] != "Z" && fields[0] != "X", group, start);
         }
     }
 

@@ -18,14 +18,14 @@ public class SysTasksTests
         await h.Api.SubmitAsync(h.Api.Bob); // a job on the data root is no task
 
         var all = await h.ListAsync(token: h.Admin, tasks: "sys/tasks");
-        await Assert.That(all.Select(t => t.TaskId)).IsEquivalentTo([amys.TaskId, bens.TaskId, zeds.TaskId]);
+        await Assert.That(all.Select(t => t.TaskId)).IsEquivalentTo([zeds.TaskId, bens.TaskId, amys.TaskId], TUnit.Assertions.Enums.CollectionOrdering.Matching); // newest first
         await Assert.That(all.Single(t => t.TaskId == zeds.TaskId).OrgSlug).IsEqualTo("zeta");
         await Assert.That((await h.ListAsync("?userId=ben", h.Admin, "sys/tasks")).Single().TaskId).IsEqualTo(bens.TaskId);
         await Assert.That((await h.ListAsync("?toolId=raster-export&state=Enqueued&userId=", h.Admin, "sys/tasks")).Count).IsEqualTo(2);
 
         // An org's admin sees its org's tasks only.
         var orgAdmin = await h.Api.MintInOrgAsync("boss", "myorg", Scopes.JobsAdmin);
-        await Assert.That((await h.ListAsync(token: orgAdmin, tasks: "sys/tasks")).Select(t => t.TaskId)).IsEquivalentTo([amys.TaskId, bens.TaskId]);
+        await Assert.That((await h.ListAsync(token: orgAdmin, tasks: "sys/tasks")).Select(t => t.TaskId)).IsEquivalentTo([bens.TaskId, amys.TaskId], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
@@ -55,7 +55,7 @@ public class SysTasksTests
         var features = (await ApiServer.ReadAsync(response, TaskJsonContext.Default.SysFeaturesDto))!;
 
         await Assert.That(features.TaskStates.Select(s => $"{s.Name}:{s.Terminal}")).IsEquivalentTo(
-            ["Created:False", "Enqueued:False", "Scheduled:False", "Processing:False", "Succeeded:True", "Failed:True", "Deleted:True"]);
+            ["Created:False", "Enqueued:False", "Scheduled:False", "Processing:False", "Succeeded:True", "Failed:True", "Deleted:True"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(features.Tools).Contains("raster-export");
         using var anonymous = await h.GetAsync("sys/features", null);
         await Assert.That(anonymous.StatusCode).IsEqualTo(HttpStatusCode.Unauthorized);

@@ -117,7 +117,7 @@ public class TaskControlTests
         await Assert.That((await ApiServer.ReadAsync(mine, TaskJsonContext.Default.TasksClearedDto))!.Cleared).IsEqualTo(1);
 
         var left = await h.ListAsync();
-        await Assert.That(left.Select(t => t.TaskId)).IsEquivalentTo([active.TaskId, bens.TaskId]);
+        await Assert.That(left.Select(t => t.TaskId)).IsEquivalentTo([bens.TaskId, active.TaskId], TUnit.Assertions.Enums.CollectionOrdering.Matching); // newest first
         await Assert.That(await h.Api.Ledger.GetJobAsync(Id(succeeded))).IsNull();
         await Assert.That(await h.Api.Ledger.GetJobAsync(Id(elsewhere))).IsNotNull();
 

@@ -19,13 +19,13 @@ public class TaskReadTests
 
         // The seed's own example query: empty toolId and state are no filter.
         var all = await h.ListAsync("?toolId=&state=&skip=0&take=50");
-        await Assert.That(all.Select(t => t.TaskId)).IsEquivalentTo([sleep.TaskId, info.TaskId, export.TaskId]);
+        await Assert.That(all.Select(t => t.TaskId)).IsEquivalentTo([sleep.TaskId, info.TaskId, export.TaskId], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(all[0].TaskId).IsEqualTo(sleep.TaskId);
         // Every reader of the dataset sees its tasks, whoever submitted them.
         await Assert.That((await h.ListAsync(token: h.Reader)).Count).IsEqualTo(3);
         await Assert.That((await h.ListAsync("?toolId=info")).Single().TaskId).IsEqualTo(info.TaskId);
         await Assert.That((await h.ListAsync("?state=Succeeded")).Single().TaskId).IsEqualTo(info.TaskId);
-        await Assert.That((await h.ListAsync("?state=enqueued")).Select(t => t.TaskId)).IsEquivalentTo([sleep.TaskId, export.TaskId]);
+        await Assert.That((await h.ListAsync("?state=enqueued")).Select(t => t.TaskId)).IsEquivalentTo([sleep.TaskId, export.TaskId], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(await h.ListAsync("?state=Created")).IsEmpty();
         await Assert.That((await h.ListAsync("?skip=1&take=1")).Single().TaskId).IsEqualTo(info.TaskId);
         // take is clamped to 200, not refused.
@@ -102,7 +102,7 @@ public class TaskReadTests
 
         using var next = await h.GetAsync($"{TaskHarness.Tasks}/{task.TaskId}/log?since=1", h.Amy);
         var rest = (await ApiServer.ReadAsync(next, TaskJsonContext.Default.TaskLogDto))!;
-        await Assert.That(rest.Lines).IsEquivalentTo(["[10:00:10] Band 1/4 done", "[10:00:11] Band 2/4 done"]);
+        await Assert.That(rest.Lines).IsEquivalentTo(["[10:00:10] Band 1/4 done", "[10:00:11] Band 2/4 done"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(rest.Cursor).IsEqualTo(page.Cursor);
 
         using var bad = await h.GetAsync($"{TaskHarness.Tasks}/{task.TaskId}/log?since=-1", h.Amy);
