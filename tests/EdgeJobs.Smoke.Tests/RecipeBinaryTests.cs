@@ -63,41 +63,57 @@ public class RecipeBinaryTests
         await Assert.That(await coordinator.IntegrityCheckAsync()).IsEqualTo("ok");
     }
 
+    /// <summary>README "Recipes: multi-step jobs", its commands as written: reproject then build, an input, a param, an output.</summary>
     [Test]
     public async Task the_readme_s_recipe_walk_runs_on_the_cli()
     {
-        await using var coordinator = new CoordinatorProcess();
+        await using var coordinator = new CoordinatorProcess("--local-agent-slots", "2");
+        var samples = Environment.GetEnvironmentVariable("EDGEJOBS_SAMPLES") ?? Path.Combine(Binary.Dist, "..", "samples");
+        Directory.CreateDirectory(Path.Combine(coordinator.DataDir, "data", "landsat"));
+        File.Copy(Path.Combine(samples, "L7_ETMs.tif"), Path.Combine(coordinator.DataDir, "data", "landsat", "L7_ETMs.tif"));
         await coordinator.StartAsync();
-        await using var agent = coordinator.StartAgent("a", 2);
         var env = new Dictionary<string, string>
         {
             ["EDGEJOBS_URL"] = $"http://127.0.0.1:{coordinator.HttpPort}",
             ["EDGEJOBS_TOKEN_FILE"] = Path.Combine(coordinator.DataDir, "admin.token"),
         };
-        var file = Path.Combine(coordinator.DataDir, "naps.json");
+        var file = Path.Combine(coordinator.DataDir, "reproject-then-build.json");
         await File.WriteAllTextAsync(file, """
-            {"name": "naps", "version": "1", "steps": [
-              {"id": "first", "tool": "sleep", "params": {"seconds": "{param:seconds}"}},
-              {"id": "second", "tool": "sleep", "params": {"seconds": 0.1}, "depends_on": ["first"]}]}
+            {"name": "reproject-then-build", "version": "1", "steps": [
+              {"id": "reproject", "tool": "reproject", "params": {"path": "input:scene"}, "param_keys": ["crs"]},
+              {"id": "build", "tool": "build", "params": {"path": "step:reproject.output", "overviews": 3}}]}
             """);
 
         var created = await Binary.RunAsync(Binary.EdgeJobs, ["recipes", "create", file], env);
         var again = await Binary.RunAsync(Binary.EdgeJobs, ["recipes", "create", file], env);
-        var submitted = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "--recipe-id", created.Stdout.Trim(), "--param", "first.seconds=0.2", "--wait"], env);
+        var submitted = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "--recipe-id", created.Stdout.Trim(), "--input", "scene=landsat/L7_ETMs.tif",
+            "--param", "reproject.crs=EPSG:3857", "--output", "step:build.output=results/L7.cog.tif", "--wait"], env);
         var id = submitted.Stdout.Split(' ')[0];
         var shown = await Binary.RunAsync(Binary.EdgeJobs, ["jobs", "get", id], env);
         var listed = await Binary.RunAsync(Binary.EdgeJobs, ["recipes", "ls"], env);
+        var output = Path.Combine(coordinator.DataDir, "data", "results", "L7.cog.tif");
+        var info = await Binary.RunAsync("gdalinfo", ["-json", output]);
         var bad = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "sleep", "--recipe-id", "1"], env);
-        var badParam = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "--recipe-id", created.Stdout.Trim(), "--param", "seconds=1"], env);
+        var badParam = await Binary.RunAsync(Binary.EdgeJobs, ["submit", "--recipe-id", created.Stdout.Trim(), "--input", "scene=landsat/L7_ETMs.tif",
+            "--param", "crs=EPSG:3857"], env);
 
         await Assert.That(created.Exit).IsEqualTo(0).Because(created.Stderr);
         await Assert.That(again.Stdout.Trim()).IsEqualTo(created.Stdout.Trim());
         await Assert.That(submitted.Exit).IsEqualTo(0).Because(submitted.Stderr);
         await Assert.That(submitted.Stdout).Contains("completed");
-        await Assert.That(submitted.Stderr).Contains("first:");
-        await Assert.That(shown.Stdout).Contains("naps v1");
-        await Assert.That(shown.Stdout).Contains("second");
-        await Assert.That(listed.Stdout).Contains("first(sleep) second(sleep)");
+        await Assert.That(submitted.Stderr).Contains("reproject:completed");
+        await Assert.That(submitted.Stderr).Contains("build:completed");
+        await Assert.That(shown.Stdout).Contains("reproject-then-build v1");
+        await Assert.That(shown.Stdout).Contains("build");
+        await Assert.That(listed.Stdout).Contains("reproject(reproject) build(build)");
+        await Assert.That(info.Exit).IsEqualTo(0).Because(info.Stderr);
+        using (var json = JsonDocument.Parse(info.Stdout))
+        {
+            var root = json.RootElement;
+            await Assert.That(root.GetProperty("metadata").GetProperty("IMAGE_STRUCTURE").GetProperty("LAYOUT").GetString()).IsEqualTo("COG");
+            await Assert.That(root.GetProperty("coordinateSystem").GetProperty("wkt").GetString()).Contains("Pseudo-Mercator");
+        }
+
         await Assert.That(bad.Exit).IsEqualTo(2);
         await Assert.That(badParam.Exit).IsEqualTo(2);
     }

@@ -55,35 +55,49 @@ internal static class ApiRoutes
             .Body<SubmitRequest>().Produces(204).Problems(400, 413, 415);
         v1.MapPost("/jobs/estimate", (HttpRequest request) => jobs.EstimateAsync(request.HttpContext)).AddEndpointFilter(write)
             .Body<SubmitRequest>().Produces<EstimateDto>().Problems(400, 413, 415);
-        v1.MapGet("/jobs", (HttpRequest request) => jobs.ListAsync(request.HttpContext)).AddEndpointFilter(read).Produces<JobListDto>().Problems(400);
-        v1.MapDelete("/jobs", (HttpRequest request) => jobs.DeleteManyAsync(request.HttpContext)).AddEndpointFilter(admin).Produces<DeletedDto>().Problems(400);
+        v1.MapGet("/jobs", (HttpRequest request) => jobs.ListAsync(request.HttpContext)).AddEndpointFilter(read).Produces<JobListDto>().Problems(400)
+            .Query(QueryParam.Text("status", "active (default), all, terminal, or a comma list of states: scheduled, running, stop_requested, stopping, stopped, completed, failed, partial, held"),
+                QueryParam.Limit(50), QueryParam.Cursor("a job id; newest first"), QueryParam.Text("tool", "only this tool's jobs"), QueryParam.Integer("node", "only jobs that ran on this node id"),
+                QueryParam.Text("campaign", "a campaign's id (its batches and children) or number"), QueryParam.Text("owner", "only this owner's jobs (another's: jobs:admin)"));
+        v1.MapDelete("/jobs", (HttpRequest request) => jobs.DeleteManyAsync(request.HttpContext)).AddEndpointFilter(admin).Produces<DeletedDto>().Problems(400)
+            .Query(QueryParam.Text("status", "which ended jobs: terminal, completed, stopped, failed (or error)", required: true));
         v1.MapPost("/jobs/cleanup", (HttpRequest request) => jobs.CleanupAsync(request.HttpContext)).AddEndpointFilter(admin).Produces<DeletedDto>().Problems(400, 415);
         v1.MapGet("/jobs/{id}", (HttpContext http, string id) => jobs.GetAsync(http, id)).AddEndpointFilter(read).Produces<JobDto>().Problems(400, 404);
         v1.MapGet("/jobs/{id}/events", (HttpContext http, string id) => jobs.EventsAsync(http, id)).AddEndpointFilter(read).Produces<JobEventListDto>().Problems(400, 404);
         v1.MapGet("/jobs/{id}/artifact", (HttpContext http, string id) => jobs.ArtifactAsync(http, id)).AddEndpointFilter(read)
             .Produces(200, contentType: "application/octet-stream").Produces(206).Produces(304).Problems(400, 404, 410, 416);
-        v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read).Produces<JobLogDto>().Problems(400, 404);
+        v1.MapGet("/jobs/{id}/log", (HttpContext http, string id) => jobs.LogAsync(http, id)).AddEndpointFilter(read).Produces<JobLogDto>().Problems(400, 404)
+            .Query(QueryParam.Integer("since", "the lines after this cursor (default 0)"), QueryParam.Limit(1000));
         v1.MapGet("/jobs/{id}/progress", (HttpContext http, string id) => jobs.ProgressAsync(http, id)).AddEndpointFilter(read).Produces<JobProgressDto>().Problems(400, 404);
         v1.MapPost("/jobs/{id}/stop", (HttpContext http, string id) => jobs.StopAsync(http, id)).AddEndpointFilter(write).Produces<JobDto>().Problems(400, 404);
         var tilesApi = new TilesApi(ledger, options.TileReader is { } tileReader ? new Tiles.TileService(ledger, tileReader) : null);
         var tileReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ClipRead);
         v1.MapGet("/jobs/{id}/tiles.json", (HttpContext http, string id) => tilesApi.InfoAsync(http, id)).AddEndpointFilter(tileReaders);
         v1.MapGet("/jobs/{id}/tiles/{z}/{x}/{y}.png", (HttpContext http, string id, string z, string x, string y) => tilesApi.TileAsync(http, id, z, x, y))
-            .AddEndpointFilter(tileReaders);
+            .AddEndpointFilter(tileReaders)
+            .Query(QueryParam.Text("rescale", "min,max or min,max,to_min,to_max; once for all bands or once per shown band"),
+                QueryParam.Text("colormap", "a colour map (single-band rasters; NAME_r reversed)"));
         v1.MapPost("/jobs/{id}/dispatch", (HttpContext http, string id) => jobs.DispatchAsync(http, id)).AddEndpointFilter(write);
         var workspaces = new WorkspacesApi(ledger);
         var workspaceReaders = new ScopeFilter(tokens, Scopes.JobsRead, Scopes.ProcessingRead);
         v1.MapPost("/workspaces", (HttpRequest request) => workspaces.CreateAsync(request.HttpContext)).AddEndpointFilter(admin);
-        v1.MapGet("/workspaces", (HttpRequest request) => workspaces.ListAsync(request.HttpContext)).AddEndpointFilter(workspaceReaders);
-        v1.MapGet("/workspaces/{id}", (HttpContext http, string id) => workspaces.GetAsync(http, id)).AddEndpointFilter(workspaceReaders);
-        v1.MapPost("/workspaces/{id}/credits", (HttpContext http, string id) => workspaces.ChangeCreditsAsync(http, id)).AddEndpointFilter(admin);
-        v1.MapGet("/workspaces/{id}/events", (HttpContext http, string id) => workspaces.EventsAsync(http, id)).AddEndpointFilter(workspaceReaders);
+        v1.MapGet("/workspaces", (HttpRequest request) => workspaces.ListAsync(request.HttpContext)).AddEndpointFilter(workspaceReaders)
+            .Query(QueryParam.Org);
+        v1.MapGet("/workspaces/{id}", (HttpContext http, string id) => workspaces.GetAsync(http, id)).AddEndpointFilter(workspaceReaders)
+            .Query(QueryParam.Org);
+        v1.MapPost("/workspaces/{id}/credits", (HttpContext http, string id) => workspaces.ChangeCreditsAsync(http, id)).AddEndpointFilter(admin)
+            .Query(QueryParam.Org);
+        v1.MapGet("/workspaces/{id}/events", (HttpContext http, string id) => workspaces.EventsAsync(http, id)).AddEndpointFilter(workspaceReaders)
+            .Query(QueryParam.Org, QueryParam.Limit(50), QueryParam.Cursor("an event seq; oldest first"));
         var projects = new ProjectsApi(ledger);
         var projectWriters = new ScopeFilter(tokens, Scopes.JobsWrite, Scopes.ProcessingProcess);
         v1.MapPost("/projects", (HttpRequest request) => projects.CreateAsync(request.HttpContext)).AddEndpointFilter(projectWriters);
-        v1.MapGet("/projects/{id}", (HttpContext http, string id) => projects.GetAsync(http, id)).AddEndpointFilter(workspaceReaders);
-        v1.MapPut("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: false)).AddEndpointFilter(projectWriters);
-        v1.MapDelete("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: true)).AddEndpointFilter(projectWriters);
+        v1.MapGet("/projects/{id}", (HttpContext http, string id) => projects.GetAsync(http, id)).AddEndpointFilter(workspaceReaders)
+            .Query(QueryParam.Org);
+        v1.MapPut("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: false)).AddEndpointFilter(projectWriters)
+            .Query(QueryParam.Org);
+        v1.MapDelete("/projects/{id}/members/{member}", (HttpContext http, string id, string member) => projects.SetMemberAsync(http, id, member, remove: true)).AddEndpointFilter(projectWriters)
+            .Query(QueryParam.Org);
         v1.MapGet("/nodes", () => nodes.ListAsync()).AddEndpointFilter(admin).Produces<NodeListDto>();
         v1.MapPost("/nodes/{id}/drain", (string id) => nodes.SetDrainingAsync(id, true)).AddEndpointFilter(admin).Produces<NodeDto>().Problems(400, 404);
         v1.MapPost("/nodes/{id}/enable", (string id) => nodes.SetDrainingAsync(id, false)).AddEndpointFilter(admin).Produces<NodeDto>().Problems(400, 404);
@@ -93,7 +107,8 @@ internal static class ApiRoutes
         v1.MapDelete("/jobs/{id}", (HttpContext http, string id) => jobs.DeleteAsync(http, id)).AddEndpointFilter(write).Produces(204).Problems(400, 409);
         var recipes = new RecipesApi(ledger, catalog);
         v1.MapPost("/recipes", (HttpRequest request) => recipes.CreateAsync(request.HttpContext)).AddEndpointFilter(write).Produces<RecipeCreatedDto>(201).Produces<RecipeCreatedDto>(200).Problems(400, 409, 415);
-        v1.MapGet("/recipes", (HttpRequest request) => recipes.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs).Produces<RecipeListDto>().Problems(400);
+        v1.MapGet("/recipes", (HttpRequest request) => recipes.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs).Produces<RecipeListDto>().Problems(400)
+            .Query(QueryParam.Text("name", "only recipes of this name"), QueryParam.Limit(50), QueryParam.Cursor("a recipe id; newest first"));
         v1.MapGet("/recipes/{id}", (HttpContext http, string id) => recipes.GetAsync(http, id)).AddEndpointFilter(anyJobs).Produces<RecipeDto>().Problems(404);
         var datasetsApi = new DatasetsApi(ledger, datasetStore, options.RasterInspector);
         DatasetRoutes.Map(v1, tokens, datasetsApi);
@@ -107,12 +122,14 @@ internal static class ApiRoutes
         var reader = new BatchReader(ledger, catalogs, jobs.PrepareChildAsync, dispatcher, options.CatalogRetryBase, campaignLogger);
         var campaigns = new CampaignsApi(ledger, jobs, options, reader, new VariantRepair(ledger, catalogs, options.RepairMaxRecords), campaignLogger);
         v1.MapPost("/campaigns", (HttpRequest request) => campaigns.CreateAsync(request.HttpContext)).AddEndpointFilter(write).Produces<CampaignDto>(201).Produces<CampaignDto>(200).Problems(400, 409, 415);
-        v1.MapGet("/campaigns", (HttpRequest request) => campaigns.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs).Produces<CampaignListDto>().Problems(400);
+        v1.MapGet("/campaigns", (HttpRequest request) => campaigns.ListAsync(request.HttpContext)).AddEndpointFilter(anyJobs).Produces<CampaignListDto>().Problems(400)
+            .Query(QueryParam.Limit(50), QueryParam.Cursor("a campaign number; newest first"));
         // A public campaign's aggregate answers without a token (seed 000 serves it so); the route checks the rest.
         v1.MapGet("/campaigns/{id}", (HttpContext http, string id) => campaigns.GetAsync(http, id)).AddEndpointFilter(ScopeFilter.Optional(tokens))
             .AllowAnonymous().Produces<CampaignDto>().Problems(401, 404);
         v1.MapPost("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.CreateBatchAsync(http, id)).AddEndpointFilter(write).Produces<JobDto>(202).Problems(400, 404, 409);
-        v1.MapGet("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.ListBatchesAsync(http, id)).AddEndpointFilter(anyJobs);
+        v1.MapGet("/campaigns/{id}/batches", (HttpContext http, string id) => campaigns.ListBatchesAsync(http, id)).AddEndpointFilter(anyJobs)
+            .Query(QueryParam.Limit(50), QueryParam.Cursor("a batch's job id; newest first"));
         v1.MapPost("/campaigns/{id}/stop", (HttpContext http, string id) => campaigns.StopAsync(http, id)).AddEndpointFilter(write);
         v1.MapPost("/campaigns/{id}/repair", (HttpContext http, string id) => campaigns.RepairAsync(http, id)).AddEndpointFilter(write);
 

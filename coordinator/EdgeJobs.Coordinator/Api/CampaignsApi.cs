@@ -347,7 +347,9 @@ internal sealed class CampaignsApi(JobLedger ledger, JobsApi jobs, CoordinatorOp
             list.Add(CampaignMapper.ToDto(batch, await ledger.GetJobAsync(batch.JobId).ConfigureAwait(false)));
         }
 
-        return Results.Json(new BatchListDto(list), RestJson.Wire.BatchListDto);
+        // A full page may have more behind it: the next starts below its last batch (the cursor is a batch's job id).
+        var next = batches.Count == limit ? batches[^1].JobId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Results.Json(new BatchListDto(list, next), RestJson.Wire.BatchListDto);
     }
 
     /// <summary>Stops the active batch (its unfinished children with it, pushed to their agents at once); 200 with the aggregate.</summary>

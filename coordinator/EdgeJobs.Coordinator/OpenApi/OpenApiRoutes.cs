@@ -32,4 +32,24 @@ internal static class OpenApiRoutes
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
             };
         });
+
+    /// <summary>The query parameters the handler reads itself (<see cref="QueryParam"/>).</summary>
+    public static RouteHandlerBuilder Query(this RouteHandlerBuilder route, params QueryParam[] parameters) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var parameter in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = parameter.Name,
+                    In = ParameterLocation.Query,
+                    Description = parameter.Description,
+                    Required = parameter.Required,
+                    Schema = new OpenApiSchema { Type = parameter.Type },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 }

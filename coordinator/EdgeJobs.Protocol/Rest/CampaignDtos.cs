@@ -148,7 +148,8 @@ public sealed record BatchDto
 
 public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Campaigns, string? NextCursor);
 
-public sealed record BatchListDto(IReadOnlyList<BatchDto> Batches);
+/// <summary><c>GET /v1/campaigns/{id}/batches</c>: newest first; <c>next_cursor</c> (pass as <c>cursor</c>) while more remain.</summary>
+public sealed record BatchListDto(IReadOnlyList<BatchDto> Batches, string? NextCursor = null);
 
 /// <summary>A record's derived output that does not exist (<c>POST /v1/campaigns/{id}/repair</c>), and the job queued for it.</summary>
 public sealed record MissingVariantDto(string Record, string Variant, string Output, long? JobId, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);

@@ -94,6 +94,18 @@ public class CampaignApiTests
         await Assert.That(campaign.LatestBatch.Records).IsEqualTo(1);
         await Assert.That(campaign.ActiveBatch).IsNull();
 
+        // The batches, newest first, a page at a time.
+        using (var first = await api.GetAsync("v1/campaigns/walk/batches?limit=2", api.Bob))
+        {
+            var page = (await ApiServer.ReadAsync(first, RestJsonContext.Default.BatchListDto))!;
+            await Assert.That(page.Batches.Select(b => b.StartPosition).ToArray()).IsEquivalentTo([7L, 4L], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+            await Assert.That(page.NextCursor).IsNotNull();
+            using var second = await api.GetAsync($"v1/campaigns/walk/batches?limit=2&cursor={page.NextCursor}", api.Bob);
+            var rest = (await ApiServer.ReadAsync(second, RestJsonContext.Default.BatchListDto))!;
+            await Assert.That(rest.Batches.Select(b => b.StartPosition).ToArray()).IsEquivalentTo([1L], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+            await Assert.That(rest.NextCursor).IsNull();
+        }
+
         using var exhausted = await api.SendAsync(HttpMethod.Post, "v1/campaigns/walk/batches", api.Bob, "{}");
         await Assert.That((await ApiServer.ProblemAsync(exhausted)).ErrorCode).IsEqualTo("campaign_exhausted");
     }

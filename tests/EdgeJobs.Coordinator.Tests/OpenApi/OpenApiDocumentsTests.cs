@@ -44,6 +44,35 @@ public partial class OpenApiDocumentsTests
     }
 
     [Test]
+    [Arguments("get", "/v1/jobs", "status,limit,cursor,tool,node,campaign,owner")]
+    [Arguments("delete", "/v1/jobs", "status")]
+    [Arguments("get", "/v1/jobs/{id}/log", "since,limit")]
+    [Arguments("get", "/v1/datasets", "org,limit,cursor")]
+    [Arguments("get", "/v1/datasets/{org}/{ds}/entries", "prefix,type,limit,cursor")]
+    [Arguments("get", "/v1/recipes", "name,limit,cursor")]
+    [Arguments("get", "/v1/campaigns/{id}/batches", "limit,cursor")]
+    [Arguments("get", "/v1/workspaces/{id}/events", "org,limit,cursor")]
+    [Arguments("get", "/orgs/{orgSlug}/ds/{dsSlug}/tasks", "toolId,state,skip,take")]
+    [Arguments("get", "/sys/tasks", "toolId,state,skip,take,userId")]
+    [Arguments("get", "/met/jobs", "status,job_type,limit,cursor")]
+    [Arguments("get", "/ogcapi/jobs", "status,type,processID,limit,cursor,f")]
+    [Arguments("get", "/ordo/jobs", "limit,cursor")]
+    public async Task a_list_s_query_parameters_are_in_its_document(string method, string path, string names)
+    {
+        await using var api = await ApiServer.StartAsync();
+        using var dir = new TempDir();
+        var documents = await FetchAllAsync(api, dir);
+
+        var operation = documents.Values.Select(d => d.RootElement.GetProperty("paths"))
+            .Where(paths => paths.TryGetProperty(path, out _)).Select(paths => paths.GetProperty(path))
+            .Single().GetProperty(method);
+        var query = operation.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).ToArray();
+
+        await Assert.That(query).IsEquivalentTo(names.Split(','), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
     public async Task every_mapped_route_is_in_its_document()
     {
         await using var api = await ApiServer.StartAsync();

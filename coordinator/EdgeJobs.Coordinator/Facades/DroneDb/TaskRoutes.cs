@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.OpenApi;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,14 +25,22 @@ internal static class TaskRoutes
         var ds = app.MapGroup("/orgs/{orgSlug}/ds/{dsSlug}/tasks").WithTags("DroneDB Registry tasks");
         ds.MapGet("/tools", (HttpContext http, string orgSlug, string dsSlug) => tasks.ToolsAsync(http, orgSlug, dsSlug)).AddEndpointFilter(anyJobs).AddEndpointFilter(datasetsRead);
         ds.MapPost("", (HttpContext http, string orgSlug, string dsSlug) => tasks.SubmitAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead);
-        ds.MapGet("", (HttpContext http, string orgSlug, string dsSlug) => tasks.ListAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
-        ds.MapPost("/clear", (HttpContext http, string orgSlug, string dsSlug) => tasks.ClearAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead);
+        ds.MapGet("", (HttpContext http, string orgSlug, string dsSlug) => tasks.ListAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead)
+            .Query(QueryParam.Text("toolId", "only this tool's tasks (build also names whole-dataset builds)"),
+            QueryParam.Text("state", "Created, Enqueued, Scheduled, Processing, Succeeded, Failed or Deleted"),
+            QueryParam.Integer("skip", "skip this many (default 0)"), QueryParam.Integer("take", "at most this many (default 50; more than 200 is 200)"));
+        ds.MapPost("/clear", (HttpContext http, string orgSlug, string dsSlug) => tasks.ClearAsync(http, orgSlug, dsSlug)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead)
+            .Query(QueryParam.Text("toolId", "clear only this tool's ended tasks (build also names whole-dataset builds)"));
         ds.MapGet("/{taskId}", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.GetAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
-        ds.MapGet("/{taskId}/log", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.LogAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
+        ds.MapGet("/{taskId}/log", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.LogAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead)
+            .Query(QueryParam.Integer("since", "the lines after this cursor (the status' logCursor; default 0)"));
         ds.MapGet("/{taskId}/result", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.ResultAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsRead).AddEndpointFilter(datasetsRead);
         ds.MapDelete("/{taskId}", (HttpContext http, string orgSlug, string dsSlug, string taskId) => tasks.DeleteAsync(http, orgSlug, dsSlug, taskId)).AddEndpointFilter(jobsWrite).AddEndpointFilter(datasetsRead);
 
-        app.MapGet("/sys/tasks", (HttpRequest request) => tasks.SysListAsync(request.HttpContext)).AddEndpointFilter(admin).WithTags("DroneDB Registry tasks");
+        app.MapGet("/sys/tasks", (HttpRequest request) => tasks.SysListAsync(request.HttpContext)).AddEndpointFilter(admin).WithTags("DroneDB Registry tasks")
+            .Query(QueryParam.Text("toolId", "only this tool's tasks (build also names whole-dataset builds)"),
+            QueryParam.Text("state", "Created, Enqueued, Scheduled, Processing, Succeeded, Failed or Deleted"),
+            QueryParam.Integer("skip", "skip this many (default 0)"), QueryParam.Integer("take", "at most this many (default 50; more than 200 is 200)"), QueryParam.Text("userId", "only this user's tasks"));
         app.MapGet("/sys/features", tasks.Features).AddEndpointFilter(anyJobs).WithTags("DroneDB Registry tasks");
     }
 }

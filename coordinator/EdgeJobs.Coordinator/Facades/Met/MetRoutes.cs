@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.OpenApi;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,10 @@ internal static class MetRoutes
         var read = new ScopeFilter(tokens, Scopes.JobsRead);
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
         var group = app.MapGroup("/met/jobs").WithTags("MET jobs");
-        group.MapGet("", (HttpRequest request) => met.ListAsync(request.HttpContext)).AddEndpointFilter(read);
+        group.MapGet("", (HttpRequest request) => met.ListAsync(request.HttpContext)).AddEndpointFilter(read)
+            .Query(QueryParam.Text("status", "a comma list of queued, running, cancelling, completed, failed, cancelled, partial"),
+            QueryParam.Text("job_type", "only this job type (nc-to-geotiff, merge-terrain, mago-terrain, repair-csw-metadata, hyspex-csw-parent)"),
+            QueryParam.Limit(50), QueryParam.Cursor("a job id; newest first"));
         group.MapPost("/cleanup", (HttpRequest request) => met.CleanupAsync(request.HttpContext)).AddEndpointFilter(write);
         foreach (var jobType in new[] { MetJobTypes.NcToGeotiff, MetJobTypes.MergeTerrain, MetJobTypes.MagoTerrain, MetJobTypes.RepairCswMetadata })
         {

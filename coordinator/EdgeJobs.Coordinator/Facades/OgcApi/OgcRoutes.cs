@@ -29,15 +29,20 @@ internal static class OgcRoutes
         group.MapGet("/conformance", OgcApi.Conformance).AddEndpointFilter(anyJobs)
             .WithName("ogcConformance").Produces<OgcConformance>();
         group.MapGet("/processes", (HttpContext http) => ogc.Processes(http)).AddEndpointFilter(anyJobs)
-            .WithName("ogcProcesses").Produces<OgcProcessList>().Problems(400);
+            .WithName("ogcProcesses").Produces<OgcProcessList>().Problems(400)
+            .Query(QueryParam.Text("f", "json (the only format)"), QueryParam.Limit(1000));
         group.MapGet("/processes/{processId}", (HttpContext http, string processId) => ogc.Process(http, processId)).AddEndpointFilter(anyJobs)
-            .WithName("ogcProcess").Produces<OgcProcess>().Problems(400, 404);
+            .WithName("ogcProcess").Produces<OgcProcess>().Problems(400, 404)
+            .Query(QueryParam.Text("f", "json (the only format)"));
         group.MapPost("/processes/{processId}/execution", (HttpContext http, string processId) => ogc.ExecuteAsync(http, processId)).AddEndpointFilter(write)
             .WithName("ogcExecute").Body<OgcExecuteRequest>()
             .Produces<JsonObject>(200).Produces<string>(200, "text/plain").Produces(204).Produces<OgcStatusInfo>(201)
             .Problems(400, 404, 410, 413, 415, 429, 500);
         group.MapGet("/jobs", (HttpRequest request) => ogc.ListAsync(request.HttpContext)).AddEndpointFilter(read)
-            .WithName("ogcJobs").Produces<OgcJobList>().Problems(400);
+            .WithName("ogcJobs").Produces<OgcJobList>().Problems(400)
+            .Query(QueryParam.Text("status", "accepted, running, successful, failed or dismissed (a comma list, or repeated)"),
+            QueryParam.Text("type", "process (the only type)"), QueryParam.Text("processID", "only jobs of these processes (a comma list, or repeated)"),
+            QueryParam.Limit(10), QueryParam.Integer("cursor", "the job id the next link carries; newest first"), QueryParam.Text("f", "json (the only format)"));
         group.MapGet("/jobs/{jobId}", (HttpContext http, string jobId) => ogc.StatusAsync(http, jobId)).AddEndpointFilter(read)
             .WithName("ogcJob").Produces<OgcStatusInfo>().Problems(404);
         group.MapDelete("/jobs/{jobId}", (HttpContext http, string jobId) => ogc.DismissAsync(http, jobId)).AddEndpointFilter(write)

@@ -1,4 +1,5 @@
 using EdgeJobs.Coordinator.Auth;
+using EdgeJobs.Coordinator.OpenApi;
 using EdgeJobs.Protocol.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,8 @@ internal static class OrdoRoutes
         var write = new ScopeFilter(tokens, Scopes.JobsWrite);
         var group = app.MapGroup("/ordo/jobs").WithTags("Ordo jobs");
         group.MapPost("", (HttpRequest request) => ordo.SubmitAsync(request.HttpContext)).AddEndpointFilter(write);
-        group.MapGet("", (HttpRequest request) => ordo.ListAsync(request.HttpContext)).AddEndpointFilter(read);
+        group.MapGet("", (HttpRequest request) => ordo.ListAsync(request.HttpContext)).AddEndpointFilter(read)
+            .Query(QueryParam.Limit(1000), QueryParam.Integer("cursor", "the id of the last job already seen; newest first"));
         group.MapGet("/{id}", (HttpContext http, string id) => ordo.GetAsync(http, id)).AddEndpointFilter(read);
     }
 }
