@@ -132,7 +132,7 @@ public sealed class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new DatasetOutputs(ledger, datasets, options.Catalog, options.RasterInspector,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Datasets")));
         builder.Services.AddSingleton(sp => new ExecToolRegistry(ledger, options.Catalog, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.ExecTools")));
-        builder.Services.AddSingleton(sp => new Recipes.RecipeOutputs(ledger, options.DataDir, options.ResolvedDataRoot,
+        builder.Services.AddSingleton(sp => new Recipes.RecipeOutputs(ledger, options.Catalog, options.DataDir, options.ResolvedDataRoot,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Recipes")));
         builder.Services.AddSingleton(sp => new Dispatcher(ledger, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeJobs.Scheduling"), leaseTokens));
         ListenOptions? httpListen = null;
@@ -181,9 +181,10 @@ public sealed class CoordinatorServer : IAsyncDisposable
             logger.LedgerOpened(ledger.Path, EdgeJobs.Coordinator.Ledger.Migrator.LatestVersion);
             await TokenBootstrap.EnsureAsync(ledger, options, logger).ConfigureAwait(false);
 
+            // The exec tools first: recovering an output asks its tool what it made (a directory output is unpacked).
+            await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             await app.Services.GetRequiredService<DatasetOutputs>().RecoverAsync().ConfigureAwait(false);
             await app.Services.GetRequiredService<Recipes.RecipeOutputs>().RecoverAsync().ConfigureAwait(false);
-            await app.Services.GetRequiredService<ExecToolRegistry>().LoadAsync().ConfigureAwait(false);
             ErrorMiddleware.Use(app, logger);
             Directory.CreateDirectory(options.ResolvedDataRoot);
             batches = ApiRoutes.Map(app, ledger, options, dispatcher, artifacts, datasets, leaseTokens, catalogHttp, logger,

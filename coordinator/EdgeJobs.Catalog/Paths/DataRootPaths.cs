@@ -89,7 +89,7 @@ public sealed class DataRootPaths(string dataRoot)
         }
 
         var target = Path.Combine(realParent, Path.GetRelativePath(existing, full));
-        if (Directory.Exists(target))
+        if (Directory.Exists(target) && !output.IsDirectory)
         {
             return (null, new ViolationDto(output.JsonPath, "is a directory"));
         }

@@ -17,4 +17,8 @@ public readonly record struct InputFile(string RelativePath, long SizeBytes, Dat
 /// Where a job asks its result to be written under the data root (its <c>output</c> param), whether it
 /// may replace an existing file, and the extensions the tool writes.
 /// </summary>
-public sealed record OutputPath(string JsonPath, string RelativePath, bool Overwrite, IReadOnlyList<string> Extensions);
+public sealed record OutputPath(string JsonPath, string RelativePath, bool Overwrite, IReadOnlyList<string> Extensions)
+{
+    /// <summary>The output is a directory (a recipe step's unpacked directory output): an existing directory there is replaced, not refused.</summary>
+    public bool IsDirectory { get; init; }
+}

@@ -230,7 +230,7 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                         OutputReports.ToLedger(finished.Outputs), into).ConfigureAwait(false)
                     : stepTarget is { Dataset: null } inRoot
                     ? await recipeOutputs.FinishAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
-                        OutputReports.ToLedger(finished.Outputs), inRoot.Path).ConfigureAwait(false)
+                        OutputReports.ToLedger(finished.Outputs), inRoot).ConfigureAwait(false)
                     : await ledger.FinishWithLogAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs)).ConfigureAwait(false);
                 if (applied is { IsOk: true, Job: { StepId: not null, ParentId: { } recipeJobId } stepJob })

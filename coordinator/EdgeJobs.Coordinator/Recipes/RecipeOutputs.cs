@@ -1,4 +1,6 @@
 using System.Globalization;
+using EdgeJobs.Archives;
+using EdgeJobs.Archives.Extraction;
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Catalog.Tools;
@@ -11,8 +13,12 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeJobs.Coordinator.Recipes;
 
-/// <summary>Where a step's artifact lands (a recipe job's <c>outputs</c>): a dataset entry, or a path in the data root.</summary>
-public sealed record RecipeOutputTarget(string? Org, string? Dataset, string Path);
+/// <summary>
+/// Where a step's artifact lands (a recipe job's <c>outputs</c>): a dataset entry, or a path in the data root.
+/// <paramref name="Directory"/>: the artifact is a directory output its agent zipped (an exec tool's <c>outputs.type</c>
+/// "directory"), which lands in the data root as the directory it was.
+/// </summary>
+public sealed record RecipeOutputTarget(string? Org, string? Dataset, string Path, bool Directory = false);
 
 /// <summary>
 /// Puts a step's artifact where its recipe job's <c>outputs</c> say, only when the step completes, atomically. On a
@@ -21,9 +27,13 @@ public sealed record RecipeOutputTarget(string? Org, string? Dataset, string Pat
 /// the ledger ends the step, and only a completed step's staged file is then copied beside its target and renamed over
 /// it, so a reader sees the old file or the new one, never part of one. A crash after the commit is finished at the next
 /// start (<see cref="RecoverAsync"/>). A path ending in '/' is a folder: the artifact goes in it under its own name.
+/// A directory output is unpacked beside its target and swapped in by renames (<see cref="PlaceDirectoryAsync"/>).
 /// </summary>
-internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dataRoot, ILogger logger)
+internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, string dataDir, string dataRoot, ILogger logger)
 {
+    /// <summary>Disk left free after a directory output is unpacked.</summary>
+    private const long DiskReserve = 1L << 30;
+
     private string StagingDir => Path.Combine(dataDir, "recipe-outputs");
 
     /// <summary>Where <paramref name="job"/>'s artifact goes, if it is a step whose reference its recipe job's outputs name.</summary>
@@ -44,12 +54,13 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
             return DatasetPaths.Check(path, out var entry) is null ? new RecipeOutputTarget(job.Org, job.Dataset, entry) : null;
         }
 
-        return DataRootPaths.Check(path) is null ? new RecipeOutputTarget(null, null, path) : null;
+        var directory = catalog.Find(job.Tool, job.ToolVersion) is Catalog.Exec.ExecToolDescriptor { Manifest.OutputIsDirectory: true };
+        return DataRootPaths.Check(path) is null ? new RecipeOutputTarget(null, null, path, directory) : null;
     }
 
-    /// <summary>Ends the step's attempt; when it completed, its artifact is at <paramref name="relativePath"/> in the data root.</summary>
+    /// <summary>Ends the step's attempt; when it completed, its artifact is at <paramref name="target"/> in the data root.</summary>
     public async Task<Transition> FinishAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord artifact, long firstLogSeq,
-        IReadOnlyList<OutputProgress>? outputs, string relativePath)
+        IReadOnlyList<OutputProgress>? outputs, RecipeOutputTarget target)
     {
         Directory.CreateDirectory(StagingDir);
         var staged = StagedPath(jobId);
@@ -62,7 +73,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
         var applied = await ledger.FinishWithLogAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs).ConfigureAwait(false);
         if (applied is { IsOk: true, State: JobState.Completed })
         {
-            Place(jobId, staged, relativePath, Path.GetFileName(artifact.Path));
+            await PlaceAsync(jobId, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
         }
         else
         {
@@ -89,7 +100,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
             if (job is { JobState: JobState.Completed } && await TargetOfAsync(job).ConfigureAwait(false) is { Dataset: null } target
                 && await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false) is { } artifact)
             {
-                Place(job.Id, staged, target.Path, Path.GetFileName(artifact.Path));
+                await PlaceAsync(job.Id, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
                 logger.RecipeOutputRecovered(job.Id, target.Path);
             }
             else
@@ -100,6 +111,98 @@ internal sealed class RecipeOutputs(JobLedger ledger, string dataDir, string dat
     }
 
     private string StagedPath(long jobId) => Path.Combine(StagingDir, $"job-{jobId.ToString(CultureInfo.InvariantCulture)}.out");
+
+    private Task PlaceAsync(long jobId, string staged, RecipeOutputTarget target, string artifactName)
+    {
+        if (!target.Directory)
+        {
+            Place(jobId, staged, target.Path, artifactName);
+            return Task.CompletedTask;
+        }
+
+        // In a folder, the directory takes the artifact's name without its ".zip".
+        var path = target.Path.EndsWith('/') ? target.Path + Path.GetFileNameWithoutExtension(artifactName) : target.Path.TrimEnd('/');
+        return PlaceDirectoryAsync(jobId, staged, path);
+    }
+
+    /// <summary>
+    /// Unpacks the staged ZIP (the archive rules apply: nothing escapes, no links; at most what the disk holds) into
+    /// <c>TARGET.job-N.part</c> beside the target, then swaps it in: the old directory (or file) is renamed to
+    /// <c>TARGET.job-N.old</c>, the new one to the target, the old one deleted. A reader sees the whole old directory or the
+    /// whole new one, never a mix; between the two renames the path is briefly absent. A crash anywhere is finished by
+    /// the next start, which begins here again (an <c>.old</c> left without a target goes back first).
+    /// </summary>
+    private async Task PlaceDirectoryAsync(long jobId, string staged, string path)
+    {
+        var (target, violation) = new DataRootPaths(dataRoot).ResolveOutput(
+            new OutputPath("$.outputs", path, Overwrite: true, [Path.GetExtension(path).ToLowerInvariant()]) { IsDirectory = true });
+        if (target is null)
+        {
+            logger.RecipeOutputFailed(jobId, path, violation!.Reason);
+            File.Delete(staged);
+            return;
+        }
+
+        var suffix = $".job-{jobId.ToString(CultureInfo.InvariantCulture)}";
+        var part = target + suffix + ".part";
+        var old = target + suffix + ".old";
+        try
+        {
+            if (Directory.Exists(old) && !Path.Exists(target))
+            {
+                Directory.Move(old, target); // a crash between the two renames: the old one back first
+            }
+
+            DeleteTree(part);
+            DeleteTree(old);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var room = Math.Max(0, new DriveInfo(Path.GetDirectoryName(target)!).AvailableFreeSpace - DiskReserve);
+            // The agent zipped what the program wrote: no ratio limit (a program may write zeros), but no escape either.
+            var inspected = await ArchiveInspector.InspectAsync(staged, ArchiveFormat.Zip, "", new ArchiveLimits(int.MaxValue, room, double.PositiveInfinity)).ConfigureAwait(false);
+            if (inspected.Refusal is { } refusal)
+            {
+                logger.RecipeOutputFailed(jobId, path, $"the directory output is not unpacked: {refusal} ({refusal.Rule})");
+                File.Delete(staged);
+                return;
+            }
+
+            Directory.CreateDirectory(part);
+            var extracted = await ArchiveExtractor.ExtractAsync(inspected.Plan!, part, new ExtractionOptions { Overwrite = true, ExistsAtDestination = _ => false }).ConfigureAwait(false);
+            if (extracted.Refusal is { } failed)
+            {
+                DeleteTree(part);
+                logger.RecipeOutputFailed(jobId, path, $"the directory output is not unpacked: {failed} ({failed.Rule})");
+                File.Delete(staged);
+                return;
+            }
+
+            if (Directory.Exists(target))
+            {
+                Directory.Move(target, old);
+            }
+            else if (File.Exists(target))
+            {
+                File.Delete(target);
+            }
+
+            Directory.Move(part, target);
+            DeleteTree(old);
+            File.Delete(staged);
+            logger.RecipeOutputPlaced(jobId, path + "/", extracted.Files!.Sum(f => f.Size));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.RecipeOutputFailed(jobId, path, e.Message);
+        }
+    }
+
+    private static void DeleteTree(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 
     /// <summary>Copies the staged file beside its target and renames it over the target; the staged name goes.</summary>
     private void Place(long jobId, string staged, string relativePath, string artifactName)

@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using EdgeJobs.Catalog.Exec;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
@@ -52,5 +54,56 @@ public class RecipeOutputRecoveryTests
         await Assert.That(File.Exists(Path.Combine(restarted.DataRoot, "results", "b.bin"))).IsFalse();
         await Assert.That(Directory.EnumerateFiles(staging)).IsEmpty();
         await Assert.That(Directory.EnumerateFiles(Path.Combine(restarted.DataRoot, "results"), "*.part")).IsEmpty();
+    }
+
+    private const string Tiler =
+        """{"id":"tiler","version":"1","title":"Tiler","params_schema":{"type":"object","properties":{}},"argv":["true","{output}"],"outputs":{"type":"directory"},"artifact":"ept"}""";
+
+    [Test]
+    public async Task a_restart_in_the_middle_of_a_directory_output_s_swap_finishes_it()
+    {
+        await using var api = await ApiServer.StartAsync();
+        // An exec tool whose output is a directory, as an agent advertising it makes it known (and the ledger keeps it).
+        var manifest = ExecManifest.Parse(Tiler, "tiler.json", Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds);
+        api.Server.Options.Catalog.AddExecTool(new ExecToolDescriptor(manifest));
+        api.WriteInput("results/site/ept/old.txt", "the directory before");
+        using var submitted = await api.SendAsync(HttpMethod.Post, "v1/jobs", api.Bob, """
+            {"recipe":{"name":"tile","version":"1","steps":[{"id":"ept","tool":"tiler","params":{}}]},
+             "outputs":{"step:ept.output":"results/site/ept"}}
+            """);
+        await Assert.That(submitted.StatusCode).IsEqualTo(HttpStatusCode.Accepted).Because(await submitted.Content.ReadAsStringAsync());
+        var recipe = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+        var step = (await RecipeJobs.StepJobAsync(api.Ledger, recipe, "ept"))!;
+
+        // The step's ZIP staged and its completion committed; then the process died between the swap's renames: the old
+        // directory already moved aside, the new one half unpacked beside it.
+        using var made = new TempDir();
+        Directory.CreateDirectory(made.File("ept/ept-data"));
+        await File.WriteAllTextAsync(made.File("ept/ept.json"), "{}");
+        await File.WriteAllTextAsync(made.File("ept/ept-data/0-0-0-0.laz"), "data");
+        var zip = Path.Combine(api.Server.Options.DataDir, "ept.zip");
+        ZipFile.CreateFromDirectory(made.File("ept"), zip);
+        var staging = Path.Combine(api.Server.Options.DataDir, "recipe-outputs");
+        Directory.CreateDirectory(staging);
+        File.Copy(zip, Path.Combine(staging, $"job-{step.Id}.out"));
+        var running = await JobWalker.RunAsync(api.Ledger, step.Id, JobWalker.Node);
+        await api.Ledger.RecordExecToolsAsync(JobWalker.Node, [(manifest.Id, manifest.Version, manifest.CanonicalJson)]);
+        var bytes = await File.ReadAllBytesAsync(zip);
+        var finished = await api.Ledger.FinishWithLogAsync(step.Id, running.Fence, [], new FinishReport(FinishOutcome.Succeeded),
+            new ArtifactRecord(zip, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)), DateTimeOffset.UtcNow.AddDays(1)), 0, null);
+        await Assert.That(finished.State).IsEqualTo(JobState.Completed);
+        var site = Path.Combine(api.DataRoot, "results", "site");
+        Directory.Move(Path.Combine(site, "ept"), Path.Combine(site, $"ept.job-{step.Id}.old"));
+        Directory.CreateDirectory(Path.Combine(site, $"ept.job-{step.Id}.part"));
+        await File.WriteAllTextAsync(Path.Combine(site, $"ept.job-{step.Id}.part", "ept.json"), "half");
+
+        await using var restarted = await api.RestartAsync();
+
+        await Assert.That(await File.ReadAllTextAsync(Path.Combine(site, "ept", "ept.json"))).IsEqualTo("{}");
+        await Assert.That(await File.ReadAllTextAsync(Path.Combine(site, "ept", "ept-data", "0-0-0-0.laz"))).IsEqualTo("data");
+        await Assert.That(File.Exists(Path.Combine(site, "ept", "old.txt"))).IsFalse();
+        await Assert.That(Directory.GetFileSystemEntries(site).Select(e => Path.GetFileName(e)!).ToArray())
+            .IsEquivalentTo(["ept"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(Directory.EnumerateFiles(staging)).IsEmpty();
     }
 }
