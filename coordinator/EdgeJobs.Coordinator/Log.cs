@@ -95,6 +95,9 @@ internal static partial class Log
     [ZLoggerMessage(6001, LogLevel.Warning, "job {jobId} failed: its output {org}/{dataset}:{path} was refused ({code}): {reason}")]
     public static partial void OutputRefused(this ILogger logger, long jobId, string org, string dataset, string path, string code, string reason);
 
+    [ZLoggerMessage(6005, LogLevel.Information, "job {jobId} wrote {org}/{dataset}:{path} while its source {source} changed: dated older than the source, so the next build of the dataset makes it again")]
+    public static partial void OutputStale(this ILogger logger, long jobId, string org, string dataset, string path, string source);
+
     [ZLoggerMessage(6002, LogLevel.Warning, "job {jobId}'s output is copied into its dataset, not linked ({reason}): keep DATA_DIR/artifacts and DATA_DIR/datasets on one file system to avoid the copy")]
     public static partial void OutputCopied(this ILogger logger, long jobId, string reason);
 

@@ -41,6 +41,13 @@ internal static class DatasetBuilds
             ? Folder + path + ".mbtiles"
         : null;
 
+    /// <summary>The entry a derivative at <paramref name="path"/> is built of, or null for a path that is no derivative.</summary>
+    public static string? SourceOf(string path) =>
+        !path.StartsWith(Folder, StringComparison.Ordinal) ? null
+        : path.EndsWith(".cog.tif", StringComparison.Ordinal) ? path[Folder.Length..^".cog.tif".Length]
+        : path.EndsWith(".mbtiles", StringComparison.Ordinal) ? path[Folder.Length..^".mbtiles".Length]
+        : null;
+
     /// <summary>
     /// The recipe job that builds the dataset's pending entries; the request unchanged when its dataset is not one the
     /// caller may use (the ordinary checks then say why); a problem when there is nothing to build or an option is wrong.

@@ -48,6 +48,7 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
                 logger.OutputCopied(jobId, copied);
             }
 
+            await StampStaleAsync(jobId, org, ds, path, staged).ConfigureAwait(false);
             var file = new FileInfo(staged);
             var entry = new DatasetEntryRow
             {
@@ -74,6 +75,25 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
 
             return applied;
         }
+    }
+
+    /// <summary>
+    /// A derivative (<c>.build/…</c>) whose source changed after its attempt started was built from the bytes before the
+    /// change, or from some of both: its file is dated just before the source's, so the index shows it older and the
+    /// next build of the dataset makes it again (a build compares the two dates).
+    /// </summary>
+    private async Task StampStaleAsync(long jobId, string org, string ds, string path, string staged)
+    {
+        if (DatasetBuilds.SourceOf(path) is not { } source
+            || await ledger.GetEntryAsync(org, ds, source).ConfigureAwait(false) is not { } changed
+            || await ledger.GetJobAsync(jobId).ConfigureAwait(false) is not { AttemptStartedAt: { } started }
+            || changed.Mtime < started)
+        {
+            return;
+        }
+
+        File.SetLastWriteTimeUtc(staged, DateTimeOffset.FromUnixTimeMilliseconds(changed.Mtime - 1).UtcDateTime);
+        logger.OutputStale(jobId, org, ds, path, source);
     }
 
     /// <summary>
