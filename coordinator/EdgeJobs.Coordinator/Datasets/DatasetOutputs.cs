@@ -1,4 +1,6 @@
 using System.Globalization;
+using EdgeJobs.Archives;
+using EdgeJobs.Archives.Extraction;
 using EdgeJobs.Catalog.Tools;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Datasets;
@@ -78,6 +80,99 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
     }
 
     /// <summary>
+    /// A directory output (a recipe step's exec tool zipped it) into the dataset at <c>target.Path</c>, as a folder of
+    /// entries: unpacked under the dataset's lock into the extraction staging (the archive rules apply; a
+    /// <see cref="ReplacesFile"/> there names the folder), the index under the folder replaced with the job's end in one
+    /// transaction, then the folder swapped on disk (the old one renamed aside, the new one in, the old one deleted). A
+    /// crash after the commit is finished at the next start: the staged files go into place and the files of the old
+    /// folder no row names are removed.
+    /// </summary>
+    public async Task<Transition> FinishDirectoryAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord artifact,
+        long firstLogSeq, IReadOnlyList<OutputProgress>? outputs, (string Org, string Dataset, string Path) target)
+    {
+        var (org, ds, folder) = target;
+        using (await store.Locks.EnterAsync(org, ds).ConfigureAwait(false))
+        {
+            var staging = store.StagingPath(org, ds, jobId);
+            DeleteTree(staging);
+            var room = Math.Max(0, new DriveInfo(store.DatasetDir(org, ds)).AvailableFreeSpace - DiskReserve);
+            // The agent zipped what the program wrote: no ratio limit (a program may write zeros), but nothing escapes.
+            var inspected = await ArchiveInspector.InspectAsync(artifact.Path, ArchiveFormat.Zip, folder + "/",
+                new ArchiveLimits(DatasetExtraction.MaxEntries, room, double.PositiveInfinity)).ConfigureAwait(false);
+            var refusal = inspected.Refusal;
+            ExtractionResult extracted = default;
+            if (refusal is null)
+            {
+                Directory.CreateDirectory(staging);
+                extracted = await ArchiveExtractor.ExtractAsync(inspected.Plan!, staging, new ExtractionOptions { Overwrite = true, ExistsAtDestination = _ => false }).ConfigureAwait(false);
+                refusal = extracted.Refusal;
+            }
+
+            if (refusal is not null)
+            {
+                DeleteTree(staging);
+                var message = $"the directory output was not unpacked into '{folder}/': {refusal} ({refusal.Rule})";
+                logger.OutputRefused(jobId, org, ds, folder, "output_refused", message);
+                return await ledger.FinishWithLogAsync(jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = "output_refused", ErrorMessage = message },
+                    null, firstLogSeq, outputs).ConfigureAwait(false);
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(staging, ReplacesFile), folder).ConfigureAwait(false);
+            var rows = extracted.Files!.Select(f => new DatasetEntryRow
+            {
+                Path = f.Path,
+                Type = EntryTypes.Of(f.Path),
+                Size = f.Size,
+                Sha256 = f.Sha256,
+                Mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(staging, f.Path))).ToUnixTimeMilliseconds(),
+            }.WithRaster(EntryTypes.Of(f.Path) == EntryTypes.Raster ? inspector?.Inspect(Path.Combine(staging, f.Path)) : null)).ToList();
+            var (applied, placed) = await ledger.FinishIntoDatasetFolderAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs, org, ds, folder, rows).ConfigureAwait(false);
+            if (!placed)
+            {
+                DeleteTree(staging);
+                if (applied is { IsOk: true, Job: { ErrorCode: { } code } failed })
+                {
+                    logger.OutputRefused(jobId, org, ds, folder, code, failed.ErrorMessage ?? "");
+                }
+
+                return applied;
+            }
+
+            var live = store.FilePath(org, ds, folder);
+            var old = staging + ".old";
+            if (Directory.Exists(live))
+            {
+                Directory.Move(live, old);
+            }
+            else if (File.Exists(live))
+            {
+                File.Delete(live);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(live)!);
+            Directory.Move(Path.Combine(staging, folder), live);
+            DeleteTree(old);
+            DeleteTree(staging);
+            logger.OutputPlaced(jobId, org, ds, folder + "/", rows.Sum(r => r.Size));
+            return applied;
+        }
+    }
+
+    /// <summary>In a directory output's staging: the folder of the dataset it replaces.</summary>
+    private const string ReplacesFile = ".replaces";
+
+    /// <summary>Disk left free after a directory output is unpacked.</summary>
+    private const long DiskReserve = 1L << 30;
+
+    private static void DeleteTree(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// A derivative (<c>.build/…</c>) whose source changed after its attempt started was built from the bytes before the
     /// change, or from some of both: its file is dated just before the source's, so the index shows it older and the
     /// next build of the dataset makes it again (a build compares the two dates).
@@ -120,9 +215,23 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
             }
         }
 
-        // An extraction's files whose rows were committed: each goes into place if its row names its bytes.
+        // An extraction's files whose rows were committed: each goes into place if its row names its bytes. A directory
+        // output's staging names the folder it replaces: when its rows were committed, the old folder's files that no row
+        // names go (they were replaced), and the old folder renamed aside (.old) goes whole.
         foreach (var (org, dataset, dir) in store.StagingFolders())
         {
+            var marker = Path.Combine(dir, ReplacesFile);
+            if (File.Exists(marker))
+            {
+                var folder = await File.ReadAllTextAsync(marker).ConfigureAwait(false);
+                File.Delete(marker);
+                if (await CommittedAsync(org, dataset, dir).ConfigureAwait(false))
+                {
+                    await RemoveUnindexedAsync(org, dataset, folder).ConfigureAwait(false);
+                }
+            }
+
+            DeleteTree(dir + ".old");
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
             {
                 var path = Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -135,6 +244,37 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
 
             Directory.Delete(dir, recursive: true);
             logger.StagingRecovered(dir);
+        }
+    }
+
+    /// <summary>Whether a staging's files are the ones the index names (their rows were committed): the first file decides.</summary>
+    private async Task<bool> CommittedAsync(string org, string dataset, string dir)
+    {
+        if (Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).FirstOrDefault() is not { } file)
+        {
+            return false;
+        }
+
+        var path = Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/');
+        return await ledger.GetEntryAsync(org, dataset, path).ConfigureAwait(false) is { } row && row.Sha256 == await Sha256Async(file).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the files under a dataset's folder that the index does not name.</summary>
+    private async Task RemoveUnindexedAsync(string org, string dataset, string folder)
+    {
+        var live = store.FilePath(org, dataset, folder);
+        if (!Directory.Exists(live))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(live, "*", SearchOption.AllDirectories).ToList())
+        {
+            var path = folder + "/" + Path.GetRelativePath(live, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (await ledger.GetEntryAsync(org, dataset, path).ConfigureAwait(false) is null)
+            {
+                File.Delete(file);
+            }
         }
     }
 

@@ -225,7 +225,10 @@ internal sealed class LinkConnectionHandler(JobLedger ledger, Dispatcher dispatc
                 var job = artifact is not null && report.Outcome == FinishOutcome.Succeeded ? await ledger.GetJobAsync(finished.JobId).ConfigureAwait(false) : null;
                 var stepTarget = job is { StepId: not null } ? await recipeOutputs.TargetOfAsync(job).ConfigureAwait(false) : null;
                 var target = stepTarget is { Org: { } org, Dataset: { } ds } ? (org, ds, stepTarget.Path) : job is null ? null : datasetOutputs.TargetOf(job);
-                var applied = target is { } into
+                var applied = stepTarget is { Directory: true } && target is { } folder
+                    ? await datasetOutputs.FinishDirectoryAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
+                        OutputReports.ToLedger(finished.Outputs), folder).ConfigureAwait(false)
+                    : target is { } into
                     ? await datasetOutputs.FinishAsync(finished.JobId, finished.Fence, finished.FinalLogLines, report, artifact!, finished.FirstLogSeq,
                         OutputReports.ToLedger(finished.Outputs), into).ConfigureAwait(false)
                     : stepTarget is { Dataset: null } inRoot

@@ -49,12 +49,16 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             return null;
         }
 
+        var made = catalog.Find(job.Tool, job.ToolVersion) is Catalog.Exec.ExecToolDescriptor { Manifest: { OutputIsDirectory: true } manifest } ? manifest : null;
+        var directory = made is not null;
         if (job.Dataset is not null)
         {
-            return DatasetPaths.Check(path, out var entry) is null ? new RecipeOutputTarget(job.Org, job.Dataset, entry) : null;
+            // In a dataset a directory lands as a folder of entries (Datasets/DatasetOutputs.FinishDirectoryAsync); a
+            // target ending in '/' puts it under the artifact's name, as in the data root.
+            var folder = made is not null && path.EndsWith('/') ? path + Path.GetFileNameWithoutExtension(made.ArtifactName("")) : path;
+            return DatasetPaths.Check(folder, out var entry) is null ? new RecipeOutputTarget(job.Org, job.Dataset, entry, directory) : null;
         }
 
-        var directory = catalog.Find(job.Tool, job.ToolVersion) is Catalog.Exec.ExecToolDescriptor { Manifest.OutputIsDirectory: true };
         return DataRootPaths.Check(path) is null ? new RecipeOutputTarget(null, null, path, directory) : null;
     }
 

@@ -1,4 +1,7 @@
 using EdgeJobs.Catalog.Exec;
+using EdgeJobs.Protocol.Jobs;
+using EdgeJobs.Protocol.Rest;
+using EdgeJobs.Testing;
 
 namespace EdgeJobs.Agent.Tests.Recipes;
 
@@ -49,5 +52,48 @@ public class RecipeDirectoryOutputTests
         var third = await cluster.SubmitAndWaitAsync(Job("third", "results/all/"), TimeSpan.FromSeconds(60));
         await Assert.That(third.Status).IsEqualTo("completed").Because(third.Error?.Message ?? "");
         await Assert.That(File.Exists(Path.Combine(cluster.Api.DataRoot, "results", "all", "ept", "third.txt"))).IsTrue();
+    }
+
+    [Test]
+    public async Task in_a_dataset_a_directory_output_becomes_a_folder_of_entries_replaced_whole_by_the_next_run()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.AddAgentAsync("node", execTools: [Tiler()]);
+        var token = await cluster.Api.MintInOrgAsync("ann", "acme", Scopes.JobsRead, Scopes.JobsWrite, Scopes.DatasetsRead, Scopes.DatasetsWrite);
+        (await cluster.Api.SendAsync(HttpMethod.Put, "v1/datasets/acme/field", token)).EnsureSuccessStatusCode();
+
+        async Task<JobDto> RunAsync(string name)
+        {
+            var job = Job(name, "results/site/ept").TrimEnd();
+            var body = job[..^1] + ""","dataset":"acme/field"}""";
+            using var submitted = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", token, body);
+            await Assert.That(submitted.StatusCode).IsEqualTo(System.Net.HttpStatusCode.Accepted).Because(await submitted.Content.ReadAsStringAsync());
+            var id = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+            await cluster.WaitForStateAsync(id, s => s.IsTerminal(), TimeSpan.FromSeconds(60));
+            using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", token);
+            return (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
+        }
+
+        async Task<string[]> EntriesAsync()
+        {
+            using var listed = await cluster.Api.GetAsync("v1/datasets/acme/field/entries?prefix=results/", token);
+            return (await ApiServer.ReadAsync(listed, RestJsonContext.Default.DatasetEntryListDto))!.Entries.Select(e => e.Path).ToArray();
+        }
+
+        var first = await RunAsync("first");
+        await Assert.That(first.Status).IsEqualTo("completed").Because(first.Error?.Message ?? "");
+        await Assert.That(await EntriesAsync()).IsEquivalentTo(
+            ["results/site/ept/ept-data/0-0-0-0.laz", "results/site/ept/ept.json", "results/site/ept/first.txt"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+
+        var second = await RunAsync("second");
+        await Assert.That(second.Status).IsEqualTo("completed").Because(second.Error?.Message ?? "");
+        await Assert.That(await EntriesAsync()).IsEquivalentTo(
+            ["results/site/ept/ept-data/0-0-0-0.laz", "results/site/ept/ept.json", "results/site/ept/second.txt"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        // The files are what the index says, downloadable as entries.
+        using var json = await cluster.Api.GetAsync("v1/datasets/acme/field/files/results/site/ept/ept.json", token);
+        await Assert.That(await json.Content.ReadAsStringAsync()).Contains("\"name\":\"second\"");
+        var folder = Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", "acme", "field", "results", "site", "ept");
+        await Assert.That(Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length).IsEqualTo(3);
+        await Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field"))).IsEmpty();
     }
 }

@@ -68,4 +68,46 @@ public class DatasetOutputRecoveryTests
         await Assert.That(submitted.StatusCode).IsEqualTo(HttpStatusCode.Accepted);
         return (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
     }
+
+    [Test]
+    public async Task a_restart_after_a_directory_output_s_commit_finishes_its_folder_and_removes_the_old_files()
+    {
+        byte[] fresh = [4, 2];
+        await using var api = await ApiServer.StartAsync();
+        (await api.SendAsync(HttpMethod.Put, "v1/datasets/acme/field", api.Admin)).EnsureSuccessStatusCode();
+        foreach (var (path, content) in new[] { ("scenes/a.tif", new byte[] { 0 }), ("results/ept/old.txt", new byte[] { 1 }) })
+        {
+            using var upload = new HttpRequestMessage(HttpMethod.Put, $"v1/datasets/acme/field/files/{path}") { Content = new ByteArrayContent(content) };
+            upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.Admin);
+            (await api.Http.SendAsync(upload)).EnsureSuccessStatusCode();
+        }
+
+        var job = await SubmitAsync(api, "cogs/x.tif");
+        var running = await JobWalker.RunAsync(api.Ledger, job, JobWalker.Node);
+        // The step's directory unpacked into its staging, with the folder it replaces named; the index replaced with the
+        // job's end; then the process died before the folder was swapped (and after an earlier swap left an .old behind).
+        var staging = Path.Combine(api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field", $"job-{job}.extract");
+        Directory.CreateDirectory(Path.Combine(staging, "results", "ept"));
+        await File.WriteAllBytesAsync(Path.Combine(staging, "results", "ept", "new.txt"), fresh);
+        await File.WriteAllTextAsync(Path.Combine(staging, ".replaces"), "results/ept");
+        Directory.CreateDirectory(staging + ".old");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(fresh));
+        var artifact = Path.Combine(api.Server.Options.DataDir, "ept.zip");
+        await File.WriteAllBytesAsync(artifact, fresh);
+        var row = new DatasetEntryRow { Path = "results/ept/new.txt", Type = "other", Size = fresh.Length, Sha256 = sha, Mtime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        var (finished, placed) = await api.Ledger.FinishIntoDatasetFolderAsync(job, running.Fence, [], new FinishReport(FinishOutcome.Succeeded),
+            new ArtifactRecord(artifact, fresh.Length, sha, DateTimeOffset.UtcNow.AddDays(1)), 0, null, "acme", "field", "results/ept", [row]);
+        await Assert.That(finished.State).IsEqualTo(JobState.Completed);
+        await Assert.That(placed).IsTrue();
+
+        await using var restarted = await api.RestartAsync();
+
+        var folder = Path.Combine(restarted.Server.Options.DataDir, "datasets", "acme", "field", "results", "ept");
+        await Assert.That(Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).ToArray()).IsEquivalentTo(["new.txt"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(await File.ReadAllBytesAsync(Path.Combine(folder, "new.txt"))).IsEquivalentTo(fresh, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That(Directory.Exists(staging)).IsFalse();
+        await Assert.That(Directory.Exists(staging + ".old")).IsFalse();
+        await Assert.That(await restarted.Ledger.GetEntryAsync("acme", "field", "results/ept/old.txt")).IsNull();
+        await Assert.That((await restarted.Ledger.GetEntryAsync("acme", "field", "results/ept/new.txt"))!.Sha256).IsEqualTo(sha);
+    }
 }
