@@ -82,7 +82,7 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
     /// <summary>
     /// A directory output (a recipe step's exec tool zipped it) into the dataset at <c>target.Path</c>, as a folder of
     /// entries: unpacked under the dataset's lock into the extraction staging (the archive rules apply; a
-    /// <see cref="ReplacesFile"/> there names the folder), the index under the folder replaced with the job's end in one
+    /// <see cref="ReplacesSuffix"/> file beside it names the folder), the index under the folder replaced with the job's end in one
     /// transaction, then the folder swapped on disk (the old one renamed aside, the new one in, the old one deleted). A
     /// crash after the commit is finished at the next start: the staged files go into place and the files of the old
     /// folder no row names are removed.
@@ -94,8 +94,19 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
         using (await store.Locks.EnterAsync(org, ds).ConfigureAwait(false))
         {
             var staging = store.StagingPath(org, ds, jobId);
+            var marker = staging + ReplacesSuffix;
             DeleteTree(staging);
-            var room = Math.Max(0, new DriveInfo(store.DatasetDir(org, ds)).AvailableFreeSpace - DiskReserve);
+            if (store.FolderObstacle(org, ds, folder) is { } obstacle)
+            {
+                var conflict = $"the directory output cannot go into '{folder}/': {obstacle}";
+                logger.OutputRefused(jobId, org, ds, folder, "output_conflict", conflict);
+                return await ledger.FinishWithLogAsync(jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = "output_conflict", ErrorMessage = conflict },
+                    null, firstLogSeq, outputs).ConfigureAwait(false);
+            }
+
+            // The datasets' root, not the dataset's own folder: that one is gone when the dataset was deleted meanwhile
+            // (which the ledger then refuses as dataset_not_found).
+            var room = Math.Max(0, new DriveInfo(store.Root).AvailableFreeSpace - DiskReserve);
             // The agent zipped what the program wrote: no ratio limit (a program may write zeros), but nothing escapes.
             var inspected = await ArchiveInspector.InspectAsync(artifact.Path, ArchiveFormat.Zip, folder + "/",
                 new ArchiveLimits(DatasetExtraction.MaxEntries, room, double.PositiveInfinity)).ConfigureAwait(false);
@@ -117,7 +128,9 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
                     null, firstLogSeq, outputs).ConfigureAwait(false);
             }
 
-            await File.WriteAllTextAsync(Path.Combine(staging, ReplacesFile), folder).ConfigureAwait(false);
+            // Beside the staging, not in it: an output may hold any name. An empty output still makes its (empty) folder.
+            await File.WriteAllTextAsync(marker, folder).ConfigureAwait(false);
+            Directory.CreateDirectory(Path.Combine(staging, folder));
             var rows = extracted.Files!.Select(f => new DatasetEntryRow
             {
                 Path = f.Path,
@@ -130,6 +143,7 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
             if (!placed)
             {
                 DeleteTree(staging);
+                File.Delete(marker);
                 if (applied is { IsOk: true, Job: { ErrorCode: { } code } failed })
                 {
                     logger.OutputRefused(jobId, org, ds, folder, code, failed.ErrorMessage ?? "");
@@ -153,13 +167,14 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
             Directory.Move(Path.Combine(staging, folder), live);
             DeleteTree(old);
             DeleteTree(staging);
+            File.Delete(marker);
             logger.OutputPlaced(jobId, org, ds, folder + "/", rows.Sum(r => r.Size));
             return applied;
         }
     }
 
-    /// <summary>In a directory output's staging: the folder of the dataset it replaces.</summary>
-    private const string ReplacesFile = ".replaces";
+    /// <summary>Beside a directory output's staging (<c>job-N.extract.replaces</c>): the folder of the dataset it replaces.</summary>
+    private const string ReplacesSuffix = ".replaces";
 
     /// <summary>Disk left free after a directory output is unpacked.</summary>
     private const long DiskReserve = 1L << 30;
@@ -220,15 +235,11 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
         // names go (they were replaced), and the old folder renamed aside (.old) goes whole.
         foreach (var (org, dataset, dir) in store.StagingFolders())
         {
-            var marker = Path.Combine(dir, ReplacesFile);
-            if (File.Exists(marker))
+            var marker = dir + ReplacesSuffix;
+            if (File.Exists(marker) && await CommittedAsync(dir).ConfigureAwait(false))
             {
-                var folder = await File.ReadAllTextAsync(marker).ConfigureAwait(false);
-                File.Delete(marker);
-                if (await CommittedAsync(org, dataset, dir).ConfigureAwait(false))
-                {
-                    await RemoveUnindexedAsync(org, dataset, folder).ConfigureAwait(false);
-                }
+                // The marker goes only once this is done: a crash in the middle does it again.
+                await RemoveUnindexedAsync(org, dataset, await File.ReadAllTextAsync(marker).ConfigureAwait(false)).ConfigureAwait(false);
             }
 
             DeleteTree(dir + ".old");
@@ -243,27 +254,40 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
             }
 
             Directory.Delete(dir, recursive: true);
+            File.Delete(dir + ReplacesSuffix);
             logger.StagingRecovered(dir);
         }
-    }
 
-    /// <summary>Whether a staging's files are the ones the index names (their rows were committed): the first file decides.</summary>
-    private async Task<bool> CommittedAsync(string org, string dataset, string dir)
-    {
-        if (Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).FirstOrDefault() is not { } file)
+        // What a directory output's last steps may leave once its staging is gone: the marker, the old folder.
+        foreach (var (_, _, leftover) in store.StagingLeftovers())
         {
-            return false;
+            if (Directory.Exists(leftover))
+            {
+                DeleteTree(leftover);
+            }
+            else
+            {
+                File.Delete(leftover);
+            }
         }
-
-        var path = Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/');
-        return await ledger.GetEntryAsync(org, dataset, path).ConfigureAwait(false) is { } row && row.Sha256 == await Sha256Async(file).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the files under a dataset's folder that the index does not name.</summary>
+    /// <summary>
+    /// Whether a directory output's folder was committed: its job (<c>job-N.extract</c>) completed, which it does only in
+    /// the transaction that replaced the folder's entries (a refused output fails the job).
+    /// </summary>
+    private async Task<bool> CommittedAsync(string dir)
+    {
+        var name = Path.GetFileNameWithoutExtension(dir);
+        return long.TryParse(name.AsSpan("job-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            && await ledger.GetJobAsync(id).ConfigureAwait(false) is { JobState: JobState.Completed };
+    }
+
+    /// <summary>Deletes the files under a dataset's folder that the index does not name (never through a link).</summary>
     private async Task RemoveUnindexedAsync(string org, string dataset, string folder)
     {
         var live = store.FilePath(org, dataset, folder);
-        if (!Directory.Exists(live))
+        if (store.LinkOnPath(org, dataset, folder) is not null || !Directory.Exists(live))
         {
             return;
         }

@@ -137,6 +137,35 @@ internal sealed class DatasetStore
         return null;
     }
 
+    /// <summary>
+    /// What stops a folder of entries from going at <paramref name="folder"/>: a symbolic link on the way (or the folder
+    /// itself one), or a file where one of its parent folders would be; null when nothing does. A file or folder at the
+    /// path itself is what the folder replaces.
+    /// </summary>
+    public string? FolderObstacle(string org, string dataset, string folder)
+    {
+        if (LinkOnPath(org, dataset, folder) is { } link)
+        {
+            return LinkRefusal(link);
+        }
+
+        var segments = folder.Split('/');
+        var current = DatasetDir(org, dataset);
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            current = Path.Combine(current, segments[i]);
+            if (File.Exists(current))
+            {
+                return $"'{string.Join('/', segments[..(i + 1)])}' is a file, so it cannot hold '{folder}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The datasets' root folder (it exists while the coordinator runs, whatever datasets are deleted).</summary>
+    public string Root => _root;
+
     /// <summary>Why a path through a symbolic link is refused.</summary>
     public static string LinkRefusal(string link) =>
         $"'{link}' is a symbolic link in the dataset's directory; entries are never read or written through links";
@@ -161,6 +190,12 @@ internal sealed class DatasetStore
     /// <summary>Every staging folder left in <c>.incoming</c>, with the dataset it is for.</summary>
     public IEnumerable<(string Org, string Dataset, string Dir)> StagingFolders() =>
         IncomingOfDatasets().SelectMany(d => Directory.EnumerateDirectories(d.Dir, "job-*.extract").Select(dir => (d.Org, d.Dataset, dir)));
+
+    /// <summary>A directory output's marker (<c>job-N.extract.replaces</c>) or old folder (<c>job-N.extract.old</c>) whose staging is gone.</summary>
+    public IEnumerable<(string Org, string Dataset, string Path)> StagingLeftovers() =>
+        IncomingOfDatasets().SelectMany(d => Directory.EnumerateFileSystemEntries(d.Dir, "job-*.extract.*")
+            .Where(p => !Directory.Exists(p[..p.LastIndexOf('.')]))
+            .Select(p => (d.Org, d.Dataset, p))).ToList();
 
     /// <summary>Every staged output left in <c>.incoming</c>, with the dataset it is for.</summary>
     public IEnumerable<(string Org, string Dataset, string File)> StagedOutputs() =>

@@ -180,7 +180,11 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
                 return;
             }
 
-            if (Directory.Exists(target))
+            if (new FileInfo(target).LinkTarget is not null)
+            {
+                File.Delete(target); // a link put there by hand: only the link goes, never what it leads to
+            }
+            else if (Directory.Exists(target))
             {
                 Directory.Move(target, old);
             }

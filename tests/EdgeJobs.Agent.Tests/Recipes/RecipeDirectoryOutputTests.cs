@@ -95,5 +95,23 @@ public class RecipeDirectoryOutputTests
         var folder = Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", "acme", "field", "results", "site", "ept");
         await Assert.That(Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length).IsEqualTo(3);
         await Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field"))).IsEmpty();
+
+        // A file where a parent folder would be: the step fails naming it, and the index is as it was.
+        using (var put = await cluster.Api.SendAsync(HttpMethod.Put, "v1/datasets/acme/field/files/blocked", token, "x"))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+
+        var job = Job("third", "blocked/ept").TrimEnd();
+        using var submitted = await cluster.Api.SendAsync(HttpMethod.Post, "v1/jobs", token, job[..^1] + ""","dataset":"acme/field"}""");
+        await Assert.That(submitted.StatusCode).IsEqualTo(System.Net.HttpStatusCode.Accepted).Because(await submitted.Content.ReadAsStringAsync());
+        var id = (await ApiServer.ReadAsync(submitted, RestJsonContext.Default.JobDto))!.Id;
+        await cluster.WaitForStateAsync(id, s => s.IsTerminal(), TimeSpan.FromSeconds(60));
+        using var get = await cluster.Api.GetAsync($"v1/jobs/{id}", token);
+        var blocked = (await ApiServer.ReadAsync(get, RestJsonContext.Default.JobDto))!;
+        await Assert.That(blocked.Status).IsEqualTo("failed");
+        await Assert.That(blocked.Error!.Message!).Contains("'blocked' is a file");
+        await Assert.That(await EntriesAsync()).IsEquivalentTo(
+            ["results/site/ept/ept-data/0-0-0-0.laz", "results/site/ept/ept.json", "results/site/ept/second.txt"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 }

@@ -89,7 +89,7 @@ public class DatasetOutputRecoveryTests
         var staging = Path.Combine(api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field", $"job-{job}.extract");
         Directory.CreateDirectory(Path.Combine(staging, "results", "ept"));
         await File.WriteAllBytesAsync(Path.Combine(staging, "results", "ept", "new.txt"), fresh);
-        await File.WriteAllTextAsync(Path.Combine(staging, ".replaces"), "results/ept");
+        await File.WriteAllTextAsync(staging + ".replaces", "results/ept");
         Directory.CreateDirectory(staging + ".old");
         var sha = Convert.ToHexStringLower(SHA256.HashData(fresh));
         var artifact = Path.Combine(api.Server.Options.DataDir, "ept.zip");
@@ -107,6 +107,7 @@ public class DatasetOutputRecoveryTests
         await Assert.That(await File.ReadAllBytesAsync(Path.Combine(folder, "new.txt"))).IsEquivalentTo(fresh, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(Directory.Exists(staging)).IsFalse();
         await Assert.That(Directory.Exists(staging + ".old")).IsFalse();
+        await Assert.That(File.Exists(staging + ".replaces")).IsFalse();
         await Assert.That(await restarted.Ledger.GetEntryAsync("acme", "field", "results/ept/old.txt")).IsNull();
         await Assert.That((await restarted.Ledger.GetEntryAsync("acme", "field", "results/ept/new.txt"))!.Sha256).IsEqualTo(sha);
     }
