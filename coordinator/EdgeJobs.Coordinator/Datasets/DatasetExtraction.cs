@@ -71,14 +71,7 @@ internal sealed class DatasetExtraction(JobLedger ledger, DatasetStore store, IR
             }
 
             progress(90, "indexing");
-            var rows = extracted.Files!.Select(f => new DatasetEntryRow
-            {
-                Path = f.Path,
-                Type = EntryTypes.Of(f.Path),
-                Size = f.Size,
-                Sha256 = f.Sha256,
-                Mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(staging, f.Path))).ToUnixTimeMilliseconds(),
-            }.WithRaster(inspector?.Inspect(Path.Combine(staging, f.Path)))).ToList();
+            var rows = RowsOf(staging, extracted.Files!, inspector);
             using (await store.Locks.EnterAsync(org, dataset, cancellation).ConfigureAwait(false))
             {
                 foreach (var row in rows)
@@ -135,4 +128,15 @@ internal sealed class DatasetExtraction(JobLedger ledger, DatasetStore store, IR
             Directory.Delete(staging, recursive: true);
         }
     }
+
+    /// <summary>The index rows of files extracted into <paramref name="staging"/> (rasters with what <c>info</c> reports of them).</summary>
+    public static List<DatasetEntryRow> RowsOf(string staging, IReadOnlyList<StagedFile> files, IRasterInspector? inspector) =>
+        files.Select(f => new DatasetEntryRow
+        {
+            Path = f.Path,
+            Type = EntryTypes.Of(f.Path),
+            Size = f.Size,
+            Sha256 = f.Sha256,
+            Mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(staging, f.Path))).ToUnixTimeMilliseconds(),
+        }.WithRaster(inspector?.Inspect(Path.Combine(staging, f.Path)))).ToList();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using EdgeJobs.Archives;
-using EdgeJobs.Archives.Extraction;
 using EdgeJobs.Catalog.Tools;
+using EdgeJobs.Coordinator.Artifacts;
 using EdgeJobs.Coordinator.Ledger;
 using EdgeJobs.Protocol.Datasets;
 using EdgeJobs.Protocol.Jobs;
@@ -95,54 +94,37 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
         {
             var staging = store.StagingPath(org, ds, jobId);
             var marker = staging + ReplacesSuffix;
-            DeleteTree(staging);
+            DirectoryArtifacts.DeleteTree(staging);
+            // A refused output fails the step, with nothing of it kept.
+            async Task<Transition> RefuseAsync(string code, string message)
+            {
+                logger.OutputRefused(jobId, org, ds, folder, code, message);
+                return await ledger.FinishWithLogAsync(jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = code, ErrorMessage = message },
+                    null, firstLogSeq, outputs).ConfigureAwait(false);
+            }
+
             if (store.FolderObstacle(org, ds, folder) is { } obstacle)
             {
-                var conflict = $"the directory output cannot go into '{folder}/': {obstacle}";
-                logger.OutputRefused(jobId, org, ds, folder, "output_conflict", conflict);
-                return await ledger.FinishWithLogAsync(jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = "output_conflict", ErrorMessage = conflict },
-                    null, firstLogSeq, outputs).ConfigureAwait(false);
+                return await RefuseAsync("output_conflict", $"the directory output cannot go into '{folder}/': {obstacle}").ConfigureAwait(false);
             }
 
-            // The datasets' root, not the dataset's own folder: that one is gone when the dataset was deleted meanwhile
-            // (which the ledger then refuses as dataset_not_found).
-            var room = Math.Max(0, new DriveInfo(store.Root).AvailableFreeSpace - DiskReserve);
-            // The agent zipped what the program wrote: no ratio limit (a program may write zeros), but nothing escapes.
-            var inspected = await ArchiveInspector.InspectAsync(artifact.Path, ArchiveFormat.Zip, folder + "/",
-                new ArchiveLimits(DatasetExtraction.MaxEntries, room, double.PositiveInfinity)).ConfigureAwait(false);
-            var refusal = inspected.Refusal;
-            ExtractionResult extracted = default;
-            if (refusal is null)
+            // Free space on the datasets' root, not the dataset's own folder: that one is gone when the dataset was deleted
+            // meanwhile (which the ledger then refuses as dataset_not_found).
+            var extracted = await DirectoryArtifacts.UnpackAsync(artifact.Path, staging, folder + "/", DatasetExtraction.MaxEntries, store.Root).ConfigureAwait(false);
+            if (extracted.Refusal is { } refusal)
             {
-                Directory.CreateDirectory(staging);
-                extracted = await ArchiveExtractor.ExtractAsync(inspected.Plan!, staging, new ExtractionOptions { Overwrite = true, ExistsAtDestination = _ => false }).ConfigureAwait(false);
-                refusal = extracted.Refusal;
-            }
-
-            if (refusal is not null)
-            {
-                DeleteTree(staging);
-                var message = $"the directory output was not unpacked into '{folder}/': {refusal} ({refusal.Rule})";
-                logger.OutputRefused(jobId, org, ds, folder, "output_refused", message);
-                return await ledger.FinishWithLogAsync(jobId, fence, finalLines, report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = "output_refused", ErrorMessage = message },
-                    null, firstLogSeq, outputs).ConfigureAwait(false);
+                DirectoryArtifacts.DeleteTree(staging);
+                return await RefuseAsync("output_refused", $"the directory output was not unpacked into '{folder}/': {refusal} ({refusal.Rule})").ConfigureAwait(false);
             }
 
             // Beside the staging, not in it: an output may hold any name. An empty output still makes its (empty) folder.
             await File.WriteAllTextAsync(marker, folder).ConfigureAwait(false);
             Directory.CreateDirectory(Path.Combine(staging, folder));
-            var rows = extracted.Files!.Select(f => new DatasetEntryRow
-            {
-                Path = f.Path,
-                Type = EntryTypes.Of(f.Path),
-                Size = f.Size,
-                Sha256 = f.Sha256,
-                Mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(staging, f.Path))).ToUnixTimeMilliseconds(),
-            }.WithRaster(EntryTypes.Of(f.Path) == EntryTypes.Raster ? inspector?.Inspect(Path.Combine(staging, f.Path)) : null)).ToList();
+            var rows = DatasetExtraction.RowsOf(staging, extracted.Files!, inspector);
             var (applied, placed) = await ledger.FinishIntoDatasetFolderAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs, org, ds, folder, rows).ConfigureAwait(false);
             if (!placed)
             {
-                DeleteTree(staging);
+                DirectoryArtifacts.DeleteTree(staging);
                 File.Delete(marker);
                 if (applied is { IsOk: true, Job: { ErrorCode: { } code } failed })
                 {
@@ -165,8 +147,8 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
 
             Directory.CreateDirectory(Path.GetDirectoryName(live)!);
             Directory.Move(Path.Combine(staging, folder), live);
-            DeleteTree(old);
-            DeleteTree(staging);
+            DirectoryArtifacts.DeleteTree(old);
+            DirectoryArtifacts.DeleteTree(staging);
             File.Delete(marker);
             logger.OutputPlaced(jobId, org, ds, folder + "/", rows.Sum(r => r.Size));
             return applied;
@@ -175,17 +157,6 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
 
     /// <summary>Beside a directory output's staging (<c>job-N.extract.replaces</c>): the folder of the dataset it replaces.</summary>
     private const string ReplacesSuffix = ".replaces";
-
-    /// <summary>Disk left free after a directory output is unpacked.</summary>
-    private const long DiskReserve = 1L << 30;
-
-    private static void DeleteTree(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 
     /// <summary>
     /// A derivative (<c>.build/…</c>) whose source changed after its attempt started was built from the bytes before the
@@ -242,7 +213,7 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
                 await RemoveUnindexedAsync(org, dataset, await File.ReadAllTextAsync(marker).ConfigureAwait(false)).ConfigureAwait(false);
             }
 
-            DeleteTree(dir + ".old");
+            DirectoryArtifacts.DeleteTree(dir + ".old");
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
             {
                 var path = Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -263,7 +234,7 @@ internal sealed class DatasetOutputs(JobLedger ledger, DatasetStore store, ToolC
         {
             if (Directory.Exists(leftover))
             {
-                DeleteTree(leftover);
+                DirectoryArtifacts.DeleteTree(leftover);
             }
             else
             {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using EdgeJobs.Archives;
-using EdgeJobs.Archives.Extraction;
 using EdgeJobs.Catalog.Paths;
 using EdgeJobs.Catalog.Recipes;
 using EdgeJobs.Catalog.Tools;
@@ -31,8 +29,6 @@ public sealed record RecipeOutputTarget(string? Org, string? Dataset, string Pat
 /// </summary>
 internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, string dataDir, string dataRoot, ILogger logger)
 {
-    /// <summary>Disk left free after a directory output is unpacked.</summary>
-    private const long DiskReserve = 1L << 30;
 
     private string StagingDir => Path.Combine(dataDir, "recipe-outputs");
 
@@ -157,25 +153,14 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
                 Directory.Move(old, target); // a crash between the two renames: the old one back first
             }
 
-            DeleteTree(part);
-            DeleteTree(old);
+            DirectoryArtifacts.DeleteTree(part);
+            DirectoryArtifacts.DeleteTree(old);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var room = Math.Max(0, new DriveInfo(Path.GetDirectoryName(target)!).AvailableFreeSpace - DiskReserve);
-            // The agent zipped what the program wrote: no ratio limit (a program may write zeros), but no escape either.
-            var inspected = await ArchiveInspector.InspectAsync(staged, ArchiveFormat.Zip, "", new ArchiveLimits(int.MaxValue, room, double.PositiveInfinity)).ConfigureAwait(false);
-            if (inspected.Refusal is { } refusal)
+            var extracted = await DirectoryArtifacts.UnpackAsync(staged, part, "", int.MaxValue, Path.GetDirectoryName(target)!).ConfigureAwait(false);
+            if (extracted.Refusal is { } refusal)
             {
+                DirectoryArtifacts.DeleteTree(part);
                 logger.RecipeOutputFailed(jobId, path, $"the directory output is not unpacked: {refusal} ({refusal.Rule})");
-                File.Delete(staged);
-                return;
-            }
-
-            Directory.CreateDirectory(part);
-            var extracted = await ArchiveExtractor.ExtractAsync(inspected.Plan!, part, new ExtractionOptions { Overwrite = true, ExistsAtDestination = _ => false }).ConfigureAwait(false);
-            if (extracted.Refusal is { } failed)
-            {
-                DeleteTree(part);
-                logger.RecipeOutputFailed(jobId, path, $"the directory output is not unpacked: {failed} ({failed.Rule})");
                 File.Delete(staged);
                 return;
             }
@@ -194,21 +179,13 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             }
 
             Directory.Move(part, target);
-            DeleteTree(old);
+            DirectoryArtifacts.DeleteTree(old);
             File.Delete(staged);
             logger.RecipeOutputPlaced(jobId, path + "/", extracted.Files!.Sum(f => f.Size));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.RecipeOutputFailed(jobId, path, e.Message);
-        }
-    }
-
-    private static void DeleteTree(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
         }
     }
 

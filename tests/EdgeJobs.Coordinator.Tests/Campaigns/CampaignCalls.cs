@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeJobs.Catalog.Exec;
 using EdgeJobs.Protocol.Jobs;
 using EdgeJobs.Protocol.Rest;
 using EdgeJobs.Testing;
@@ -76,5 +77,41 @@ internal static class CampaignCalls
         }
 
         return (await ApiServer.ReadAsync(response, type))!;
+    }
+
+    /// <summary>An exec tool that takes any text: the tests read what each child was given from its params.</summary>
+    public static void AddEcho(ApiServer api) => api.Server.Options.Catalog.AddExecTool(new ExecToolDescriptor(ExecManifest.Parse(
+        """{"id":"print-value","version":"1","title":"Echo","params_schema":{"type":"object","properties":{"value":{"type":"string","minLength":1}},"required":["value"],"additionalProperties":false},"argv":["printf","%s\\n","{value}"]}""",
+        "echo.json", Catalog.Tools.ToolCatalog.BuiltIn.ReservedIds)));
+
+    /// <summary>JSON with <c>@0@</c>, <c>@1@</c> … replaced by the values (templates are full of braces).</summary>
+    public static string J(string json, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            json = json.Replace($"@{i}@", Convert.ToString(values[i], System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        return json;
+    }
+
+    public static string Param(JobDto job, string name) => job.Params.GetProperty(name).GetString()!;
+
+    public static async Task CompleteAsync(ApiServer api, IEnumerable<JobDto> children)
+    {
+        foreach (var child in children)
+        {
+            await JobWalker.IntoStateAsync(api.Ledger, child.Id, JobState.Completed);
+        }
+    }
+
+    public static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }
