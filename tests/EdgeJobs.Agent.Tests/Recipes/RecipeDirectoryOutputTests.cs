@@ -25,6 +25,9 @@ public class RecipeDirectoryOutputTests
          "params":{"ept":{"name":"@name@"}},"outputs":{"step:ept.output":"@target@"}}
         """.Replace("@name@", name, StringComparison.Ordinal).Replace("@target@", target, StringComparison.Ordinal);
 
+    /// <summary>Waits until a file of a directory output is in place.</summary>
+    private static Task LandedAsync(string file) => Cluster.WaitForAsync(() => Task.FromResult(File.Exists(file)), TimeSpan.FromSeconds(30), file);
+
     [Test]
     public async Task a_directory_output_lands_unpacked_and_a_second_run_replaces_it_whole()
     {
@@ -34,6 +37,8 @@ public class RecipeDirectoryOutputTests
         var first = await cluster.SubmitAndWaitAsync(Job("first", "results/site/ept"), TimeSpan.FromSeconds(60));
         await Assert.That(first.Status).IsEqualTo("completed").Because(first.Error?.Message ?? "");
         var ept = Path.Combine(cluster.Api.DataRoot, "results", "site", "ept");
+        // The swap into place follows the commit that completes the step (README: a restart finishes one that was not yet in place).
+        await LandedAsync(Path.Combine(ept, "first.txt"));
         await Assert.That(Directory.Exists(ept)).IsTrue();
         await Assert.That(await File.ReadAllTextAsync(Path.Combine(ept, "ept.json"))).Contains("\"name\":\"first\"");
         await Assert.That(File.Exists(Path.Combine(ept, "ept-data", "0-0-0-0.laz"))).IsTrue();
@@ -41,16 +46,20 @@ public class RecipeDirectoryOutputTests
 
         var second = await cluster.SubmitAndWaitAsync(Job("second", "results/site/ept"), TimeSpan.FromSeconds(60));
         await Assert.That(second.Status).IsEqualTo("completed").Because(second.Error?.Message ?? "");
+        await LandedAsync(Path.Combine(ept, "second.txt"));
         await Assert.That(await File.ReadAllTextAsync(Path.Combine(ept, "ept.json"))).Contains("\"name\":\"second\"");
         await Assert.That(File.Exists(Path.Combine(ept, "first.txt"))).IsFalse();
         await Assert.That(File.Exists(Path.Combine(ept, "second.txt"))).IsTrue();
         // Nothing of the swap is left beside it.
-        await Assert.That(Directory.GetFileSystemEntries(Path.Combine(cluster.Api.DataRoot, "results", "site")).Select(e => Path.GetFileName(e)!).ToArray())
+        var site = Path.Combine(cluster.Api.DataRoot, "results", "site");
+        await Cluster.WaitForAsync(() => Task.FromResult(Directory.GetFileSystemEntries(site).Length == 1), TimeSpan.FromSeconds(30), "the old directory gone");
+        await Assert.That(Directory.GetFileSystemEntries(site).Select(e => Path.GetFileName(e)!).ToArray())
             .IsEquivalentTo(["ept"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
 
         // Into a folder (a path ending in '/'): under the artifact's name.
         var third = await cluster.SubmitAndWaitAsync(Job("third", "results/all/"), TimeSpan.FromSeconds(60));
         await Assert.That(third.Status).IsEqualTo("completed").Because(third.Error?.Message ?? "");
+        await LandedAsync(Path.Combine(cluster.Api.DataRoot, "results", "all", "ept", "third.txt"));
         await Assert.That(File.Exists(Path.Combine(cluster.Api.DataRoot, "results", "all", "ept", "third.txt"))).IsTrue();
     }
 
@@ -89,12 +98,14 @@ public class RecipeDirectoryOutputTests
         await Assert.That(second.Status).IsEqualTo("completed").Because(second.Error?.Message ?? "");
         await Assert.That(await EntriesAsync()).IsEquivalentTo(
             ["results/site/ept/ept-data/0-0-0-0.laz", "results/site/ept/ept.json", "results/site/ept/second.txt"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
-        // The files are what the index says, downloadable as entries.
+        // The files are what the index says, downloadable as entries (the folder's swap follows the commit).
+        var folder = Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", "acme", "field", "results", "site", "ept");
+        await LandedAsync(Path.Combine(folder, "second.txt"));
         using var json = await cluster.Api.GetAsync("v1/datasets/acme/field/files/results/site/ept/ept.json", token);
         await Assert.That(await json.Content.ReadAsStringAsync()).Contains("\"name\":\"second\"");
-        var folder = Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", "acme", "field", "results", "site", "ept");
         await Assert.That(Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length).IsEqualTo(3);
-        await Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field"))).IsEmpty();
+        var incoming = Path.Combine(cluster.Api.Server.Options.DataDir, "datasets", ".incoming", "acme", "field");
+        await Cluster.WaitForAsync(() => Task.FromResult(!Directory.EnumerateFileSystemEntries(incoming).Any()), TimeSpan.FromSeconds(30), "the staging gone");
 
         // A file where a parent folder would be: the step fails naming it, and the index is as it was.
         using (var put = await cluster.Api.SendAsync(HttpMethod.Put, "v1/datasets/acme/field/files/blocked", token, "x"))
