@@ -113,6 +113,9 @@ internal static partial class Log
     [ZLoggerMessage(6101, LogLevel.Error, "step job {jobId} completed but its recipe output {path} could not be written: {reason}; the artifact stays downloadable from the job")]
     public static partial void RecipeOutputFailed(this ILogger logger, long jobId, string path, string reason);
 
+    [ZLoggerMessage(6103, LogLevel.Warning, "step job {jobId}'s recipe output {path} cannot be written: {reason}; the step fails (output_refused) and nothing of it is kept")]
+    public static partial void RecipeOutputRefused(this ILogger logger, long jobId, string path, string reason);
+
     [ZLoggerMessage(6102, LogLevel.Information, "step job {jobId}'s recipe output {path}, committed before a restart, is now in place")]
     public static partial void RecipeOutputRecovered(this ILogger logger, long jobId, string path);
 

@@ -21,14 +21,18 @@ public sealed record RecipeOutputTarget(string? Org, string? Dataset, string Pat
 /// <summary>
 /// Puts a step's artifact where its recipe job's <c>outputs</c> say, only when the step completes, atomically. On a
 /// dataset it is a dataset output like any job's (Datasets/DatasetOutputs: indexed in the step's own transaction). In
-/// the data root, the artifact gets a second name (a hard link, no copy) staged as <c>DATA_DIR/recipe-outputs/job-{id}.out</c>,
-/// the ledger ends the step, and only a completed step's staged file is then copied beside its target and renamed over
-/// it, so a reader sees the old file or the new one, never part of one. A crash after the commit is finished at the next
-/// start (<see cref="RecoverAsync"/>). A path ending in '/' is a folder: the artifact goes in it under its own name.
-/// A directory output is unpacked beside its target and swapped in by renames (<see cref="PlaceDirectoryAsync"/>).
+/// the data root, everything slow happens before the step's commit: the artifact gets a second name (a hard link, no
+/// copy) staged as <c>DATA_DIR/recipe-outputs/job-{id}.out</c>, and is made ready beside its target as
+/// <c>TARGET.job-{id}.part</c> (linked, or for a directory output unpacked). An output that cannot land fails the step
+/// with nothing kept. Then the ledger ends the step, and a completed step's output is renamed over its target, so a
+/// reader sees the old file or the new one, never part of one, and a client that reads the step completed finds its
+/// output there but for the renames. A crash after the commit is finished at the next start (<see cref="RecoverAsync"/>).
+/// A path ending in '/' is a folder: the artifact goes in it under its own name.
 /// </summary>
 internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, string dataDir, string dataRoot, ILogger logger)
 {
+    /// <summary>An output ready beside its target (<paramref name="Part"/>): what is left after the commit is renaming it in.</summary>
+    private sealed record Ready(string Shown, string Target, string Part, bool Directory, long Bytes);
 
     private string StagingDir => Path.Combine(dataDir, "recipe-outputs");
 
@@ -58,7 +62,11 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
         return DataRootPaths.Check(path) is null ? new RecipeOutputTarget(null, null, path, directory) : null;
     }
 
-    /// <summary>Ends the step's attempt; when it completed, its artifact is at <paramref name="target"/> in the data root.</summary>
+    /// <summary>
+    /// Ends the step's attempt; when it completed, its artifact is at <paramref name="target"/> in the data root. An output
+    /// that cannot be made ready there (the path now leaves the root or goes through a file, a directory output the archive
+    /// rules refuse, a full disk) fails the step instead, as <c>output_refused</c>.
+    /// </summary>
     public async Task<Transition> FinishAsync(long jobId, long fence, IReadOnlyList<string> finalLines, FinishReport report, ArtifactRecord artifact, long firstLogSeq,
         IReadOnlyList<OutputProgress>? outputs, RecipeOutputTarget target)
     {
@@ -70,20 +78,36 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             logger.OutputCopied(jobId, copied);
         }
 
+        var (ready, refusal) = await PrepareAsync(jobId, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
+        if (ready is null)
+        {
+            File.Delete(staged);
+            File.Delete(PartMarker(jobId));
+            logger.RecipeOutputRefused(jobId, target.Path, refusal!);
+            return await ledger.FinishWithLogAsync(jobId, fence, finalLines,
+                report with { Outcome = FinishOutcome.FatalFailure, ErrorCode = "output_refused", ErrorMessage = $"the output '{target.Path}' cannot be written: {refusal}" },
+                null, firstLogSeq, outputs).ConfigureAwait(false);
+        }
+
         var applied = await ledger.FinishWithLogAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs).ConfigureAwait(false);
         if (applied is { IsOk: true, State: JobState.Completed })
         {
-            await PlaceAsync(jobId, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
+            Swap(jobId, ready);
         }
         else
         {
-            File.Delete(staged);
+            Abandon(ready.Part);
         }
 
+        File.Delete(staged);
+        File.Delete(PartMarker(jobId));
         return applied;
     }
 
-    /// <summary>Finishes what a crash interrupted: a completed step's staged output goes into place, any other is removed.</summary>
+    /// <summary>
+    /// Finishes what a crash interrupted: a completed step's staged output is made ready again and goes into place; any
+    /// other is removed, with what was made ready beside its target.
+    /// </summary>
     public async Task RecoverAsync()
     {
         if (!Directory.Exists(StagingDir))
@@ -100,125 +124,144 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             if (job is { JobState: JobState.Completed } && await TargetOfAsync(job).ConfigureAwait(false) is { Dataset: null } target
                 && await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false) is { } artifact)
             {
-                await PlaceAsync(job.Id, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
-                logger.RecipeOutputRecovered(job.Id, target.Path);
+                var (ready, refusal) = await PrepareAsync(job.Id, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
+                if (ready is null)
+                {
+                    logger.RecipeOutputFailed(job.Id, target.Path, refusal!);
+                }
+                else
+                {
+                    Swap(job.Id, ready);
+                    logger.RecipeOutputRecovered(job.Id, target.Path);
+                }
             }
-            else
+
+            File.Delete(staged);
+        }
+
+        // What a crash left made ready for a step that did not complete (or was placed meanwhile): the marker names it.
+        foreach (var marker in Directory.EnumerateFiles(StagingDir, "job-*.part"))
+        {
+            var part = await File.ReadAllTextAsync(marker).ConfigureAwait(false);
+            if (part.EndsWith($".{Path.GetFileNameWithoutExtension(marker)}.part", StringComparison.Ordinal))
             {
-                File.Delete(staged);
+                Abandon(part);
             }
+
+            File.Delete(marker);
         }
     }
 
     private string StagedPath(long jobId) => Path.Combine(StagingDir, $"job-{jobId.ToString(CultureInfo.InvariantCulture)}.out");
 
-    private Task PlaceAsync(long jobId, string staged, RecipeOutputTarget target, string artifactName)
-    {
-        if (!target.Directory)
-        {
-            Place(jobId, staged, target.Path, artifactName);
-            return Task.CompletedTask;
-        }
-
-        // In a folder, the directory takes the artifact's name without its ".zip".
-        var path = target.Path.EndsWith('/') ? target.Path + Path.GetFileNameWithoutExtension(artifactName) : target.Path.TrimEnd('/');
-        return PlaceDirectoryAsync(jobId, staged, path);
-    }
+    /// <summary>Beside the staged output: the full path of what was made ready beside the target, for a restart to remove.</summary>
+    private string PartMarker(long jobId) => Path.Combine(StagingDir, $"job-{jobId.ToString(CultureInfo.InvariantCulture)}.part");
 
     /// <summary>
-    /// Unpacks the staged ZIP (the archive rules apply: nothing escapes, no links; at most what the disk holds) into
-    /// <c>TARGET.job-N.part</c> beside the target, then swaps it in: the old directory (or file) is renamed to
-    /// <c>TARGET.job-N.old</c>, the new one to the target, the old one deleted. A reader sees the whole old directory or the
-    /// whole new one, never a mix; between the two renames the path is briefly absent. A crash anywhere is finished by
-    /// the next start, which begins here again (an <c>.old</c> left without a target goes back first).
+    /// Makes the staged output ready beside its target: a file as a second name <c>TARGET.job-N.part</c> (a copy when the
+    /// data root is on another file system than DATA_DIR); a directory output unpacked there (the archive rules apply:
+    /// nothing escapes, no links; at most what the disk holds). Null and the reason when it cannot land.
     /// </summary>
-    private async Task PlaceDirectoryAsync(long jobId, string staged, string path)
+    private async Task<(Ready? Ready, string? Refusal)> PrepareAsync(long jobId, string staged, RecipeOutputTarget output, string artifactName)
     {
+        // In a folder, a file takes the artifact's name, a directory the artifact's name without its ".zip".
+        var path = !output.Path.EndsWith('/') ? output.Path
+            : output.Directory ? output.Path + Path.GetFileNameWithoutExtension(artifactName) : output.Path + artifactName;
         var (target, violation) = new DataRootPaths(dataRoot).ResolveOutput(
-            new OutputPath("$.outputs", path, Overwrite: true, [Path.GetExtension(path).ToLowerInvariant()]) { IsDirectory = true });
+            new OutputPath("$.outputs", path, Overwrite: true, [Path.GetExtension(path).ToLowerInvariant()]) { IsDirectory = output.Directory });
         if (target is null)
         {
-            logger.RecipeOutputFailed(jobId, path, violation!.Reason);
-            File.Delete(staged);
-            return;
+            return (null, violation!.Reason);
         }
 
         var suffix = $".job-{jobId.ToString(CultureInfo.InvariantCulture)}";
         var part = target + suffix + ".part";
-        var old = target + suffix + ".old";
         try
         {
-            if (Directory.Exists(old) && !Path.Exists(target))
+            await File.WriteAllTextAsync(PartMarker(jobId), part).ConfigureAwait(false);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Abandon(part);
+            if (!output.Directory)
             {
-                Directory.Move(old, target); // a crash between the two renames: the old one back first
+                SecondNames.LinkOrCopy(staged, part);
+                return (new Ready(path, target, part, false, new FileInfo(part).Length), null);
             }
 
-            DirectoryArtifacts.DeleteTree(part);
+            var old = target + suffix + ".old";
+            if (Directory.Exists(old) && !Path.Exists(target))
+            {
+                Directory.Move(old, target); // a crash between the swap's two renames: the old one back first
+            }
+
             DirectoryArtifacts.DeleteTree(old);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var extracted = await DirectoryArtifacts.UnpackAsync(staged, part, "", int.MaxValue, Path.GetDirectoryName(target)!).ConfigureAwait(false);
             if (extracted.Refusal is { } refusal)
             {
-                DirectoryArtifacts.DeleteTree(part);
-                logger.RecipeOutputFailed(jobId, path, $"the directory output is not unpacked: {refusal} ({refusal.Rule})");
-                File.Delete(staged);
-                return;
+                Abandon(part);
+                return (null, $"the directory output is not unpacked: {refusal} ({refusal.Rule})");
             }
 
-            if (new FileInfo(target).LinkTarget is not null)
-            {
-                File.Delete(target); // a link put there by hand: only the link goes, never what it leads to
-            }
-            else if (Directory.Exists(target))
-            {
-                Directory.Move(target, old);
-            }
-            else if (File.Exists(target))
-            {
-                File.Delete(target);
-            }
-
-            Directory.Move(part, target);
-            DirectoryArtifacts.DeleteTree(old);
-            File.Delete(staged);
-            logger.RecipeOutputPlaced(jobId, path + "/", extracted.Files!.Sum(f => f.Size));
+            return (new Ready(path + "/", target, part, true, extracted.Files!.Sum(f => f.Size)), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.RecipeOutputFailed(jobId, path, e.Message);
+            Abandon(part);
+            return (null, e.Message);
         }
     }
 
-    /// <summary>Copies the staged file beside its target and renames it over the target; the staged name goes.</summary>
-    private void Place(long jobId, string staged, string relativePath, string artifactName)
+    /// <summary>
+    /// Renames the ready output over its target. A directory is swapped: the old directory (or file) is renamed to
+    /// <c>TARGET.job-N.old</c>, the new one to the target, the old one deleted. A reader sees the whole old directory or
+    /// the whole new one, never a mix; between the two renames the path is briefly absent.
+    /// </summary>
+    private void Swap(long jobId, Ready ready)
     {
-        var path = relativePath.EndsWith('/') ? relativePath + artifactName : relativePath;
-        var (target, violation) = new DataRootPaths(dataRoot).ResolveOutput(new OutputPath("$.outputs", path, Overwrite: true, [Path.GetExtension(path).ToLowerInvariant()]));
-        if (target is null)
-        {
-            logger.RecipeOutputFailed(jobId, path, violation!.Reason);
-            File.Delete(staged);
-            return;
-        }
-
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var part = $"{target}.job-{jobId.ToString(CultureInfo.InvariantCulture)}.part";
-            File.Delete(part);
-            SecondNames.LinkOrCopy(staged, part); // a copy when the data root is on another file system than DATA_DIR
+            if (!ready.Directory)
+            {
+                File.Move(ready.Part, ready.Target, overwrite: true);
+            }
+            else
+            {
+                var old = ready.Target + $".job-{jobId.ToString(CultureInfo.InvariantCulture)}.old";
+                if (new FileInfo(ready.Target).LinkTarget is not null)
+                {
+                    File.Delete(ready.Target); // a link put there by hand: only the link goes, never what it leads to
+                }
+                else if (Directory.Exists(ready.Target))
+                {
+                    Directory.Move(ready.Target, old);
+                }
+                else if (File.Exists(ready.Target))
+                {
+                    File.Delete(ready.Target);
+                }
 
-            File.Move(part, target, overwrite: true);
-            File.Delete(staged);
-            logger.RecipeOutputPlaced(jobId, path, new FileInfo(target).Length);
+                Directory.Move(ready.Part, ready.Target);
+                DirectoryArtifacts.DeleteTree(old);
+            }
+
+            logger.RecipeOutputPlaced(jobId, ready.Shown, ready.Bytes);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.RecipeOutputFailed(jobId, path, e.Message);
+            Abandon(ready.Part);
+            logger.RecipeOutputFailed(jobId, ready.Shown, e.Message);
         }
-        catch (UnauthorizedAccessException e)
+    }
+
+    /// <summary>Removes a ready output that will not be placed, file or directory, if it is there.</summary>
+    private static void Abandon(string part)
+    {
+        if (Directory.Exists(part) && new FileInfo(part).LinkTarget is null)
         {
-            logger.RecipeOutputFailed(jobId, path, e.Message);
+            Directory.Delete(part, recursive: true);
+        }
+        else
+        {
+            File.Delete(part);
         }
     }
 }
