@@ -1,11 +1,20 @@
 namespace EdgeJobs.Testing;
 
-/// <summary>A fresh directory under the system temp dir, removed on dispose.</summary>
+/// <summary>A fresh directory under the system temp dir (or <c>under</c> another), removed on dispose.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir() => Directory.CreateDirectory(Path);
+    public TempDir()
+        : this(System.IO.Path.GetTempPath())
+    {
+    }
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgejobs-tests", Guid.NewGuid().ToString("N"));
+    public TempDir(string under)
+    {
+        Path = System.IO.Path.Combine(under, "edgejobs-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -102,13 +102,13 @@ internal sealed partial class DatasetsApi
                     upload.Discard();
                     return QuotaExceeded(org, ds, dataset);
                 case Received.PastRange:
-                    upload.Keep();
+                    await upload.KeepAsync().ConfigureAwait(false);
                     http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
                     return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is longer than its Content-Range says",
                         [new ViolationDto("Content-Range", "is shorter than the body")]);
                 case Received.Broken:
                     // Kept for the client to resume: what arrived is on disk, and the offset says where to go on.
-                    upload.Keep();
+                    await upload.KeepAsync().ConfigureAwait(false);
                     http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
                     return Problems.Of(400, "upload_incomplete", "Upload incomplete",
                         $"the body ended after {upload.Length} bytes; continue with Content-Range: bytes {upload.Length}-…/TOTAL");
@@ -116,7 +116,7 @@ internal sealed partial class DatasetsApi
 
             if (partEnd is { } end && upload.Length != end)
             {
-                upload.Keep();
+                await upload.KeepAsync().ConfigureAwait(false);
                 http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
                 return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is shorter than its Content-Range says",
                     [new ViolationDto("Content-Range", "is longer than the body")]);
@@ -124,7 +124,7 @@ internal sealed partial class DatasetsApi
 
             if (range is { IsLast: false } part)
             {
-                upload.Keep();
+                await upload.KeepAsync().ConfigureAwait(false);
                 http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
                 return Results.Json(new UploadProgressDto(path, upload.Length, part.Total), RestJson.Wire.UploadProgressDto, statusCode: 202);
             }
