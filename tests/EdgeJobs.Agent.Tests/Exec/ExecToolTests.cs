@@ -197,6 +197,21 @@ public class ExecToolTests
     }
 
     [Test]
+    public async Task only_pids_above_the_program_s_are_looked_at_until_pids_may_have_wrapped()
+    {
+        var now = PidSpace.Now();
+        await Assert.That(now).IsNotNull();
+        var pidMax = long.Parse(await File.ReadAllTextAsync("/proc/sys/kernel/pid_max"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Nothing handed out since: a program at pid 1000 can only have descendants above it.
+        await Assert.That(now!.Value.LowestPidSince(1000)).IsEqualTo(1000);
+        // As many pids handed out since as there are above it: they may have wrapped, and every pid is looked at.
+        await Assert.That((now.Value with { Forks = now.Value.Forks - pidMax }).LowestPidSince(1000)).IsEqualTo(0);
+        // A program started near the top of the pid space wraps soon: every pid is looked at.
+        await Assert.That(now.Value.LowestPidSince((int)pidMax - 2)).IsEqualTo(0);
+    }
+
+    [Test]
     public async Task the_manifest_timeout_ends_the_program_and_fails_as_timeout()
     {
         using var attempt = new Attempt(Manifest("""["sh", "-c", "echo pid=$$; exec sleep 60"]""", ""","timeout_s": 1"""));
