@@ -47,6 +47,13 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
         OutputFiles.Deliver(context, file, RasterExportTool.Instance.OutputPath(context.ParamsJson), name);
     }
 
+    /// <summary>The input's block height (its first band's, which GDAL's drivers give every band), for strips to keep to.</summary>
+    private static int BlockRows(GdalDataset source)
+    {
+        using var band = source.GetBand(1);
+        return Math.Max(1, band.BlockSize.Height);
+    }
+
     private static void Compute(ToolContext context, RasterExportParams p, string input, GdalDataset source, ExportPlan plan, string file, ToolOutput tracked)
     {
         var (width, height) = (source.Width, source.Height);
@@ -82,7 +89,7 @@ public sealed class RasterExportRunner() : GdalAgentTool<RasterExportParams>(Ras
                         tracked.SetBlocks(done, strips);
                         context.ReportProgress(95.0 * done / strips, "computing");
                     },
-                    context.Cancellation);
+                    context.Cancellation, BlockRows(source));
             }
             catch (OperationCanceledException)
             {
