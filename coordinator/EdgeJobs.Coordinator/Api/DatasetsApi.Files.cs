@@ -94,43 +94,52 @@ internal sealed partial class DatasetsApi
                     $"the coordinator holds {held} bytes of '{path}'; send the part that starts at byte {held} (Content-Range: bytes {held}-…/TOTAL), or start again at 0");
             }
 
-            using var upload = start == 0 ? PartialUpload.Create(partial) : await PartialUpload.ResumeAsync(partial, http.RequestAborted).ConfigureAwait(false);
-            var partEnd = range is { } r ? r.End + 1 : (long?)null;
-            switch (await ReceiveAsync(http, upload, partEnd, allowance).ConfigureAwait(false))
+            try
             {
-                case Received.OverQuota:
-                    upload.Discard();
-                    return QuotaExceeded(org, ds, dataset);
-                case Received.PastRange:
+                using var upload = start == 0 ? PartialUpload.Create(partial) : await PartialUpload.ResumeAsync(partial, http.RequestAborted).ConfigureAwait(false);
+                var partEnd = range is { } r ? r.End + 1 : (long?)null;
+                switch (await ReceiveAsync(http, upload, partEnd, allowance).ConfigureAwait(false))
+                {
+                    case Received.OverQuota:
+                        upload.Discard();
+                        return QuotaExceeded(org, ds, dataset);
+                    case Received.PastRange:
+                        await upload.KeepAsync().ConfigureAwait(false);
+                        http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
+                        return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is longer than its Content-Range says",
+                            [new ViolationDto("Content-Range", "is shorter than the body")]);
+                    case Received.Broken:
+                        // Kept for the client to resume: what arrived is on disk, and the offset says where to go on.
+                        await upload.KeepAsync().ConfigureAwait(false);
+                        http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
+                        return Problems.Of(400, "upload_incomplete", "Upload incomplete",
+                            $"the body ended after {upload.Length} bytes; continue with Content-Range: bytes {upload.Length}-…/TOTAL");
+                }
+
+                if (partEnd is { } end && upload.Length != end)
+                {
                     await upload.KeepAsync().ConfigureAwait(false);
                     http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
-                    return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is longer than its Content-Range says",
-                        [new ViolationDto("Content-Range", "is shorter than the body")]);
-                case Received.Broken:
-                    // Kept for the client to resume: what arrived is on disk, and the offset says where to go on.
+                    return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is shorter than its Content-Range says",
+                        [new ViolationDto("Content-Range", "is longer than the body")]);
+                }
+
+                if (range is { IsLast: false } part)
+                {
                     await upload.KeepAsync().ConfigureAwait(false);
                     http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
-                    return Problems.Of(400, "upload_incomplete", "Upload incomplete",
-                        $"the body ended after {upload.Length} bytes; continue with Content-Range: bytes {upload.Length}-…/TOTAL");
-            }
+                    return Results.Json(new UploadProgressDto(path, upload.Length, part.Total), RestJson.Wire.UploadProgressDto, statusCode: 202);
+                }
 
-            if (partEnd is { } end && upload.Length != end)
+                var sha256 = await upload.SealAsync().ConfigureAwait(false);
+                return await PublishAsync(http, org, ds, path, partial, sha256, createOnly).ConfigureAwait(false);
+            }
+            catch (UploadWriteException e)
             {
-                await upload.KeepAsync().ConfigureAwait(false);
-                http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
-                return Problems.Of(400, "invalid_content_range", "Invalid Content-Range", "the body is shorter than its Content-Range says",
-                    [new ViolationDto("Content-Range", "is longer than the body")]);
+                // The disk refused a part (full, failing): what arrived is gone, so the client starts again at byte 0.
+                http.Response.Headers[UploadOffsetHeader] = "0";
+                return Problems.Of(500, "upload_failed", "Upload failed", $"the coordinator could not write '{path}' to disk ({e.Message}); send it again from byte 0");
             }
-
-            if (range is { IsLast: false } part)
-            {
-                await upload.KeepAsync().ConfigureAwait(false);
-                http.Response.Headers[UploadOffsetHeader] = Invariant(upload.Length);
-                return Results.Json(new UploadProgressDto(path, upload.Length, part.Total), RestJson.Wire.UploadProgressDto, statusCode: 202);
-            }
-
-            var sha256 = await upload.SealAsync().ConfigureAwait(false);
-            return await PublishAsync(http, org, ds, path, partial, sha256, createOnly).ConfigureAwait(false);
         }
         finally
         {

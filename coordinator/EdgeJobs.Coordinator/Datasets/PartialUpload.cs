@@ -32,6 +32,7 @@ internal sealed class PartialUpload : IDisposable
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Queue<Task> _pending = new();
     private Task _hashed = Task.CompletedTask;
+    private Task _lastWrite = Task.CompletedTask;
     private SafeFileHandle? _direct;
     private AlignedChunk _chunk = AlignedChunks.Rent();
     private int _filled;
@@ -126,7 +127,11 @@ internal sealed class PartialUpload : IDisposable
         }
     }
 
-    /// <summary>Waits while more than <see cref="LagChunks"/> chunks wait to be written and hashed; throws what writing them threw.</summary>
+    /// <summary>
+    /// Waits while more than <see cref="LagChunks"/> chunks wait to be written and hashed. A chunk that failed is an
+    /// <see cref="UploadWriteException"/> (an <see cref="IOException"/>), whatever the cause, so the receiving loop treats
+    /// it as the broken upload it is.
+    /// </summary>
     public async ValueTask KeepUpAsync()
     {
         try
@@ -136,30 +141,50 @@ internal sealed class PartialUpload : IDisposable
                 await _pending.Dequeue().ConfigureAwait(false);
             }
         }
-        catch
+        catch (Exception e)
         {
             _faulted = true;
-            throw;
+            throw e as UploadWriteException ?? new UploadWriteException(Path, e);
         }
     }
 
-    /// <summary>Makes what arrived so far durable, for a later part to continue from.</summary>
+    /// <summary>
+    /// Makes what arrived so far durable, for a later part to continue from. Throws <see cref="UploadWriteException"/> (the
+    /// partial removed) when a part of it could not be written.
+    /// </summary>
     public async Task KeepAsync()
     {
-        WriteChunk();
-        await SettleAsync().ConfigureAwait(false);
+        await WriteRestAsync().ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Syncs the whole file to disk and closes it; returns its SHA-256 (hex).</summary>
+    /// <summary>Syncs the whole file to disk and closes it; returns its SHA-256 (hex). Throws as <see cref="KeepAsync"/>.</summary>
     public async Task<string> SealAsync()
     {
-        WriteChunk();
-        await SettleAsync().ConfigureAwait(false);
+        await WriteRestAsync().ConfigureAwait(false);
         await _hashed.ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
         _file.Dispose();
         return Convert.ToHexStringLower(_hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Writes the bytes still gathering, after every chunk before them is on disk (the file grows only by whole prefixes),
+    /// and waits for all of it; any failure removes the partial.
+    /// </summary>
+    private async Task WriteRestAsync()
+    {
+        try
+        {
+            await SettleAsync().ConfigureAwait(false);
+            WriteChunk();
+            await SettleAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Discard();
+            throw e as UploadWriteException ?? new UploadWriteException(Path, e);
+        }
     }
 
     /// <summary>Closes and removes the partial: the upload is refused and must leave nothing.</summary>
@@ -171,27 +196,18 @@ internal sealed class PartialUpload : IDisposable
 
     /// <summary>
     /// Waits for every chunk handed over. A chunk that could not be written (a full disk, an I/O error) would leave a hole
-    /// that a resume would take for data: the partial goes, and the error is the caller's.
+    /// that a resume would take for data: the caller removes the partial.
     /// </summary>
     private async Task SettleAsync()
     {
-        try
+        while (_pending.TryDequeue(out var chunk))
         {
-            while (_pending.TryDequeue(out var chunk))
-            {
-                await chunk.ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            Discard();
-            throw;
+            await chunk.ConfigureAwait(false);
         }
 
         if (_faulted)
         {
-            Discard();
-            throw new IOException($"a part of {Path} could not be written; the upload must start again");
+            throw new UploadWriteException(Path, null);
         }
     }
 
@@ -212,7 +228,14 @@ internal sealed class PartialUpload : IDisposable
         Task written;
         if (_direct is { } direct && length % AlignedChunks.Alignment == 0)
         {
-            written = Task.Run(() => WriteDirect(direct, chunk.Memory(length), offset));
+            // In order, as the hashes: each write starts when the one before it is on disk, so the file only ever grows by
+            // whole prefixes and a crash leaves no hole a resume would take for data. A write that failed fails the rest.
+            var before = _lastWrite;
+            written = _lastWrite = Task.Run(async () =>
+            {
+                await before.ConfigureAwait(false);
+                WriteDirect(direct, chunk.Memory(length), offset);
+            });
         }
         else
         {
@@ -249,6 +272,10 @@ internal sealed class PartialUpload : IDisposable
         {
             RandomAccess.Write(_file.SafeFileHandle, bytes.Span, offset);
         }
+        catch (UnauthorizedAccessException)
+        {
+            RandomAccess.Write(_file.SafeFileHandle, bytes.Span, offset);
+        }
     }
 
     /// <summary>A second descriptor of the file, for direct I/O; null where the file system or the OS has none (tmpfs before Linux 6.6).</summary>
@@ -259,7 +286,12 @@ internal sealed class PartialUpload : IDisposable
             return null;
         }
 
-        var fd = Interop.Libc.open(path, Interop.Libc.O_WRONLY | Interop.Libc.O_CLOEXEC | Interop.Libc.O_DIRECT);
+        if (Interop.Libc.O_DIRECT is not { } direct)
+        {
+            return null;
+        }
+
+        var fd = Interop.Libc.open(path, Interop.Libc.O_WRONLY | Interop.Libc.O_CLOEXEC | direct);
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
@@ -275,8 +307,28 @@ internal sealed class PartialUpload : IDisposable
         _writebackFrom = _written;
     }
 
+    /// <summary>
+    /// Closes the partial. Writes still under way are waited for first (a few chunks at most): the upload's path is free
+    /// for a new upload as soon as this returns, and a late write must not land in it. A partial with a chunk that failed is
+    /// removed, as it has a hole; one without is a whole prefix of what was sent, and stays for a resume.
+    /// </summary>
     public void Dispose()
     {
+        try
+        {
+            Task.WaitAll([.. _pending]);
+        }
+        catch (AggregateException)
+        {
+            _faulted = true;
+        }
+
+        _pending.Clear();
+        if (_faulted)
+        {
+            Discard();
+        }
+
         _file.Dispose();
         _direct?.Dispose();
         _direct = null;
@@ -286,3 +338,7 @@ internal sealed class PartialUpload : IDisposable
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
+
+/// <summary>A part of an upload could not be written to disk (a full disk, an I/O error): the partial is gone, the upload starts again.</summary>
+internal sealed class UploadWriteException(string path, Exception? cause)
+    : IOException($"a part of {Path.GetFileName(path)} could not be written{(cause is null ? "" : ": " + cause.Message)}", cause);

@@ -78,7 +78,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             logger.OutputCopied(jobId, copied);
         }
 
-        var (ready, refusal) = await PrepareAsync(jobId, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
+        var (ready, refusal, _) = await PrepareAsync(jobId, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
         if (ready is null)
         {
             File.Delete(staged);
@@ -92,7 +92,10 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
         var applied = await ledger.FinishWithLogAsync(jobId, fence, finalLines, report, artifact, firstLogSeq, outputs).ConfigureAwait(false);
         if (applied is { IsOk: true, State: JobState.Completed })
         {
-            Swap(jobId, ready);
+            if (!Swap(jobId, ready))
+            {
+                return applied; // the staged output stays: the next start tries again (RecoverAsync)
+            }
         }
         else
         {
@@ -124,15 +127,22 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             if (job is { JobState: JobState.Completed } && await TargetOfAsync(job).ConfigureAwait(false) is { Dataset: null } target
                 && await ledger.GetArtifactAsync(job.Id).ConfigureAwait(false) is { } artifact)
             {
-                var (ready, refusal) = await PrepareAsync(job.Id, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
+                var (ready, refusal, transient) = await PrepareAsync(job.Id, staged, target, Path.GetFileName(artifact.Path)).ConfigureAwait(false);
                 if (ready is null)
                 {
                     logger.RecipeOutputFailed(job.Id, target.Path, refusal!);
+                    if (transient)
+                    {
+                        continue; // an I/O error: kept for the next start
+                    }
+                }
+                else if (Swap(job.Id, ready))
+                {
+                    logger.RecipeOutputRecovered(job.Id, target.Path);
                 }
                 else
                 {
-                    Swap(job.Id, ready);
-                    logger.RecipeOutputRecovered(job.Id, target.Path);
+                    continue;
                 }
             }
 
@@ -142,6 +152,11 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
         // What a crash left made ready for a step that did not complete (or was placed meanwhile): the marker names it.
         foreach (var marker in Directory.EnumerateFiles(StagingDir, "job-*.part"))
         {
+            if (File.Exists(Path.ChangeExtension(marker, ".out")))
+            {
+                continue; // its output waits for the next start
+            }
+
             var part = await File.ReadAllTextAsync(marker).ConfigureAwait(false);
             if (part.EndsWith($".{Path.GetFileNameWithoutExtension(marker)}.part", StringComparison.Ordinal))
             {
@@ -160,9 +175,10 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
     /// <summary>
     /// Makes the staged output ready beside its target: a file as a second name <c>TARGET.job-N.part</c> (a copy when the
     /// data root is on another file system than DATA_DIR); a directory output unpacked there (the archive rules apply:
-    /// nothing escapes, no links; at most what the disk holds). Null and the reason when it cannot land.
+    /// nothing escapes, no links; at most what the disk holds). Null and the reason when it cannot land, and whether that
+    /// was an I/O error (which may pass) rather than a refusal.
     /// </summary>
-    private async Task<(Ready? Ready, string? Refusal)> PrepareAsync(long jobId, string staged, RecipeOutputTarget output, string artifactName)
+    private async Task<(Ready? Ready, string? Refusal, bool Transient)> PrepareAsync(long jobId, string staged, RecipeOutputTarget output, string artifactName)
     {
         // In a folder, a file takes the artifact's name, a directory the artifact's name without its ".zip".
         var path = !output.Path.EndsWith('/') ? output.Path
@@ -171,7 +187,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             new OutputPath("$.outputs", path, Overwrite: true, [Path.GetExtension(path).ToLowerInvariant()]) { IsDirectory = output.Directory });
         if (target is null)
         {
-            return (null, violation!.Reason);
+            return (null, violation!.Reason, false);
         }
 
         var suffix = $".job-{jobId.ToString(CultureInfo.InvariantCulture)}";
@@ -184,7 +200,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             if (!output.Directory)
             {
                 SecondNames.LinkOrCopy(staged, part);
-                return (new Ready(path, target, part, false, new FileInfo(part).Length), null);
+                return (new Ready(path, target, part, false, new FileInfo(part).Length), null, false);
             }
 
             var old = target + suffix + ".old";
@@ -198,25 +214,27 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             if (extracted.Refusal is { } refusal)
             {
                 Abandon(part);
-                return (null, $"the directory output is not unpacked: {refusal} ({refusal.Rule})");
+                return (null, $"the directory output is not unpacked: {refusal} ({refusal.Rule})", false);
             }
 
-            return (new Ready(path + "/", target, part, true, extracted.Files!.Sum(f => f.Size)), null);
+            return (new Ready(path + "/", target, part, true, extracted.Files!.Sum(f => f.Size)), null, false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Abandon(part);
-            return (null, e.Message);
+            return (null, e.Message, true);
         }
     }
 
     /// <summary>
     /// Renames the ready output over its target. A directory is swapped: the old directory (or file) is renamed to
     /// <c>TARGET.job-N.old</c>, the new one to the target, the old one deleted. A reader sees the whole old directory or
-    /// the whole new one, never a mix; between the two renames the path is briefly absent.
+    /// the whole new one, never a mix; between the two renames the path is briefly absent. False when a rename failed: the
+    /// old one is put back, and the staged output is kept for the next start.
     /// </summary>
-    private void Swap(long jobId, Ready ready)
+    private bool Swap(long jobId, Ready ready)
     {
+        var old = ready.Target + $".job-{jobId.ToString(CultureInfo.InvariantCulture)}.old";
         try
         {
             if (!ready.Directory)
@@ -225,7 +243,6 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             }
             else
             {
-                var old = ready.Target + $".job-{jobId.ToString(CultureInfo.InvariantCulture)}.old";
                 if (new FileInfo(ready.Target).LinkTarget is not null)
                 {
                     File.Delete(ready.Target); // a link put there by hand: only the link goes, never what it leads to
@@ -244,11 +261,26 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
             }
 
             logger.RecipeOutputPlaced(jobId, ready.Shown, ready.Bytes);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Abandon(ready.Part);
+            try
+            {
+                if (Directory.Exists(old) && !Path.Exists(ready.Target))
+                {
+                    Directory.Move(old, ready.Target);
+                }
+
+                Abandon(ready.Part);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next start, which puts an .old without its target back first.
+            }
+
             logger.RecipeOutputFailed(jobId, ready.Shown, e.Message);
+            return false;
         }
     }
 
