@@ -96,7 +96,7 @@ internal sealed partial class DatasetsApi
 
             try
             {
-                using var upload = start == 0 ? PartialUpload.Create(partial) : await PartialUpload.ResumeAsync(partial, http.RequestAborted).ConfigureAwait(false);
+                await using var upload = start == 0 ? PartialUpload.Create(partial) : await PartialUpload.ResumeAsync(partial, http.RequestAborted).ConfigureAwait(false);
                 var partEnd = range is { } r ? r.End + 1 : (long?)null;
                 switch (await ReceiveAsync(http, upload, partEnd, allowance).ConfigureAwait(false))
                 {

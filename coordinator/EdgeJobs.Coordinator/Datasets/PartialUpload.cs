@@ -18,7 +18,7 @@ namespace EdgeJobs.Coordinator.Datasets;
 /// the end (this machine's disk: 2 GiB in 2.7–5.1 s through the cache with an fdatasync, 1.3–1.7 s direct). The
 /// last, shorter chunk goes through the cache, and the seal's fdatasync covers both.
 /// </remarks>
-internal sealed class PartialUpload : IDisposable
+internal sealed class PartialUpload : IAsyncDisposable
 {
     private const int ChunkBytes = AlignedChunks.Bytes;
 
@@ -99,7 +99,7 @@ internal sealed class PartialUpload : IDisposable
         }
         catch
         {
-            upload.Dispose();
+            await upload.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -312,13 +312,17 @@ internal sealed class PartialUpload : IDisposable
     /// for a new upload as soon as this returns, and a late write must not land in it. A partial with a chunk that failed is
     /// removed, as it has a hole; one without is a whole prefix of what was sent, and stays for a resume.
     /// </summary>
-    public void Dispose()
+    /// <remarks>
+    /// Awaited, never waited for: this may run as the continuation of a chunk's own write, inline on the thread that
+    /// completed it, and blocking there on the chunks after it deadlocked (their continuations queue behind it).
+    /// </remarks>
+    public async ValueTask DisposeAsync()
     {
         try
         {
-            Task.WaitAll([.. _pending]);
+            await Task.WhenAll(_pending).ConfigureAwait(false);
         }
-        catch (AggregateException)
+        catch (Exception)
         {
             _faulted = true;
         }
@@ -333,9 +337,8 @@ internal sealed class PartialUpload : IDisposable
         _direct?.Dispose();
         _direct = null;
         AlignedChunks.Return(_chunk);
-        // A refused or broken upload may leave chunks still written or hashed: the hash goes when they are done.
-        _hashed.ContinueWith(static (_, hash) => ((IncrementalHash)hash!).Dispose(), _hash, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Every chunk's hash was among the pending (done now): nothing reads the hash any more.
+        _hash.Dispose();
     }
 }
 

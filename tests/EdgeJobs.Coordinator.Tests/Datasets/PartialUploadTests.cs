@@ -33,7 +33,7 @@ public class PartialUploadTests
     {
         using var dir = OnDisk();
         var path = dir.File("big.bin.partial");
-        using var upload = PartialUpload.Create(path, direct);
+        await using var upload = PartialUpload.Create(path, direct);
         await Assert.That(upload.IsDirect).IsEqualTo(direct);
         await FeedAsync(upload, Body, 65_536 + 7);
         var sha = await upload.SealAsync();
@@ -53,7 +53,7 @@ public class PartialUploadTests
         var start = 0;
         foreach (var end in ends)
         {
-            using var upload = start == 0 ? PartialUpload.Create(path, direct) : await PartialUpload.ResumeAsync(path, CancellationToken.None, direct);
+            await using var upload = start == 0 ? PartialUpload.Create(path, direct) : await PartialUpload.ResumeAsync(path, CancellationToken.None, direct);
             await Assert.That(upload.IsDirect).IsEqualTo(direct);
             await Assert.That(upload.Length).IsEqualTo(start);
             await FeedAsync(upload, Body.AsMemory(start, end - start), 40_000);
