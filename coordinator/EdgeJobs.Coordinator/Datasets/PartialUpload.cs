@@ -268,11 +268,7 @@ internal sealed class PartialUpload : IAsyncDisposable
         {
             RandomAccess.Write(direct, bytes.Span, offset);
         }
-        catch (IOException)
-        {
-            RandomAccess.Write(_file.SafeFileHandle, bytes.Span, offset);
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             RandomAccess.Write(_file.SafeFileHandle, bytes.Span, offset);
         }

@@ -101,9 +101,12 @@ internal sealed class ProcessGroup : IDisposable
     /// answers "no such group" at once in the usual case; /proc is read to tell zombies apart and to find the processes
     /// that left the group.
     /// </summary>
-    public bool AnyAlive() =>
-        (!(ExecInterop.kill(-Id, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == ExecInterop.ESRCH) && Stat.All(LowestPid()).Any(s => s.Live && s.Group == Id))
-        || Escaped().Any();
+    public bool AnyAlive()
+    {
+        var groupAlive = !(ExecInterop.kill(-Id, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == ExecInterop.ESRCH);
+        // One pass over /proc for both: a live member of the group (when the group is there at all), or one that left it.
+        return Stat.All(LowestPid()).Any(s => s.Live && (s.Group == Id ? groupAlive : Left(s)));
+    }
 
     /// <summary>
     /// Ends the group: SIGTERM to all, SIGKILL to what is left after <paramref name="grace"/>, then waits until none is
@@ -167,16 +170,11 @@ internal sealed class ProcessGroup : IDisposable
     /// marker in their environment. A process that replaced its whole environment is not found (and said so in the
     /// manifests' README).
     /// </summary>
-    public IEnumerable<int> Escaped()
-    {
-        foreach (var stat in Stat.All(LowestPid()))
-        {
-            if (stat.Live && stat.Group != Id && stat.StartTicks >= _startTicks && stat.Pid != System.Environment.ProcessId && Carries(stat.Pid))
-            {
-                yield return stat.Pid;
-            }
-        }
-    }
+    public IEnumerable<int> Escaped() => Stat.All(LowestPid()).Where(s => s.Live && Left(s)).Select(s => s.Pid);
+
+    /// <summary>Whether a process outside the group is one of the run's: started since the program, carrying its marker.</summary>
+    private bool Left(Stat stat) =>
+        stat.Group != Id && stat.StartTicks >= _startTicks && stat.Pid != System.Environment.ProcessId && Carries(stat.Pid);
 
     private bool Carries(int pid)
     {
