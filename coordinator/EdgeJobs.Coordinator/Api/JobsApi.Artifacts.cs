@@ -28,7 +28,7 @@ internal sealed partial class JobsApi
         }
 
         FileStream? file = null;
-        if (artifact.DeletedAt is null && artifact.ExpiresAt > ledger.Now())
+        if (artifact.IsKeptAt(ledger.Now()))
         {
             try
             {

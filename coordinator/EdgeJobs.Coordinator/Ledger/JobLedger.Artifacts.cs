@@ -12,6 +12,12 @@ public sealed class ArtifactRow
     public long CreatedAt { get; set; }
     public long ExpiresAt { get; set; }
     public long? DeletedAt { get; set; }
+
+    /// <summary>
+    /// Whether the artifact may still be served at <paramref name="now"/> (Unix ms): not swept and not past its time. Its
+    /// file can still be gone (removed by hand, a sweep under way): whoever serves it checks that where it opens it.
+    /// </summary>
+    public bool IsKeptAt(long now) => DeletedAt is null && ExpiresAt > now;
 }
 
 /// <summary>A verified artifact to record with its job's end.</summary>

@@ -11,7 +11,7 @@ using Microsoft.OpenApi;
 namespace EdgeJobs.Coordinator.OpenApi;
 
 /// <summary>
-/// OpenAPI 3.1 documents generated from the endpoints (Microsoft.AspNetCore.OpenApi, whose schemas come from the same
+/// OpenAPI documents (3.1; 3.0 where a standard asks for it) generated from the endpoints (Microsoft.AspNetCore.OpenApi, whose schemas come from the same
 /// source-generated JSON contracts the handlers write with, so it runs under Native AOT), one per
 /// <see cref="OpenApiGroups"/> row, at <c>/openapi/{name}.json</c>. Every operation but the public ones
 /// (<c>.AllowAnonymous()</c> on the route) carries the bearer security scheme and the 401/403 problems the scope filter
@@ -47,7 +47,7 @@ internal static class OpenApiDocuments
         {
             services.AddOpenApi(group.Name, options =>
             {
-                options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+                options.OpenApiVersion = group.Version;
                 options.ShouldInclude = description => OpenApiGroups.Of("/" + (description.RelativePath ?? "")) == group;
                 options.AddDocumentTransformer((document, _, _) =>
                 {

@@ -1,7 +1,13 @@
+using Microsoft.OpenApi;
+
 namespace EdgeJobs.Coordinator.OpenApi;
 
-/// <summary>One OpenAPI document: its name (<c>/openapi/{name}.json</c>), title, and the route prefixes it describes.</summary>
-internal sealed record OpenApiGroup(string Name, string Title, string Description, IReadOnlyList<string> Prefixes);
+/// <summary>
+/// One OpenAPI document: its name (<c>/openapi/{name}.json</c>), title, the route prefixes it describes, and the OpenAPI
+/// version it is written in (3.1 unless its API's standard asks for another).
+/// </summary>
+internal sealed record OpenApiGroup(string Name, string Title, string Description, IReadOnlyList<string> Prefixes,
+    OpenApiSpecVersion Version = OpenApiSpecVersion.OpenApi3_1);
 
 /// <summary>
 /// The OpenAPI documents the coordinator serves, one per API. A route belongs to the document whose prefix is the longest
@@ -14,7 +20,9 @@ internal static class OpenApiGroups
     [
         new("v1", "EdgeJobs REST API v1", "Jobs, tools, recipes, campaigns, datasets, nodes (README \"REST API v1\").",
             ["/v1/", "/healthz", "/readyz", "/metrics"]),
-        new("ogcapi", "OGC API – Processes 1.0", "The tool catalog as processes, jobs as OGC jobs (README \"OGC API – Processes\").", ["/ogcapi"]),
+        // OpenAPI 3.0: the facade claims Part 1's oas30 conformance class, whose requirement is an API definition in 3.0.
+        new("ogcapi", "OGC API – Processes 1.0", "The tool catalog as processes, jobs as OGC jobs (README \"OGC API – Processes\").", ["/ogcapi"],
+            OpenApiSpecVersion.OpenApi3_0),
         new("dronedb", "DroneDB Registry tasks", "Seed 003's task API (README \"DroneDB Registry tasks\").", ["/orgs/", "/sys/"]),
         new("ordo", "Ordo jobs", "Seed 001's recipe jobs (README \"Ordo jobs\").", ["/ordo/"]),
         new("met", "MET jobs", "Seed 000's job routes (README \"MET jobs\").", ["/met/"]),

@@ -42,7 +42,7 @@ public sealed class TileService(JobLedger ledger, ITileReader reader)
             return (null, null, new NoTiles(404, "no_artifact", $"job {job.Id} has no artifact to draw"));
         }
 
-        if (artifact.DeletedAt is not null || artifact.ExpiresAt <= ledger.Now() || !File.Exists(artifact.Path))
+        if (!artifact.IsKeptAt(ledger.Now()) || !File.Exists(artifact.Path))
         {
             return (null, null, new NoTiles(410, "artifact_expired", $"the artifact of job {job.Id} expired; run the job again"));
         }

@@ -60,6 +60,16 @@ public class OgcApiTests
             var rels = landing.RootElement.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("rel").GetString()).ToList();
             await Assert.That(rels).Contains("service-desc");
             await Assert.That(rels).Contains("http://www.opengis.net/def/rel/ogc/1.0/conformance");
+            var serviceDesc = landing.RootElement.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "service-desc");
+            await Assert.That(serviceDesc.GetProperty("type").GetString()).IsEqualTo("application/vnd.oai.openapi+json;version=3.0");
+        }
+
+        // The oas30 class it declares: the definition the landing page links is OpenAPI 3.0.
+        var (described, definition, _) = await CallAsync(api, HttpMethod.Get, "openapi/ogcapi.json", api.Reader);
+        await Assert.That(described).IsEqualTo(HttpStatusCode.OK);
+        using (var openApi = JsonDocument.Parse(definition))
+        {
+            await Assert.That(openApi.RootElement.GetProperty("openapi").GetString()).StartsWith("3.0.");
         }
 
         var (_, conformance, _) = await CallAsync(api, HttpMethod.Get, "ogcapi/conformance", api.Reader);

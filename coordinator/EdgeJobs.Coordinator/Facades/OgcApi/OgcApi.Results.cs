@@ -49,7 +49,7 @@ internal sealed partial class OgcApi
             return (results, null);
         }
 
-        if (artifact.DeletedAt is not null || artifact.ExpiresAt <= ledger.Now() || !File.Exists(artifact.Path))
+        if (!artifact.IsKeptAt(ledger.Now()) || !File.Exists(artifact.Path))
         {
             return (null, Problems.Of(410, "artifact_expired", "Artifact expired",
                 $"the results of job {job.Id} expired at {JobMapper.Time(artifact.ExpiresAt):u}; execute the process again to get them"));

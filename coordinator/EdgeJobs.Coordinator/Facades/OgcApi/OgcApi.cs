@@ -32,7 +32,7 @@ internal sealed partial class OgcApi(JobLedger ledger, JobsApi jobs, ToolCatalog
         return Results.Json(new OgcLandingPage("EdgeJobs", "Geospatial processing jobs (OGC API – Processes – Part 1: Core 1.0)",
         [
             new OgcLink(links.Base + "/", "self", OgcLinks.Json, "This document"),
-            new OgcLink(links.Root + "/openapi/ogcapi.json", "service-desc", OgcLinks.OpenApiJson, "The API definition (OpenAPI 3.1)"),
+            new OgcLink(links.Root + "/openapi/ogcapi.json", "service-desc", OgcLinks.OpenApiJson, "The API definition (OpenAPI 3.0)"),
             new OgcLink(links.Base + "/conformance", OgcLinks.RelConformance, OgcLinks.Json, "Conformance classes"),
             new OgcLink(links.Base + "/processes", OgcLinks.RelProcesses, OgcLinks.Json, "Processes"),
             new OgcLink(links.Base + "/jobs", OgcLinks.RelJobList, OgcLinks.Json, "Jobs"),

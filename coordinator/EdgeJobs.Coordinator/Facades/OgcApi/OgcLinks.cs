@@ -9,7 +9,7 @@ namespace EdgeJobs.Coordinator.Facades.OgcApi;
 internal readonly struct OgcLinks(string root)
 {
     public const string Json = "application/json";
-    public const string OpenApiJson = "application/vnd.oai.openapi+json;version=3.1";
+    public const string OpenApiJson = "application/vnd.oai.openapi+json;version=3.0";
     public const string RelConformance = "http://www.opengis.net/def/rel/ogc/1.0/conformance";
     public const string RelProcesses = "http://www.opengis.net/def/rel/ogc/1.0/processes";
     public const string RelJobList = "http://www.opengis.net/def/rel/ogc/1.0/job-list";
