@@ -277,7 +277,10 @@ public sealed partial class JobLedger
         return job is null || job.Fence != fence;
     }
 
-    /// <summary>Sets the columns that go with how an attempt ended: error, backoff, lease.</summary>
+    /// <summary>The progress phase of a job whose tool completed (the percent is 100).</summary>
+    public const string CompletedPhase = "done";
+
+    /// <summary>Sets the columns that go with how an attempt ended: error, backoff, lease, progress.</summary>
     private void ApplyEnding(SqliteConnection c, JobRow after, StateChange change, string? errorCode, string? errorMessage, long now)
     {
         switch (change.To)
@@ -288,6 +291,8 @@ public sealed partial class JobLedger
                 after.ErrorMessage = null;
                 after.ErrorRetryable = null;
                 after.ProgressPercent = 100;
+                // Not the tool's last report: a job that ends between two heartbeats would read "100%, opening" for good.
+                after.ProgressPhase = CompletedPhase;
                 break;
             case JobState.Scheduled:
                 after.LeaseNodeId = null;

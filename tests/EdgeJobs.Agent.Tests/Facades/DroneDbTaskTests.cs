@@ -79,6 +79,7 @@ public class DroneDbTaskTests
 
         var status = await StatusAsync(cluster, token, task.TaskId);
         await Assert.That(status.Progress.Percent).IsEqualTo(100);
+        await Assert.That(status.Progress.Phase).IsEqualTo("done");
         await Assert.That(status.StartedAt).IsNotNull();
         await Assert.That(status.FinishedAt).IsNotNull();
         await Assert.That(status.Error).IsNull();

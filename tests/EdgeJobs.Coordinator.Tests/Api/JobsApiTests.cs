@@ -44,6 +44,8 @@ public class JobsApiTests
         await Assert.That(dto.NodeId).IsEqualTo(7);
         await Assert.That(dto.Attempt).IsEqualTo(1);
         await Assert.That(dto.Progress!.Percent).IsEqualTo(100);
+        // The last report said "sleeping" at 50%: a completed job reads done, not its tool's last words.
+        await Assert.That(dto.Progress.Phase).IsEqualTo("done");
         await Assert.That(dto.LogCursor).IsEqualTo(2);
         await Assert.That(dto.LogTail!).IsEquivalentTo(new[] { "starting", "halfway" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(dto.DurationMs).IsNotNull();
