@@ -17,13 +17,22 @@ internal static class Binary
                 return env;
             }
 
+            return Path.Combine(RepoRoot, "dist");
+        }
+    }
+
+    /// <summary>The checkout the tests were built in: the first folder above them that holds EdgeJobs.sln.</summary>
+    public static string RepoRoot
+    {
+        get
+        {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeJobs.sln")))
             {
                 dir = dir.Parent;
             }
 
-            return Path.Combine(dir?.FullName ?? ".", "dist");
+            return dir?.FullName ?? ".";
         }
     }
 
