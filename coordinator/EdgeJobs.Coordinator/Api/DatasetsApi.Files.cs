@@ -195,7 +195,8 @@ internal sealed partial class DatasetsApi
                 }
             }
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        // A chunk the disk refused is not a broken body: it goes up as it is (500 upload_failed, nothing kept).
+        catch (Exception e) when (e is (IOException and not UploadWriteException) or BadHttpRequestException or OperationCanceledException)
         {
             return Received.Broken;
         }

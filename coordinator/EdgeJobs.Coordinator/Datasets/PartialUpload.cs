@@ -144,7 +144,7 @@ internal sealed class PartialUpload : IAsyncDisposable
         catch (Exception e)
         {
             _faulted = true;
-            throw e as UploadWriteException ?? new UploadWriteException(Path, e);
+            throw AsWriteFailure(e);
         }
     }
 
@@ -183,9 +183,12 @@ internal sealed class PartialUpload : IAsyncDisposable
         catch (Exception e)
         {
             Discard();
-            throw e as UploadWriteException ?? new UploadWriteException(Path, e);
+            throw AsWriteFailure(e);
         }
     }
+
+    /// <summary>Whatever a chunk's write or hash threw, as the one failure callers handle.</summary>
+    private UploadWriteException AsWriteFailure(Exception e) => e as UploadWriteException ?? new UploadWriteException(Path, e);
 
     /// <summary>Closes and removes the partial: the upload is refused and must leave nothing.</summary>
     public void Discard()

@@ -167,6 +167,18 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
         }
     }
 
+    /// <summary>Where a swap moves the directory it replaces, until the new one is in: <c>TARGET.job-N.old</c>.</summary>
+    private static string OldPath(string target, long jobId) => target + $".job-{jobId.ToString(CultureInfo.InvariantCulture)}.old";
+
+    /// <summary>The replaced directory back at its target, when a swap stopped between its two renames (the target is free).</summary>
+    private static void PutBack(string old, string target)
+    {
+        if (Directory.Exists(old) && !Path.Exists(target))
+        {
+            Directory.Move(old, target);
+        }
+    }
+
     private string StagedPath(long jobId) => Path.Combine(StagingDir, $"job-{jobId.ToString(CultureInfo.InvariantCulture)}.out");
 
     /// <summary>Beside the staged output: the full path of what was made ready beside the target, for a restart to remove.</summary>
@@ -203,12 +215,8 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
                 return (new Ready(path, target, part, false, new FileInfo(part).Length), null, false);
             }
 
-            var old = target + suffix + ".old";
-            if (Directory.Exists(old) && !Path.Exists(target))
-            {
-                Directory.Move(old, target); // a crash between the swap's two renames: the old one back first
-            }
-
+            var old = OldPath(target, jobId);
+            PutBack(old, target); // a crash between the swap's two renames: the old one back first
             DirectoryArtifacts.DeleteTree(old);
             var extracted = await DirectoryArtifacts.UnpackAsync(staged, part, "", int.MaxValue, Path.GetDirectoryName(target)!).ConfigureAwait(false);
             if (extracted.Refusal is { } refusal)
@@ -234,7 +242,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
     /// </summary>
     private bool Swap(long jobId, Ready ready)
     {
-        var old = ready.Target + $".job-{jobId.ToString(CultureInfo.InvariantCulture)}.old";
+        var old = OldPath(ready.Target, jobId);
         try
         {
             if (!ready.Directory)
@@ -267,11 +275,7 @@ internal sealed class RecipeOutputs(JobLedger ledger, ToolCatalog catalog, strin
         {
             try
             {
-                if (Directory.Exists(old) && !Path.Exists(ready.Target))
-                {
-                    Directory.Move(old, ready.Target);
-                }
-
+                PutBack(old, ready.Target);
                 Abandon(ready.Part);
             }
             catch (Exception again) when (again is IOException or UnauthorizedAccessException)
