@@ -174,14 +174,29 @@ internal sealed class ProcessGroup : IDisposable
 
     /// <summary>Whether a process outside the group is one of the run's: started since the program, carrying its marker.</summary>
     private bool Left(Stat stat) =>
-        stat.Group != Id && stat.StartTicks >= _startTicks && stat.Pid != System.Environment.ProcessId && Carries(stat.Pid);
+        stat.Group != Id && stat.StartTicks >= _startTicks && stat.Pid != System.Environment.ProcessId && Carries(stat);
 
-    private bool Carries(int pid)
+    /// <summary>How many times an empty environment is read again, a millisecond apart, before it is taken as empty.</summary>
+    private const int EmptyEnvironRetries = 10;
+
+    private bool Carries(Stat stat)
     {
         try
         {
-            var environ = File.ReadAllBytes($"/proc/{pid}/environ");
-            return environ.AsSpan().IndexOf(_marker) >= 0; // the run's value is a fresh GUID: it matches nothing else
+            for (var attempt = 0; ; attempt++)
+            {
+                var environ = File.ReadAllBytes($"/proc/{stat.Pid}/environ");
+                // Empty while the process is inside execve (its new memory mapped, its stack not yet written): a run's
+                // process that had just left the group and was exec'ing its program was missed that way, and outlived
+                // the run (a test's setsid'd sleep, once in a full test run). Kernel threads (kthreadd's children) are
+                // always empty and never ours.
+                if (environ.Length > 0 || stat.Parent == KernelThreads || stat.Pid == KernelThreads || attempt == EmptyEnvironRetries)
+                {
+                    return environ.AsSpan().IndexOf(_marker) >= 0; // the run's value is a fresh GUID: it matches nothing else
+                }
+
+                Thread.Sleep(1);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -189,13 +204,16 @@ internal sealed class ProcessGroup : IDisposable
         }
     }
 
+    /// <summary>kthreadd's pid: the parent of every kernel thread.</summary>
+    private const int KernelThreads = 2;
+
     /// <summary>The fields of /proc/PID/stat a run is told by.</summary>
     /// <remarks>
     /// Every process's stat is read at each look for escaped processes, so at every run's end: through open/read/close
     /// into a stack buffer and parsed as bytes, it costs a few microseconds a process; through File.ReadAllText and
     /// string splitting it cost about ten times that, and halved the no-op jobs an agent ran per second.
     /// </remarks>
-    private readonly record struct Stat(int Pid, bool Live, int Group, long StartTicks)
+    private readonly record struct Stat(int Pid, bool Live, int Parent, int Group, long StartTicks)
     {
         /// <summary>Every process from <paramref name="lowest"/> up.</summary>
         public static IEnumerable<Stat> All(int lowest)
@@ -232,11 +250,16 @@ internal sealed class ProcessGroup : IDisposable
 
             rest = rest[(close + 2)..];
             var state = rest[0];
-            long group = -1, start = -1;
+            long parent = -1, group = -1, start = -1;
             for (var field = 0; field <= 19 && !rest.IsEmpty; field++)
             {
                 var space = rest.IndexOf((byte)' ');
                 var value = space < 0 ? rest : rest[..space];
+                if (field == 1 && !System.Buffers.Text.Utf8Parser.TryParse(value, out parent, out _))
+                {
+                    return null;
+                }
+
                 if (field == 2 && !System.Buffers.Text.Utf8Parser.TryParse(value, out group, out _))
                 {
                     return null;
@@ -250,7 +273,7 @@ internal sealed class ProcessGroup : IDisposable
                 rest = space < 0 ? [] : rest[(space + 1)..];
             }
 
-            return group < 0 || start < 0 ? null : new Stat(pid, state != (byte)'Z' && state != (byte)'X', (int)group, start);
+            return parent < 0 || group < 0 || start < 0 ? null : new Stat(pid, state != (byte)'Z' && state != (byte)'X', (int)parent, (int)group, start);
         }
     }
 
